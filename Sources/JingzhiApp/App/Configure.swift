@@ -1,0 +1,35 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Vapor
+
+/// Sets up databases, migrations, sessions, middleware and routes. Tests and the CLI call this alike.
+public func configure(_ app: Application, settings: Settings) async throws {
+    app.settings = settings
+    if let url = settings.databaseURL {
+        let config = try SQLPostgresConfiguration(url: url)
+        app.databases.use(.postgres(configuration: config, sqlLogLevel: settings.logSQL ? .info : .debug), as: .psql)
+    } else {
+        try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(settings.sqlitePath), sqlLogLevel: settings.logSQL ? .info : .debug), as: .sqlite)
+    }
+    app.migrations.add(Migrations.all)
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "jingzhi_session"
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, maxAge: 12 * 3600, path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
+    }
+    app.middleware = .init()
+    app.middleware.use(JingzhiErrorMiddleware())
+    app.routes.defaultMaxBodySize = "20mb"
+    try registerRoutes(app)
+}
+
+/// Creates the schema (if needed) and tunes SQLite for a server: WAL, so readers never wait for writers.
+public func migrate(_ app: Application) async throws {
+    if !app.settings.usesPostgres {
+        _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
+    }
+    try await app.autoMigrate()
+}

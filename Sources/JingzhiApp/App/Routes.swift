@@ -1,0 +1,17 @@
+import Fluent
+import Vapor
+
+func registerRoutes(_ app: Application) throws {
+    Assets.register(app)
+    app.get("healthz") { req async throws -> [String: String] in
+        _ = try await OrgNode.query(on: req.db).limit(1).all()
+        return ["status": "ok"]
+    }
+
+    let web = app.grouped(app.sessions.middleware, SessionActorMiddleware(), CSRFMiddleware())
+    let staff = web.grouped(RequireActorMiddleware(redirectToLogin: true))
+    let api = app.grouped("api", "v1").grouped(BearerActorMiddleware())
+    let apiAuthed = api.grouped(RequireActorMiddleware(redirectToLogin: false))
+
+    _ = (staff, apiAuthed)
+}

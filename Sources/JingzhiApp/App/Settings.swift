@@ -1,0 +1,31 @@
+import Foundation
+
+/// Everything the server reads from flags and the environment, resolved once at start-up.
+public struct Settings: Sendable {
+    /// Where the SQLite file (and later uploads and backups) live. `JINGZHI_DATA_DIR`, default `./data`.
+    public var dataDirectory: String
+    /// PostgreSQL URL; when nil the embedded SQLite file is used. `DATABASE_URL`.
+    public var databaseURL: String?
+    /// Bcrypt cost. Tests lower it to keep runs quick.
+    public var passwordCost: Int
+    /// Log every SQL statement (debugging only).
+    public var logSQL: Bool
+
+    public init(dataDirectory: String, databaseURL: String? = nil, passwordCost: Int = 10, logSQL: Bool = false) {
+        self.dataDirectory = dataDirectory
+        self.databaseURL = databaseURL
+        self.passwordCost = passwordCost
+        self.logSQL = logSQL
+    }
+
+    /// Settings from the process environment, with flags applied on top by the CLI.
+    public static func fromEnvironment(dataDirectory: String? = nil, databaseURL: String? = nil) -> Settings {
+        let env = ProcessInfo.processInfo.environment
+        let dir = dataDirectory ?? env["JINGZHI_DATA_DIR"] ?? "./data"
+        let url = databaseURL ?? env["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        return Settings(dataDirectory: dir, databaseURL: url)
+    }
+
+    public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("jingzhi.sqlite") }
+    public var usesPostgres: Bool { databaseURL != nil }
+}

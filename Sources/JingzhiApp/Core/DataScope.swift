@@ -1,0 +1,43 @@
+import Fluent
+import Vapor
+
+/// The part of the org tree a user may see and change: the subtree under one node.
+///
+/// Every record that belongs to the tree stores the materialised path of its node (`node_path`),
+/// a string of fixed-width segments from the root. A subtree is then one index range:
+/// `path >= root AND path < root + "~"`. This is the only place scope is enforced.
+public struct DataScope: Sendable, Equatable {
+    /// Path of the scope's root node; empty means the whole tree.
+    public let rootPath: String
+
+    public static let everything = DataScope(rootPath: "")
+
+    public func contains(_ path: String) -> Bool { path.hasPrefix(rootPath) }
+
+    /// The first path after the subtree (segments are `[0-9a-z]`, all below `~`).
+    var upperBound: String { rootPath + "~" }
+}
+
+/// A record that belongs to a node of the org tree and so falls under data scopes.
+protocol PathScoped: Model where IDValue == UUID {
+    static var pathKey: KeyPath<Self, FieldProperty<Self, String>> { get }
+}
+
+extension QueryBuilder where Model: PathScoped {
+    /// Keeps only the rows inside `scope`.
+    func within(_ scope: DataScope) -> Self {
+        guard !scope.rootPath.isEmpty else { return self }
+        return filter(Model.pathKey >= scope.rootPath).filter(Model.pathKey < scope.upperBound)
+    }
+}
+
+extension PathScoped {
+    /// The record with this id if it lies inside `scope`; otherwise 404, the same answer as for an id
+    /// that does not exist, so ids from other communities cannot be probed.
+    static func find(_ id: UUID?, within scope: DataScope, on db: any Database) async throws -> Self {
+        guard let id, let found = try await query(on: db).filter(\._$id == id).within(scope).first() else {
+            throw APIError.notFound
+        }
+        return found
+    }
+}

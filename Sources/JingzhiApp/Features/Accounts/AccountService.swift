@@ -1,0 +1,169 @@
+
+import Fluent
+import Vapor
+
+/// Accounts: passwords, login with throttling, tokens, creation within a scope.
+struct AccountService {
+    let db: any Database
+    let clock: AppClock
+    let passwordCost: Int
+
+    init(app: Application, db: (any Database)? = nil) {
+        self.db = db ?? app.db
+        self.clock = app.clock
+        self.passwordCost = app.settings.passwordCost
+    }
+
+    init(req: Request) { self.init(app: req.application, db: req.db) }
+
+    /// Failures tolerated before a key is locked, and the first lock's length (it doubles, up to 15 min).
+    static let userFailureLimit = 5
+    static let addressFailureLimit = 20
+    static let firstLock: TimeInterval = 30
+    static let longestLock: TimeInterval = 15 * 60
+
+    func hash(_ password: String) throws -> String {
+        try Bcrypt.hash(password, cost: passwordCost)
+    }
+
+    static func checkPasswordStrength(_ password: String, field: String = "password") throws {
+        guard password.count >= 8 else { throw APIError.invalid(field, "密码至少 8 位 (password must have at least 8 characters)") }
+        guard password.count <= 72 else { throw APIError.invalid(field, "密码最多 72 位 (at most 72 characters)") }
+        let hasLetter = password.contains { $0.isLetter }, hasDigit = password.contains { $0.isNumber }
+        guard hasLetter && hasDigit else { throw APIError.invalid(field, "密码须同时包含字母和数字 (use letters and digits)") }
+    }
+
+    /// Checks a username and password. Locked keys are refused before the password is even looked at.
+    func authenticate(username: String, password: String, ip: String) async throws -> User {
+        let name = username.trimmingCharacters(in: .whitespaces).lowercased()
+        let keys = [("user:" + name, Self.userFailureLimit), ("ip:" + ip, Self.addressFailureLimit)]
+        let now = clock.now()
+        for (key, _) in keys {
+            if let row = try await LoginThrottle.query(on: db).filter(\.$key == key).first(),
+               let until = row.lockedUntil, until > now {
+                var error = APIError(.tooManyRequests, code: "login_throttled",
+                                     "登录失败次数过多，请 \(Int(until.timeIntervalSince(now).rounded(.up))) 秒后再试 (too many failed logins; try again later)")
+                error.headers.replaceOrAdd(name: .retryAfter, value: String(Int(until.timeIntervalSince(now).rounded(.up))))
+                throw error
+            }
+        }
+        let user = try await User.query(on: db).filter(\.$username == name).first()
+        var ok = false
+        if let user, user.active { ok = try Bcrypt.verify(password, created: user.passwordHash) }
+        guard ok, let user else {
+            for (key, limit) in keys { try await noteFailure(key: key, limit: limit, now: now) }
+            throw APIError(.unauthorized, code: "bad_credentials", "用户名或密码错误 (wrong username or password)")
+        }
+        try await LoginThrottle.query(on: db).filter(\.$key == keys[0].0).delete()
+        user.lastLoginAt = now
+        try await user.save(on: db)
+        return user
+    }
+
+    private func noteFailure(key: String, limit: Int, now: Date) async throws {
+        let row = try await LoginThrottle.query(on: db).filter(\.$key == key).first()
+            ?? LoginThrottle(key: key, failures: 0, lastFailureAt: now)
+        // A quiet hour forgives earlier failures.
+        if now.timeIntervalSince(row.lastFailureAt) > 3600 { row.failures = 0 }
+        row.failures += 1
+        row.lastFailureAt = now
+        if row.failures >= limit {
+            let lock = min(Self.longestLock, Self.firstLock * pow(2, Double(row.failures - limit)))
+            row.lockedUntil = now.addingTimeInterval(lock)
+        }
+        try await row.save(on: db)
+    }
+
+    /// Issues a bearer token valid for 30 days; returns the token text (shown once).
+    func issueToken(for user: User) async throws -> String {
+        let token = Self.randomToken()
+        let row = APIToken(userID: user.id!, tokenHash: Self.sha256(token), expiresAt: clock.now().addingTimeInterval(30 * 86400))
+        try await row.create(on: db)
+        return token
+    }
+
+    func user(forToken token: String) async throws -> User? {
+        guard let row = try await APIToken.query(on: db).filter(\.$tokenHash == Self.sha256(token)).first(),
+              row.expiresAt > clock.now(),
+              let user = try await User.find(row.userID, on: db), user.active else { return nil }
+        return user
+    }
+
+    func revoke(token: String) async throws {
+        try await APIToken.query(on: db).filter(\.$tokenHash == Self.sha256(token)).delete()
+    }
+
+    func changePassword(_ user: User, current: String, new: String, source: AuditSource) async throws {
+        guard try Bcrypt.verify(current, created: user.passwordHash) else {
+            throw APIError.invalid("currentPassword", "当前密码不正确 (current password is wrong)")
+        }
+        try Self.checkPasswordStrength(new, field: "newPassword")
+        user.passwordHash = try hash(new)
+        try await db.transaction { tx in
+            try await user.save(on: tx)
+            try await APIToken.query(on: tx).filter(\.$userID == user.id!).delete()
+            try await AuditLog.record(on: tx, by: source, at: clock.now(), action: "password_change", entity: "user",
+                                      entityID: user.id, nodePath: try await nodePath(of: user, on: tx), summary: "修改密码 \(user.username)")
+        }
+    }
+
+    /// Creates an account. `creator` nil means the command line (trusted, any role anywhere).
+    func createUser(username: String, password: String, role: Role, node: OrgNode?, displayName: String?,
+                    phone: String?, creator: Actor?, source: AuditSource) async throws -> User {
+        let name = username.trimmingCharacters(in: .whitespaces).lowercased()
+        guard (3...32).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }) else {
+            throw APIError.invalid("username", "用户名 3–32 位，只能用字母、数字和 _.- (3–32 letters, digits or _.-)")
+        }
+        try Self.checkPasswordStrength(password)
+        if role != .admin && role != .resident && node == nil {
+            throw APIError.missing("node")
+        }
+        if let creator {
+            try creator.require(.manageUsers)
+            guard creator.role.assignableRoles.contains(role) else { throw APIError.forbidden }
+            guard let node, creator.scope.contains(node.path) else { throw APIError.notFound }
+        }
+        if let phone, Validate.phone(phone) == nil { throw APIError.invalid("phone", "手机号格式不正确 (invalid phone number)") }
+        if try await User.query(on: db).filter(\.$username == name).first() != nil {
+            throw APIError.conflict("用户名已存在 (username taken)", code: "username_taken")
+        }
+        let user = User(username: name, displayName: displayName ?? name, passwordHash: try hash(password), role: role,
+                        nodeID: node?.id, phone: phone)
+        try await db.transaction { tx in
+            try await user.create(on: tx)
+            try await AuditLog.record(on: tx, by: source, at: clock.now(), action: "create", entity: "user", entityID: user.id,
+                                      nodePath: node?.path ?? "", summary: "创建账号 \(name) (\(role.rawValue))")
+        }
+        return user
+    }
+
+    func resetPassword(username: String, to password: String, source: AuditSource) async throws {
+        guard let user = try await User.query(on: db).filter(\.$username == username.lowercased()).first() else {
+            throw APIError.notFound
+        }
+        try Self.checkPasswordStrength(password)
+        user.passwordHash = try hash(password)
+        try await db.transaction { tx in
+            try await user.save(on: tx)
+            try await APIToken.query(on: tx).filter(\.$userID == user.id!).delete()
+            try await LoginThrottle.query(on: tx).filter(\.$key == "user:" + user.username).delete()
+            try await AuditLog.record(on: tx, by: source, at: clock.now(), action: "password_reset", entity: "user",
+                                      entityID: user.id, nodePath: try await nodePath(of: user, on: tx), summary: "重置密码 \(user.username)")
+        }
+    }
+
+    private func nodePath(of user: User, on db: any Database) async throws -> String {
+        guard let id = user.nodeID else { return "" }
+        return try await OrgNode.find(id, on: db)?.path ?? ""
+    }
+
+    static func randomToken() -> String {
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

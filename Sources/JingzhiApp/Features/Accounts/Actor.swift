@@ -1,0 +1,60 @@
+import Fluent
+import Vapor
+
+/// The signed-in user of a request, with what they may do and where.
+struct Actor: Sendable {
+    let user: User
+    let scope: DataScope
+    /// Path of the user's own node ("" for an admin of the whole tree).
+    let nodePath: String
+
+    var role: Role { user.role }
+    var userID: UUID { user.id! }
+
+    func can(_ permission: Permission) -> Bool { role.permissions.contains(permission) }
+
+    func require(_ permission: Permission) throws {
+        guard can(permission) else { throw APIError.forbidden }
+    }
+
+    /// An account with no node and no admin role (a resident) sees no part of the tree.
+    static func scope(for user: User, nodePath: String?) -> DataScope {
+        if let nodePath { return DataScope(rootPath: nodePath) }
+        return user.role == .admin ? .everything : .nothing
+    }
+
+    static func load(_ user: User, on db: any Database) async throws -> Actor {
+        var path: String?
+        if let nodeID = user.nodeID {
+            path = try await OrgNode.find(nodeID, on: db)?.path
+        }
+        return Actor(user: user, scope: scope(for: user, nodePath: path), nodePath: path ?? "")
+    }
+}
+
+extension DataScope {
+    /// A scope no path falls in: paths are made of `[0-9a-z]`, which sort before `~`.
+    static let nothing = DataScope(rootPath: "~")
+}
+
+extension Request {
+    private struct ActorKey: StorageKey { typealias Value = Actor }
+
+    var actor: Actor? {
+        get { storage[ActorKey.self] }
+        set { storage[ActorKey.self] = newValue }
+    }
+
+    func requireActor() throws -> Actor {
+        guard let actor else { throw APIError.unauthenticated }
+        return actor
+    }
+
+    var clientIP: String { remoteAddress?.ipAddress ?? "unknown" }
+
+    var auditSource: AuditSource {
+        AuditSource(actorID: actor?.user.id, actorName: actor.map { "\($0.user.displayName)(\($0.user.username))" } ?? "匿名", ip: clientIP)
+    }
+
+    var now: Date { application.clock.now() }
+}

@@ -1,0 +1,244 @@
+import Fluent
+import SQLKit
+
+/// Every migration, in order. Append only: never edit or reorder one that has shipped.
+enum Migrations {
+    static let all: [any Migration] = [
+        M001CreateOrgNodes(),        // the org and grid tree with materialised paths
+        M002CreateUsers(),           // accounts bound to nodes
+        M003CreateSessions(),        // web sessions
+        M004CreateAPITokens(),       // bearer tokens (hashed)
+        M005CreateLoginThrottles(),  // failed-login counters
+        M006CreateAuditLog(),        // who changed what
+        M007CreateGridWorkers(),     // workers on a grid's public sign
+        M008CreateHouseholds(),      // households in buildings
+        M009CreateResidents(),       // the resident register
+        M010CreateResidentTags(),    // special-group tags, indexed by path
+        M011CreateVisits(),          // door-knocking visits
+        M012CreateLinkRequests(),    // residents linking their account to a household
+    ]
+}
+
+struct M001CreateOrgNodes: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(OrgNode.schema)
+            .id()
+            .field("parent_id", .uuid, .references(OrgNode.schema, "id"))
+            .field("kind", .string, .required)
+            .field("code", .string, .required)
+            .field("name", .string, .required)
+            .field("path", .path(on: db), .required)
+            .field("segment", .string, .required)
+            .field("depth", .int, .required)
+            .field("boundary", .string)
+            .field("address", .string)
+            .field("party_org_name", .string)
+            .field("party_secretary", .string)
+            .field("party_contact", .string)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "code")
+            .unique(on: "path")
+            .create()
+        try await createIndex("org_nodes_parent", on: OrgNode.schema, ["parent_id", "path"], db: db)
+        try await createIndex("org_nodes_kind_path", on: OrgNode.schema, ["kind", "path"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.schema(OrgNode.schema).delete() }
+}
+
+struct M002CreateUsers: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(User.schema)
+            .id()
+            .field("username", .string, .required)
+            .field("display_name", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("role", .string, .required)
+            .field("node_id", .uuid, .references(OrgNode.schema, "id"))
+            .field("phone", .string)
+            .field("resident_id", .uuid)
+            .field("active", .bool, .required)
+            .field("last_login_at", .datetime)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "username")
+            .create()
+        try await createIndex("users_node", on: User.schema, ["node_id"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.schema(User.schema).delete() }
+}
+
+struct M003CreateSessions: AsyncMigration {
+    func prepare(on db: any Database) async throws { try await SessionRecord.migration.prepare(on: db).get() }
+    func revert(on db: any Database) async throws { try await SessionRecord.migration.revert(on: db).get() }
+}
+
+struct M004CreateAPITokens: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(APIToken.schema)
+            .id()
+            .field("user_id", .uuid, .required, .references(User.schema, "id", onDelete: .cascade))
+            .field("token_hash", .string, .required)
+            .field("expires_at", .datetime, .required)
+            .field("created_at", .datetime)
+            .unique(on: "token_hash")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(APIToken.schema).delete() }
+}
+
+struct M005CreateLoginThrottles: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(LoginThrottle.schema)
+            .id()
+            .field("key", .string, .required)
+            .field("failures", .int, .required)
+            .field("locked_until", .datetime)
+            .field("last_failure_at", .datetime, .required)
+            .unique(on: "key")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(LoginThrottle.schema).delete() }
+}
+
+struct M006CreateAuditLog: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(AuditEntry.schema)
+            .id()
+            .field("at", .datetime, .required)
+            .field("actor_id", .uuid)
+            .field("actor_name", .string, .required)
+            .field("action", .string, .required)
+            .field("entity", .string, .required)
+            .field("entity_id", .uuid)
+            .field("node_path", .path(on: db), .required)
+            .field("ip", .string, .required)
+            .field("summary", .string, .required)
+            .field("changes", .string)
+            .create()
+        try await createIndex("audit_path_at", on: AuditEntry.schema, ["node_path", "at"], db: db)
+        try await createIndex("audit_entity", on: AuditEntry.schema, ["entity_id"], db: db)
+        try await createIndex("audit_at", on: AuditEntry.schema, ["at"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.schema(AuditEntry.schema).delete() }
+}
+
+struct M007CreateGridWorkers: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(GridWorker.schema)
+            .id()
+            .field("grid_id", .uuid, .required, .references(OrgNode.schema, "id"))
+            .field("node_path", .path(on: db), .required)
+            .field("user_id", .uuid, .references(User.schema, "id"))
+            .field("name", .string, .required)
+            .field("phone", .string, .required)
+            .field("duty", .string, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await createIndex("grid_workers_grid", on: GridWorker.schema, ["grid_id"], db: db)
+        try await createIndex("grid_workers_path", on: GridWorker.schema, ["node_path"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.schema(GridWorker.schema).delete() }
+}
+
+struct M008CreateHouseholds: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Household.schema)
+            .id()
+            .field("node_id", .uuid, .required, .references(OrgNode.schema, "id"))
+            .field("node_path", .path(on: db), .required)
+            .field("room", .string, .required)
+            .field("address", .string, .required)
+            .field("occupancy", .string)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "node_id", "room")
+            .create()
+        try await createIndex("households_path", on: Household.schema, ["node_path"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.schema(Household.schema).delete() }
+}
+
+struct M009CreateResidents: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Resident.schema)
+            .id()
+            .field("household_id", .uuid, .required, .references(Household.schema, "id"))
+            .field("node_id", .uuid, .required)
+            .field("node_path", .path(on: db), .required)
+            .field("name", .string, .required)
+            .field("gender", .string, .required)
+            .field("birth_date", .string)
+            .field("id_number", .string)
+            .field("phone", .string)
+            .field("relation", .string, .required)
+            .field("tags", .string, .required)
+            .field("note", .string)
+            .field("import_key", .string, .required)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .field("deleted_at", .datetime)
+            .unique(on: "id_number")
+            .unique(on: "import_key")
+            .create()
+        try await createIndex("residents_path", on: Resident.schema, ["node_path", "id"], db: db)
+        try await createIndex("residents_household", on: Resident.schema, ["household_id"], db: db)
+        try await createIndex("residents_phone", on: Resident.schema, ["phone"], db: db)
+        try await createIndex("residents_name", on: Resident.schema, ["name"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.schema(Resident.schema).delete() }
+}
+
+struct M010CreateResidentTags: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ResidentTag.schema)
+            .id()
+            .field("resident_id", .uuid, .required, .references(Resident.schema, "id", onDelete: .cascade))
+            .field("tag", .string, .required)
+            .field("node_path", .path(on: db), .required)
+            .unique(on: "resident_id", "tag")
+            .create()
+        try await createIndex("resident_tags_tag_path", on: ResidentTag.schema, ["tag", "node_path", "resident_id"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.schema(ResidentTag.schema).delete() }
+}
+
+struct M011CreateVisits: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Visit.schema)
+            .id()
+            .field("household_id", .uuid, .required, .references(Household.schema, "id"))
+            .field("node_path", .path(on: db), .required)
+            .field("visitor_id", .uuid)
+            .field("visitor_name", .string, .required)
+            .field("visited_on", .string, .required)
+            .field("kind", .string, .required)
+            .field("notes", .string, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await createIndex("visits_household", on: Visit.schema, ["household_id", "visited_on"], db: db)
+        try await createIndex("visits_path", on: Visit.schema, ["node_path", "visited_on"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.schema(Visit.schema).delete() }
+}
+
+struct M012CreateLinkRequests: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(LinkRequest.schema)
+            .id()
+            .field("user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("node_id", .uuid, .required, .references(OrgNode.schema, "id"))
+            .field("node_path", .path(on: db), .required)
+            .field("room", .string, .required)
+            .field("name", .string, .required)
+            .field("status", .string, .required)
+            .field("resident_id", .uuid)
+            .field("decided_by", .uuid)
+            .field("decision_note", .string)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .create()
+        try await createIndex("link_requests_path", on: LinkRequest.schema, ["status", "node_path"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.schema(LinkRequest.schema).delete() }
+}

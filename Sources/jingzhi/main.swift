@@ -1,0 +1,3 @@
+import JingzhiApp
+import ArgumentParser
+print("building")
