@@ -7,7 +7,8 @@ import Vapor
 public func configure(_ app: Application, settings: Settings) async throws {
     app.settings = settings
     if let url = settings.databaseURL {
-        let config = try SQLPostgresConfiguration(url: url)
+        var config = try SQLPostgresConfiguration(url: url)
+        if let schema = settings.databaseSchema { config.searchPath = [schema] }
         app.databases.use(.postgres(configuration: config, sqlLogLevel: settings.logSQL ? .info : .debug), as: .psql)
     } else {
         try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
@@ -30,6 +31,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
 public func migrate(_ app: Application) async throws {
     if !app.settings.usesPostgres {
         _ = try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").all()
+    } else if let schema = app.settings.databaseSchema {
+        try await (app.db as! any SQLDatabase).raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
     }
     try await app.autoMigrate()
 }

@@ -13,5 +13,15 @@ func registerRoutes(_ app: Application) throws {
     let api = app.grouped("api", "v1").grouped(BearerActorMiddleware())
     let apiAuthed = api.grouped(RequireActorMiddleware(redirectToLogin: false))
 
-    _ = (staff, apiAuthed)
+    AuthPages.register(web: web, authed: staff)
+    AuthAPI.register(api: api, authed: apiAuthed)
+    HomePage.register(staff)
+    OrgPages.register(web: web, authed: staff)
+    OrgAPI.register(apiAuthed)
+    ResidentPages.register(staff)
+    ResidentsAPI.register(apiAuthed)
+    UserPages.register(staff)
+    UsersAPI.register(apiAuthed)
+    AuditPages.register(staff)
+    OpenAPIDocument.register(app)
 }

@@ -10,9 +10,13 @@ public struct Settings: Sendable {
     public var passwordCost: Int
     /// Log every SQL statement (debugging only).
     public var logSQL: Bool
+    /// PostgreSQL schema to work in (tests give each run its own); nil uses the server's default.
+    public var databaseSchema: String?
 
-    public init(dataDirectory: String, databaseURL: String? = nil, passwordCost: Int = 10, logSQL: Bool = false) {
+    public init(dataDirectory: String, databaseURL: String? = nil, passwordCost: Int = 10, logSQL: Bool = false,
+                databaseSchema: String? = nil) {
         self.dataDirectory = dataDirectory
+        self.databaseSchema = databaseSchema
         self.databaseURL = databaseURL
         self.passwordCost = passwordCost
         self.logSQL = logSQL

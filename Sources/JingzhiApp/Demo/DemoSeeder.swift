@@ -1,0 +1,161 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+
+/// How much demo data to make: a test-sized county, Yutai (鱼台县), or a Baoji-sized city (宝鸡市).
+public enum DemoScale: String, Sendable, CaseIterable { case tiny, county, city }
+
+public struct DemoAccount: Sendable {
+    public let username: String
+    public let password: String
+    public let role: String
+    public let nodeName: String
+}
+
+public struct DemoSummary: Sendable {
+    /// False when the data set was already present and nothing was written.
+    public let created: Bool
+    public let nodes: Int
+    public let households: Int
+    public let residents: Int
+    public let accounts: [DemoAccount]
+}
+
+/// Seeds a deterministic demo data set: org tree with boundaries and Party organisations, households,
+/// residents with tags, grid workers, visits and a few accounts (password `DemoSeeder.password`).
+/// Idempotent: when the scale's root node exists, nothing is written.
+public enum DemoSeeder {
+    public static let password = "Demo2026"
+
+    public static func seed(_ app: Application, scale: DemoScale, log: @Sendable (String) -> Void = { _ in }) async throws -> DemoSummary {
+        let plan = DemoPlan.make(scale)
+        if let root = try await OrgNode.query(on: app.db).filter(\.$code == plan.region.rootCode).first() {
+            log("\(plan.region.rootName) (\(plan.region.rootCode)) 已存在，未写入任何数据 (already seeded)")
+            return try await summary(of: root, plan: plan, on: app.db)
+        }
+        return try await withoutActuallyEscaping(log) { log in
+            if scale == .city { return try await seedInStreets(app, plan: plan, log: log) }
+            return try await app.db.transaction { tx in
+                if let root = try await OrgNode.query(on: tx).filter(\.$code == plan.region.rootCode).first() {
+                    return try await summary(of: root, plan: plan, on: tx)
+                }
+                return try await seedAtOnce(app, plan: plan, on: tx, log: log)
+            }
+        }
+    }
+
+    /// Tiny and county scales: everything in the caller's transaction.
+    private static func seedAtOnce(_ app: Application, plan: DemoPlan, on tx: any Database,
+                                   log: @escaping @Sendable (String) -> Void) async throws -> DemoSummary {
+        let started = Date()
+        var builder = DemoBuilder(plan: plan)
+        let writer = DemoBulkInsert(tx)
+        let root = builder.root(ordinal: try await nextRootOrdinal(on: tx))
+        try await writer.write(DemoBatch(nodes: [root]))
+        var tally = Tally(nodes: 1)
+        for s in plan.streets.indices {
+            tally += try await seedStreet(s, under: root, builder: &builder, writer: writer, log: log)
+        }
+        let accounts = try await createAccounts(app, plan: plan, landmarks: builder.landmarks, on: tx, log: log)
+        log(String(format: "完成：%d 个节点，%d 户，%d 人，用时 %.1f 秒", tally.nodes, tally.households, tally.residents,
+                   Date().timeIntervalSince(started)))
+        return DemoSummary(created: true, nodes: tally.nodes, households: tally.households, residents: tally.residents,
+                           accounts: accounts)
+    }
+
+    /// City scale: one transaction per street. The root carries a temporary code until the last street
+    /// is in, so an interrupted run is recognised (and cleared) by the next one instead of counting as done.
+    private static func seedInStreets(_ app: Application, plan: DemoPlan,
+                                      log: @escaping @Sendable (String) -> Void) async throws -> DemoSummary {
+        let started = Date()
+        let pendingCode = plan.region.rootCode + "-SEEDING"
+        if let leftover = try await OrgNode.query(on: app.db).filter(\.$code == pendingCode).first() {
+            log("清除上次未完成的数据 (removing an interrupted run)")
+            try await app.db.transaction { tx in try await purge(leftover, on: tx) }
+        }
+        var builder = DemoBuilder(plan: plan)
+        let ordinal = try await nextRootOrdinal(on: app.db)
+        let finalRoot = builder.root(ordinal: ordinal)
+        let root = NodeRow(id: finalRoot.id, parentID: nil, kind: .county, code: pendingCode, name: finalRoot.name,
+                           path: finalRoot.path, segment: finalRoot.segment, depth: 0, boundary: finalRoot.boundary,
+                           partyOrgName: finalRoot.partyOrgName)
+        try await DemoBulkInsert(app.db).write(DemoBatch(nodes: [root]))
+        var tally = Tally(nodes: 1)
+        for s in plan.streets.indices {
+            let (part, next) = try await app.db.transaction { [builder] tx in
+                var local = builder
+                let part = try await seedStreet(s, under: root, builder: &local, writer: DemoBulkInsert(tx), log: log)
+                return (part, local)
+            }
+            builder = next
+            tally += part
+        }
+        let accounts = try await app.db.transaction { [builder] tx in
+            try await tx.sql.update(OrgNode.schema).set("code", to: SQLBind(plan.region.rootCode))
+                .where("id", .equal, SQLBind(root.id)).run()
+            return try await createAccounts(app, plan: plan, landmarks: builder.landmarks, on: tx, log: log)
+        }
+        log(String(format: "完成：%d 个节点，%d 户，%d 人，用时 %.1f 秒", tally.nodes, tally.households, tally.residents,
+                   Date().timeIntervalSince(started)))
+        return DemoSummary(created: true, nodes: tally.nodes, households: tally.households, residents: tally.residents,
+                           accounts: accounts)
+    }
+
+    private static func seedStreet(_ s: Int, under root: NodeRow, builder: inout DemoBuilder, writer: DemoBulkInsert,
+                                   log: @Sendable (String) -> Void) async throws -> Tally {
+        let started = Date()
+        let street = builder.street(s, under: root)
+        try await writer.write(DemoBatch(nodes: [street]))
+        var tally = Tally(nodes: 1)
+        for c in builder.plan.streets[s].communities.indices {
+            let batch = builder.community(street: s, index: c, under: street)
+            try await writer.write(batch)
+            tally += Tally(nodes: batch.nodes.count, households: batch.households.count, residents: batch.residents.count)
+        }
+        log(String(format: "%@：%d 个社区，%d 户，%d 人，用时 %.1f 秒", street.name, builder.plan.streets[s].communities.count,
+                   tally.households, tally.residents, Date().timeIntervalSince(started)))
+        return tally
+    }
+
+    /// The next free ordinal among root nodes, so a new root never collides with an existing tree.
+    private static func nextRootOrdinal(on db: any Database) async throws -> Int {
+        let last = try await OrgNode.query(on: db).filter(\.$parentID == nil).sort(\.$segment, .descending).first()
+        return last.map { PathSegment.ordinal($0.segment) + 1 } ?? 0
+    }
+
+    /// Deletes a subtree and every register row in it (children before parents).
+    private static func purge(_ root: OrgNode, on tx: any Database) async throws {
+        let low = SQLBind(root.path), high = SQLBind(root.path + "~")
+        for (table, column) in [(ResidentTag.schema, "node_path"), (Visit.schema, "node_path"), (Resident.schema, "node_path"),
+                                (Household.schema, "node_path"), (GridWorker.schema, "node_path")] {
+            try await tx.sql.delete(from: table).where(SQLIdentifier(column), .greaterThanOrEqual, low)
+                .where(SQLIdentifier(column), .lessThan, high).run()
+        }
+        for depth in stride(from: 12, through: root.depth, by: -1) {
+            try await tx.sql.delete(from: OrgNode.schema).where("path", .greaterThanOrEqual, low)
+                .where("path", .lessThan, high).where("depth", .equal, SQLBind(depth)).run()
+        }
+    }
+
+    private static func summary(of root: OrgNode, plan: DemoPlan, on db: any Database) async throws -> DemoSummary {
+        let scope = DataScope(rootPath: root.path)
+        let specs = accountSpecs(plan)
+        let present = Set(try await User.query(on: db).filter(\.$username ~~ specs.map(\.username)).all().map(\.username))
+        return DemoSummary(created: false,
+                           nodes: try await OrgNode.query(on: db).within(scope).count(),
+                           households: try await Household.query(on: db).within(scope).count(),
+                           residents: try await Resident.query(on: db).within(scope).count(),
+                           accounts: specs.filter { present.contains($0.username) }.map(\.account))
+    }
+
+    private struct Tally {
+        var nodes = 0, households = 0, residents = 0
+
+        static func += (a: inout Tally, b: Tally) {
+            a.nodes += b.nodes
+            a.households += b.households
+            a.residents += b.residents
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Fluent
+import Vapor
+
+/// Log in, log out, change password, resident sign-up, language switch.
+enum AuthPages {
+    static func register(web: any RoutesBuilder, authed: any RoutesBuilder) {
+        web.get("login", use: loginForm)
+        web.post("login", use: login)
+        web.post("logout", use: logout)
+        web.get("register", use: registerForm)
+        web.post("register", use: register)
+        web.get("lang", ":lang", use: language)
+        authed.get("account", "password", use: passwordForm)
+        authed.post("account", "password", use: changePassword)
+    }
+
+    static func loginPage(_ req: Request, error: String? = nil, username: String = "") -> HTML {
+        let next = (try? req.query.get(String?.self, at: "next")) ?? nil
+        return Layout(req: req, title: req.t("登录", "Log in")).render("""
+        \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
+        <form method="post" action="\(SiteURL.login(next: next).path)" class="card">
+          \(Form.csrf(req))
+          \(Form.field(req.t("用户名 / 手机号", "Username or phone"), name: "username", value: username, required: true, attrs: "autocomplete=\"username\" autofocus"))
+          \(Form.field(req.t("密码", "Password"), name: "password", type: "password", required: true, attrs: "autocomplete=\"current-password\""))
+          <button type="submit">\(req.t("登录", "Log in"))</button>
+        </form>
+        <p>\(req.t("居民还没有账号？", "A resident without an account?")) <a href="\(SiteURL.register.path)">\(req.t("手机号注册", "Sign up with your phone"))</a></p>
+        """)
+    }
+
+    @Sendable static func loginForm(req: Request) async throws -> Response {
+        if req.actor != nil { return req.redirect(to: SiteURL.home.path) }
+        return try await loginPage(req).encodeResponse(for: req)
+    }
+
+    struct LoginForm: Content { var username: String?; var password: String? }
+
+    @Sendable static func login(req: Request) async throws -> Response {
+        let form = try req.content.decode(LoginForm.self)
+        do {
+            let user = try await AccountService(req: req).authenticate(username: form.username ?? "", password: form.password ?? "", ip: req.clientIP)
+            req.session.data["uid"] = user.id!.uuidString
+            let next = (try? req.query.get(String?.self, at: "next")) ?? nil
+            let safe = next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? SiteURL.home.path
+            return req.redirect(to: safe)
+        } catch let e as APIError where e.status == .unauthorized || e.status == .tooManyRequests {
+            var headers = e.headers
+            headers.contentType = .html
+            return Response(status: e.status, headers: headers,
+                            body: .init(string: loginPage(req, error: e.message, username: form.username ?? "").raw))
+        }
+    }
+
+    @Sendable static func logout(req: Request) async throws -> Response {
+        req.session.destroy()
+        return req.redirect(to: SiteURL.login(next: nil).path)
+    }
+
+    @Sendable static func language(req: Request) async throws -> Response {
+        let lang = Lang(rawValue: req.parameters.get("lang") ?? "") ?? .zh
+        let back = (try? req.query.get(String?.self, at: "back")) ?? nil
+        let target = back.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? SiteURL.home.path
+        let res = req.redirect(to: target)
+        res.cookies["lang"] = HTTPCookies.Value(string: lang.rawValue, maxAge: 365 * 86400, path: "/", isHTTPOnly: true, sameSite: .lax)
+        return res
+    }
+
+    @Sendable static func passwordForm(req: Request) async throws -> HTML {
+        Layout(req: req, title: req.t("修改密码", "Change password")).render("""
+        <form method="post" class="card">\(Form.csrf(req))
+          \(Form.field(req.t("当前密码", "Current password"), name: "currentPassword", type: "password", required: true))
+          \(Form.field(req.t("新密码", "New password"), name: "newPassword", type: "password", required: true, hint: req.t("至少 8 位，含字母和数字", "8+ characters with letters and digits")))
+          <button>\(req.t("保存", "Save"))</button>
+        </form>
+        """)
+    }
+
+    struct PasswordForm: Content { var currentPassword: String?; var newPassword: String? }
+
+    @Sendable static func changePassword(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let form = try req.content.decode(PasswordForm.self)
+        try await AccountService(req: req).changePassword(actor.user, current: form.currentPassword ?? "", new: form.newPassword ?? "",
+                                                          source: req.auditSource)
+        req.flash(req.t("密码已修改", "Password changed"))
+        return req.redirect(to: SiteURL.home.path)
+    }
+
+    @Sendable static func registerForm(req: Request) async throws -> HTML {
+        try await registerPage(req)
+    }
+
+    static func registerPage(_ req: Request, error: String? = nil) async throws -> HTML {
+        let compounds = try await OrgNode.query(on: req.db).filter(\.$kindRaw == NodeKind.compound.rawValue).sort(\.$path).limit(2000).all()
+        let preset = (try? req.query.get(String?.self, at: "compound")) ?? nil
+        return Layout(req: req, title: req.t("居民注册", "Resident sign-up")).render("""
+        \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
+        <form method="post" class="card">\(Form.csrf(req))
+          \(Form.field(req.t("手机号", "Mobile number"), name: "phone", type: "tel", required: true, attrs: "inputmode=\"numeric\" autocomplete=\"tel\""))
+          \(Form.field(req.t("姓名", "Name"), name: "name", required: true))
+          \(Form.select(req.t("所在小区", "Your compound"), name: "nodeId", options: compounds.map { ($0.id!.uuidString, $0.name) }, selected: preset, includeBlank: req.t("请选择", "Choose")))
+          \(Form.field(req.t("楼栋单元房号", "Building, unit, room"), name: "room", required: true, hint: req.t("如：3号楼1单元302", "e.g. 3号楼1单元302")))
+          \(Form.field(req.t("密码", "Password"), name: "password", type: "password", required: true, hint: req.t("至少 8 位，含字母和数字", "8+ characters with letters and digits")))
+          <button>\(req.t("注册并申请认证", "Sign up"))</button>
+        </form>
+        <p class="muted">\(req.t("注册后由社区工作人员核对住户信息，通过后即可查看本户信息。", "Community staff check your household before your account is linked."))</p>
+        """)
+    }
+
+    struct RegisterForm: Content { var phone: String?; var name: String?; var nodeId: String?; var room: String?; var password: String? }
+
+    @Sendable static func register(req: Request) async throws -> Response {
+        let form = try req.content.decode(RegisterForm.self)
+        do {
+            guard let nodeID = form.nodeId.flatMap(UUID.init(uuidString:)) else {
+                throw APIError.invalid("nodeId", req.t("请选择所在小区", "Choose your compound"))
+            }
+            let link = try await Registrations(req: req).register(phone: form.phone ?? "", password: form.password ?? "", name: form.name ?? "",
+                                                                  nodeID: nodeID, room: form.room ?? "")
+            req.session.data["uid"] = link.userID.uuidString
+            req.flash(req.t("注册成功，等待社区审核", "Signed up; waiting for the community to confirm"))
+            return req.redirect(to: SiteURL.home.path)
+        } catch let e as APIError where e.status.code < 500 {
+            return Response(status: e.status, headers: ["Content-Type": "text/html; charset=utf-8"],
+                            body: .init(string: try await registerPage(req, error: e.message).raw))
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import Fluent
+import Vapor
+
+struct LinkRequestDTO: Content {
+    let id: UUID
+    let userId: UUID
+    let nodeId: UUID
+    let room: String
+    let name: String
+    let status: String
+    let residentId: UUID?
+    let decisionNote: String?
+    let createdAt: Date?
+
+    init(_ l: LinkRequest) {
+        id = l.id!
+        userId = l.userID
+        nodeId = l.nodeID
+        room = l.room
+        name = l.name
+        status = l.status
+        residentId = l.residentID
+        decisionNote = l.decisionNote
+        createdAt = l.createdAt
+    }
+}
+
+/// Residents register themselves with a phone number, then ask to be linked to their household;
+/// staff whose scope covers the address approve or reject.
+struct Registrations {
+    let db: any Database
+    let now: Date
+    let app: Application
+    let ip: String
+    let source: AuditSource
+
+    init(req: Request) {
+        db = req.db
+        now = req.now
+        app = req.application
+        ip = req.clientIP
+        source = req.auditSource
+    }
+
+    /// Sign-ups allowed per address per hour: public forms are rate-limited.
+    static let perAddressPerHour = 5
+
+    func register(phone rawPhone: String, password: String, name rawName: String, nodeID: UUID, room rawRoom: String) async throws -> LinkRequest {
+        guard let phone = Validate.phone(rawPhone), phone.count == 11 else {
+            throw APIError.invalid("phone", "请填写 11 位手机号 (an 11-digit mobile number is required)")
+        }
+        let name = try Validate.text(rawName, field: "name", max: 30)!
+        let room = try Validate.text(rawRoom, field: "room", max: 20)!
+        try AccountService.checkPasswordStrength(password)
+        guard let node = try await OrgNode.find(nodeID, on: db), [.compound, .building, .unit].contains(node.kind) else {
+            throw APIError(.unprocessableEntity, code: "unknown_node", "请选择所在小区或楼栋 (choose your compound or building)", field: "nodeId")
+        }
+        try await throttle()
+        let source = AuditSource(actorID: nil, actorName: "居民自助注册 \(Mask.phone(phone) ?? "")", ip: ip)
+        let app = self.app
+        return try await db.transaction { tx in
+            let user = try await AccountService(app: app, db: tx).createUser(
+                username: phone, password: password, role: .resident, node: nil, displayName: name, phone: phone,
+                creator: nil, source: source)
+            let link = LinkRequest()
+            link.userID = user.id!
+            link.nodeID = node.id!
+            link.nodePath = node.path
+            link.room = room
+            link.name = name
+            link.status = "pending"
+            try await link.create(on: tx)
+            return link
+        }
+    }
+
+    private func throttle() async throws {
+        let key = "register:" + ip
+        let row = try await LoginThrottle.query(on: db).filter(\.$key == key).first() ?? LoginThrottle(key: key, failures: 0, lastFailureAt: now)
+        if now.timeIntervalSince(row.lastFailureAt) > 3600 { row.failures = 0 }
+        guard row.failures < Self.perAddressPerHour else {
+            var e = APIError(.tooManyRequests, code: "rate_limited", "注册过于频繁，请一小时后再试 (too many sign-ups from this address)")
+            e.headers.replaceOrAdd(name: .retryAfter, value: "3600")
+            throw e
+        }
+        if row.failures == 0 { row.lastFailureAt = now }
+        row.failures += 1
+        try await row.save(on: db)
+    }
+
+    /// Approves a request by linking the account to a resident of the register (in the approver's scope).
+    static func approve(_ link: LinkRequest, resident: Resident, by actor: Actor, db: any Database, now: Date, source: AuditSource) async throws {
+        guard link.status == "pending" else { throw APIError.conflict("该申请已处理 (already decided)", code: "already_decided") }
+        guard actor.scope.contains(resident.nodePath) else { throw APIError.notFound }
+        if let other = try await User.query(on: db).filter(\.$residentID == resident.id!).first(), other.id != link.userID {
+            throw APIError.conflict("该居民已绑定其他账号 (this resident is linked to another account)", code: "resident_linked")
+        }
+        guard let user = try await User.find(link.userID, on: db) else { throw APIError.notFound }
+        try await db.transaction { tx in
+            user.residentID = resident.id
+            try await user.save(on: tx)
+            link.status = "approved"
+            link.residentID = resident.id
+            link.decidedBy = actor.userID
+            try await link.save(on: tx)
+            try await AuditLog.record(on: tx, by: source, at: now, action: "approve", entity: "link_request", entityID: link.id,
+                                      nodePath: resident.nodePath, summary: "通过居民认证 \(link.name) → \(resident.name)")
+        }
+    }
+
+    static func reject(_ link: LinkRequest, note: String?, by actor: Actor, db: any Database, now: Date, source: AuditSource) async throws {
+        guard link.status == "pending" else { throw APIError.conflict("该申请已处理 (already decided)", code: "already_decided") }
+        let reason = try Validate.text(note, field: "note", max: 200)
+        try await db.transaction { tx in
+            link.status = "rejected"
+            link.decisionNote = reason
+            link.decidedBy = actor.userID
+            try await link.save(on: tx)
+            try await AuditLog.record(on: tx, by: source, at: now, action: "reject", entity: "link_request", entityID: link.id,
+                                      nodePath: link.nodePath, summary: "驳回居民认证 \(link.name)：\(reason ?? "")")
+        }
+    }
+}

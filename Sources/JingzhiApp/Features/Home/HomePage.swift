@@ -1,0 +1,99 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// The first page after login: what this user looks after, in numbers, and where to go next.
+enum HomePage {
+    static func register(_ web: any RoutesBuilder) {
+        web.get(use: home)
+    }
+
+    @Sendable static func home(req: Request) async throws -> HTML {
+        let actor = try req.requireActor()
+        if actor.role == .resident { return try await residentHome(req, actor) }
+        let scopeNode = actor.user.nodeID.flatMap { _ in actor.nodePath }.flatMap { $0.isEmpty ? nil : $0 }
+        let root: OrgNode? = if let scopeNode { try await OrgNode.query(on: req.db).filter(\.$path == scopeNode).first() } else { nil }
+        var cards: [HTML] = []
+        func count<M: PathScoped>(_ type: M.Type) async throws -> Int { try await M.query(on: req.db).within(actor.scope).count() }
+        let grids = try await OrgNode.query(on: req.db).within(actor.scope).filter(\.$kindRaw == NodeKind.grid.rawValue).count()
+        let compounds = try await OrgNode.query(on: req.db).within(actor.scope).filter(\.$kindRaw == NodeKind.compound.rawValue).count()
+        cards.append(stat(req.t("网格", "Grids"), grids))
+        cards.append(stat(req.t("小区", "Compounds"), compounds))
+        if actor.can(.viewResidents) {
+            cards.append(stat(req.t("住户", "Households"), try await count(Household.self)))
+            cards.append(stat(req.t("居民", "Residents"), try await count(Resident.self)))
+        }
+        var sections: [HTML] = ["<div class=\"stats\">\(cards)</div>"]
+        if actor.can(.viewResidents) {
+            sections.append(try await tagSummary(req, actor))
+        }
+        if actor.can(.approveLinks) {
+            let pending = try await LinkRequest.query(on: req.db).within(actor.scope).filter(\.$status == "pending").count()
+            if pending > 0 {
+                sections.append("<p class=\"card\">\(req.t("待审核的居民认证", "Residents waiting for approval"))：<a href=\"\(SiteURL.linkRequests.path)\"><b>\(pending)</b></a></p>")
+            }
+        }
+        if actor.role == .gridWorker {
+            let mine = try await GridWorker.query(on: req.db).filter(\.$userID == actor.userID).all()
+            let grids = try await OrgNode.query(on: req.db).filter(\.$id ~~ mine.map(\.gridID)).all()
+            sections.append("""
+            <h2>\(req.t("我的网格", "My grids"))</h2>
+            <ul class="tree">\(grids.map { g -> HTML in
+                "<li><a href=\"\(SiteURL.orgNode(g.id!).path)\">\(g.name)</a> <a href=\"\(SiteURL.gridSign(code: g.code).path)\">\(req.t("公示牌", "Public sign"))</a></li>"
+            })</ul>
+            """)
+        }
+        let title = root.map { "\($0.name) · \(actor.role.label(req.lang))" } ?? actor.role.label(req.lang)
+        return Layout(req: req, title: title, wide: actor.role != .gridWorker).render(HTML(sections))
+    }
+
+    static func stat(_ label: String, _ n: Int) -> HTML {
+        "<div class=\"stat\"><span class=\"muted\">\(label)</span><b>\(n)</b></div>"
+    }
+
+    /// Special-group counts in scope, each a link to the filtered register.
+    static func tagSummary(_ req: Request, _ actor: Actor) async throws -> HTML {
+        var select = req.db.sql.select().column("tag").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(ResidentTag.schema)
+        if !actor.scope.rootPath.isEmpty {
+            select = select.where("node_path", .greaterThanOrEqual, SQLBind(actor.scope.rootPath))
+                .where("node_path", .lessThan, SQLBind(actor.scope.upperBound))
+        }
+        let rows = try await select.groupBy("tag").all()
+        var counts: [String: Int] = [:]
+        for row in rows { counts[try row.decode(column: "tag", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+        let items = ResidentTags.all.filter { counts[$0] != nil }.map { tag -> HTML in
+            "<a class=\"stat\" href=\"\(SiteURL.residents(query: [("tag", tag)]).path)\"><span class=\"muted\">\(tag)</span><b>\(counts[tag]!)</b></a>"
+        }
+        return "<h2>\(req.t("重点人群", "Special groups"))</h2><div class=\"stats\">\(items)</div>"
+    }
+
+    static func residentHome(_ req: Request, _ actor: Actor) async throws -> HTML {
+        var body: [HTML] = []
+        if let rid = actor.user.residentID, let r = try await Resident.find(rid, on: req.db),
+           let h = try await Household.find(r.householdID, on: req.db) {
+            let dto = ResidentDTO(r, household: h, viewer: actor, now: req.now)
+            let members = try await ResidentService(req: req).members(of: h)
+            body.append("""
+            <div class="card"><dl class="props">
+              <dt>\(req.t("姓名", "Name"))</dt><dd>\(dto.name)</dd>
+              <dt>\(req.t("住址", "Address"))</dt><dd>\(h.address)</dd>
+              <dt>\(req.t("手机号", "Phone"))</dt><dd>\(dto.phone ?? "—")</dd>
+              <dt>\(req.t("同户人员", "Household"))</dt><dd>\(members.map(\.name).joined(separator: "、"))</dd>
+            </dl></div>
+            """)
+            let grid = try await OrgService(req: req).ancestors(of: try await OrgNode.find(h.nodeID, on: req.db)!).last { $0.kind == .grid }
+            if let grid {
+                body.append("<p><a class=\"button\" href=\"\(SiteURL.gridSign(code: grid.code).path)\">\(req.t("我的网格员", "My grid workers"))</a></p>")
+            }
+        } else {
+            let link = try await LinkRequest.query(on: req.db).filter(\.$userID == actor.userID).sort(\.$createdAt, .descending).first()
+            let status = switch link?.status {
+            case "pending": req.t("您的住户认证正在审核中，社区工作人员核对后即可使用。", "Your household link is waiting for the community to confirm.")
+            case "rejected": req.t("认证未通过：", "Not approved: ") + (link?.decisionNote ?? "")
+            default: req.t("尚未提交住户认证。", "No household link requested yet.")
+            }
+            body.append("<p class=\"card\">\(status)</p>")
+        }
+        return Layout(req: req, title: req.t("我的家", "My home")).render(HTML(body))
+    }
+}

@@ -1,0 +1,77 @@
+import Vapor
+
+/// The OpenAPI 3 description of `/api/v1`, served at `/openapi.json`. A test checks it lists every route.
+enum OpenAPIDocument {
+    static func register(_ app: Application) {
+        app.get("openapi.json") { _ -> Response in
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            return Response(status: .ok, headers: headers, body: .init(data: json))
+        }
+    }
+
+    static let json: Data = try! JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .prettyPrinted])
+
+    struct Op {
+        let method: String
+        let path: String
+        let tag: String
+        let summary: String
+        var query: [(String, String, String)] = []   // name, type, description
+        var body: String? = nil                      // schema name, or "csv"/"geojson"
+        var response: String? = nil                  // schema name; nil = no content
+        var status: Int = 200
+        var isPublic = false
+    }
+
+    static let ops: [Op] = [
+        Op(method: "post", path: "/api/v1/auth/token", tag: "auth", summary: "Log in; returns a bearer token", body: "Credentials", response: "Token", isPublic: true),
+        Op(method: "delete", path: "/api/v1/auth/token", tag: "auth", summary: "Log out (revoke this token)", status: 204),
+        Op(method: "post", path: "/api/v1/auth/register", tag: "auth", summary: "Resident self-registration (rate-limited)", body: "Registration", response: "LinkRequest", status: 201, isPublic: true),
+        Op(method: "post", path: "/api/v1/auth/password", tag: "auth", summary: "Change own password", body: "PasswordChange", status: 204),
+        Op(method: "get", path: "/api/v1/me", tag: "auth", summary: "The signed-in user", response: "User"),
+        Op(method: "get", path: "/api/v1/org/nodes", tag: "org", summary: "Children of a node (or the top of your scope)", query: [("parent", "string", "Node id or code")], response: "[OrgNode]"),
+        Op(method: "post", path: "/api/v1/org/nodes", tag: "org", summary: "Create a node", body: "OrgNodeBody", response: "OrgNode", status: 201),
+        Op(method: "get", path: "/api/v1/org/nodes/{id}", tag: "org", summary: "A node", response: "OrgNode"),
+        Op(method: "patch", path: "/api/v1/org/nodes/{id}", tag: "org", summary: "Rename or edit a node", body: "OrgNodeBody", response: "OrgNode"),
+        Op(method: "delete", path: "/api/v1/org/nodes/{id}", tag: "org", summary: "Delete an empty node", status: 204),
+        Op(method: "get", path: "/api/v1/org/nodes/{id}/ancestors", tag: "org", summary: "Path from the root to the node", response: "[OrgNode]"),
+        Op(method: "post", path: "/api/v1/org/nodes/{id}/move", tag: "org", summary: "Move a node and everything under it", body: "MoveBody", response: "OrgNode"),
+        Op(method: "get", path: "/api/v1/org/nodes/{id}/boundary", tag: "org", summary: "Boundary as a GeoJSON Polygon", response: "geojson"),
+        Op(method: "put", path: "/api/v1/org/nodes/{id}/boundary", tag: "org", summary: "Set the boundary (GeoJSON Polygon or Feature)", body: "geojson", response: "OrgNode"),
+        Op(method: "get", path: "/api/v1/org/nodes/{id}/workers", tag: "org", summary: "Workers of a grid", response: "[GridWorker]"),
+        Op(method: "post", path: "/api/v1/org/nodes/{id}/workers", tag: "org", summary: "Assign a worker to a grid", body: "GridWorkerBody", response: "GridWorker", status: 201),
+        Op(method: "delete", path: "/api/v1/org/nodes/{id}/workers/{workerId}", tag: "org", summary: "Remove a worker from a grid", status: 204),
+        Op(method: "get", path: "/api/v1/residents", tag: "residents", summary: "Search the register", query: residentFilters + paging, response: "PagedResidents"),
+        Op(method: "post", path: "/api/v1/residents", tag: "residents", summary: "Register a resident in a household", body: "ResidentBody", response: "Resident", status: 201),
+        Op(method: "get", path: "/api/v1/residents/tags", tag: "residents", summary: "The special-group tags", response: "[string]"),
+        Op(method: "get", path: "/api/v1/residents/{id}", tag: "residents", summary: "A resident (masked per role)", response: "Resident"),
+        Op(method: "patch", path: "/api/v1/residents/{id}", tag: "residents", summary: "Change a resident; empty string clears a field", body: "ResidentBody", response: "Resident"),
+        Op(method: "delete", path: "/api/v1/residents/{id}", tag: "residents", summary: "Remove from the register (kept as deleted)", query: [("reason", "string", "Why")], status: 204),
+        Op(method: "post", path: "/api/v1/residents/import", tag: "residents", summary: "Import CSV (UTF-8 or GB18030); all-or-nothing unless skipInvalid",
+           query: [("skipInvalid", "boolean", "Import the valid rows, skip the rest"), ("dryRun", "boolean", "Only validate")], body: "csv", response: "ImportReport"),
+        Op(method: "get", path: "/api/v1/residents/export", tag: "residents", summary: "Export CSV (UTF-8 with BOM), masked per role", query: residentFilters, response: "csv"),
+        Op(method: "get", path: "/api/v1/households", tag: "residents", summary: "Households", query: [("node", "string", "Subtree"), ("q", "string", "Address contains")] + paging, response: "PagedHouseholds"),
+        Op(method: "post", path: "/api/v1/households", tag: "residents", summary: "Create a household in a building or unit", body: "HouseholdBody", response: "Household", status: 201),
+        Op(method: "get", path: "/api/v1/households/{id}", tag: "residents", summary: "A household with members and visits", response: "Household"),
+        Op(method: "get", path: "/api/v1/households/{id}/visits", tag: "residents", summary: "Visits to a household", response: "[Visit]"),
+        Op(method: "post", path: "/api/v1/households/{id}/visits", tag: "residents", summary: "Log a door-knocking visit", body: "VisitBody", response: "Visit", status: 201),
+        Op(method: "get", path: "/api/v1/users", tag: "accounts", summary: "Accounts in your scope", query: [("role", "string", "Role"), ("q", "string", "Username or name")] + paging, response: "PagedUsers"),
+        Op(method: "post", path: "/api/v1/users", tag: "accounts", summary: "Create an account in your scope", body: "NewUser", response: "User", status: 201),
+        Op(method: "patch", path: "/api/v1/users/{id}", tag: "accounts", summary: "Edit or (de)activate an account", body: "UserPatch", response: "User"),
+        Op(method: "get", path: "/api/v1/link-requests", tag: "accounts", summary: "Residents' household link requests", query: [("status", "string", "pending (default), approved, rejected")] + paging, response: "PagedLinkRequests"),
+        Op(method: "post", path: "/api/v1/link-requests/{id}/approve", tag: "accounts", summary: "Link the account to a resident", body: "Approval", response: "LinkRequest"),
+        Op(method: "post", path: "/api/v1/link-requests/{id}/reject", tag: "accounts", summary: "Reject with a reason", body: "Rejection", response: "LinkRequest"),
+        Op(method: "get", path: "/api/v1/audit", tag: "audit", summary: "Audit log in your scope",
+           query: [("entity", "string", "Record type"), ("action", "string", "Action"), ("actor", "string", "Actor name contains"),
+                   ("entityId", "string", "Record id"), ("from", "string", "YYYY-MM-DD"), ("to", "string", "YYYY-MM-DD")] + paging, response: "PagedAudit"),
+        Op(method: "get", path: "/healthz", tag: "system", summary: "Liveness and database check", response: "Health", isPublic: true),
+    ]
+
+    static let paging: [(String, String, String)] = [("page", "integer", "1-based page"), ("per", "integer", "Page size, 1–100 (default 20)")]
+    static let residentFilters: [(String, String, String)] = [
+        ("q", "string", "Name, phone, ID number (or their last digits) or address"), ("tag", "string", "Special-group tag"),
+        ("node", "string", "Node id or code: only its subtree"), ("gender", "string", "男 or 女"),
+        ("ageMin", "integer", "Minimum age"), ("ageMax", "integer", "Maximum age"),
+    ]
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+extension OpenAPIDocument {
+    static func ref(_ name: String) -> [String: Any] {
+        if name.hasPrefix("[") { return ["type": "array", "items": ref(String(name.dropFirst().dropLast()))] }
+        if name == "string" { return ["type": "string"] }
+        return ["$ref": "#/components/schemas/\(name)"]
+    }
+
+    static func object(_ props: [String: String], required: [String] = []) -> [String: Any] {
+        var out: [String: Any] = ["type": "object", "properties": props.mapValues { t -> [String: Any] in
+            switch t {
+            case "uuid": ["type": "string", "format": "uuid"]
+            case "date-time": ["type": "string", "format": "date-time"]
+            case "string?": ["type": "string", "nullable": true]
+            case "uuid?": ["type": "string", "format": "uuid", "nullable": true]
+            case "[string]": ["type": "array", "items": ["type": "string"]]
+            case "string", "integer", "boolean": ["type": t]
+            default: ref(t)
+            }
+        }]
+        if !required.isEmpty { out["required"] = required }
+        return out
+    }
+
+    static func paged(_ item: String) -> [String: Any] {
+        object(["items": "[\(item)]", "total": "integer", "page": "integer", "per": "integer"], required: ["items", "total", "page", "per"])
+    }
+
+    static var schemas: [String: Any] { [
+        "Error": object(["error": "ErrorDetail"], required: ["error"]),
+        "ErrorDetail": object(["code": "string", "message": "string", "field": "string?"], required: ["code", "message"]),
+        "Credentials": object(["username": "string", "password": "string"], required: ["username", "password"]),
+        "Token": object(["token": "string", "expiresIn": "integer", "user": "User"], required: ["token"]),
+        "Registration": object(["phone": "string", "password": "string", "name": "string", "nodeId": "uuid", "room": "string"],
+                               required: ["phone", "password", "name", "nodeId", "room"]),
+        "PasswordChange": object(["currentPassword": "string", "newPassword": "string"], required: ["currentPassword", "newPassword"]),
+        "User": object(["id": "uuid", "username": "string", "displayName": "string", "role": "string", "nodeId": "uuid?",
+                        "phone": "string?", "residentId": "uuid?", "active": "boolean"]),
+        "NewUser": object(["username": "string", "password": "string", "role": "string", "nodeId": "uuid?", "displayName": "string?", "phone": "string?"],
+                          required: ["username", "password", "role"]),
+        "UserPatch": object(["displayName": "string?", "phone": "string?", "active": "boolean"]),
+        "OrgNode": object(["id": "uuid", "parentId": "uuid?", "kind": "string", "code": "string", "name": "string", "depth": "integer",
+                           "address": "string?", "partyOrgName": "string?", "partySecretary": "string?", "partyContact": "string?",
+                           "hasBoundary": "boolean", "childCount": "integer"], required: ["id", "kind", "code", "name"]),
+        "OrgNodeBody": object(["parentId": "uuid?", "kind": "string", "code": "string", "name": "string", "address": "string?",
+                               "partyOrgName": "string?", "partySecretary": "string?", "partyContact": "string?"]),
+        "MoveBody": object(["parentId": "uuid"], required: ["parentId"]),
+        "GridWorker": object(["id": "uuid", "gridId": "uuid", "userId": "uuid?", "name": "string", "phone": "string", "duty": "string"]),
+        "GridWorkerBody": object(["name": "string", "phone": "string", "duty": "string", "userId": "uuid?"], required: ["name", "phone"]),
+        "Resident": object(["id": "uuid", "name": "string", "gender": "string", "birthDate": "string?", "age": "integer",
+                            "idNumber": "string?", "phone": "string?", "relation": "string", "tags": "[string]", "nodeId": "uuid",
+                            "householdId": "uuid", "address": "string?", "note": "string?", "updatedAt": "date-time"],
+                           required: ["id", "name", "idNumber", "phone", "tags", "nodeId"]),
+        "ResidentBody": object(["householdId": "uuid", "name": "string", "gender": "string", "birthDate": "string", "idNumber": "string",
+                                "phone": "string", "relation": "string", "tags": "[string]", "note": "string"]),
+        "Household": object(["id": "uuid", "nodeId": "uuid", "room": "string", "address": "string", "occupancy": "string?",
+                             "members": "[Resident]", "visits": "[Visit]"]),
+        "HouseholdBody": object(["nodeId": "uuid", "room": "string", "occupancy": "string?"], required: ["nodeId", "room"]),
+        "Visit": object(["id": "uuid", "householdId": "uuid", "visitedOn": "string", "kind": "string", "visitorName": "string", "notes": "string"]),
+        "VisitBody": object(["visitedOn": "string", "kind": "string", "notes": "string"], required: ["notes"]),
+        "LinkRequest": object(["id": "uuid", "userId": "uuid", "nodeId": "uuid", "room": "string", "name": "string", "status": "string",
+                               "residentId": "uuid?", "decisionNote": "string?", "createdAt": "date-time"]),
+        "Approval": object(["residentId": "uuid"], required: ["residentId"]),
+        "Rejection": object(["note": "string"], required: ["note"]),
+        "AuditEntry": object(["id": "uuid", "at": "date-time", "actorId": "uuid?", "actorName": "string", "action": "string",
+                              "entity": "string", "entityId": "uuid?", "ip": "string", "summary": "string", "changes": "string?"]),
+        "ImportReport": object(["encoding": "string", "rows": "integer", "valid": "integer", "created": "integer", "updated": "integer",
+                                "unchanged": "integer", "skipped": "integer", "committed": "boolean", "errors": "[ImportError]"]),
+        "ImportError": object(["line": "integer", "field": "string?", "message": "string"]),
+        "Health": object(["status": "string"]),
+        "PagedResidents": paged("Resident"), "PagedHouseholds": paged("Household"), "PagedUsers": paged("User"),
+        "PagedLinkRequests": paged("LinkRequest"), "PagedAudit": paged("AuditEntry"),
+    ] }
+
+    static func content(_ name: String) -> [String: Any] {
+        switch name {
+        case "csv": ["text/csv": ["schema": ["type": "string"]]]
+        case "geojson": ["application/geo+json": ["schema": ["type": "object"]]]
+        default: ["application/json": ["schema": ref(name)]]
+        }
+    }
+
+    static var document: [String: Any] {
+        var paths: [String: [String: Any]] = [:]
+        let errorResponse: [String: Any] = ["description": "Error", "content": content("Error")]
+        for op in ops {
+            var operation: [String: Any] = ["tags": [op.tag], "summary": op.summary,
+                                            "operationId": op.method + op.path.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")]
+            var params: [[String: Any]] = op.path.split(separator: "/").filter { $0.hasPrefix("{") }.map {
+                ["name": String($0.dropFirst().dropLast()), "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]
+            }
+            params += op.query.map { ["name": $0.0, "in": "query", "required": false, "schema": ["type": $0.1], "description": $0.2] }
+            if !params.isEmpty { operation["parameters"] = params }
+            if let body = op.body { operation["requestBody"] = ["required": true, "content": content(body)] }
+            var responses: [String: Any] = ["default": errorResponse]
+            responses[String(op.status)] = op.response.map { ["description": "OK", "content": content($0)] } ?? ["description": "No content"]
+            operation["responses"] = responses
+            if op.isPublic { operation["security"] = [] as [Any] }
+            paths[op.path, default: [:]][op.method] = operation
+        }
+        return [
+            "openapi": "3.0.3",
+            "info": ["title": "Jingzhi 精治 API", "version": "1.0.0",
+                     "description": "Community governance: org and grid tree, accounts and scopes, the resident register. Errors are {\"error\": {code, message, field}}."],
+            "servers": [["url": "/"]],
+            "security": [["bearer": [] as [Any]]],
+            "components": ["securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]], "schemas": schemas],
+            "paths": paths,
+        ]
+    }
+}

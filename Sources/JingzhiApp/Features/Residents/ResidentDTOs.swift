@@ -1,0 +1,130 @@
+import Vapor
+
+/// A resident as the API shows it, masked for the viewer's role.
+struct ResidentDTO: Content {
+    let id: UUID
+    let name: String
+    let gender: String
+    let birthDate: String?
+    let age: Int?
+    let idNumber: String?
+    let phone: String?
+    let relation: String
+    let tags: [String]
+    let nodeId: UUID
+    let householdId: UUID
+    let address: String?
+    let note: String?
+    let updatedAt: Date?
+
+    init(_ r: Resident, household: Household?, viewer: Actor?, now: Date) {
+        let own = viewer?.user.residentID == r.id && r.id != nil
+        let role = viewer?.role
+        id = r.id!
+        name = r.name
+        gender = r.gender
+        birthDate = r.birthDate
+        age = r.birthDate.flatMap { Self.age(born: $0, now: now) }
+        idNumber = own || role?.seesFullIDNumber == true ? r.idNumber : Mask.idNumber(r.idNumber)
+        phone = own || role?.seesFullPhone == true ? r.phone : Mask.phone(r.phone)
+        relation = r.relation
+        tags = r.tagList
+        nodeId = r.nodeID
+        householdId = r.householdID
+        address = household?.address
+        note = r.note
+        updatedAt = r.updatedAt
+    }
+
+    static func age(born: String, now: Date) -> Int? {
+        guard Validate.date(born) != nil else { return nil }
+        let today = ShanghaiTime.today(now)
+        let y = Int(today.prefix(4))! - Int(born.prefix(4))!
+        return today.dropFirst(5) >= born.dropFirst(5) ? y : y - 1
+    }
+}
+
+struct ResidentBody: Content {
+    var householdId: UUID?
+    var name: String?
+    var gender: String?
+    var birthDate: String?
+    var idNumber: String?
+    var phone: String?
+    var relation: String?
+    var tags: [String]?
+    var note: String?
+
+    var input: ResidentInput {
+        ResidentInput(name: name, gender: gender, birthDate: birthDate, idNumber: idNumber, phone: phone,
+                      relation: relation, tags: tags, note: note)
+    }
+}
+
+struct HouseholdDTO: Content {
+    let id: UUID
+    let nodeId: UUID
+    let room: String
+    let address: String
+    let occupancy: String?
+    var members: [ResidentDTO]?
+    var visits: [VisitDTO]?
+
+    init(_ h: Household) {
+        id = h.id!
+        nodeId = h.nodeID
+        room = h.room
+        address = h.address
+        occupancy = h.occupancy
+    }
+}
+
+struct HouseholdBody: Content {
+    var nodeId: UUID?
+    var room: String?
+    var occupancy: String?
+}
+
+struct VisitDTO: Content {
+    let id: UUID
+    let householdId: UUID
+    let visitedOn: String
+    let kind: String
+    let visitorName: String
+    let notes: String
+
+    init(_ v: Visit) {
+        id = v.id!
+        householdId = v.householdID
+        visitedOn = v.visitedOn
+        kind = v.kind
+        visitorName = v.visitorName
+        notes = v.notes
+    }
+}
+
+struct VisitBody: Content {
+    var visitedOn: String?
+    var kind: String?
+    var notes: String?
+}
+
+extension Request {
+    /// A UUID path parameter; anything that is not a UUID is answered like a missing record.
+    func idParameter(_ name: String = "id") throws -> UUID {
+        guard let id = parameters.get(name, as: UUID.self) else { throw APIError.notFound }
+        return id
+    }
+
+    /// Decodes a JSON body, naming the field at fault when it does not fit.
+    func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
+        guard let buffer = body.data, buffer.readableBytes > 0 else {
+            throw APIError(.badRequest, code: "empty_body", "请求体为空 (empty request body)")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
+        } catch let e as DecodingError {
+            throw JingzhiErrorMiddleware.describe(e)
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import ArgumentParser
+import Foundation
+import JingzhiApp
+
+/// Where the data lives; every subcommand takes these.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: "Directory of the embedded SQLite database (env JINGZHI_DATA_DIR, default ./data).")
+    var dataDir: String?
+
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL, e.g. postgres://user:pass@host:5432/db (env DATABASE_URL). Without it, SQLite is used.")
+    var databaseURL: String?
+
+    var settings: Settings { Settings.fromEnvironment(dataDirectory: dataDir, databaseURL: databaseURL) }
+}
+
+@main
+struct Jingzhi: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jingzhi",
+        abstract: "精治 Jingzhi — community governance platform.",
+        subcommands: [Serve.self, Migrate.self, Seed.self, Import.self, Export.self, UserCommand.self]
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the web server (creates and migrates the database on first start).")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Address to listen on.") var hostname = "127.0.0.1"
+    @Option(help: "Port to listen on (env PORT, default 8080).") var port: Int?
+    @Flag(help: "Load the demo county (鱼台县) first, if it is not there yet, and print the demo logins.") var demo = false
+
+    func run() async throws {
+        let port = port ?? ProcessInfo.processInfo.environment["PORT"].flatMap(Int.init) ?? 8080
+        try await JingzhiCommands.serve(db.settings, hostname: hostname, port: port, demo: demo)
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database schema.")
+    @OptionGroup var db: DatabaseOptions
+    func run() async throws {
+        try await JingzhiCommands.migrateOnly(db.settings)
+        print("database is up to date")
+    }
+}
+
+struct Seed: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Load the deterministic demo data set (running it twice changes nothing).")
+    @OptionGroup var db: DatabaseOptions
+    @Flag(help: "Load the demo county.") var demo = false
+    @Option(help: "county: Yutai-sized demo (~115k residents); city: Baoji-sized data set for benchmarks (~1.9M residents); tiny: for tests.")
+    var scale: String = "county"
+
+    func validate() throws {
+        guard demo else { throw ValidationError("say what to seed: --demo") }
+        guard DemoScale(rawValue: scale) != nil else { throw ValidationError("--scale must be tiny, county or city") }
+    }
+
+    func run() async throws {
+        let started = Date()
+        let summary = try await JingzhiCommands.seed(db.settings, scale: DemoScale(rawValue: scale)!)
+        print(summary.created ? "seeded" : "already seeded; nothing changed",
+              "— nodes \(summary.nodes), households \(summary.households), residents \(summary.residents)",
+              String(format: "(%.1f s)", Date().timeIntervalSince(started)))
+        if !summary.accounts.isEmpty {
+            print("Demo logins (password \(DemoSeeder.password)):")
+            for a in summary.accounts { print("  \(a.username)  \(a.role)  \(a.nodeName)") }
+        }
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import data from files.", subcommands: [ImportResidents.self, ImportBoundaries.self])
+}
+
+struct ImportResidents: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "residents",
+        abstract: "Import residents from CSV (UTF-8, with or without BOM, or GB18030). All rows are checked first; nothing is written if any is bad.")
+    @OptionGroup var db: DatabaseOptions
+    @Argument(help: "The CSV file.") var file: String
+    @Option(help: "Only resolve addresses under this node (code or id).") var node: String?
+    @Flag(help: "Import the valid rows and skip the bad ones.") var skipInvalid = false
+    @Flag(help: "Check the file without writing anything.") var dryRun = false
+
+    func run() async throws {
+        do {
+            print(try await JingzhiCommands.importResidents(db.settings, file: file, node: node, skipInvalid: skipInvalid, dryRun: dryRun))
+        } catch let failure as CommandFailure {
+            FileHandle.standardError.write(Data((failure.message + "\n").utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+struct ImportBoundaries: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "boundaries",
+        abstract: "Set node boundaries from a GeoJSON FeatureCollection of Polygons whose properties.code names the node.")
+    @OptionGroup var db: DatabaseOptions
+    @Argument(help: "The GeoJSON file.") var file: String
+    func run() async throws { print(try await JingzhiCommands.importBoundaries(db.settings, file: file)) }
+}
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Export data to files.", subcommands: [ExportResidents.self])
+}
+
+struct ExportResidents: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "residents", abstract: "Export residents as CSV for Excel (UTF-8 with BOM).")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Only this node's subtree (code or id).") var node: String?
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+    @Flag(help: "Include full ID numbers and phones (otherwise masked).") var full = false
+
+    func run() async throws {
+        let csv = try await JingzhiCommands.exportResidents(db.settings, node: node, full: full)
+        if let output { try csv.write(toFile: output, atomically: true, encoding: .utf8) } else { print(csv, terminator: "") }
+    }
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts.", subcommands: [UserCreate.self, UserResetPassword.self])
+}
+
+struct UserCreate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Create an account bound to a node of the tree.")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Login name (3–32 letters, digits, _.-).") var username: String
+    @Option(help: "Password (8+ characters with letters and digits).") var password: String
+    @Option(help: "admin, street_staff, community_staff, grid_worker, department_staff, property_staff, partner or resident.") var role: String
+    @Option(help: "The node (code or id) whose subtree the account may see; admins may omit it.") var node: String?
+    @Option(help: "Name shown in the UI.") var displayName: String?
+    func run() async throws {
+        print(try await JingzhiCommands.createUser(db.settings, username: username, password: password, role: role, node: node, displayName: displayName))
+    }
+}
+
+struct UserResetPassword: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reset-password", abstract: "Set a new password (and sign the account out everywhere).")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Login name.") var username: String
+    @Option(help: "The new password.") var password: String
+    func run() async throws {
+        try await JingzhiCommands.resetPassword(db.settings, username: username, password: password)
+        print("password reset for \(username)")
+    }
+}

@@ -1,3 +1,0 @@
-import JingzhiApp
-import ArgumentParser
-print("building")

@@ -1,0 +1,40 @@
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+@testable import JingzhiApp
+
+/// Runs `body` against a fresh, migrated app: a new SQLite file, or — when `JINGZHI_TEST_DATABASE_URL`
+/// is set — a new schema on that PostgreSQL server, dropped afterwards. Tests can run in parallel.
+func withTestApp(_ body: (Application) async throws -> Void) async throws {
+    let app = try await Application.make(.testing)
+    let unique = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jingzhi-test-\(unique)").path
+    let pgURL = ProcessInfo.processInfo.environment["JINGZHI_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    let settings = Settings(dataDirectory: dir, databaseURL: pgURL, passwordCost: 4,
+                            databaseSchema: pgURL == nil ? nil : String(unique))
+    do {
+        try await configure(app, settings: settings)
+        try await migrate(app)
+        try await body(app)
+    } catch {
+        try? await cleanUp(app, settings: settings)
+        try await app.asyncShutdown()
+        throw error
+    }
+    try? await cleanUp(app, settings: settings)
+    try await app.asyncShutdown()
+}
+
+private func cleanUp(_ app: Application, settings: Settings) async throws {
+    if let schema = settings.databaseSchema {
+        try await (app.db as! any SQLDatabase).raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+    } else {
+        try? FileManager.default.removeItem(atPath: settings.dataDirectory)
+    }
+}
+
+/// Whether this run is on PostgreSQL (for the few tests that check dialect-specific SQL).
+var testsRunOnPostgres: Bool { ProcessInfo.processInfo.environment["JINGZHI_TEST_DATABASE_URL"]?.isEmpty == false }
