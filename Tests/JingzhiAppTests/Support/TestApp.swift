@@ -10,6 +10,7 @@ import VaporTesting
 /// is set — a new schema on that PostgreSQL server, dropped afterwards. Tests can run in parallel.
 func withTestApp(_ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
+    app.logger.logLevel = .warning
     let unique = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jingzhi-test-\(unique)").path
     let pgURL = ProcessInfo.processInfo.environment["JINGZHI_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
