@@ -18,7 +18,7 @@ struct Jingzhi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jingzhi",
         abstract: "精治 Jingzhi — community governance platform.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, Import.self, Export.self, UserCommand.self]
+        subcommands: [Serve.self, Migrate.self, Seed.self, Import.self, Export.self, UserCommand.self, BenchCommand.self]
     )
 }
 
@@ -142,5 +142,19 @@ struct UserResetPassword: AsyncParsableCommand {
     func run() async throws {
         try await JingzhiCommands.resetPassword(db.settings, username: username, password: password)
         print("password reset for \(username)")
+    }
+}
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench",
+        abstract: "Seed a data set (if needed) and time the register's queries against a same-run baseline; prints a Markdown table.")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "tiny, county or city.") var scale = "city"
+    @Option(help: "Timed runs per query.") var repeats = 30
+
+    func run() async throws {
+        guard let s = DemoScale(rawValue: scale) else { throw ValidationError("--scale must be tiny, county or city") }
+        let lines = try await Bench.run(db.settings, scale: s, repeats: repeats) { print($0) }
+        print(lines.joined(separator: "\n"))
     }
 }

@@ -1,12 +1,18 @@
 import Fluent
+import NIOConcurrencyHelpers
 import Vapor
 
 /// What the `jingzhi` executable runs. Each entry opens the app on the configured database, migrates, works, shuts down.
 public enum JingzhiCommands {
+    private static let loggingReady = NIOLockedValueBox(false)
+
     /// An app ready for work: configured, migrated. Callers must `asyncShutdown()` it.
     public static func openApp(_ settings: Settings, arguments: [String] = ["jingzhi"]) async throws -> Application {
         var env = Environment(name: "production", arguments: arguments)
-        try LoggingSystem.bootstrap(from: &env)
+        // The logging system may be set up once per process only.
+        if loggingReady.withLockedValue({ ready in defer { ready = true }; return !ready }) {
+            try LoggingSystem.bootstrap(from: &env)
+        }
         let app = try await Application.make(env)
         do {
             try await configure(app, settings: settings)

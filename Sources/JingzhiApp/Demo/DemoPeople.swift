@@ -7,13 +7,13 @@ enum HouseholdKind: CaseIterable {
 
     /// Owner-occupied homes: an ageing town (老龄化), many elderly couples and three-generation homes.
     static let settled = Weighted<HouseholdKind>([
-        (.singleElderly, 2.2), (.singleAdult, 4), (.elderlyCouple, 17), (.youngCouple, 5), (.nuclearOne, 22),
-        (.nuclearTwo, 11), (.threeGenerations, 11), (.elderWithChild, 8), (.skippedGeneration, 4),
-        (.singleParent, 4), (.middleWithAdult, 11.8),
+        (.singleElderly, 1.0), (.singleAdult, 4), (.elderlyCouple, 19), (.youngCouple, 5), (.nuclearOne, 21),
+        (.nuclearTwo, 11), (.threeGenerations, 12), (.elderWithChild, 9), (.skippedGeneration, 4),
+        (.singleParent, 3), (.middleWithAdult, 10),
     ])
     /// Rented flats: young people and young families.
     static let renting = Weighted<HouseholdKind>([
-        (.singleAdult, 33), (.youngCouple, 22), (.nuclearOne, 22), (.nuclearTwo, 8), (.roommates, 12), (.singleParent, 3),
+        (.singleAdult, 29), (.youngCouple, 22), (.nuclearOne, 25), (.nuclearTwo, 9), (.roommates, 12), (.singleParent, 3),
     ])
     /// Empty flats whose registered household lives elsewhere (人户分离).
     static let away = Weighted<HouseholdKind>([(.youngCouple, 25), (.nuclearOne, 35), (.singleAdult, 25), (.middleWithAdult, 15)])
@@ -89,9 +89,11 @@ extension DemoBuilder {
             var family = couple(husband: 30...50)
             let father = family.first { $0.male }!.age, mother = family.first { !$0.male }!.age
             family.append(child(ofMotherAged: mother))
-            if rng.chance(0.4) { family.append(child(ofMotherAged: mother)) }
+            let twoChildren = rng.chance(0.4)
+            if twoChildren { family.append(child(ofMotherAged: mother)) }
             let grandfather = min(96, father + rng.int(in: 24...32)), grandmother = max(50, grandfather - rng.int(in: 0...4))
-            switch rng.weighted([55, 30, 15]) {
+            // At most five people: with two grandchildren only one grandparent lives in.
+            switch twoChildren ? 1 + rng.int(2) : rng.weighted([55, 30, 15]) {
             case 0: family += [Member(relation: "父母", male: true, age: grandfather, familyName: true),
                                Member(relation: "父母", male: false, age: grandmother, familyName: false)]
             case 1: family.append(Member(relation: "父母", male: false, age: grandmother, familyName: false))
@@ -153,10 +155,10 @@ extension DemoBuilder {
             let name = surname + DemoNames.givenName(birthYear: DemoDate.civil(birth).y, male: m.male, &rng)
             let phoneShare: Double = switch m.age {
             case ..<12: 0
-            case ..<18: 0.4
-            case ..<70: 0.96
-            case ..<80: 0.8
-            default: 0.5
+            case ..<18: 0.6
+            case ..<70: 0.98
+            case ..<80: 0.88
+            default: 0.6
             }
             let phone = rng.chance(phoneShare) ? phones.mobile(&rng) : nil
             var tags: Set<String> = []

@@ -137,7 +137,8 @@ extension DemoPlan {
             return [BuildingPlan(floors: 2, units: rng.int(in: 1...2), doors: 2),
                     BuildingPlan(floors: 2, units: rng.int(in: 0...1), doors: 2)]
         }
-        var floors: Int, units: Int, doors = 2
+        let floors: Int
+        var units: Int, doors = 2
         switch cls {
         case .old:
             floors = [4, 5, 5, 6, 6, 6, 7][rng.int(7)]
@@ -150,12 +151,15 @@ extension DemoPlan {
             floors = [6, 7, 11, 11, 15, 17, 18][rng.int(7)]
             units = rng.int(in: 1...3)
         }
-        func perBuilding() -> Int { floors * doors * max(units, 1) }
-        // Small compounds: fewer stairwells, then fewer storeys, so six buildings do not overshoot.
-        while 6 * perBuilding() > target * 5 / 4 {
-            if units > 1 { units -= 1 } else if floors > 4 { floors -= 1 } else { break }
+        // Small compounds get fewer stairwells, so six buildings of four storeys do not overshoot.
+        while units > 1 && 6 * 4 * doors * units > target { units -= 1 }
+        // Storeys needed in all, spread over 6–30 buildings of about the typical height (±1 storey).
+        let perFloor = doors * max(units, 1)
+        let totalFloors = max(24, Int((Double(target) / Double(perFloor)).rounded()))
+        let count = min(30, max(6, Int((Double(totalFloors) / Double(floors)).rounded())))
+        return (0..<count).map { i in
+            let storeys = totalFloors / count + (i < totalFloors % count ? 1 : 0)
+            return BuildingPlan(floors: min(18, max(4, storeys)), units: units, doors: doors)
         }
-        let count = min(30, max(6, Int((Double(target) / Double(perBuilding())).rounded())))
-        return Array(repeating: BuildingPlan(floors: floors, units: units, doors: doors), count: count)
     }
 }

@@ -182,6 +182,8 @@ struct M009CreateResidents: AsyncMigration {
             .unique(on: "import_key")
             .create()
         try await createIndex("residents_path", on: Resident.schema, ["node_path", "id"], db: db)
+        // Lets "how many live residents under this node" be answered from the index alone.
+        try await createIndex("residents_path_live", on: Resident.schema, ["node_path", "deleted_at"], db: db)
         try await createIndex("residents_household", on: Resident.schema, ["household_id"], db: db)
         try await createIndex("residents_phone", on: Resident.schema, ["phone"], db: db)
         try await createIndex("residents_name", on: Resident.schema, ["name"], db: db)

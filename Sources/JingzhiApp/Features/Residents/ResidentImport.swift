@@ -96,10 +96,12 @@ struct ResidentImporter {
                 let key = ResidentKey.make(idNumber: input.idNumber.flatMap(Validate.idNumber), householdNodeID: household.nodeID,
                                            room: household.room, name: input.name!)
                 if let existing = try await Resident.query(on: tx).withDeleted().filter(\.$importKey == key).first() {
-                    if existing.deletedAt != nil { try await existing.restore(on: tx) }
+                    let restored = existing.deletedAt != nil
+                    if restored { try await existing.restore(on: tx) }
                     let before = existing.updatedAt
                     try await service.update(existing, with: input, source: source)
-                    if existing.updatedAt != before { updated += 1 } else { unchanged += 1 }
+                    if restored { try await service.syncTags(existing, on: tx) }
+                    if restored || existing.updatedAt != before { updated += 1 } else { unchanged += 1 }
                 } else {
                     _ = try await service.create(input, in: household, source: source)
                     created += 1

@@ -47,7 +47,12 @@ struct ResidentService {
             guard scope.contains(node.path) else { throw APIError.notFound }
             effective = DataScope(rootPath: node.path)
         }
-        var builder = Resident.query(on: db).join(Household.self, on: \Resident.$householdID == \Household.$id)
+        let noOtherFilters = (query.q ?? "").trimmingCharacters(in: .whitespaces).isEmpty && (query.gender ?? "").isEmpty
+            && query.ageMin == nil && query.ageMax == nil
+        if let tag = query.tag, !tag.isEmpty, noOtherFilters {
+            return try await listByTag(tag, scope: effective, page: page)
+        }
+        var builder = Resident.query(on: db)
         if let tag = query.tag, !tag.isEmpty {
             builder = builder.join(ResidentTag.self, on: \ResidentTag.$residentID == \Resident.$id)
                 .filter(ResidentTag.self, \.$tag == tag)
@@ -68,7 +73,9 @@ struct ResidentService {
                 // A tail of a phone or ID number, as people read them out.
                 builder = builder.group(.or) { $0.filter(\.$phone =~ q).filter(\.$idNumber =~ upper) }
             } else {
-                builder = builder.group(.or) { $0.filter(\.$name ~~ q).filter(Household.self, \.$address ~~ q) }
+                // Address search needs the household; everything else stays on the resident's own indexes.
+                builder = builder.join(Household.self, on: \Resident.$householdID == \Household.$id)
+                    .group(.or) { $0.filter(\.$name ~~ q).filter(Household.self, \.$address ~~ q) }
             }
         }
         if let g = query.gender, !g.isEmpty { builder = builder.filter(\.$gender == g) }
@@ -80,8 +87,22 @@ struct ResidentService {
         } else {
             builder = builder.sort(\.$nodePath).sort(\.$id)
         }
-        let rows = try await builder.range(page.offset..<(page.offset + page.per)).all()
-        return (try rows.map { ($0, try $0.joined(Household.self)) }, total)
+        return try await withHouseholds(try await builder.range(page.offset..<(page.offset + page.per)).all(), total: total)
+    }
+
+    /// Tag rows exist only for live residents, so a tag's count and page come from its index alone.
+    private func listByTag(_ tag: String, scope: DataScope, page: PageRequest) async throws -> (items: [(Resident, Household)], total: Int) {
+        let tags = ResidentTag.query(on: db).filter(\.$tag == tag).within(scope)
+        let total = try await tags.count()
+        let ids = try await tags.sort(\.$nodePath).sort(\.$residentID).range(page.offset..<(page.offset + page.per)).all().map(\.residentID)
+        let byID = Dictionary(uniqueKeysWithValues: try await Resident.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
+        return try await withHouseholds(ids.compactMap { byID[$0] }, total: total)
+    }
+
+    private func withHouseholds(_ rows: [Resident], total: Int) async throws -> (items: [(Resident, Household)], total: Int) {
+        let households = try await Household.query(on: db).filter(\.$id ~~ Set(rows.map(\.householdID))).all()
+        let byID = Dictionary(uniqueKeysWithValues: households.map { ($0.id!, $0) })
+        return (rows.compactMap { r in byID[r.householdID].map { (r, $0) } }, total)
     }
 
     /// The birth date on which someone turns `age` today: born on or before it means at least that old.
