@@ -96,7 +96,7 @@ struct DemoBuilder {
             landmarks.firstWorkers[grid.code] = workers.first.map {
                 DemoLandmarks.Worker(id: $0.id, name: $0.name, phone: $0.phone, gridPath: grid.path)
             }
-            let target = rng.int(in: 330...495)
+            let target = rng.int(in: 340...499)
             let shares = (0..<perGrid[g]).map { _ in 0.6 + rng.unit() * 0.8 }
             let shareTotal = shares.reduce(0, +)
             let householdsBefore = batch.households.count

@@ -54,3 +54,41 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct DemoScratchGen {
+    @Test func generationOnly() async throws {
+        guard ProcessInfo.processInfo.environment["DEMO_SCRATCH"] != nil else { return }
+        for scale in [DemoScale.county] {
+            let t0 = Date()
+            var b = DemoBuilder(plan: DemoPlan.make(scale))
+            let root = b.root(ordinal: 0)
+            var n = 0
+            for s in b.plan.streets.indices {
+                let st = b.street(s, under: root)
+                for c in b.plan.streets[s].communities.indices { n += b.community(street: s, index: c, under: st).residents.count }
+            }
+            print("GEN \(scale): \(n) residents in \(Date().timeIntervalSince(t0)) s")
+        }
+    }
+}
+
+@Suite struct DemoScratchCity {
+    @Test func city() async throws {
+        guard ProcessInfo.processInfo.environment["DEMO_CITY"] != nil else { return }
+        try await withTestApp { app in
+            let t0 = Date()
+            let s = try await DemoSeeder.seed(app, scale: .city) { print("  log: " + $0) }
+            print("CITY \(Date().timeIntervalSince(t0)) s nodes \(s.nodes) households \(s.households) residents \(s.residents) accounts \(s.accounts.map(\.username))")
+            let again = try await DemoSeeder.seed(app, scale: .city)
+            print("CITY again created=\(again.created) \(again.nodes) \(again.households) \(again.residents)")
+            let sql = app.db as! any SQLDatabase
+            for q in ["SELECT COUNT(*) AS n FROM resident_tags", "SELECT COUNT(*) AS n FROM grid_workers", "SELECT COUNT(*) AS n FROM visits",
+                      "SELECT COUNT(*) AS n FROM org_nodes WHERE kind='compound'", "SELECT COUNT(*) AS n FROM org_nodes WHERE kind='community'",
+                      "SELECT COUNT(*) AS n FROM org_nodes WHERE kind='grid'", "SELECT code, name FROM org_nodes WHERE depth <= 1"] {
+                for row in try await sql.raw(SQLQueryString(q)).all() {
+                    print("  \(q): " + row.allColumns.map { c in (try? row.decode(column: c, as: String.self)) ?? String((try? row.decode(column: c, as: Int.self)) ?? -1) }.joined(separator: " "))
+                }
+            }
+        }
+    }
+}

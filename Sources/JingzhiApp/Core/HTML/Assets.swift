@@ -54,7 +54,7 @@ enum Assets {
     .kind{font-size:.8rem;color:var(--muted)}
     dl.props{display:grid;grid-template-columns:8rem 1fr;gap:.3rem .8rem;margin:0}
     dl.props dt{color:var(--muted)}dl.props dd{margin:0}
-    svg.boundary{width:100%;max-width:32rem;height:auto;background:#fff;border:1px solid var(--line);border-radius:8px}
+    svg.boundary{display:block;width:100%;max-width:32rem;max-height:24rem;margin:auto;background:#fff;border:1px solid var(--line);border-radius:8px}
     .sign{background:#fff;border:3px solid var(--red);border-radius:12px;padding:1rem;max-width:36rem;margin:auto}
     .sign h1{color:var(--red);text-align:center}
     .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.8rem}

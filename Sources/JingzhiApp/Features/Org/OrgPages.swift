@@ -93,8 +93,7 @@ enum OrgPages {
             return .init(boundary: b, label: c.name, href: SiteURL.orgNode(c.id!).path, highlighted: false)
         }
         if !shapes.isEmpty { return BoundarySVG.render(shapes, title: node.name) }
-        guard let text = node.boundary, let b = try? Boundary.parse(text: text) else { return .empty }
-        return BoundarySVG.render([.init(boundary: b, label: node.name, href: nil, highlighted: true)], title: node.name)
+        return try await GridSignPage.inContext(req, node)
     }
 }
 
@@ -113,11 +112,11 @@ enum GridSignPage {
         let community = chain.last { $0.kind == .community }
         let street = chain.last { $0.kind == .street }
         let workers = try await GridWorker.query(on: req.db).filter(\.$gridID == grid.id!).sort(\.$createdAt).all()
-        let shape = grid.boundary.flatMap { try? Boundary.parse(text: $0) }
+        let map = try await inContext(req, grid, linkSiblings: false)
         let body: HTML = """
         <div class="sign">
           <p class="muted" style="text-align:center">\(street?.name ?? "") · \(community?.name ?? "")</p>
-          \(shape.map { BoundarySVG.render([.init(boundary: $0, label: grid.name, href: nil, highlighted: true)], title: grid.name) } ?? .empty)
+          \(map)
           <h2>\(req.t("网格员", "Grid workers"))</h2>
           <ul class="tree">\(workers.map { w -> HTML in
               "<li><span>\(w.duty) <b>\(w.name)</b></span><a href=\"tel:\(w.phone)\">\(w.phone)</a></li>"
@@ -136,6 +135,20 @@ enum GridSignPage {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml")
         return Response(status: .ok, headers: headers, body: .init(string: svg.raw))
+    }
+
+    /// The node's boundary, highlighted among its siblings' so a reader sees where it lies.
+    static func inContext(_ req: Request, _ node: OrgNode, linkSiblings: Bool = true) async throws -> HTML {
+        guard let own = node.boundary.flatMap({ try? Boundary.parse(text: $0) }) else { return .empty }
+        let siblings = try await OrgNode.query(on: req.db).filter(\.$parentID == node.parentID).filter(\.$id != node.id!)
+            .filter(\.$boundary != nil).all()
+        let shapes = siblings.compactMap { s -> BoundarySVG.Shape? in
+            s.boundary.flatMap { try? Boundary.parse(text: $0) }.map {
+                .init(boundary: $0, label: s.name, href: linkSiblings && req.actor?.scope.contains(s.path) == true ? SiteURL.orgNode(s.id!).path : nil,
+                      highlighted: false)
+            }
+        }
+        return BoundarySVG.render(shapes + [.init(boundary: own, label: node.name, href: nil, highlighted: true)], title: node.name)
     }
 
     static func workersSection(_ req: Request, _ actor: Actor, _ grid: OrgNode) async throws -> HTML {
