@@ -47,6 +47,8 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if request.method == .POST {
+            // Uploads arrive streamed; the token sits in the body, so read it whole first.
+            if request.body.data == nil { _ = try await request.body.collect(max: 20 * 1024 * 1024).get() }
             let sent = try? request.content.get(String.self, at: Self.field)
             guard let expected = request.session.data["csrf"], let sent, sent == expected else {
                 throw APIError(.forbidden, code: "csrf", "表单已过期，请刷新页面后重试 (the form expired; reload and try again)")
@@ -57,6 +59,15 @@ struct CSRFMiddleware: AsyncMiddleware {
 }
 
 extension Request {
+    /// Signs `user` into this browser under a new session id, so an id known before login is worthless after it.
+    func startSession(for userID: UUID) async throws {
+        if let old = session.id {
+            try await application.sessions.driver.deleteSession(old, for: self).get()
+            session.id = nil
+        }
+        session.data["uid"] = userID.uuidString
+    }
+
     /// The CSRF token of this browser session, created on first use.
     var csrfToken: String {
         if let token = session.data["csrf"] { return token }

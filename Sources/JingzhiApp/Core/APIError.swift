@@ -10,6 +10,12 @@ public struct APIError: AbortError, Sendable {
 
     public var reason: String { message }
 
+    /// Messages are written "中文 (English)"; a page shows the half in its own language.
+    func text(_ lang: Lang) -> String {
+        guard message.hasSuffix(")"), let open = message.range(of: " (", options: .backwards) else { return message }
+        return lang == .zh ? String(message[..<open.lowerBound]) : String(message[open.upperBound...].dropLast())
+    }
+
     public init(_ status: HTTPResponseStatus, code: String, _ message: String, field: String? = nil) {
         self.status = status
         self.code = code

@@ -48,8 +48,8 @@ enum Validate {
 
     /// A calendar date written `yyyy-MM-dd`, between 1900 and 2100.
     static func date(_ raw: String) -> Date? {
-        let parts = raw.split(separator: "-")
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+        let parts = raw.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }), let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
               parts[0].count == 4, (1900...2100).contains(y) else { return nil }
         var comps = DateComponents()
         comps.year = y; comps.month = m; comps.day = d
@@ -86,9 +86,13 @@ enum Mask {
         return String(id.prefix(4)) + String(repeating: "*", count: id.count - 8) + String(id.suffix(4))
     }
 
-    /// `13812345678` → `138****5678`; landlines keep area code and last 2 digits.
+    /// `13812345678` → `138****5678`; landlines keep area code and last 2 digits (`0537-*****45`).
     static func phone(_ phone: String?) -> String? {
         guard let phone, phone.count >= 7 else { return phone }
+        if let dash = phone.firstIndex(of: "-") {
+            let local = phone[phone.index(after: dash)...]
+            return String(phone[...dash]) + String(repeating: "*", count: max(0, local.count - 2)) + String(local.suffix(2))
+        }
         return String(phone.prefix(3)) + String(repeating: "*", count: phone.count - 7) + String(phone.suffix(4))
     }
 

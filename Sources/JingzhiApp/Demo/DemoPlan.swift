@@ -109,7 +109,7 @@ struct DemoPlan: Sendable {
                 let count = s == streets.count - 1 ? 15 : 16
                 let code = "BJ-" + street.1
                 return StreetPlan(name: street.0, code: code, idArea: street.2, communities: (0..<count).map { c in
-                    let grids = rng.int(in: 8...10)
+                    let grids = rng.int(in: 8...9) + (rng.chance(0.2) ? 1 : 0)
                     let name = names.fresh(&rng) { NameBook.community(&$0) }
                     return CommunityPlan(name: name, code: "\(code)-\(DemoDate.pad(c + 1, 2))", grids: grids,
                                          compounds: grids + (grids * 2 + rng.int(4)) / 3)

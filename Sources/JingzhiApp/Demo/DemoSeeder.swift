@@ -34,7 +34,12 @@ public enum DemoSeeder {
             log("\(plan.region.rootName) (\(plan.region.rootCode)) 已存在，未写入任何数据 (already seeded)")
             return try await summary(of: root, plan: plan, on: app.db)
         }
-        return try await withoutActuallyEscaping(log) { log in
+        // The work runs in a child task; its progress lines come back through a stream, so the caller's
+        // (non-escaping) `log` is only ever called here, as they happen.
+        let (lines, sink) = AsyncStream<String>.makeStream()
+        async let outcome: DemoSummary = {
+            defer { sink.finish() }
+            let log: @Sendable (String) -> Void = { sink.yield($0) }
             if scale == .city { return try await seedInStreets(app, plan: plan, log: log) }
             return try await app.db.transaction { tx in
                 if let root = try await OrgNode.query(on: tx).filter(\.$code == plan.region.rootCode).first() {
@@ -42,7 +47,9 @@ public enum DemoSeeder {
                 }
                 return try await seedAtOnce(app, plan: plan, on: tx, log: log)
             }
-        }
+        }()
+        for await line in lines { log(line) }
+        return try await outcome
     }
 
     /// Tiny and county scales: everything in the caller's transaction.
@@ -54,12 +61,13 @@ public enum DemoSeeder {
         let root = builder.root(ordinal: try await nextRootOrdinal(on: tx))
         try await writer.write(DemoBatch(nodes: [root]))
         var tally = Tally(nodes: 1)
-        for s in plan.streets.indices {
-            tally += try await seedStreet(s, under: root, builder: &builder, writer: writer, log: log)
+        try await withLargeCache(on: tx) {
+            for s in plan.streets.indices {
+                tally += try await seedStreet(s, under: root, builder: &builder, writer: writer, log: log)
+            }
         }
         let accounts = try await createAccounts(app, plan: plan, landmarks: builder.landmarks, on: tx, log: log)
-        log(String(format: "完成：%d 个节点，%d 户，%d 人，用时 %.1f 秒", tally.nodes, tally.households, tally.residents,
-                   Date().timeIntervalSince(started)))
+        log("完成：\(tally.nodes) 个节点，\(tally.households) 户，\(tally.residents) 人，用时 \(seconds(since: started)) 秒")
         return DemoSummary(created: true, nodes: tally.nodes, households: tally.households, residents: tally.residents,
                            accounts: accounts)
     }
@@ -85,7 +93,9 @@ public enum DemoSeeder {
         for s in plan.streets.indices {
             let (part, next) = try await app.db.transaction { [builder] tx in
                 var local = builder
-                let part = try await seedStreet(s, under: root, builder: &local, writer: DemoBulkInsert(tx), log: log)
+                let part = try await withLargeCache(on: tx) {
+                    try await seedStreet(s, under: root, builder: &local, writer: DemoBulkInsert(tx), log: log)
+                }
                 return (part, local)
             }
             builder = next
@@ -96,8 +106,7 @@ public enum DemoSeeder {
                 .where("id", .equal, SQLBind(root.id)).run()
             return try await createAccounts(app, plan: plan, landmarks: builder.landmarks, on: tx, log: log)
         }
-        log(String(format: "完成：%d 个节点，%d 户，%d 人，用时 %.1f 秒", tally.nodes, tally.households, tally.residents,
-                   Date().timeIntervalSince(started)))
+        log("完成：\(tally.nodes) 个节点，\(tally.households) 户，\(tally.residents) 人，用时 \(seconds(since: started)) 秒")
         return DemoSummary(created: true, nodes: tally.nodes, households: tally.households, residents: tally.residents,
                            accounts: accounts)
     }
@@ -113,9 +122,27 @@ public enum DemoSeeder {
             try await writer.write(batch)
             tally += Tally(nodes: batch.nodes.count, households: batch.households.count, residents: batch.residents.count)
         }
-        log(String(format: "%@：%d 个社区，%d 户，%d 人，用时 %.1f 秒", street.name, builder.plan.streets[s].communities.count,
-                   tally.households, tally.residents, Date().timeIntervalSince(started)))
+        log("\(street.name)：\(builder.plan.streets[s].communities.count) 个社区，\(tally.households) 户，"
+            + "\(tally.residents) 人，用时 \(seconds(since: started)) 秒")
         return tally
+    }
+
+    private static func seconds(since start: Date) -> String { String(format: "%.1f", Date().timeIntervalSince(start)) }
+
+    /// Runs `body` with a 128 MB SQLite page cache on this connection (inserts with many random-key indexes
+    /// thrash the default 2 MB), then restores the connection's own setting.
+    private static func withLargeCache<T>(on db: any Database, _ body: () async throws -> T) async throws -> T {
+        guard !db.isPostgres else { return try await body() }
+        let old = try await db.sql.raw("PRAGMA cache_size").first()?.decode(column: "cache_size", as: Int.self) ?? -2000
+        try await db.sql.raw("PRAGMA cache_size = -131072").run()
+        do {
+            let result = try await body()
+            try await db.sql.raw("PRAGMA cache_size = \(unsafeRaw: String(old))").run()
+            return result
+        } catch {
+            try? await db.sql.raw("PRAGMA cache_size = \(unsafeRaw: String(old))").run()
+            throw error
+        }
     }
 
     /// The next free ordinal among root nodes, so a new root never collides with an existing tree.
@@ -125,7 +152,7 @@ public enum DemoSeeder {
     }
 
     /// Deletes a subtree and every register row in it (children before parents).
-    private static func purge(_ root: OrgNode, on tx: any Database) async throws {
+    static func purge(_ root: OrgNode, on tx: any Database) async throws {
         let low = SQLBind(root.path), high = SQLBind(root.path + "~")
         for (table, column) in [(ResidentTag.schema, "node_path"), (Visit.schema, "node_path"), (Resident.schema, "node_path"),
                                 (Household.schema, "node_path"), (GridWorker.schema, "node_path")] {

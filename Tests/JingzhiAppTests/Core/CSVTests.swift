@@ -88,7 +88,7 @@ import Testing
         #expect(CSV.line(["a\r\nb"]) == "\"a\r\nb\"\r\n")
     }
 
-    @Test(.disabled("bug: CSV.line does not quote a cell containing a bare LF or CR (\",\\\"\\r\\n\" holds the single Character \"\\r\\n\")"))
+    @Test
     func cellWithBareNewlineIsQuotedSoTheRowStaysOneRecord() {
         // setup: a note typed through the JSON API, with a Unix newline
         let cells = ["张三", "第一行\n第二行", "x"]

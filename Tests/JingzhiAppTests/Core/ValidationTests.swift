@@ -109,7 +109,7 @@ import Testing
         #expect(Mask.phone("123456") == "123456")
     }
 
-    @Test(.disabled("bug: Mask.phone masks landlines like mobiles (keeps the first 3 and last 4 characters), not as documented (area code + last 2 digits)"))
+    @Test
     func landlineMaskKeepsAreaCodeAndLastTwoDigits() {
         // act
         let masked = Mask.phone("0537-6212345")

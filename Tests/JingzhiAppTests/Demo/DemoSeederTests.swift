@@ -108,8 +108,12 @@ import VaporTesting
 
     @Test func seedingTwiceChangesNothing() async throws {
         try await withTestApp { app in
-            let first = try await DemoSeeder.seed(app, scale: .tiny)
-            let second = try await DemoSeeder.seed(app, scale: .tiny)
+            let lines = LogLines()
+            let first = try await DemoSeeder.seed(app, scale: .tiny) { lines.append($0) }
+            #expect(lines.all.contains { $0.hasPrefix("谷亭街道") } && lines.all.contains { $0.hasPrefix("滨湖街道") })
+            #expect(lines.all.last?.hasPrefix("完成") == true)
+            let second = try await DemoSeeder.seed(app, scale: .tiny) { lines.append($0) }
+            #expect(lines.all.last?.contains("已存在") == true)
             #expect(first.created && !second.created)
             #expect(first.nodes == second.nodes && first.households == second.households && first.residents == second.residents)
             #expect(first.accounts.map(\.username) == second.accounts.map(\.username))
@@ -162,9 +166,78 @@ import VaporTesting
         }
     }
 
+    @Test func scalePlansMatchYutaiAndBaoji() {
+        let county = DemoPlan.make(.county)
+        let communities = county.streets.flatMap(\.communities)
+        #expect(county.streets.map(\.code) == ["YT-GT", "YT-BH"])
+        #expect(communities.count == 10 && communities.map(\.compounds).reduce(0, +) == 166)
+        #expect(communities.first?.name == "古亭社区" && communities.first?.code == "YT-GT-01")
+        #expect(communities.first { $0.code == "YT-BH-01" }?.name == "站前社区")
+        let city = DemoPlan.make(.city)
+        #expect(city.region.rootCode == "BJ" && city.streets.flatMap(\.communities).count == 191)
+        #expect(Set(city.streets.flatMap(\.communities).map(\.name)).count == 191)
+        // Buildings: 6–30 per compound, 4–18 storeys, households close to the target.
+        var rng = DemoRandom(seed: 7)
+        for cls in CompoundClass.allCases {
+            for target in [60, 150, 250, 400, 490] {
+                let buildings = DemoPlan.buildings(for: cls, target: target, tiny: false, &rng)
+                #expect((6...30).contains(buildings.count))
+                #expect(buildings.allSatisfy { (4...18).contains($0.floors) && (0...3).contains($0.units) })
+                let households = buildings.map(\.households).reduce(0, +)
+                #expect(abs(households - target) <= max(24, target / 10), "\(cls) \(target) → \(households)")
+            }
+        }
+    }
+
+    @Test func generatedIDNumbersAndPhonesAreValidAndUnique() {
+        var ids = IDNumberMaker(), rng = DemoRandom(seed: 1), phones = PhoneMaker(seed: 1)
+        var seenIDs = Set<String>(), seenPhones = Set<String>()
+        let day = DemoDate.days(1960, 2, 29)
+        for i in 0..<1200 {
+            let made = ids.make(area: "370827", birth: day, male: i % 2 == 0)
+            #expect(Validate.idNumber(made.id) == made.id)
+            #expect(Validate.gender(fromID: made.id) == (i % 2 == 0 ? "男" : "女"))
+            #expect(Validate.birthDate(fromID: made.id) == DemoDate.string(made.birth))
+            #expect(seenIDs.insert(made.id).inserted)
+            let phone = phones.mobile(&rng)
+            #expect(Validate.phone(phone) == phone && seenPhones.insert(phone).inserted)
+        }
+        #expect(DemoDate.string(DemoDate.days(2026, 1, 5)) == "2026-01-05")
+        #expect(DemoDate.days(1970, 1, 1) == 0)
+    }
+
+    @Test func anInterruptedRunCanBeCleared() async throws {
+        try await withTestApp { app in
+            _ = try await DemoSeeder.seed(app, scale: .tiny)
+            // The accounts are made last, after the tree is complete; an interrupted city run has none.
+            try await AuditEntry.query(on: app.db).delete()
+            try await GridWorker.query(on: app.db).set(\.$userID, to: nil).update()
+            try await Visit.query(on: app.db).set(\.$visitorID, to: nil).update()
+            try await User.query(on: app.db).delete()
+            let root = try #require(try await OrgNode.query(on: app.db).filter(\.$code == "YT").first())
+            try await app.db.transaction { tx in try await DemoSeeder.purge(root, on: tx) }
+            #expect(try await OrgNode.query(on: app.db).count() == 0)
+            #expect(try await Household.query(on: app.db).count() == 0)
+            #expect(try await Resident.query(on: app.db).withDeleted().count() == 0)
+            #expect(try await ResidentTag.query(on: app.db).count() == 0)
+            #expect(try await Visit.query(on: app.db).count() == 0)
+            #expect(try await GridWorker.query(on: app.db).count() == 0)
+            #expect(try await DemoSeeder.seed(app, scale: .tiny).created)
+        }
+    }
+
     private static func box(_ b: Boundary) -> DemoRect {
         let points = b.rings[0]
         return DemoRect(west: points.map { $0[0] }.min()!, south: points.map { $0[1] }.min()!,
                         east: points.map { $0[0] }.max()!, north: points.map { $0[1] }.max()!)
     }
+}
+
+/// Collects log lines from the seeder's `@Sendable` callback.
+private final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
 }

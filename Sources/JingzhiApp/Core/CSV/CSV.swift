@@ -88,7 +88,7 @@ enum CSV {
             if let first = v.first, "=+-@".contains(first) { v = "'" + v }
             // Long digit strings (ID numbers, phones) would turn into 3.70827E+17 in Excel; a tab keeps them text.
             if v.count >= 11, v.allSatisfy({ $0.isASCIIDigit || $0 == "X" || $0 == "*" }) { v = "\t" + v }
-            if v.contains(where: { ",\"\r\n".contains($0) }) { v = "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            if v.unicodeScalars.contains(where: { ",\"\r\n".unicodeScalars.contains($0) }) { v = "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
             return v
         }.joined(separator: ",") + "\r\n"
     }

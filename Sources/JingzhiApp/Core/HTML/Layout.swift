@@ -98,7 +98,7 @@ enum ErrorPage {
         default: lang.t("出错了", "Something went wrong")
         }
         return Layout(req: request, title: title).render("""
-        <p class="error">\(error.message)</p>
+        <p class="error">\(error.text(lang))</p>
         <p><a href="javascript:history.back()" data-back>\(lang.t("返回上一页", "Go back"))</a> · <a href="\(SiteURL.home.path)">\(lang.t("首页", "Home"))</a></p>
         """)
     }

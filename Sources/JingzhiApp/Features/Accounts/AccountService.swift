@@ -132,7 +132,8 @@ struct AccountService {
         try await db.transaction { tx in
             try await user.create(on: tx)
             try await AuditLog.record(on: tx, by: source, at: clock.now(), action: "create", entity: "user", entityID: user.id,
-                                      nodePath: node?.path ?? "", summary: "创建账号 \(name) (\(role.rawValue))")
+                                      nodePath: node?.path ?? "",
+                                      summary: "创建账号 \(role == .resident ? Mask.phone(name) ?? name : name) (\(role.rawValue))")
         }
         return user
     }

@@ -39,16 +39,22 @@ enum AuthPages {
         let form = try req.content.decode(LoginForm.self)
         do {
             let user = try await AccountService(req: req).authenticate(username: form.username ?? "", password: form.password ?? "", ip: req.clientIP)
-            req.session.data["uid"] = user.id!.uuidString
+            try await req.startSession(for: user.id!)
             let next = (try? req.query.get(String?.self, at: "next")) ?? nil
-            let safe = next.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? SiteURL.home.path
-            return req.redirect(to: safe)
+            return req.redirect(to: localPath(next))
         } catch let e as APIError where e.status == .unauthorized || e.status == .tooManyRequests {
             var headers = e.headers
             headers.contentType = .html
             return Response(status: e.status, headers: headers,
-                            body: .init(string: loginPage(req, error: e.message, username: form.username ?? "").raw))
+                            body: .init(string: loginPage(req, error: e.text(req.lang), username: form.username ?? "").raw))
         }
+    }
+
+    /// A redirect target from the query, only if it stays on this site (no `//host`, backslashes or control characters).
+    static func localPath(_ raw: String?) -> String {
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"),
+              !raw.unicodeScalars.contains(where: { $0 == "\\" || $0.properties.generalCategory == .control }) else { return SiteURL.home.path }
+        return raw
     }
 
     @Sendable static func logout(req: Request) async throws -> Response {
@@ -59,8 +65,7 @@ enum AuthPages {
     @Sendable static func language(req: Request) async throws -> Response {
         let lang = Lang(rawValue: req.parameters.get("lang") ?? "") ?? .zh
         let back = (try? req.query.get(String?.self, at: "back")) ?? nil
-        let target = back.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? SiteURL.home.path
-        let res = req.redirect(to: target)
+        let res = req.redirect(to: localPath(back))
         res.cookies["lang"] = HTTPCookies.Value(string: lang.rawValue, maxAge: 365 * 86400, path: "/", isHTTPOnly: true, sameSite: .lax)
         return res
     }
@@ -90,16 +95,16 @@ enum AuthPages {
         try await registerPage(req)
     }
 
-    static func registerPage(_ req: Request, error: String? = nil) async throws -> HTML {
+    static func registerPage(_ req: Request, error: String? = nil, form: RegisterForm = RegisterForm()) async throws -> HTML {
         let compounds = try await OrgNode.query(on: req.db).filter(\.$kindRaw == NodeKind.compound.rawValue).sort(\.$path).limit(2000).all()
-        let preset = (try? req.query.get(String?.self, at: "compound")) ?? nil
+        let preset = form.nodeId ?? ((try? req.query.get(String?.self, at: "compound")) ?? nil)
         return Layout(req: req, title: req.t("居民注册", "Resident sign-up")).render("""
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
         <form method="post" class="card">\(Form.csrf(req))
-          \(Form.field(req.t("手机号", "Mobile number"), name: "phone", type: "tel", required: true, attrs: "inputmode=\"numeric\" autocomplete=\"tel\""))
-          \(Form.field(req.t("姓名", "Name"), name: "name", required: true))
+          \(Form.field(req.t("手机号", "Mobile number"), name: "phone", value: form.phone, type: "tel", required: true, attrs: "inputmode=\"numeric\" autocomplete=\"tel\""))
+          \(Form.field(req.t("姓名", "Name"), name: "name", value: form.name, required: true))
           \(Form.select(req.t("所在小区", "Your compound"), name: "nodeId", options: compounds.map { ($0.id!.uuidString, $0.name) }, selected: preset, includeBlank: req.t("请选择", "Choose")))
-          \(Form.field(req.t("楼栋单元房号", "Building, unit, room"), name: "room", required: true, hint: req.t("如：3号楼1单元302", "e.g. 3号楼1单元302")))
+          \(Form.field(req.t("楼栋单元房号", "Building, unit, room"), name: "room", value: form.room, required: true, hint: req.t("如：3号楼1单元302", "e.g. 3号楼1单元302")))
           \(Form.field(req.t("密码", "Password"), name: "password", type: "password", required: true, hint: req.t("至少 8 位，含字母和数字", "8+ characters with letters and digits")))
           <button>\(req.t("注册并申请认证", "Sign up"))</button>
         </form>
@@ -107,7 +112,13 @@ enum AuthPages {
         """)
     }
 
-    struct RegisterForm: Content { var phone: String?; var name: String?; var nodeId: String?; var room: String?; var password: String? }
+    struct RegisterForm: Content {
+        var phone: String?
+        var name: String?
+        var nodeId: String?
+        var room: String?
+        var password: String?
+    }
 
     @Sendable static func register(req: Request) async throws -> Response {
         let form = try req.content.decode(RegisterForm.self)
@@ -117,12 +128,12 @@ enum AuthPages {
             }
             let link = try await Registrations(req: req).register(phone: form.phone ?? "", password: form.password ?? "", name: form.name ?? "",
                                                                   nodeID: nodeID, room: form.room ?? "")
-            req.session.data["uid"] = link.userID.uuidString
+            try await req.startSession(for: link.userID)
             req.flash(req.t("注册成功，等待社区审核", "Signed up; waiting for the community to confirm"))
             return req.redirect(to: SiteURL.home.path)
         } catch let e as APIError where e.status.code < 500 {
             return Response(status: e.status, headers: ["Content-Type": "text/html; charset=utf-8"],
-                            body: .init(string: try await registerPage(req, error: e.message).raw))
+                            body: .init(string: try await registerPage(req, error: e.text(req.lang), form: form).raw))
         }
     }
 }

@@ -249,10 +249,12 @@ struct GridWorkers {
         let duty = duty.flatMap { $0.isEmpty ? nil : $0 } ?? "专职网格员"
         guard GridWorker.duties.contains(duty) else { throw APIError.invalid("duty", "职责无效 (unknown duty)") }
         if let userID {
-            guard let user = try await User.find(userID, on: db), user.role == .gridWorker else {
-                throw APIError.invalid("userId", "须为网格员账号 (must be a grid worker account)")
+            // Someone else's account answers like an unknown one.
+            let user = try await User.find(userID, on: db)
+            let nodePath = try await user?.nodeID.asyncMap { try await OrgNode.find($0, on: db)?.path } ?? nil
+            guard let user, user.role == .gridWorker, let nodePath, scope.contains(nodePath) else {
+                throw APIError.invalid("userId", "须为您辖区内的网格员账号 (must be a grid worker account in your area)")
             }
-            _ = user
         }
         let worker = GridWorker(gridID: grid.id!, nodePath: grid.path, userID: userID, name: name, phone: phone, duty: duty)
         try await db.transaction { tx in

@@ -135,14 +135,11 @@ struct OrgService {
             let newPath = newParent.path + segment
             let depthDelta = newParent.depth + 1 - node.depth
             for (table, column) in Self.pathColumns {
-                var update = tx.sql.update(table)
-                    .set(SQLIdentifier(column), to: SQLBinaryExpression(SQLBind(newPath), .concatenate,
-                        SQLFunction("substr", args: SQLIdentifier(column), SQLBind(oldPath.count + 1))))
-                if table == OrgNode.schema {
-                    update = update.set("depth", to: SQLBinaryExpression(SQLIdentifier("depth"), .add, SQLBind(depthDelta)))
-                }
-                try await update.where(SQLIdentifier(column), .greaterThanOrEqual, SQLBind(oldPath))
-                    .where(SQLIdentifier(column), .lessThan, SQLBind(oldPath + "~")).run()
+                // `||` concatenates on both SQLite and PostgreSQL.
+                let depth: SQLQueryString = table == OrgNode.schema ? ", depth = depth + \(bind: depthDelta)" : ""
+                let update: SQLQueryString = "UPDATE \(ident: table) SET \(ident: column) = \(bind: newPath) || substr(\(ident: column), \(bind: oldPath.count + 1))"
+                let range: SQLQueryString = " WHERE \(ident: column) >= \(bind: oldPath) AND \(ident: column) < \(bind: oldPath + "~")"
+                try await tx.sql.raw(update + depth + range).run()
             }
             try await tx.sql.update(OrgNode.schema).set("parent_id", to: SQLBind(newParent.id!)).set("segment", to: SQLBind(segment))
                 .where("id", .equal, SQLBind(node.id!)).run()

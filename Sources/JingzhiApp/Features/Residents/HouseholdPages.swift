@@ -60,7 +60,7 @@ enum HouseholdPages {
         do {
             _ = try await ResidentService(req: req).addVisit(to: h, on: f.visitedOn, kind: f.kind, notes: f.notes, visitor: actor.user, source: req.auditSource)
         } catch let e as APIError where e.status.code < 500 {
-            return try await page(req, actor, h, visitError: e.message, status: e.status)
+            return try await page(req, actor, h, visitError: e.text(req.lang), status: e.status)
         }
         req.flash(req.t("走访已记录", "Visit saved"))
         return req.redirect(to: SiteURL.household(h.id!).path)
@@ -97,7 +97,7 @@ enum HouseholdPages {
             let h = try await ResidentService(req: req).createHousehold(node: node, room: f.room, occupancy: f.occupancy, scope: actor.scope, source: req.auditSource)
             return req.redirect(to: SiteURL.household(h.id!).path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await newPage(req, node, f, error: e.message, status: e.status)
+            return try await newPage(req, node, f, error: e.text(req.lang), status: e.status)
         }
     }
 }

@@ -74,7 +74,7 @@ enum ResidentForms {
             req.flash(req.t("已登记 \(r.name)", "Added \(r.name)"))
             return req.redirect(to: SiteURL.household(h.id!).path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await formPage(req, title: req.t("登记居民 · \(h.address)", "New resident · \(h.address)"), error: e.message,
+            return try await formPage(req, title: req.t("登记居民 · \(h.address)", "New resident · \(h.address)"), error: e.text(req.lang),
                                       "<input type=\"hidden\" name=\"household\" value=\"\(h.id)\">\(fields(req, actor, f, masked: nil))<button>\(req.t("保存", "Save"))</button>", status: e.status)
         }
     }
@@ -103,7 +103,7 @@ enum ResidentForms {
             req.flash(req.t("已保存", "Saved"))
             return req.redirect(to: SiteURL.resident(r.id!).path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await formPage(req, title: req.t("编辑 \(dto.name)", "Edit \(dto.name)"), error: e.message,
+            return try await formPage(req, title: req.t("编辑 \(dto.name)", "Edit \(dto.name)"), error: e.text(req.lang),
                                       "\(fields(req, actor, f, masked: dto))<button>\(req.t("保存", "Save"))</button>", status: e.status)
         }
     }

@@ -60,7 +60,7 @@ struct ResidentImporter {
             throw APIError.invalid("file", "缺少必需的列：\(zh) (missing column \(required))")
         }
         let rows = table.dropFirst().map { r in
-            Row(line: r.line, values: index.mapValues { $0 < r.fields.count ? r.fields[$0].trimmingCharacters(in: .whitespaces) : "" })
+            Row(line: r.line, values: index.mapValues { $0 < r.fields.count ? Self.cell(r.fields[$0]) : "" })
         }
         report.rows = rows.count
 
@@ -80,9 +80,19 @@ struct ResidentImporter {
             do { place = try await resolver.resolve(row) } catch let e as APIError { bad(e.field, e.message) }
             if errs.isEmpty, place != nil { good.append((row, input)) } else { report.errors += errs }
         }
+        // People registered outside the importer's area are not theirs to change.
+        let foreign = try await idNumbersOutside(scope, among: good.compactMap { $0.1.idNumber.flatMap(Validate.idNumber) })
+        good = good.filter { row, input in
+            guard let id = input.idNumber.flatMap(Validate.idNumber), foreign.contains(id) else { return true }
+            report.errors.append(.init(line: row.line, field: "idNumber",
+                                       message: "该身份证号已在您管辖范围以外登记，请联系上级核实 (this ID number is registered outside your area)"))
+            return false
+        }
+        report.errors.sort { $0.line < $1.line }
         report.valid = good.count
-        report.skipped = rows.count - good.count
-        if (!report.errors.isEmpty && !skipInvalid) || dryRun { return report }
+        let blocked = !report.errors.isEmpty && !skipInvalid
+        report.skipped = blocked ? 0 : rows.count - good.count
+        if blocked || dryRun { return report }
 
         // Pass 2: write, all in one transaction.
         let accepted = good.map { ($0.0, $0.1) }
@@ -95,7 +105,7 @@ struct ResidentImporter {
                 let household = try await writer.household(place, room: row["room"]!)
                 let key = ResidentKey.make(idNumber: input.idNumber.flatMap(Validate.idNumber), householdNodeID: household.nodeID,
                                            room: household.room, name: input.name!)
-                if let existing = try await Resident.query(on: tx).withDeleted().filter(\.$importKey == key).first() {
+                if let existing = try await Resident.query(on: tx).withDeleted().filter(\.$importKey == key).within(scope).first() {
                     let restored = existing.deletedAt != nil
                     if restored { try await existing.restore(on: tx) }
                     let before = existing.updatedAt
@@ -115,6 +125,16 @@ struct ResidentImporter {
         (report.created, report.updated, report.unchanged) = counts
         report.committed = true
         return report
+    }
+
+    /// ID numbers among `ids` that belong to someone (live or removed) outside `scope`.
+    func idNumbersOutside(_ scope: DataScope, among ids: [String]) async throws -> Set<String> {
+        var out = Set<String>()
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            let found = try await Resident.query(on: db).withDeleted().filter(\.$idNumber ~~ chunk).all()
+            for r in found where !scope.contains(r.nodePath) { out.insert(r.idNumber!) }
+        }
+        return out
     }
 
     static func input(from row: Row, bad: (String?, String) -> Void) -> ResidentInput {
@@ -143,6 +163,13 @@ struct ResidentImporter {
         input.tags = tags
         input.note = row["note"] ?? ""
         return input
+    }
+
+    /// A cell as typed: trimmed, and without the `'` our export puts before formula-like text.
+    static func cell(_ raw: String) -> String {
+        let v = raw.trimmingCharacters(in: .whitespaces)
+        if v.hasPrefix("'"), let next = v.dropFirst().first, "=+-@".contains(next) { return String(v.dropFirst()) }
+        return v
     }
 
     /// Accepts 1990-1-5, 1990/01/05 and 19900105 as Excel writes them.

@@ -42,7 +42,7 @@ enum ResidentImportPage {
             report = try await importer.run(data: Data(buffer: file.data), skipInvalid: upload.skipInvalid ?? false, dryRun: upload.dryRun ?? false)
         } catch let e as APIError where e.status.code < 500 {
             return try await Layout(req: req, title: req.t("批量导入居民", "Import residents"))
-                .render("<p class=\"error\">\(e.message)</p>\(formHTML(req))").encodeResponse(status: e.status, for: req)
+                .render("<p class=\"error\">\(e.text(req.lang))</p>\(formHTML(req))").encodeResponse(status: e.status, for: req)
         }
         let summary: String
         if report.committed {

@@ -71,7 +71,7 @@ struct ResidentService {
                 builder = builder.filter(\.$phone == q)
             } else if q.count >= 4, q.allSatisfy({ $0.isASCIIDigit || $0 == "X" || $0 == "x" }) {
                 // A tail of a phone or ID number, as people read them out.
-                builder = builder.group(.or) { $0.filter(\.$phone =~ q).filter(\.$idNumber =~ upper) }
+                builder = builder.group(.or) { $0.filter(\.$phone ~= q).filter(\.$idNumber ~= upper) }
             } else {
                 // Address search needs the household; everything else stays on the resident's own indexes.
                 builder = builder.join(Household.self, on: \Resident.$householdID == \Household.$id)
@@ -192,9 +192,9 @@ struct ResidentService {
     }
 
     func addVisit(to household: Household, on date: String?, kind: String?, notes: String?, visitor: User, source: AuditSource) async throws -> Visit {
-        let day = try Validate.text(date, field: "visitedOn", max: 10) ?? ShanghaiTime.today(now)
-        guard let parsed = Validate.date(day) else { throw APIError.invalid("visitedOn", "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)") }
-        guard parsed <= now.addingTimeInterval(86400) else { throw APIError.invalid("visitedOn", "走访日期不能在未来 (visit date is in the future)") }
+        let day = try Validate.text(date, field: "visitedOn", max: 10, required: false) ?? ShanghaiTime.today(now)
+        guard Validate.date(day) != nil else { throw APIError.invalid("visitedOn", "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)") }
+        guard day <= ShanghaiTime.today(now) else { throw APIError.invalid("visitedOn", "走访日期不能在未来 (visit date is in the future)") }
         let kind = kind.flatMap { $0.isEmpty ? nil : $0 } ?? Visit.kinds[0]
         guard Visit.kinds.contains(kind) else { throw APIError.invalid("kind", "走访类型无效 (unknown visit kind)") }
         let visit = Visit()

@@ -55,7 +55,8 @@ enum ResidentsAPI {
         let actor = try req.requireActor()
         let id = try req.idParameter()
         // Residents may read their own entry; staff need the register permission and scope.
-        if actor.role == .resident, actor.user.residentID == id, let r = try await Resident.find(id, on: req.db) {
+        if actor.role == .resident {
+            guard actor.user.residentID == id, let r = try await Resident.find(id, on: req.db) else { throw APIError.notFound }
             return ResidentDTO(r, household: try await Household.find(r.householdID, on: req.db), viewer: actor, now: req.now)
         }
         try actor.require(.viewResidents)
