@@ -183,8 +183,7 @@ import VaporTesting
         }
     }
 
-    @Test
-    func signUpKeepsThePhoneOutOfTheAuditLog() async throws {
+    @Test func signUpKeepsThePhoneOutOfTheAuditLog() async throws {
         try await withDemoApp { app in
             // setup
             let compound = try await app.node("YT-GT-01-G01-C01")

@@ -159,8 +159,7 @@ import VaporTesting
         }
     }
 
-    @Test
-    func residentAskingForAnotherResidentGets404LikeAnUnknownId() async throws {
+    @Test func residentAskingForAnotherResidentGets404LikeAnUnknownId() async throws {
         try await withDemoApp { app in
             // setup
             let token = try await app.token("resident_demo")

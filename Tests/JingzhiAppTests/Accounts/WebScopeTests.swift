@@ -41,6 +41,9 @@ import VaporTesting
                 try await browser.get("/households/\(b.household.id!)"),
                 try await browser.get("/org/\(b.community.id!)"),
                 try await browser.get("/org/\(b.grid.id!)"),
+                try await browser.get("/org/\(b.grid.id!)/edit"),
+                try await browser.get("/residents/new?household=\(b.household.id!)"),
+                try await browser.get("/households/new?node=\(b.household.nodeID)"),
             ]
             let madeUp = try await browser.get("/residents/\(UUID())")
             // check

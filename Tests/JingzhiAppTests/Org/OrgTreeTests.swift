@@ -62,8 +62,7 @@ import VaporTesting
         }
     }
 
-    @Test
-    func movingACompoundToAnotherGridKeepsItsRecordsAndTheyFollowTheNewGrid() async throws {
+    @Test func movingACompoundToAnotherGridKeepsItsRecordsAndTheyFollowTheNewGrid() async throws {
         try await withDemoApp { app in
             // setup
             let token = try await app.token("gt01_community")
@@ -101,6 +100,29 @@ import VaporTesting
             let movedIDs = Set(residents.map { $0.id!.uuidString })
             #expect(movedIDs.subtracting(newIDs).isEmpty, "moved residents are listed under the new grid")
             #expect(movedIDs.intersection(oldIDs).isEmpty, "and no longer under the old one")
+        }
+    }
+
+    @Test func compoundMovedToAnotherCommunityLeavesTheOldCommunitysSight() async throws {
+        try await withDemoApp { app in
+            // setup
+            let street = try await app.token("gt_street"), oldCommunity = try await app.token("gt01_community")
+            let compound = try await app.node("YT-GT-01-G02-C01")
+            let target = try await app.node("YT-GT-02-G01")
+            let resident = try await app.resident(under: compound.code)
+            try await app.api(.GET, "/api/v1/residents/\(resident.id!)", token: oldCommunity).checkStatus(.ok)
+            // act
+            let res = try await app.api(.POST, "/api/v1/org/nodes/\(compound.id!)/move", token: street,
+                                        json: try Fixture.json(["parentId": target.id!.uuidString]))
+            // check
+            #expect(res.status == .ok, "\(res.text)")
+            try await app.api(.GET, "/api/v1/residents/\(resident.id!)", token: oldCommunity) { #expect($0.status == .notFound) }
+            try await app.api(.GET, "/api/v1/org/nodes/\(compound.id!)", token: oldCommunity) { #expect($0.status == .notFound) }
+            let listed = try await app.api(.GET, "/api/v1/residents?node=YT-GT-02-G01&per=100", token: street)
+            let ids = try Fixture.items(listed).compactMap { $0["id"] as? String }
+            #expect(ids.contains(resident.id!.uuidString))
+            let stored = try #require(try await Resident.find(resident.id, on: app.db))
+            #expect(stored.name == resident.name && stored.idNumber == resident.idNumber && stored.householdID == resident.householdID)
         }
     }
 

@@ -86,6 +86,22 @@ import VaporTesting
         }
     }
 
+    @Test func exportOfAForeignNodeIsNotFoundAndExportsNothing() async throws {
+        try await withDemoApp { app in
+            // setup
+            let token = try await app.token("gt01_community")
+            let foreign = try await app.resident(under: "YT-BH-01")
+            // act
+            let byNode = try await app.api(.GET, "/api/v1/residents/export?node=YT-BH-01", token: token)
+            let all = try await app.api(.GET, "/api/v1/residents/export", token: token)
+            // check
+            #expect(byNode.status == .notFound && byNode.errorField == "node")
+            #expect(all.status == .ok)
+            #expect(!all.text.contains(foreign.idNumber ?? "-"))
+            #expect(!all.text.contains("站前社区"))
+        }
+    }
+
     @Test func residentsOfAnOwnGridAreListedByIdOrCode() async throws {
         try await withDemoApp { app in
             // setup
@@ -289,8 +305,7 @@ import VaporTesting
         }
     }
 
-    @Test
-    func visitWithoutADateIsDatedToday() async throws {
+    @Test func visitWithoutADateIsDatedToday() async throws {
         try await withDemoApp { app in
             // setup: the OpenAPI document marks only `notes` as required
             let household = try await Fixture.household(app, under: "YT-GT-01-G01")

@@ -9,11 +9,42 @@ import VaporTesting
 /// Runs `body` against a fresh, migrated app: a new SQLite file, or — when `JINGZHI_TEST_DATABASE_URL`
 /// is set — a new schema on that PostgreSQL server, dropped afterwards. Tests can run in parallel.
 func withTestApp(_ body: (Application) async throws -> Void) async throws {
+    let pgURL = ProcessInfo.processInfo.environment["JINGZHI_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    // Each app holds its own PostgreSQL connections; bound how many run at once to stay under max_connections.
+    if pgURL != nil { await TestAppGate.shared.enter() }
+    do {
+        try await withFreshApp(pgURL: pgURL, body)
+    } catch {
+        if pgURL != nil { await TestAppGate.shared.leave() }
+        throw error
+    }
+    if pgURL != nil { await TestAppGate.shared.leave() }
+}
+
+/// A counting semaphore for tests.
+actor TestAppGate {
+    static let shared = TestAppGate(limit: 12)
+    private let limit: Int
+    private var running = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    func enter() async {
+        if running < limit { running += 1; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func leave() {
+        if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
+private func withFreshApp(pgURL: String?, _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
     let unique = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jingzhi-test-\(unique)").path
-    let pgURL = ProcessInfo.processInfo.environment["JINGZHI_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
     let settings = Settings(dataDirectory: dir, databaseURL: pgURL, passwordCost: 4,
                             databaseSchema: pgURL == nil ? nil : String(unique))
     do {

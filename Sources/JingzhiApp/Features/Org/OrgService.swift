@@ -135,9 +135,11 @@ struct OrgService {
             let newPath = newParent.path + segment
             let depthDelta = newParent.depth + 1 - node.depth
             for (table, column) in Self.pathColumns {
-                // `||` concatenates on both SQLite and PostgreSQL.
-                let depth: SQLQueryString = table == OrgNode.schema ? ", depth = depth + \(bind: depthDelta)" : ""
-                let update: SQLQueryString = "UPDATE \(ident: table) SET \(ident: column) = \(bind: newPath) || substr(\(ident: column), \(bind: oldPath.count + 1))"
+                // `||` concatenates on both SQLite and PostgreSQL; the casts tell PostgreSQL the parameters' types.
+                let depth: SQLQueryString = table == OrgNode.schema ? ", depth = depth + CAST(\(bind: depthDelta) AS INTEGER)" : ""
+                let update: SQLQueryString = """
+                    UPDATE \(ident: table) SET \(ident: column) = CAST(\(bind: newPath) AS TEXT) || substr(\(ident: column), CAST(\(bind: oldPath.count + 1) AS INTEGER))
+                    """
                 let range: SQLQueryString = " WHERE \(ident: column) >= \(bind: oldPath) AND \(ident: column) < \(bind: oldPath + "~")"
                 try await tx.sql.raw(update + depth + range).run()
             }
