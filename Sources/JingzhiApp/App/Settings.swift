@@ -10,6 +10,8 @@ public struct Settings: Sendable {
     public var passwordCost: Int
     /// Log every SQL statement (debugging only).
     public var logSQL: Bool
+    /// Behind a reverse proxy: take the client address from `X-Forwarded-For`. `JINGZHI_TRUST_PROXY=1`.
+    public var trustProxy: Bool = false
     /// PostgreSQL schema to work in (tests give each run its own); nil uses the server's default.
     public var databaseSchema: String?
 
@@ -27,7 +29,9 @@ public struct Settings: Sendable {
         let env = ProcessInfo.processInfo.environment
         let dir = dataDirectory ?? env["JINGZHI_DATA_DIR"] ?? "./data"
         let url = databaseURL ?? env["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        return Settings(dataDirectory: dir, databaseURL: url)
+        var settings = Settings(dataDirectory: dir, databaseURL: url)
+        settings.trustProxy = ["1", "true", "yes"].contains(env["JINGZHI_TRUST_PROXY"]?.lowercased() ?? "")
+        return settings
     }
 
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("jingzhi.sqlite") }

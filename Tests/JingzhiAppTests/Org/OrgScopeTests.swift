@@ -164,7 +164,7 @@ import VaporTesting
         }
     }
 
-    @Test(.disabled("bug: the code_taken conflict names the node holding the code even when it lies in another community (OrgService.ensureCodeFree)"))
+    @Test
     func takenCodeOfAForeignNodeDoesNotRevealItsName() async throws {
         try await withDemoApp { app in
             // setup: codes are unique county-wide, so the conflict itself is unavoidable — the name is not

@@ -50,7 +50,14 @@ extension Request {
         return actor
     }
 
-    var clientIP: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's address, for throttling and the audit log; a trusted proxy's `X-Forwarded-For` wins.
+    var clientIP: String {
+        if application.settings.trustProxy,
+           let first = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first?.trimmingCharacters(in: .whitespaces), !first.isEmpty {
+            return first
+        }
+        return remoteAddress?.ipAddress ?? "unknown"
+    }
 
     var auditSource: AuditSource {
         AuditSource(actorID: actor?.user.id, actorName: actor.map { "\($0.user.displayName)(\($0.user.username))" } ?? "匿名", ip: clientIP)

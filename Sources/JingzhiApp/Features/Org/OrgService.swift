@@ -225,7 +225,8 @@ struct OrgService {
 
     private func ensureCodeFree(_ code: String, except id: UUID?) async throws {
         if let other = try await OrgNode.query(on: db).filter(\.$code == code).first(), other.id != id {
-            throw APIError(.conflict, code: "code_taken", "编码 \(code) 已被 \(other.name) 使用 (code already used)", field: "code")
+            // The other node may lie outside the caller's scope: say that the code is taken, not by what.
+            throw APIError(.conflict, code: "code_taken", "编码 \(code) 已被占用 (code already used)", field: "code")
         }
     }
 

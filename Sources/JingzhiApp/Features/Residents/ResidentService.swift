@@ -11,6 +11,8 @@ struct ResidentQuery: Sendable {
     var gender: String?
     var ageMin: Int?
     var ageMax: Int?
+    /// Whether digit tails may match ID numbers; off for roles that see IDs masked, so a search cannot unmask them.
+    var searchIDTails = true
 }
 
 /// Fields of a resident as a form or API sends them; nil means "leave as is" on update.
@@ -71,7 +73,11 @@ struct ResidentService {
                 builder = builder.filter(\.$phone == q)
             } else if q.count >= 4, q.allSatisfy({ $0.isASCIIDigit || $0 == "X" || $0 == "x" }) {
                 // A tail of a phone or ID number, as people read them out.
-                builder = builder.group(.or) { $0.filter(\.$phone ~= q).filter(\.$idNumber ~= upper) }
+                let idTails = query.searchIDTails
+                builder = builder.group(.or) { g in
+                    g.filter(\.$phone ~= q)
+                    if idTails { g.filter(\.$idNumber ~= upper) }
+                }
             } else {
                 // Address search needs the household; everything else stays on the resident's own indexes.
                 builder = builder.join(Household.self, on: \Resident.$householdID == \Household.$id)

@@ -24,6 +24,7 @@ enum ResidentsAPI {
 
     static func query(from req: Request) async throws -> ResidentQuery {
         var query = ResidentQuery()
+        query.searchIDTails = req.actor?.role.seesFullIDNumber ?? false
         query.q = try req.query.get(String?.self, at: "q")
         query.tag = try req.query.get(String?.self, at: "tag").flatMap { $0.isEmpty ? nil : $0 }
         if let tag = query.tag, !ResidentTags.all.contains(tag) {
