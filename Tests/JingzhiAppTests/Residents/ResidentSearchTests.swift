@@ -37,3 +37,21 @@ import Vapor
         }
     }
 }
+
+@Suite struct ResidentFilterInputTests {
+    @Test func emptyAgeFieldsFromTheFilterFormAreIgnored() async throws {
+        try await withDemoApp { app in
+            let res = try await app.api(.GET, "/api/v1/residents?q=&tag=&gender=&ageMin=&ageMax=", token: try await app.token("gt01_community"))
+            #expect(res.status == .ok)
+            #expect((try res.json()["total"] as? Int ?? 0) > 0)
+        }
+    }
+
+    @Test func nonNumericAgeIsRefusedNamingTheField() async throws {
+        try await withDemoApp { app in
+            let res = try await app.api(.GET, "/api/v1/residents?ageMin=abc", token: try await app.token("gt01_community"))
+            #expect(res.status == .unprocessableEntity)
+            #expect(res.errorField == "ageMin")
+        }
+    }
+}

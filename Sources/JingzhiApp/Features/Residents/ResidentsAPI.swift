@@ -31,8 +31,8 @@ enum ResidentsAPI {
             throw APIError.invalid("tag", "未知标签 \(tag) (unknown tag)")
         }
         query.gender = try req.query.get(String?.self, at: "gender")
-        query.ageMin = try req.query.get(Int?.self, at: "ageMin")
-        query.ageMax = try req.query.get(Int?.self, at: "ageMax")
+        query.ageMin = try age(req, "ageMin")
+        query.ageMax = try age(req, "ageMax")
         if let raw = try req.query.get(String?.self, at: "node"), !raw.isEmpty {
             let actor = try req.requireActor()
             guard let node = try await OrgService(req: req).find(codeOrID: raw), actor.scope.contains(node.path) else {
@@ -41,6 +41,13 @@ enum ResidentsAPI {
             query.node = node
         }
         return query
+    }
+
+    /// An age filter; a form sends an empty field when it is not used.
+    static func age(_ req: Request, _ name: String) throws -> Int? {
+        guard let raw = try req.query.get(String?.self, at: name)?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let n = Int(raw), (0...150).contains(n) else { throw APIError.invalid(name, "年龄须为 0–150 的整数 (age must be a whole number 0–150)") }
+        return n
     }
 
     @Sendable static func list(req: Request) async throws -> Paged<ResidentDTO> {
