@@ -56,10 +56,7 @@ enum UsersAPI {
         guard let role = Role(rawValue: body.role) else { throw APIError.invalid("role", "未知角色 \(body.role) (unknown role)") }
         var node: OrgNode?
         if let id = body.nodeId {
-            guard let n = try? await OrgNode.find(id, within: actor.scope, on: req.db) else {
-                throw APIError(.notFound, code: "unknown_node", "节点不存在或不在您的管辖范围 (unknown node)", field: "nodeId")
-            }
-            node = n
+            node = try await OrgService(req: req).node(id.uuidString, within: actor.scope, field: "nodeId")
         }
         let user = try await AccountService(req: req).createUser(username: body.username, password: body.password, role: role, node: node,
                                                                  displayName: body.displayName, phone: body.phone, creator: actor,

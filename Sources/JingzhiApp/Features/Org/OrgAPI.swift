@@ -99,10 +99,7 @@ enum OrgAPI {
         let service = OrgService(req: req)
         var parent: OrgNode?
         if let raw = try req.query.get(String?.self, at: "parent"), !raw.isEmpty {
-            guard let p = try await service.find(codeOrID: raw), actor.scope.contains(p.path) else {
-                throw APIError(.notFound, code: "unknown_node", "节点 \(raw) 不存在或不在您的管辖范围 (unknown node)", field: "parent")
-            }
-            parent = p
+            parent = try await service.node(raw, within: actor.scope, field: "parent")
         }
         let children = try await service.children(of: parent, within: actor.scope)
         let counts = try await service.childCounts(children)
@@ -132,10 +129,7 @@ enum OrgAPI {
         }
         var parent: OrgNode?
         if let pid = body.parentId {
-            guard let p = try? await OrgNode.find(pid, within: actor.scope, on: req.db) else {
-                throw APIError(.notFound, code: "unknown_node", "上级节点不存在或不在您的管辖范围 (unknown parent)", field: "parentId")
-            }
-            parent = p
+            parent = try await OrgService(req: req).node(pid.uuidString, within: actor.scope, field: "parentId")
         } else if actor.role != .admin {
             throw APIError.missing("parentId")
         }
@@ -172,9 +166,7 @@ enum OrgAPI {
         let n = try await node(req, actor)
         guard n.path != actor.scope.rootPath else { throw APIError.forbidden }
         guard let pid = try req.decodeJSON(MoveBody.self).parentId else { throw APIError.missing("parentId") }
-        guard let parent = try? await OrgNode.find(pid, within: actor.scope, on: req.db) else {
-            throw APIError(.notFound, code: "unknown_node", "目标上级节点不存在或不在您的管辖范围 (unknown parent)", field: "parentId")
-        }
+        let parent = try await OrgService(req: req).node(pid.uuidString, within: actor.scope, field: "parentId")
         try await OrgService(req: req).move(n, under: parent, source: req.auditSource)
         return OrgNodeDTO(try await OrgNode.find(n.id, on: req.db)!)
     }

@@ -28,6 +28,14 @@ struct OrgService {
         return try await OrgNode.query(on: db).filter(\.$code == codeOrID).first()
     }
 
+    /// The node named by `codeOrID` inside `scope`. A missing and a foreign node get the same 404, naming `field`.
+    func node(_ codeOrID: String, within scope: DataScope, field: String) async throws -> OrgNode {
+        guard let node = try await find(codeOrID: codeOrID), scope.contains(node.path) else {
+            throw APIError(.notFound, code: "unknown_node", "节点 \(codeOrID) 不存在或不在您的管辖范围 (unknown node)", field: field)
+        }
+        return node
+    }
+
     /// The children of `parent` inside `scope`; without a parent, the top of what the scope shows.
     func children(of parent: OrgNode?, within scope: DataScope) async throws -> [OrgNode] {
         if let parent {

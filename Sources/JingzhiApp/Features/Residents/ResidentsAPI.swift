@@ -34,11 +34,7 @@ enum ResidentsAPI {
         query.ageMin = try age(req, "ageMin")
         query.ageMax = try age(req, "ageMax")
         if let raw = try req.query.get(String?.self, at: "node"), !raw.isEmpty {
-            let actor = try req.requireActor()
-            guard let node = try await OrgService(req: req).find(codeOrID: raw), actor.scope.contains(node.path) else {
-                throw APIError(.notFound, code: "unknown_node", "节点 \(raw) 不存在或不在您的管辖范围 (unknown node)", field: "node")
-            }
-            query.node = node
+            query.node = try await OrgService(req: req).node(raw, within: try req.requireActor().scope, field: "node")
         }
         return query
     }
@@ -120,9 +116,7 @@ enum ResidentsAPI {
         try actor.require(.editResidents)
         let body = try req.decodeJSON(HouseholdBody.self)
         guard let nodeID = body.nodeId else { throw APIError.missing("nodeId") }
-        guard let node = try? await OrgNode.find(nodeID, within: actor.scope, on: req.db) else {
-            throw APIError(.notFound, code: "unknown_node", "节点不存在或不在您的管辖范围 (unknown node)", field: "nodeId")
-        }
+        let node = try await OrgService(req: req).node(nodeID.uuidString, within: actor.scope, field: "nodeId")
         let h = try await ResidentService(req: req).createHousehold(node: node, room: body.room, occupancy: body.occupancy,
                                                                      scope: actor.scope, source: req.auditSource)
         return try await HouseholdDTO(h).encodeResponse(status: .created, for: req)
