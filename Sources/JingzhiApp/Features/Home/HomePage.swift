@@ -11,8 +11,7 @@ enum HomePage {
     @Sendable static func home(req: Request) async throws -> HTML {
         let actor = try req.requireActor()
         if actor.role == .resident { return try await residentHome(req, actor) }
-        let scopeNode = actor.user.nodeID.flatMap { _ in actor.nodePath }.flatMap { $0.isEmpty ? nil : $0 }
-        let root: OrgNode? = if let scopeNode { try await OrgNode.query(on: req.db).filter(\.$path == scopeNode).first() } else { nil }
+        let root = try await actor.user.nodeID.asyncMap { try await OrgNode.find($0, on: req.db) } ?? nil
         var cards: [HTML] = []
         func count<M: PathScoped>(_ type: M.Type) async throws -> Int { try await M.query(on: req.db).within(actor.scope).count() }
         let grids = try await OrgNode.query(on: req.db).within(actor.scope).filter(\.$kindRaw == NodeKind.grid.rawValue).count()
@@ -36,12 +35,13 @@ enum HomePage {
         if actor.role == .gridWorker {
             let mine = try await GridWorker.query(on: req.db).filter(\.$userID == actor.userID).all()
             let grids = try await OrgNode.query(on: req.db).filter(\.$id ~~ mine.map(\.gridID)).all()
-            sections.append("""
+            // Out on patrol, a grid worker wants their grid first.
+            sections.insert("""
             <h2>\(req.t("我的网格", "My grids"))</h2>
             <ul class="tree">\(grids.map { g -> HTML in
                 "<li><a href=\"\(SiteURL.orgNode(g.id!).path)\">\(g.name)</a> <a href=\"\(SiteURL.gridSign(code: g.code).path)\">\(req.t("公示牌", "Public sign"))</a></li>"
             })</ul>
-            """)
+            """, at: 0)
         }
         let title = root.map { "\($0.name) · \(actor.role.label(req.lang))" } ?? actor.role.label(req.lang)
         return Layout(req: req, title: title, wide: actor.role != .gridWorker).render(HTML(sections))
