@@ -23,5 +23,6 @@ func registerRoutes(_ app: Application) throws {
     UserPages.register(staff)
     UsersAPI.register(apiAuthed)
     AuditPages.register(staff)
+    CasesAPI.register(apiAuthed)
     OpenAPIDocument.register(app)
 }

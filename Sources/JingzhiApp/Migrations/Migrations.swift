@@ -16,6 +16,12 @@ enum Migrations {
         M010CreateResidentTags(),    // special-group tags, indexed by path
         M011CreateVisits(),          // door-knocking visits
         M012CreateLinkRequests(),    // residents linking their account to a household
+        M013CreateDepartments(),     // county departments that answer escalated cases
+        M014CreateCaseCategories(),  // the category tree with default handlers and deadlines
+        M015CreateCases(),           // residents' requests and patrol events
+        M016CreateCaseEvents(),      // each case's history
+        M017CreateIdempotencyKeys(), // safe retries of submissions
+        M018SeedCaseCatalog(),       // the starting categories and departments
     ]
 }
 

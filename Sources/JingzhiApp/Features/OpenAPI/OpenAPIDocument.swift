@@ -65,6 +65,15 @@ enum OpenAPIDocument {
         Op(method: "get", path: "/api/v1/audit", tag: "audit", summary: "Audit log in your scope",
            query: [("entity", "string", "Record type"), ("action", "string", "Action"), ("actor", "string", "Actor name contains"),
                    ("entityId", "string", "Record id"), ("from", "string", "YYYY-MM-DD"), ("to", "string", "YYYY-MM-DD")] + paging, response: "PagedAudit"),
+        Op(method: "get", path: "/api/v1/case-categories", tag: "cases", summary: "Active case categories with default handler level and deadlines", response: "[CaseCategory]"),
+        Op(method: "post", path: "/api/v1/cases", tag: "cases", summary: "Submit a case; an Idempotency-Key header makes retries return the first case (200)",
+           body: "CaseSubmit", response: "Case", status: 201),
+        Op(method: "get", path: "/api/v1/cases", tag: "cases", summary: "Cases in your scope (residents: their own)",
+           query: [("state", "string", "State"), ("category", "string", "Category code"), ("node", "string", "Subtree (id or code)")] + paging, response: "PagedCases"),
+        Op(method: "get", path: "/api/v1/cases/{id}", tag: "cases", summary: "A case with its deadlines and history", response: "Case"),
+        Op(method: "post", path: "/api/v1/cases/{id}/actions/{action}", tag: "cases",
+           summary: "Move a case: accept, reject, dispatch, start, return, escalate, hand_back, reply, rate, close, merge, note. 409 when not allowed from its state or when `version` is stale",
+           body: "CaseAction", response: "Case"),
         Op(method: "get", path: "/healthz", tag: "system", summary: "Liveness and database check", response: "Health", isPublic: true),
     ]
 

@@ -15,7 +15,7 @@ extension OpenAPIDocument {
             case "string?": ["type": "string", "nullable": true]
             case "uuid?": ["type": "string", "format": "uuid", "nullable": true]
             case "[string]": ["type": "array", "items": ["type": "string"]]
-            case "string", "integer", "boolean": ["type": t]
+            case "string", "integer", "boolean", "number": ["type": t]
             default: ref(t)
             }
         }]
@@ -70,7 +70,21 @@ extension OpenAPIDocument {
         "ImportError": object(["line": "integer", "field": "string?", "message": "string"]),
         "Health": object(["status": "string"]),
         "PagedResidents": paged("Resident"), "PagedHouseholds": paged("Household"), "PagedUsers": paged("User"),
-        "PagedLinkRequests": paged("LinkRequest"), "PagedAudit": paged("AuditEntry"),
+        "PagedLinkRequests": paged("LinkRequest"), "PagedAudit": paged("AuditEntry"), "PagedCases": paged("Case"),
+        "CaseCategory": object(["code": "string", "name": "string", "parentCode": "string?", "defaultLevel": "string",
+                                "responseHours": "integer", "resolutionHours": "integer", "workingHours": "boolean"]),
+        "CaseSubmit": object(["categoryCode": "string", "nodeId": "uuid", "description": "string", "latitude": "number", "longitude": "number",
+                              "channel": "string", "reporterName": "string?", "reporterPhone": "string?"], required: ["categoryCode", "nodeId", "description"]),
+        "CaseAction": object(["version": "integer", "note": "string", "level": "string", "departmentCode": "string", "rating": "string", "mergeInto": "uuid"]),
+        "CaseDeadlines": object(["responseDueAt": "date-time", "resolutionDueAt": "date-time"]),
+        "CaseEvent": object(["at": "date-time", "actorName": "string", "action": "string", "fromState": "string", "toState": "string", "note": "string?"]),
+        "Case": object(["id": "uuid", "number": "string", "state": "string", "stateLabel": "string", "categoryCode": "string", "nodeId": "uuid",
+                        "description": "string", "channel": "string", "latitude": "number", "longitude": "number", "reporterName": "string?",
+                        "reporterPhone": "string?", "handlerLevel": "string", "handlerNodeId": "uuid?", "handlerDepartmentId": "uuid?",
+                        "deadlines": "CaseDeadlines", "respondedAt": "date-time", "repliedAt": "date-time", "closedAt": "date-time",
+                        "rating": "string?", "ratingComment": "string?", "reopenedCount": "integer", "mergedIntoId": "uuid?",
+                        "version": "integer", "createdAt": "date-time", "history": "[CaseEvent]"],
+                       required: ["id", "number", "state", "categoryCode", "nodeId", "deadlines", "history"]),
     ] }
 
     static func content(_ name: String) -> [String: Any] {

@@ -1,0 +1,150 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// What a submission carries, from any channel.
+struct CaseSubmission: Sendable {
+    var categoryCode: String?
+    var nodeID: UUID?
+    var description: String?
+    var latitude: Double?
+    var longitude: Double?
+    var channel: String
+    var reporterName: String?
+    var reporterPhone: String?
+}
+
+/// Parameters some transitions need.
+struct CaseTransitionInput: Sendable {
+    var note: String?
+    var level: HandlerLevel?
+    var handlerNodeID: UUID?
+    var departmentCode: String?
+    var rating: CaseMachine.Rating?
+    var mergeInto: UUID?
+}
+
+/// The closed loop: intake and every move of a case, each one transaction with an event in its history.
+struct CaseService {
+    let db: any Database
+    let now: Date
+
+    init(db: any Database, now: Date) {
+        self.db = db
+        self.now = now
+    }
+
+    init(req: Request) { self.init(db: req.db, now: req.now) }
+
+    static let channels = ["web", "qr", "hotline", "patrol", "device", "deliberation", "open311", "api"]
+
+    /// Files a case. A retry under the same idempotency key returns the case made the first time (created: false).
+    func submit(_ s: CaseSubmission, by actor: Actor?, idempotencyKey: String?) async throws -> (Case, created: Bool) {
+        let owner = actor.map { "u:" + $0.userID.uuidString } ?? "p:" + (s.reporterPhone ?? "")
+        let key = try idempotencyKey.map { raw -> String in
+            let k = raw.trimmingCharacters(in: .whitespaces)
+            guard (1...200).contains(k.count) else { throw APIError.invalid("Idempotency-Key", "幂等键须为 1–200 个字符 (key must be 1–200 characters)") }
+            return owner + ":" + k
+        }
+        if let key, let seen = try await IdempotencyRecord.query(on: db).filter(\.$key == key).first(),
+           let existing = try await Case.find(seen.caseID, on: db) {
+            return (existing, false)
+        }
+        guard let code = s.categoryCode, !code.isEmpty else { throw APIError.missing("categoryCode") }
+        guard let category = try await CaseCategory.query(on: db).filter(\.$code == code).filter(\.$active == true).first() else {
+            throw APIError.invalid("categoryCode", "未知诉求类别 \(code) (unknown category)")
+        }
+        guard let nodeID = s.nodeID else { throw APIError.missing("nodeId") }
+        guard let node = try await OrgNode.find(nodeID, on: db), actor.map({ $0.role == .resident || $0.scope.contains(node.path) }) ?? true else {
+            throw APIError(.notFound, code: "unknown_node", "地点不存在或不在您的管辖范围 (unknown location)", field: "nodeId")
+        }
+        guard node.kind.rawValue != NodeKind.county.rawValue, node.kind != .street else {
+            throw APIError.invalid("nodeId", "请选择小区、楼栋或网格 (choose a compound, building or grid)")
+        }
+        let description = try Validate.text(s.description, field: "description", max: 2000)!
+        guard Self.channels.contains(s.channel) else { throw APIError.invalid("channel", "未知渠道 (unknown channel)") }
+        if let lat = s.latitude, !(-90...90).contains(lat) { throw APIError.invalid("latitude", "纬度无效 (invalid latitude)") }
+        if let lon = s.longitude, !(-180...180).contains(lon) { throw APIError.invalid("longitude", "经度无效 (invalid longitude)") }
+        if let phone = s.reporterPhone, !phone.isEmpty, Validate.phone(phone) == nil {
+            throw APIError.invalid("reporterPhone", "电话号码无效 (invalid phone number)")
+        }
+        let handler = try await defaultHandler(for: category, at: node)
+        let c = Case()
+        c.categoryID = category.id!
+        c.categoryCode = category.code
+        c.nodeID = node.id!
+        c.nodePath = node.path
+        c.latitude = s.latitude
+        c.longitude = s.longitude
+        c.description = description
+        c.channel = s.channel
+        c.reporterID = actor?.userID
+        c.reporterName = try Validate.text(s.reporterName ?? actor?.user.displayName, field: "reporterName", max: 30, required: false)
+        c.reporterPhone = s.reporterPhone.flatMap { $0.isEmpty ? nil : $0 } ?? actor?.user.phone
+        c.stateRaw = CaseState.submitted.rawValue
+        c.handlerLevelRaw = category.defaultLevel.rawValue
+        c.handlerNodeID = handler.node
+        c.handlerDepartmentID = handler.department
+        c.responseDueAt = Deadlines.due(from: now, hours: category.responseHours, workingHours: category.workingHours)
+        c.resolutionDueAt = Deadlines.due(from: now, hours: category.resolutionHours, workingHours: category.workingHours)
+        c.reopenedCount = 0
+        c.version = 1
+        let actorName = actor.map { "\($0.user.displayName)" } ?? (c.reporterName ?? "匿名居民")
+        try await db.transaction { tx in
+            c.number = try await nextNumber(for: node, on: tx)
+            try await c.create(on: tx)
+            if let key {
+                let record = IdempotencyRecord()
+                record.key = key
+                record.caseID = c.id!
+                try await record.create(on: tx)
+            }
+            try await event(c, action: "submit", from: "", to: .submitted, actorID: actor?.userID, actorName: actorName,
+                            note: "经\(s.channel)渠道提交", on: tx)
+        }
+        return (c, true)
+    }
+
+    /// The unit a category sends a case to by default: the matching ancestor, the department, or the compound (property).
+    func defaultHandler(for category: CaseCategory, at node: OrgNode) async throws -> (node: UUID?, department: UUID?) {
+        switch category.defaultLevel {
+        case .department: return (nil, category.defaultDepartmentID)
+        case .grid, .community, .street, .property:
+            let kind: NodeKind = switch category.defaultLevel {
+            case .grid: .grid
+            case .street: .street
+            case .property: .compound
+            default: .community
+            }
+            let chain = try await OrgService(db: db, now: now).ancestors(of: node)
+            return (chain.last { $0.kind == kind }?.id ?? chain.last { $0.kind == .community }?.id, nil)
+        }
+    }
+
+    /// `<root code><yyyyMMdd>-<n>`, counting the cases of that day.
+    private func nextNumber(for node: OrgNode, on tx: any Database) async throws -> String {
+        let rootPath = String(node.path.prefix(PathSegment.width))
+        let root = try await OrgNode.query(on: tx).filter(\.$path == rootPath).first()
+        let prefix = (root?.code ?? "JZ") + ShanghaiTime.format(now, "yyyyMMdd") + "-"
+        let today = try await Case.query(on: tx).filter(\.$number >= prefix).filter(\.$number < prefix + "~").count()
+        return prefix + String(format: "%04d", today + 1)
+    }
+
+    func event(_ c: Case, action: String, from: String, to: CaseState, actorID: UUID?, actorName: String, note: String?,
+               on tx: any Database) async throws {
+        let e = CaseEvent()
+        e.caseID = c.id!
+        e.at = now
+        e.actorID = actorID
+        e.actorName = actorName
+        e.action = action
+        e.fromState = from
+        e.toState = to.rawValue
+        e.note = note
+        try await e.create(on: tx)
+    }
+
+    func history(of c: Case) async throws -> [CaseEvent] {
+        try await CaseEvent.query(on: db).filter(\.$caseID == c.id!).sort(\.$at).all()
+    }
+}

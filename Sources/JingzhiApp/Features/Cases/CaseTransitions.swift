@@ -1,0 +1,120 @@
+import Fluent
+import SQLKit
+import Vapor
+
+extension CaseService {
+    /// Whether `actor` may see `c` at all: the reporter, or staff whose scope holds the place.
+    static func visible(_ c: Case, to actor: Actor) -> Bool {
+        actor.role == .resident ? c.reporterID == actor.userID : actor.scope.contains(c.nodePath)
+    }
+
+    /// Moves a case by `action`, in one transaction that also writes the event. `expectedVersion` (from the page or
+    /// client that showed the case) makes a second writer fail with 409 instead of overwriting.
+    @discardableResult
+    func perform(_ action: CaseAction, on c: Case, by actor: Actor, expectedVersion: Int?, input: CaseTransitionInput) async throws -> Case {
+        guard Self.visible(c, to: actor) else { throw APIError.notFound }
+        if let refusal = CaseMachine.refusal(action, from: c.state, role: actor.role) {
+            throw CaseMachine.rule(action).roles.contains(actor.role) ? APIError.conflict(refusal, code: "illegal_transition") : APIError(.forbidden, code: "forbidden", refusal)
+        }
+        if let expectedVersion, expectedVersion != c.version {
+            throw APIError.conflict("该诉求已被他人更新，请刷新后再操作 (the case changed since you loaded it; reload)", code: "case_changed")
+        }
+        let from = c.state
+        var to = CaseMachine.rule(action).to ?? from
+        let note = try Validate.text(input.note, field: "note", max: 2000, required: [.reject, .returnCase, .escalate, .reply, .note].contains(action))
+        switch action {
+        case .accept:
+            if c.respondedAt == nil { c.respondedAt = now }
+        case .dispatch:
+            guard let level = input.level else { throw APIError.missing("level") }
+            try await assign(c, to: level, departmentCode: input.departmentCode)
+            if c.respondedAt == nil { c.respondedAt = now }
+        case .escalate:
+            guard let up = c.handlerLevel.up else {
+                throw APIError.conflict("已是最高一级，不能再上报 (already at the top of the ladder)", code: "illegal_transition")
+            }
+            try await assign(c, to: up, departmentCode: input.departmentCode)
+        case .handBack:
+            guard let level = input.level else { throw APIError.missing("level") }
+            guard Self.rank(level) < Self.rank(c.handlerLevel) else {
+                throw APIError.invalid("level", "只能交回下级单位 (hand back to a lower level)")
+            }
+            try await assign(c, to: level, departmentCode: nil)
+        case .reply:
+            c.repliedAt = now
+        case .rate:
+            guard let rating = input.rating else { throw APIError.missing("rating") }
+            c.rating = rating.rawValue
+            c.ratingComment = note
+            to = CaseMachine.afterRating(rating, reopenedBefore: c.reopenedCount)
+            if to == .reopened { c.reopenedCount += 1 }
+        case .merge:
+            guard let targetID = input.mergeInto, targetID != c.id else { throw APIError.missing("mergeInto") }
+            guard let target = try await Case.query(on: db).filter(\.$id == targetID).within(actor.scope).first(), target.state.isOpen else {
+                throw APIError(.notFound, code: "unknown_case", "要合并到的诉求不存在或已结束 (no open case to merge into)", field: "mergeInto")
+            }
+            c.mergedIntoID = target.id
+        case .reject, .start, .returnCase, .close, .note:
+            break
+        }
+        if to == .closed || to == .rejected || to == .merged { c.closedAt = now }
+        c.stateRaw = to.rawValue
+        let version = c.version, target = to
+        let actorName = actor.user.displayName
+        try await db.transaction { tx in
+            // Claim the version first: of two writers holding the same version only one gets a row back.
+            let claimed = try await tx.sql.update(Case.schema).set("version", to: SQLBind(version + 1))
+                .where("id", .equal, SQLBind(c.id!)).where("version", .equal, SQLBind(version)).returning("id").all()
+            guard !claimed.isEmpty else {
+                throw APIError.conflict("该诉求已被他人更新，请刷新后再操作 (the case changed since you loaded it; reload)", code: "case_changed")
+            }
+            c.version = version + 1
+            try await c.save(on: tx)
+            try await event(c, action: action.rawValue, from: from.rawValue, to: target, actorID: actor.userID, actorName: actorName,
+                            note: note ?? input.rating.map(\.zh), on: tx)
+        }
+        return c
+    }
+
+    static func rank(_ level: HandlerLevel) -> Int {
+        switch level {
+        case .grid, .property: 0
+        case .community: 1
+        case .street: 2
+        case .department: 3
+        }
+    }
+
+    /// Points the case at the unit of `level` responsible for its place (or a department).
+    private func assign(_ c: Case, to level: HandlerLevel, departmentCode: String?) async throws {
+        c.handlerLevelRaw = level.rawValue
+        if level == .department {
+            let category = try await CaseCategory.find(c.categoryID, on: db)
+            let department: Department?
+            if let code = departmentCode, !code.isEmpty {
+                department = try await Department.query(on: db).filter(\.$code == code).filter(\.$active == true).first()
+                guard department != nil else { throw APIError.invalid("departmentCode", "未知部门 \(code) (unknown department)") }
+            } else if let id = category?.defaultDepartmentID {
+                department = try await Department.find(id, on: db)
+            } else {
+                throw APIError.missing("departmentCode")
+            }
+            c.handlerDepartmentID = department?.id
+            c.handlerNodeID = nil
+            return
+        }
+        let kind: NodeKind = switch level {
+        case .grid: .grid
+        case .street: .street
+        case .property: .compound
+        default: .community
+        }
+        guard let node = try await OrgNode.find(c.nodeID, on: db) else { throw APIError.notFound }
+        let chain = try await OrgService(db: db, now: now).ancestors(of: node)
+        guard let unit = chain.last(where: { $0.kind == kind }) else {
+            throw APIError.invalid("level", "该地点没有对应的\(level.zh) (no \(level.rawValue) for this place)")
+        }
+        c.handlerNodeID = unit.id
+        c.handlerDepartmentID = nil
+    }
+}

@@ -1,0 +1,198 @@
+import Fluent
+import Vapor
+
+struct CaseEventDTO: Content {
+    let at: Date
+    let actorName: String
+    let action: String
+    let fromState: String
+    let toState: String
+    let note: String?
+}
+
+struct CaseDTO: Content {
+    struct Deadlines: Content {
+        let responseDueAt: Date?
+        let resolutionDueAt: Date?
+    }
+    let id: UUID
+    let number: String
+    let state: String
+    let stateLabel: String
+    let categoryCode: String
+    let nodeId: UUID
+    let description: String
+    let channel: String
+    let latitude: Double?
+    let longitude: Double?
+    let reporterName: String?
+    let reporterPhone: String?
+    let handlerLevel: String
+    let handlerNodeId: UUID?
+    let handlerDepartmentId: UUID?
+    let deadlines: Deadlines
+    let respondedAt: Date?
+    let repliedAt: Date?
+    let closedAt: Date?
+    let rating: String?
+    let ratingComment: String?
+    let reopenedCount: Int
+    let mergedIntoId: UUID?
+    let version: Int
+    let createdAt: Date?
+    var history: [CaseEventDTO]?
+
+    init(_ c: Case, viewer: Actor?, lang: Lang = .zh) {
+        let own = viewer?.userID == c.reporterID && c.reporterID != nil
+        id = c.id!
+        number = c.number
+        state = c.stateRaw
+        stateLabel = lang.t(c.state.zh, c.state.en)
+        categoryCode = c.categoryCode
+        nodeId = c.nodeID
+        description = c.description
+        channel = c.channel
+        latitude = c.latitude
+        longitude = c.longitude
+        reporterName = own || viewer?.role.isStaff == true ? c.reporterName : nil
+        reporterPhone = own || viewer?.role.seesFullPhone == true ? c.reporterPhone : Mask.phone(c.reporterPhone)
+        handlerLevel = c.handlerLevelRaw
+        handlerNodeId = c.handlerNodeID
+        handlerDepartmentId = c.handlerDepartmentID
+        deadlines = Deadlines(responseDueAt: c.responseDueAt, resolutionDueAt: c.resolutionDueAt)
+        respondedAt = c.respondedAt
+        repliedAt = c.repliedAt
+        closedAt = c.closedAt
+        rating = c.rating
+        ratingComment = c.ratingComment
+        reopenedCount = c.reopenedCount
+        mergedIntoId = c.mergedIntoID
+        version = c.version
+        createdAt = c.createdAt
+    }
+}
+
+struct CaseCategoryDTO: Content {
+    let code: String
+    let name: String
+    let parentCode: String?
+    let defaultLevel: String
+    let responseHours: Int
+    let resolutionHours: Int
+    let workingHours: Bool
+}
+
+/// `/api/v1/cases`: intake, reading, and every transition of the loop.
+enum CasesAPI {
+    struct SubmitBody: Content {
+        var categoryCode: String?
+        var nodeId: UUID?
+        var description: String?
+        var latitude: Double?
+        var longitude: Double?
+        var channel: String?
+        var reporterName: String?
+        var reporterPhone: String?
+    }
+
+    struct ActionBody: Content {
+        var version: Int?
+        var note: String?
+        var level: String?
+        var departmentCode: String?
+        var rating: String?
+        var mergeInto: UUID?
+    }
+
+    static func register(_ api: any RoutesBuilder) {
+        api.get("case-categories", use: categories)
+        let cases = api.grouped("cases")
+        cases.post(use: submit)
+        cases.get(use: list)
+        cases.get(":id", use: show)
+        cases.post(":id", "actions", ":action", use: act)
+    }
+
+    @Sendable static func categories(req: Request) async throws -> [CaseCategoryDTO] {
+        _ = try req.requireActor()
+        let all = try await CaseCategory.query(on: req.db).filter(\.$active == true).all()
+        let codes = Dictionary(uniqueKeysWithValues: all.map { ($0.id!, $0.code) })
+        return all.map { CaseCategoryDTO(code: $0.code, name: $0.name, parentCode: $0.parentID.flatMap { codes[$0] }, defaultLevel: $0.defaultLevelRaw,
+                                         responseHours: $0.responseHours, resolutionHours: $0.resolutionHours, workingHours: $0.workingHours) }
+    }
+
+    @Sendable static func submit(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let body = try req.decodeJSON(SubmitBody.self)
+        let channel = body.channel ?? (actor.role == .gridWorker ? "patrol" : "api")
+        let submission = CaseSubmission(categoryCode: body.categoryCode, nodeID: body.nodeId, description: body.description,
+                                        latitude: body.latitude, longitude: body.longitude, channel: channel,
+                                        reporterName: body.reporterName, reporterPhone: body.reporterPhone)
+        let (c, created) = try await CaseService(req: req).submit(submission, by: actor, idempotencyKey: req.headers.first(name: "Idempotency-Key"))
+        var dto = CaseDTO(c, viewer: actor, lang: req.lang)
+        dto.history = try await history(c, req)
+        return try await dto.encodeResponse(status: created ? .created : .ok, for: req)
+    }
+
+    @Sendable static func list(req: Request) async throws -> Paged<CaseDTO> {
+        let actor = try req.requireActor()
+        let page = try PageRequest(req)
+        var q = Case.query(on: req.db)
+        q = actor.role == .resident ? q.filter(\.$reporterID == actor.userID) : q.within(actor.scope)
+        if let state = try req.query.get(String?.self, at: "state"), !state.isEmpty {
+            guard CaseState(rawValue: state) != nil else { throw APIError.invalid("state", "未知状态 \(state) (unknown state)") }
+            q = q.filter(\.$stateRaw == state)
+        }
+        if let code = try req.query.get(String?.self, at: "category"), !code.isEmpty { q = q.filter(\.$categoryCode == code) }
+        if let raw = try req.query.get(String?.self, at: "node"), !raw.isEmpty {
+            let node = try await OrgService(req: req).node(raw, within: actor.scope, field: "node")
+            q = q.within(DataScope(rootPath: node.path))
+        }
+        let total = try await q.count()
+        let rows = try await q.sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.per)).all()
+        return Paged(items: rows.map { CaseDTO($0, viewer: actor, lang: req.lang) }, total: total, page: page.page, per: page.per)
+    }
+
+    static func load(_ req: Request, _ actor: Actor) async throws -> Case {
+        guard let c = try await Case.find(try req.idParameter(), on: req.db), CaseService.visible(c, to: actor) else { throw APIError.notFound }
+        return c
+    }
+
+    static func history(_ c: Case, _ req: Request) async throws -> [CaseEventDTO] {
+        try await CaseService(req: req).history(of: c).map {
+            CaseEventDTO(at: $0.at, actorName: $0.actorName, action: $0.action, fromState: $0.fromState, toState: $0.toState, note: $0.note)
+        }
+    }
+
+    @Sendable static func show(req: Request) async throws -> CaseDTO {
+        let actor = try req.requireActor()
+        let c = try await load(req, actor)
+        var dto = CaseDTO(c, viewer: actor, lang: req.lang)
+        dto.history = try await history(c, req)
+        return dto
+    }
+
+    @Sendable static func act(req: Request) async throws -> CaseDTO {
+        let actor = try req.requireActor()
+        guard let action = req.parameters.get("action").flatMap(CaseAction.init(rawValue:)) else {
+            throw APIError(.notFound, code: "unknown_action", "未知操作 (unknown action; one of \(CaseAction.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let c = try await load(req, actor)
+        let body = try req.decodeJSON(ActionBody.self)
+        var input = CaseTransitionInput(note: body.note, departmentCode: body.departmentCode, mergeInto: body.mergeInto)
+        if let raw = body.level {
+            guard let level = HandlerLevel(rawValue: raw) else { throw APIError.invalid("level", "未知层级 \(raw) (unknown level)") }
+            input.level = level
+        }
+        if let raw = body.rating {
+            guard let rating = CaseMachine.Rating(rawValue: raw) else {
+                throw APIError.invalid("rating", "评价须为 satisfied、basically_satisfied 或 unsatisfied (unknown rating)")
+            }
+            input.rating = rating
+        }
+        let updated = try await CaseService(req: req).perform(action, on: c, by: actor, expectedVersion: body.version, input: input)
+        var dto = CaseDTO(updated, viewer: actor, lang: req.lang)
+        dto.history = try await history(updated, req)
+        return dto
+    }
+}

@@ -1,0 +1,118 @@
+import Fluent
+import SQLKit
+
+struct M013CreateDepartments: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Department.schema)
+            .id()
+            .field("code", .string, .required)
+            .field("name", .string, .required)
+            .field("active", .bool, .required)
+            .unique(on: "code")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(Department.schema).delete() }
+}
+
+struct M014CreateCaseCategories: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(CaseCategory.schema)
+            .id()
+            .field("code", .string, .required)
+            .field("name", .string, .required)
+            .field("parent_id", .uuid, .references(CaseCategory.schema, "id"))
+            .field("default_level", .string, .required)
+            .field("default_department_id", .uuid, .references(Department.schema, "id"))
+            .field("response_hours", .int, .required)
+            .field("resolution_hours", .int, .required)
+            .field("working_hours", .bool, .required)
+            .field("auto_escalate", .bool, .required)
+            .field("active", .bool, .required)
+            .unique(on: "code")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(CaseCategory.schema).delete() }
+}
+
+struct M015CreateCases: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Case.schema)
+            .id()
+            .field("number", .string, .required)
+            .field("category_id", .uuid, .required, .references(CaseCategory.schema, "id"))
+            .field("category_code", .string, .required)
+            .field("node_id", .uuid, .required, .references(OrgNode.schema, "id"))
+            .field("node_path", .path(on: db), .required)
+            .field("latitude", .double)
+            .field("longitude", .double)
+            .field("description", .string, .required)
+            .field("channel", .string, .required)
+            .field("reporter_id", .uuid)
+            .field("reporter_name", .string)
+            .field("reporter_phone", .string)
+            .field("state", .string, .required)
+            .field("handler_level", .string, .required)
+            .field("handler_node_id", .uuid)
+            .field("handler_department_id", .uuid)
+            .field("response_due_at", .datetime)
+            .field("resolution_due_at", .datetime)
+            .field("responded_at", .datetime)
+            .field("replied_at", .datetime)
+            .field("closed_at", .datetime)
+            .field("rating", .string)
+            .field("rating_comment", .string)
+            .field("reopened_count", .int, .required)
+            .field("merged_into_id", .uuid)
+            .field("version", .int, .required)
+            .field("created_at", .datetime)
+            .field("updated_at", .datetime)
+            .unique(on: "number")
+            .create()
+        try await createIndex("cases_path_created", on: Case.schema, ["node_path", "created_at"], db: db)
+        try await createIndex("cases_state_due", on: Case.schema, ["state", "resolution_due_at"], db: db)
+        try await createIndex("cases_reporter", on: Case.schema, ["reporter_id"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.schema(Case.schema).delete() }
+}
+
+struct M016CreateCaseEvents: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(CaseEvent.schema)
+            .id()
+            .field("case_id", .uuid, .required, .references(Case.schema, "id"))
+            .field("at", .datetime, .required)
+            .field("actor_id", .uuid)
+            .field("actor_name", .string, .required)
+            .field("action", .string, .required)
+            .field("from_state", .string, .required)
+            .field("to_state", .string, .required)
+            .field("note", .string)
+            .create()
+        try await createIndex("case_events_case", on: CaseEvent.schema, ["case_id", "at"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.schema(CaseEvent.schema).delete() }
+}
+
+struct M017CreateIdempotencyKeys: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(IdempotencyRecord.schema)
+            .id()
+            .field("key", .string, .required)
+            .field("case_id", .uuid, .required, .references(Case.schema, "id"))
+            .field("created_at", .datetime)
+            .unique(on: "key")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(IdempotencyRecord.schema).delete() }
+}
+
+/// The category tree and departments a county starts with; admins edit them afterwards.
+struct M018SeedCaseCatalog: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await CaseCatalog.install(on: db)
+    }
+    func revert(on db: any Database) async throws {
+        try await CaseCategory.query(on: db).delete()
+        try await Department.query(on: db).delete()
+    }
+}
