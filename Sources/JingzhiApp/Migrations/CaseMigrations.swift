@@ -63,6 +63,9 @@ struct M015CreateCases: AsyncMigration {
             .field("rating_comment", .string)
             .field("reopened_count", .int, .required)
             .field("merged_into_id", .uuid)
+            .field("due_soon_noticed_at", .datetime)
+            .field("response_overdue_at", .datetime)
+            .field("resolution_overdue_at", .datetime)
             .field("version", .int, .required)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
@@ -115,4 +118,20 @@ struct M018SeedCaseCatalog: AsyncMigration {
         try await CaseCategory.query(on: db).delete()
         try await Department.query(on: db).delete()
     }
+}
+
+struct M019CreateNotifications: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Notification.schema)
+            .id()
+            .field("user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("case_id", .uuid, .references(Case.schema, "id"))
+            .field("kind", .string, .required)
+            .field("text", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("read_at", .datetime)
+            .create()
+        try await createIndex("notifications_user", on: Notification.schema, ["user_id", "read_at", "created_at"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.schema(Notification.schema).delete() }
 }

@@ -22,6 +22,8 @@ enum Migrations {
         M016CreateCaseEvents(),      // each case's history
         M017CreateIdempotencyKeys(), // safe retries of submissions
         M018SeedCaseCatalog(),       // the starting categories and departments
+        M019CreateNotifications(),   // in-app notifications
+        // (next: M020)
     ]
 }
 

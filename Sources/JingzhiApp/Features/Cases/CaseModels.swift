@@ -79,6 +79,10 @@ final class Case: Model, PathScoped, @unchecked Sendable {
     @OptionalField(key: "rating_comment") var ratingComment: String?
     @Field(key: "reopened_count") var reopenedCount: Int
     @OptionalField(key: "merged_into_id") var mergedIntoID: UUID?
+    /// When the scheduler warned that the reply is due soon, and when it marked each deadline missed.
+    @OptionalField(key: "due_soon_noticed_at") var dueSoonNoticedAt: Date?
+    @OptionalField(key: "response_overdue_at") var responseOverdueAt: Date?
+    @OptionalField(key: "resolution_overdue_at") var resolutionOverdueAt: Date?
     /// Bumped by every change; a writer holding an older version is told the case changed.
     @Field(key: "version") var version: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -103,6 +107,22 @@ final class CaseEvent: Model, @unchecked Sendable {
     @Field(key: "from_state") var fromState: String
     @Field(key: "to_state") var toState: String
     @OptionalField(key: "note") var note: String?
+
+    init() {}
+}
+
+/// An in-app message to one user: a new or returned case, a deadline, a step of a resident's own case.
+final class Notification: Model, @unchecked Sendable {
+    static let schema = "notifications"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "user_id") var userID: UUID
+    @OptionalField(key: "case_id") var caseID: UUID?
+    /// new_case, returned, due_soon, overdue, supervision, step.
+    @Field(key: "kind") var kind: String
+    @Field(key: "text") var text: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "read_at") var readAt: Date?
 
     init() {}
 }
