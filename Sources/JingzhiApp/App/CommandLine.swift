@@ -53,6 +53,7 @@ public enum JingzhiCommands {
             } else if try await User.query(on: app.db).count() == 0 {
                 print("No accounts yet. Create one: jingzhi user create --username admin --password '…' --role admin")
             }
+            app.lifecycle.use(CaseSchedulerLifecycle())
             try await app.execute()
             try await app.asyncShutdown()
         } catch {

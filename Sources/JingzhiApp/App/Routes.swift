@@ -24,5 +24,6 @@ func registerRoutes(_ app: Application) throws {
     UsersAPI.register(apiAuthed)
     AuditPages.register(staff)
     CasesAPI.register(apiAuthed)
+    CasePages.register(staff)
     OpenAPIDocument.register(app)
 }

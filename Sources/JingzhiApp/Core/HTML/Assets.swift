@@ -43,6 +43,8 @@ enum Assets {
       table.stack td{display:block;border:0;padding:.1rem .5rem}table.stack td[data-label]::before{content:attr(data-label)"：";color:var(--muted);font-size:.85rem}}
     .tag{display:inline-block;font-size:.8rem;padding:0 .4rem;margin:0 .2rem .2rem 0;border-radius:4px;background:#fdecea;color:var(--red);border:1px solid #f5c6c2}
     .muted{color:var(--muted)}
+    details.card>summary{cursor:pointer;font-weight:600;color:var(--red)}
+    details.card[open]>summary{margin-bottom:.6rem}
     .flash{padding:.6rem .8rem;border-radius:6px;background:#e8f5e9;color:var(--ok);border:1px solid #c8e6c9}
     .flash.error,.error{background:#fdecea;color:#b00020;border:1px solid #f5c6c2;padding:.6rem .8rem;border-radius:6px}
     .filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:.6rem;align-items:end}

@@ -43,6 +43,7 @@ struct Layout {
     private func navigation(_ lang: Lang) -> HTML {
         guard let actor = req.actor else { return .empty }
         var links: [(String, String)] = [(SiteURL.home.path, lang.t("首页", "Home"))]
+        links.append(("/cases", actor.role == .resident ? lang.t("我的诉求", "My requests") : lang.t("诉求办理", "Cases")))
         if actor.can(.viewOrg) { links.append((SiteURL.org.path, lang.t("组织网格", "Org & grids"))) }
         if actor.can(.viewResidents) { links.append((SiteURL.residents(query: []).path, lang.t("居民信息", "Residents"))) }
         if actor.can(.approveLinks) { links.append((SiteURL.linkRequests.path, lang.t("认证审核", "Link requests"))) }
@@ -61,6 +62,7 @@ struct Layout {
         }
         return """
         <span class="me">\(actor.user.displayName) · \(actor.role.label(lang))</span>
+        <a href="/notifications">\(lang.t("消息", "Messages"))</a>
         <a href="\(SiteURL.password.path)">\(lang.t("改密码", "Password"))</a>
         <form method="post" action="\(SiteURL.logout.path)" class="inline">\(Form.csrf(req))<button class="link">\(lang.t("退出", "Log out"))</button></form>
         """

@@ -85,7 +85,8 @@ final class Case: Model, PathScoped, @unchecked Sendable {
     @OptionalField(key: "resolution_overdue_at") var resolutionOverdueAt: Date?
     /// Bumped by every change; a writer holding an older version is told the case changed.
     @Field(key: "version") var version: Int
-    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// Set from the app clock, not by Fluent: deadlines and measures count from it, and tests move the clock.
+    @OptionalField(key: "created_at") var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
     init() {}

@@ -37,6 +37,8 @@ struct CaseService {
     init(req: Request) { self.init(db: req.db, now: req.now) }
 
     static let channels = ["web", "qr", "hotline", "patrol", "device", "deliberation", "open311", "api"]
+    static let channelNames = ["web": "网页", "qr": "扫码", "hotline": "热线", "patrol": "网格巡查", "device": "智能设备",
+                               "deliberation": "议事会", "open311": "Open311", "api": "接口"]
 
     /// Files a case. A retry under the same idempotency key returns the case made the first time (created: false).
     func submit(_ s: CaseSubmission, by actor: Actor?, idempotencyKey: String?) async throws -> (Case, created: Bool) {
@@ -89,6 +91,7 @@ struct CaseService {
         c.resolutionDueAt = Deadlines.due(from: now, hours: category.resolutionHours, workingHours: category.workingHours)
         c.reopenedCount = 0
         c.version = 1
+        c.createdAt = now
         let actorName = actor.map { "\($0.user.displayName)" } ?? (c.reporterName ?? "匿名居民")
         try await db.transaction { tx in
             c.number = try await nextNumber(for: node, on: tx)
@@ -100,7 +103,9 @@ struct CaseService {
                 try await record.create(on: tx)
             }
             try await event(c, action: "submit", from: "", to: .submitted, actorID: actor?.userID, actorName: actorName,
-                            note: "经\(s.channel)渠道提交", on: tx)
+                            note: "经\(Self.channelNames[s.channel] ?? s.channel)渠道提交", on: tx)
+            let notifier = CaseNotifier(db: tx, now: now)
+            try await notifier.send(try await notifier.handlerUsers(of: c), case: c, kind: "new_case", text: "新诉求 \(c.number)：\(description.prefix(40))")
         }
         return (c, true)
     }

@@ -72,8 +72,31 @@ extension CaseService {
             try await c.save(on: tx)
             try await event(c, action: action.rawValue, from: from.rawValue, to: target, actorID: actor.userID, actorName: actorName,
                             note: note ?? input.rating.map(\.zh), on: tx)
+            try await CaseNotifier(db: tx, now: now).afterTransition(c, action: action)
         }
         return c
+    }
+
+    /// The scheduler's escalation of an overdue case: one rung up, as the system, with the same bookkeeping.
+    /// False when there is no rung above, or no department is known for the category.
+    @discardableResult
+    func escalateBySystem(_ c: Case, note: String) async throws -> Bool {
+        guard let up = c.handlerLevel.up else { return false }
+        let from = c.state
+        do { try await assign(c, to: up, departmentCode: nil) } catch is APIError { return false }
+        c.stateRaw = CaseState.escalated.rawValue
+        let version = c.version
+        return try await db.transaction { tx in
+            let claimed = try await tx.sql.update(Case.schema).set("version", to: SQLBind(version + 1))
+                .where("id", .equal, SQLBind(c.id!)).where("version", .equal, SQLBind(version)).returning("id").all()
+            guard !claimed.isEmpty else { return false }
+            c.version = version + 1
+            try await c.save(on: tx)
+            try await event(c, action: CaseAction.escalate.rawValue, from: from.rawValue, to: .escalated, actorID: nil,
+                            actorName: "系统督办", note: note, on: tx)
+            try await CaseNotifier(db: tx, now: now).afterTransition(c, action: .escalate)
+            return true
+        }
     }
 
     static func rank(_ level: HandlerLevel) -> Int {

@@ -1,0 +1,53 @@
+import Fluent
+import Foundation
+
+/// Who hears of a case: the handling unit's people, their superiors, and the resident who reported it.
+struct CaseNotifier {
+    let db: any Database
+    let now: Date
+
+    /// Accounts that work for the unit now handling `c`: staff bound to the handler node, and its grid workers.
+    func handlerUsers(of c: Case) async throws -> [UUID] {
+        guard let nodeID = c.handlerNodeID else { return [] }
+        var ids = try await User.query(on: db).filter(\.$nodeID == nodeID).filter(\.$active == true).all().compactMap(\.id)
+        ids += try await GridWorker.query(on: db).filter(\.$gridID == nodeID).all().compactMap(\.userID)
+        return Array(Set(ids))
+    }
+
+    /// Staff of the community and street above the case's place (督办 goes to the handler's superiors).
+    func supervisors(of c: Case) async throws -> [UUID] {
+        guard let node = try await OrgNode.find(c.nodeID, on: db) else { return [] }
+        let chain = try await OrgService(db: db, now: now).ancestors(of: node)
+        let above = chain.filter { [.community, .street].contains($0.kind) && $0.id != c.handlerNodeID }.compactMap(\.id)
+        guard !above.isEmpty else { return [] }
+        return try await User.query(on: db).filter(\.$nodeID ~~ above).filter(\.$active == true)
+            .filter(\.$roleRaw ~~ [Role.communityStaff.rawValue, Role.streetStaff.rawValue]).all().compactMap(\.id)
+    }
+
+    func send(_ users: [UUID], case c: Case, kind: String, text: String) async throws {
+        for user in Set(users) {
+            let n = Notification()
+            n.userID = user
+            n.caseID = c.id
+            n.kind = kind
+            n.text = String(text.prefix(300))
+            n.createdAt = now
+            try await n.create(on: db)
+        }
+    }
+
+    /// After a transition: the reporter hears every step; a unit hears when a case lands on it.
+    func afterTransition(_ c: Case, action: CaseAction) async throws {
+        if let reporter = c.reporterID {
+            try await send([reporter], case: c, kind: "step", text: "您的诉求 \(c.number)：\(c.state.zh)")
+        }
+        switch action {
+        case .dispatch, .escalate, .handBack:
+            try await send(try await handlerUsers(of: c), case: c, kind: "new_case", text: "新的交办诉求 \(c.number)")
+        case .returnCase:
+            try await send(try await supervisors(of: c), case: c, kind: "returned", text: "诉求 \(c.number) 被退回，请重新交办")
+        default:
+            break
+        }
+    }
+}

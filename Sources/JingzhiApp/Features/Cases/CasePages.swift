@@ -1,0 +1,163 @@
+import Fluent
+import Vapor
+
+/// Cases in the browser: the queue, the submit form (phone-first), a case with its steps and the moves the viewer may make.
+enum CasePages {
+    static func register(_ web: any RoutesBuilder) {
+        web.get("cases", use: queue)
+        web.get("cases", "new", use: newForm)
+        web.post("cases", "new", use: create)
+        web.get("cases", ":id", use: show)
+        web.post("cases", ":id", "act", ":action", use: act)
+        web.get("notifications", use: notifications)
+    }
+
+    @Sendable static func queue(req: Request) async throws -> HTML {
+        let actor = try req.requireActor()
+        let page = try PageRequest(req)
+        var q = Case.query(on: req.db)
+        q = actor.role == .resident ? q.filter(\.$reporterID == actor.userID) : q.within(actor.scope)
+        let state = (try req.query.get(String?.self, at: "state")) ?? ""
+        let mine = (try req.query.get(String?.self, at: "mine")) == "1"
+        switch state {
+        case "open": q = q.filter(\.$stateRaw !~ [CaseState.closed, .merged, .rejected].map(\.rawValue))
+        case "overdue": q = q.filter(\.$resolutionOverdueAt != nil).filter(\.$stateRaw !~ [CaseState.closed, .merged, .rejected, .replied].map(\.rawValue))
+        case "": break
+        default:
+            guard CaseState(rawValue: state) != nil else { throw APIError.invalid("state", "未知状态 (unknown state)") }
+            q = q.filter(\.$stateRaw == state)
+        }
+        if mine, let node = actor.user.nodeID {
+            let grids = try await GridWorker.query(on: req.db).filter(\.$userID == actor.userID).all().map(\.gridID)
+            q = q.filter(\.$handlerNodeID ~~ ([node] + grids))
+        }
+        let total = try await q.count()
+        // Overdue first, then the nearest deadline.
+        let rows = try await q.sort(\.$resolutionOverdueAt, .descending).sort(\.$resolutionDueAt).range(page.offset..<(page.offset + page.per)).all()
+        let categories = Dictionary(uniqueKeysWithValues: try await CaseCategory.query(on: req.db).all().map { ($0.code, $0.name) })
+        let params = [("state", state), ("mine", mine ? "1" : "")]
+        let tabs: [(String, String, String)] = [("open", req.t("办理中", "Open"), ""), ("overdue", req.t("已超期", "Overdue"), ""),
+                                                ("replied", req.t("待评价", "Awaiting rating"), ""), ("closed", req.t("已办结", "Closed"), ""),
+                                                ("", req.t("全部", "All"), "")]
+        let body: HTML = """
+        <div class="actions"><a class="button" href="/cases/new">+ \(actor.role == .resident ? req.t("我要反映", "Report a problem") : req.t("登记诉求", "New case"))</a>
+        \(tabs.map { s, label, _ in HTML("<a href=\"/cases\(SiteURL.query([("state", s), ("mine", mine ? "1" : "")]))\"\(HTML(raw: s == state ? " aria-current=\"page\"" : ""))>\(label)</a>") })
+        \(actor.role.isStaff ? HTML("<a href=\"/cases\(SiteURL.query([("state", state), ("mine", mine ? "" : "1")]))\">\(mine ? req.t("看全部单位", "All units") : req.t("只看本单位", "My unit only"))</a>") : .empty)</div>
+        <div class="table-wrap"><table class="stack"><thead><tr><th>\(req.t("编号", "Number"))</th><th>\(req.t("类别", "Category"))</th><th>\(req.t("内容", "What"))</th><th>\(req.t("状态", "State"))</th><th>\(req.t("办结时限", "Due"))</th></tr></thead>
+        <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\" class=\"muted\">\(req.t("没有诉求", "No cases"))</td></tr>"] : rows.map { c -> HTML in
+            let overdue = c.resolutionOverdueAt != nil && c.state.isOpen && c.state != .replied
+            return """
+            <tr><td data-label="\(req.t("编号", "Number"))"><a href="/cases/\(c.id)">\(c.number)</a></td>
+            <td data-label="\(req.t("类别", "Category"))">\(categories[c.categoryCode] ?? c.categoryCode)</td>
+            <td data-label="\(req.t("内容", "What"))">\(String(c.description.prefix(40)))</td>
+            <td data-label="\(req.t("状态", "State"))">\(req.lang.t(c.state.zh, c.state.en))</td>
+            <td data-label="\(req.t("办结时限", "Due"))"\(HTML(raw: overdue ? " class=\"error\"" : ""))>\(c.resolutionDueAt.map { ShanghaiTime.format($0) } ?? "")\(overdue ? HTML(" \(req.t("超期", "overdue"))") : .empty)</td></tr>
+            """
+        })</tbody></table></div>
+        \(pager(req, total: total, page: page) { "/cases" + SiteURL.query(params + [("page", String($0))]) })
+        """
+        return Layout(req: req, title: actor.role == .resident ? req.t("我的诉求", "My requests") : req.t("诉求办理", "Cases"), wide: actor.role.isStaff).render(body)
+    }
+
+    struct SubmitForm: Content {
+        var categoryCode: String?
+        var nodeId: String?
+        var description: String?
+        var idempotencyKey: String?
+    }
+
+    static func formPage(_ req: Request, _ actor: Actor, _ f: SubmitForm, error: String?, status: HTTPStatus = .ok) async throws -> Response {
+        let categories = try await CaseCategory.query(on: req.db).filter(\.$active == true).all()
+        var places: [OrgNode]
+        if actor.role == .resident {
+            places = try await OrgNode.query(on: req.db).filter(\.$kindRaw == NodeKind.compound.rawValue).sort(\.$path).limit(2000).all()
+        } else {
+            places = try await OrgNode.query(on: req.db).within(actor.scope)
+                .filter(\.$kindRaw ~~ [NodeKind.grid.rawValue, NodeKind.compound.rawValue]).sort(\.$path).limit(2000).all()
+        }
+        var preset = f.nodeId
+        if preset == nil, let rid = actor.user.residentID, let r = try await Resident.find(rid, on: req.db),
+           let home = try await OrgNode.find(r.nodeID, on: req.db) {
+            preset = try await OrgService(req: req).ancestors(of: home).last { $0.kind == .compound }?.id?.uuidString
+        }
+        if places.isEmpty { places = [] }
+        // A fresh key per form: pressing submit twice, or resending after a timeout, files one case.
+        let key = f.idempotencyKey ?? UUID().uuidString
+        return try await Layout(req: req, title: actor.role == .resident ? req.t("我要反映", "Report a problem") : req.t("登记诉求", "New case")).render("""
+        \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
+        <form method="post" action="/cases/new" class="card">\(Form.csrf(req))
+          <input type="hidden" name="idempotencyKey" value="\(key)">
+          \(Form.select(req.t("问题类别", "Category"), name: "categoryCode", options: categories.map { ($0.code, $0.name) }, selected: f.categoryCode, includeBlank: req.t("请选择", "Choose")))
+          \(Form.select(req.t("地点", "Where"), name: "nodeId", options: places.map { ($0.id!.uuidString, $0.name) }, selected: preset, includeBlank: req.t("请选择", "Choose")))
+          \(Form.textarea(req.t("情况描述", "What is wrong"), name: "description", value: f.description))
+          <button>\(req.t("提交", "Submit"))</button>
+        </form>
+        """).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable static func newForm(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        return try await formPage(req, actor, SubmitForm(nodeId: try req.query.get(String?.self, at: "node")), error: nil)
+    }
+
+    @Sendable static func create(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let f = try req.content.decode(SubmitForm.self)
+        do {
+            let submission = CaseSubmission(categoryCode: f.categoryCode, nodeID: f.nodeId.flatMap(UUID.init(uuidString:)), description: f.description,
+                                            channel: actor.role == .gridWorker ? "patrol" : (actor.role == .resident ? "web" : "hotline"))
+            let (c, created) = try await CaseService(req: req).submit(submission, by: actor, idempotencyKey: f.idempotencyKey)
+            if created { req.flash(req.t("已提交，编号 \(c.number)", "Submitted as \(c.number)")) }
+            return req.redirect(to: "/cases/\(c.id!)")
+        } catch let e as APIError where e.status.code < 500 {
+            return try await formPage(req, actor, f, error: e.text(req.lang), status: e.status)
+        }
+    }
+
+    @Sendable static func show(req: Request) async throws -> HTML {
+        let actor = try req.requireActor()
+        let c = try await CasesAPI.load(req, actor)
+        return try await CaseDetail.render(req, actor, c, error: nil)
+    }
+
+    struct ActForm: Content {
+        var version: Int?
+        var note: String?
+        var level: String?
+        var departmentCode: String?
+        var rating: String?
+    }
+
+    @Sendable static func act(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        guard let action = req.parameters.get("action").flatMap(CaseAction.init(rawValue:)) else { throw APIError.notFound }
+        let c = try await CasesAPI.load(req, actor)
+        let f = try req.content.decode(ActForm.self)
+        var input = CaseTransitionInput(note: f.note, departmentCode: f.departmentCode)
+        input.level = f.level.flatMap(HandlerLevel.init(rawValue:))
+        input.rating = f.rating.flatMap(CaseMachine.Rating.init(rawValue:))
+        do {
+            try await CaseService(req: req).perform(action, on: c, by: actor, expectedVersion: f.version, input: input)
+        } catch let e as APIError where e.status.code < 500 && e.status != .notFound {
+            let fresh = try await CasesAPI.load(req, actor)
+            return try await CaseDetail.render(req, actor, fresh, error: e.text(req.lang)).encodeResponse(status: e.status, for: req)
+        }
+        req.flash(req.t("已处理", "Done"))
+        return req.redirect(to: "/cases/\(c.id!)")
+    }
+
+    @Sendable static func notifications(req: Request) async throws -> HTML {
+        let actor = try req.requireActor()
+        let rows = try await Notification.query(on: req.db).filter(\.$userID == actor.userID).sort(\.$createdAt, .descending).limit(100).all()
+        let unread = rows.filter { $0.readAt == nil }.compactMap(\.id)
+        if !unread.isEmpty {
+            try await Notification.query(on: req.db).filter(\.$id ~~ unread).set(\.$readAt, to: req.now).update()
+        }
+        return Layout(req: req, title: req.t("消息", "Notifications")).render("""
+        <ul class="tree">\(rows.isEmpty ? ["<li class=\"muted\">\(req.t("暂无消息", "Nothing yet"))</li>"] : rows.map { n -> HTML in
+            let link: HTML = n.caseID.map { "<a href=\"/cases/\($0)\">\(n.text)</a>" } ?? "\(n.text)"
+            return "<li><span>\(n.readAt == nil ? HTML("<b>") : .empty)\(link)\(n.readAt == nil ? HTML("</b>") : .empty)</span><span class=\"muted\">\(ShanghaiTime.format(n.createdAt))</span></li>"
+        })</ul>
+        """)
+    }
+}
