@@ -25,5 +25,6 @@ func registerRoutes(_ app: Application) throws {
     AuditPages.register(staff)
     CasesAPI.register(apiAuthed)
     CasePages.register(staff)
+    QRIntake.register(web: web, staff: staff)
     OpenAPIDocument.register(app)
 }

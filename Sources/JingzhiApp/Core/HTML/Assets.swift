@@ -43,6 +43,10 @@ enum Assets {
       table.stack td{display:block;border:0;padding:.1rem .5rem}table.stack td[data-label]::before{content:attr(data-label)"：";color:var(--muted);font-size:.85rem}}
     .tag{display:inline-block;font-size:.8rem;padding:0 .4rem;margin:0 .2rem .2rem 0;border-radius:4px;background:#fdecea;color:var(--red);border:1px solid #f5c6c2}
     .muted{color:var(--muted)}
+    .qr-sheet{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:1rem}
+    figure.qr{margin:0;text-align:center;background:#fff;border:1px solid var(--line);border-radius:8px;padding:.6rem;break-inside:avoid}
+    figure.qr svg{width:100%;height:auto}
+    @media print{header.top,.flash,.muted{display:none}main{max-width:none}}
     details.card>summary{cursor:pointer;font-weight:600;color:var(--red)}
     details.card[open]>summary{margin-bottom:.6rem}
     .flash{padding:.6rem .8rem;border-radius:6px;background:#e8f5e9;color:var(--ok);border:1px solid #c8e6c9}

@@ -79,6 +79,7 @@ enum OrgPages {
         }
         links.append("<a href=\"\(SiteURL.orgNodeEdit(node.id!).path)\">\(req.t("编辑", "Edit"))</a>")
         links.append("<a href=\"\(SiteURL.orgNodeBoundary(node.id!).path)\">\(req.t("边界", "Boundary"))</a>")
+        links.append("<a href=\"/org/\(node.id!.uuidString)/qr\">\(req.t("扫码即办二维码", "QR codes"))</a>")
         if !isRoot {
             links.append("<a href=\"\(SiteURL.orgNodeMove(node.id!).path)\">\(req.t("移动", "Move"))</a>")
             links.append("<a href=\"\(SiteURL.orgNodeDelete(node.id!).path)\">\(req.t("删除", "Delete"))</a>")

@@ -1,0 +1,130 @@
+import Fluent
+import Vapor
+
+/// 扫码即办: each compound has a QR code whose link opens the submit page with the compound filled in.
+/// Residents without an account give a phone number; such submissions are rate-limited per phone and per address.
+enum QRIntake {
+    static func register(web: any RoutesBuilder, staff: any RoutesBuilder) {
+        web.get("c", ":code", use: form)
+        web.post("c", ":code", use: submit)
+        web.get("track", use: track)
+        staff.get("org", ":id", "qr", use: sheet)
+    }
+
+    static let perPhonePerHour = 5
+    static let perAddressPerHour = 20
+
+    static func compound(_ req: Request) async throws -> OrgNode {
+        guard let code = req.parameters.get("code"),
+              let node = try await OrgNode.query(on: req.db).filter(\.$code == code).first(),
+              [.compound, .building].contains(node.kind) else { throw APIError.notFound }
+        return node
+    }
+
+    struct AnonymousForm: Content {
+        var categoryCode: String?
+        var description: String?
+        var phone: String?
+        var name: String?
+        var idempotencyKey: String?
+    }
+
+    static func page(_ req: Request, _ node: OrgNode, _ f: AnonymousForm, error: String?, status: HTTPStatus = .ok) async throws -> Response {
+        let categories = try await CaseCategory.query(on: req.db).filter(\.$active == true).all()
+        return try await Layout(req: req, title: req.t("扫码反映 · \(node.name)", "Report · \(node.name)")).render("""
+        \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
+        <form method="post" class="card">\(Form.csrf(req))
+          <input type="hidden" name="idempotencyKey" value="\(f.idempotencyKey ?? UUID().uuidString)">
+          \(Form.select(req.t("问题类别", "Category"), name: "categoryCode", options: categories.map { ($0.code, $0.name) }, selected: f.categoryCode, includeBlank: req.t("请选择", "Choose")))
+          \(Form.textarea(req.t("情况描述", "What is wrong"), name: "description", value: f.description))
+          \(Form.field(req.t("手机号", "Mobile number"), name: "phone", value: f.phone, type: "tel", required: true, hint: req.t("用于回复和查询进度", "for the reply and to follow it")))
+          \(Form.field(req.t("称呼（可选）", "Name (optional)"), name: "name", value: f.name))
+          <button>\(req.t("提交", "Submit"))</button>
+        </form>
+        <p><a href="\(SiteURL.login(next: "/cases/new?node=\(node.id!.uuidString)").path)">\(req.t("已有账号？登录后提交", "Have an account? Log in first"))</a></p>
+        """).encodeResponse(status: status, for: req)
+    }
+
+    @Sendable static func form(req: Request) async throws -> Response {
+        let node = try await compound(req)
+        if req.actor != nil { return req.redirect(to: "/cases/new?node=\(node.id!.uuidString)") }
+        return try await page(req, node, AnonymousForm(), error: nil)
+    }
+
+    @Sendable static func submit(req: Request) async throws -> Response {
+        let node = try await compound(req)
+        let f = try req.content.decode(AnonymousForm.self)
+        do {
+            guard let phone = f.phone.flatMap(Validate.phone), phone.count == 11 else {
+                throw APIError.invalid("phone", "请填写 11 位手机号 (an 11-digit mobile number is required)")
+            }
+            try await limit("case:phone:" + phone, perHour: perPhonePerHour, req)
+            try await limit("case:ip:" + req.clientIP, perHour: perAddressPerHour, req)
+            let submission = CaseSubmission(categoryCode: f.categoryCode, nodeID: node.id, description: f.description, channel: "qr",
+                                            reporterName: f.name.flatMap { $0.isEmpty ? nil : $0 }, reporterPhone: phone)
+            let (c, _) = try await CaseService(req: req).submit(submission, by: nil, idempotencyKey: f.idempotencyKey)
+            return req.redirect(to: "/track" + SiteURL.query([("number", c.number), ("phone", phone)]))
+        } catch let e as APIError where e.status.code < 500 {
+            let res = try await page(req, node, f, error: e.text(req.lang), status: e.status)
+            for (name, value) in e.headers { res.headers.replaceOrAdd(name: name, value: value) }
+            return res
+        }
+    }
+
+    /// Counts submissions for `key` in the current hour (shared by all app servers through the database).
+    static func limit(_ key: String, perHour: Int, _ req: Request) async throws {
+        let now = req.now
+        let row = try await LoginThrottle.query(on: req.db).filter(\.$key == key).first() ?? LoginThrottle(key: key, failures: 0, lastFailureAt: now)
+        if now.timeIntervalSince(row.lastFailureAt) > 3600 { row.failures = 0; row.lastFailureAt = now }
+        guard row.failures < perHour else {
+            var e = APIError(.tooManyRequests, code: "rate_limited", "提交过于频繁，请稍后再试 (too many submissions; try again later)")
+            e.headers.replaceOrAdd(name: .retryAfter, value: String(Int(3600 - now.timeIntervalSince(row.lastFailureAt))))
+            throw e
+        }
+        if row.failures == 0 { row.lastFailureAt = now }
+        row.failures += 1
+        try await row.save(on: req.db)
+    }
+
+    /// Progress of a case for someone without an account: the number and the phone it was filed with.
+    @Sendable static func track(req: Request) async throws -> HTML {
+        let number = (try req.query.get(String?.self, at: "number")) ?? ""
+        let phone = (try req.query.get(String?.self, at: "phone")) ?? ""
+        var body: [HTML] = ["""
+        <form method="get" class="card filters">\(Form.field(req.t("诉求编号", "Case number"), name: "number", value: number, required: true))
+        \(Form.field(req.t("手机号", "Phone"), name: "phone", value: phone, type: "tel", required: true))<button>\(req.t("查询", "Look up"))</button></form>
+        """]
+        if !number.isEmpty {
+            guard let c = try await Case.query(on: req.db).filter(\.$number == number).first(), c.reporterPhone == phone, !phone.isEmpty else {
+                body.append("<p class=\"error\">\(req.t("没有找到与该手机号对应的诉求", "No case with that number and phone"))</p>")
+                return Layout(req: req, title: req.t("诉求进度", "Follow a case")).render(HTML(body))
+            }
+            let events = try await CaseService(req: req).history(of: c)
+            body.append("""
+            <div class="card"><p><b>\(c.number)</b> · \(req.lang.t(c.state.zh, c.state.en))</p><p>\(c.description)</p></div>
+            <ul class="tree">\(events.map { e -> HTML in
+                let s = CaseState(rawValue: e.toState)
+                return "<li><span><b>\(s.map { req.lang.t($0.zh, $0.en) } ?? e.toState)</b> \(e.note ?? "")</span><span class=\"muted\">\(ShanghaiTime.format(e.at))</span></li>"
+            })</ul>
+            """)
+        }
+        return Layout(req: req, title: req.t("诉求进度", "Follow a case")).render(HTML(body))
+    }
+
+    /// A printable sheet of QR codes, one per compound under the node.
+    @Sendable static func sheet(req: Request) async throws -> HTML {
+        let actor = try req.requireActor()
+        try actor.require(.manageOrg)
+        let node = try await OrgNode.find(try req.idParameter(), within: actor.scope, on: req.db)
+        let compounds = try await OrgNode.query(on: req.db).within(DataScope(rootPath: node.path))
+            .filter(\.$kindRaw == NodeKind.compound.rawValue).sort(\.$path).limit(300).all()
+        let host = req.headers.first(name: .host) ?? "127.0.0.1:8080"
+        let cells = try compounds.map { c -> HTML in
+            let url = "http://\(host)/c/\(c.code)"
+            let svg = try QRCode.encode(url, correction: .medium).svg(moduleSize: 4, quietZone: 4, title: c.name)
+            return "<figure class=\"qr\">\(HTML(raw: svg))<figcaption><b>\(c.name)</b><br><small>\(req.t("扫码即办", "Scan to report"))</small></figcaption></figure>"
+        }
+        return Layout(req: req, title: req.t("\(node.name) 扫码即办二维码", "QR codes for \(node.name)"), wide: true)
+            .render("<p class=\"muted\">\(req.t("打印后张贴在小区门口和楼道。", "Print and post at gates and stairwells."))</p><div class=\"qr-sheet\">\(cells)</div>")
+    }
+}
