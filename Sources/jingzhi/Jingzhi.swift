@@ -18,7 +18,7 @@ struct Jingzhi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jingzhi",
         abstract: "精治 Jingzhi — community governance platform.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, Import.self, Export.self, UserCommand.self, BenchCommand.self]
+        subcommands: [Serve.self, Migrate.self, Seed.self, Import.self, Export.self, UserCommand.self, BenchCommand.self, APIKeyCommand.self]
     )
 }
 
@@ -156,5 +156,22 @@ struct BenchCommand: AsyncParsableCommand {
         guard let s = DemoScale(rawValue: scale) else { throw ValidationError("--scale must be tiny, county or city") }
         let lines = try await Bench.run(db.settings, scale: s, repeats: repeats) { print($0) }
         print(lines.joined(separator: "\n"))
+    }
+}
+
+struct APIKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "apikey", abstract: "Manage Open311 API keys.", subcommands: [APIKeyCreate.self])
+}
+
+struct APIKeyCreate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create",
+        abstract: "Issue an Open311 api_key; it is printed once (only its SHA-256 is stored).")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Who the key is for, e.g. the client app or partner.") var name: String
+
+    func run() async throws {
+        let key = try await JingzhiCommands.createAPIKey(db.settings, name: name)
+        FileHandle.standardError.write(Data("api_key for \(name) (shown once; keep it safe):\n".utf8))
+        print(key)
     }
 }

@@ -27,4 +27,5 @@ func registerRoutes(_ app: Application) throws {
     CasePages.register(staff)
     QRIntake.register(web: web, staff: staff)
     OpenAPIDocument.register(app)
+    Open311API.register(app)
 }

@@ -23,7 +23,8 @@ enum Migrations {
         M017CreateIdempotencyKeys(), // safe retries of submissions
         M018SeedCaseCatalog(),       // the starting categories and departments
         M019CreateNotifications(),   // in-app notifications
-        // (next: M020)
+        M020CreateAPIKeys(),        // Open311 api keys
+        // (next: M021)
     ]
 }
 

@@ -1,0 +1,16 @@
+import Fluent
+
+/// Keys of Open311 clients; only each key's SHA-256 is kept.
+struct M020CreateAPIKeys: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(APIKey.schema)
+            .id()
+            .field("name", .string, .required)
+            .field("key_hash", .string, .required)
+            .field("active", .bool, .required)
+            .field("created_at", .datetime)
+            .unique(on: "key_hash")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(APIKey.schema).delete() }
+}
