@@ -24,6 +24,7 @@ func registerRoutes(_ app: Application) throws {
     UsersAPI.register(apiAuthed)
     AuditPages.register(staff)
     CasesAPI.register(apiAuthed)
+    CaseMeasuresAPI.register(apiAuthed)
     CasePages.register(staff)
     QRIntake.register(web: web, staff: staff)
     OpenAPIDocument.register(app)

@@ -74,6 +74,11 @@ enum OpenAPIDocument {
         Op(method: "post", path: "/api/v1/cases/{id}/actions/{action}", tag: "cases",
            summary: "Move a case: accept, reject, dispatch, start, return, escalate, hand_back, reply, rate, close, merge, note. 409 when not allowed from its state or when `version` is stale",
            body: "CaseAction", response: "Case"),
+        Op(method: "get", path: "/api/v1/measures/cases", tag: "measures",
+           summary: "Case measures (响应率, 解决率, 满意率, on-time rate, share closed in the grid / community, hours, counts) of cases created in a period; definitions in docs/measures.md",
+           query: caseMeasuresFilters, response: "CaseMeasures"),
+        Op(method: "get", path: "/api/v1/measures/cases/breakdown", tag: "measures", summary: "The case measures per street, community, grid, category or month",
+           query: [("by", "string", "street, community, grid, category or month")] + caseMeasuresFilters, response: "CaseMeasuresBreakdown"),
         Op(method: "get", path: "/healthz", tag: "system", summary: "Liveness and database check", response: "Health", isPublic: true),
     ]
 

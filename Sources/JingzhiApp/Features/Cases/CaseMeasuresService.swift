@@ -1,0 +1,274 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// What to measure: the cases created on the days `from`…`to` (Asia/Shanghai, inclusive, either open) under `node`
+/// (nil: the whole tree), optionally of `category` and its subcategories and handled by `department`.
+/// A property company's compounds are measured through the compound's node for now.
+struct CaseMeasuresQuery: Sendable {
+    var node: OrgNode?
+    var from: String?
+    var to: String?
+    var category: CaseCategory?
+    var department: Department?
+
+    var period: CaseMeasures.Period { .init(from: from, to: to) }
+
+    var filters: CaseMeasures.Filters {
+        .init(node: node.map { .init(id: $0.id!, code: $0.code, name: $0.name, kind: $0.kindRaw) },
+              category: category?.code, department: department?.code)
+    }
+}
+
+/// Computes `CaseMeasures` with SQL aggregates, so the cases themselves never leave the database. One grouped
+/// COUNT(CASE …) query gives the counts and rate fractions; on PostgreSQL the same query also gives the percentiles
+/// (`percentile_cont … FILTER`, one scan for everything). SQLite has no percentile aggregate, so there one
+/// window-function query per duration returns only the (at most four) values around the median and the 90th
+/// percentile of each group. Only the hour and month expressions and the percentiles differ between the databases.
+struct CaseMeasuresService {
+    let db: any Database
+    let now: Date
+
+    init(db: any Database, now: Date) {
+        self.db = db
+        self.now = now
+    }
+
+    init(req: Request) { self.init(db: req.db, now: req.now) }
+
+    func measures(_ q: CaseMeasuresQuery) async throws -> CaseMeasures {
+        let w = try await whereClause(q)
+        return figures(q, group: nil, try await tallies(w, group: nil)[""] ?? .zero)
+    }
+
+    func breakdown(_ q: CaseMeasuresQuery, by grouping: CaseMeasuresGrouping) async throws -> CaseMeasuresBreakdown {
+        let w = try await whereClause(q)
+        var groups: [(key: String, group: CaseMeasures.Group)] = []
+        var expressions: [SQLQueryString] = []
+        switch grouping {
+        case .street, .community, .grid:
+            let kind = grouping.nodeKind!
+            if let node = q.node, let here = NodeKind.allCases.firstIndex(of: node.kind), let there = NodeKind.allCases.firstIndex(of: kind), here > there {
+                throw APIError.invalid("by", "所选节点在\(kind.zh)之下，不能按\(kind.zh)分组 (the node lies below that level)")
+            }
+            let nodes = try await OrgNode.query(on: db).filter(\.$kindRaw == kind.rawValue)
+                .within(DataScope(rootPath: q.node?.path ?? "")).sort(\.$path).all()
+            groups = nodes.map { ($0.path, .init(by: grouping.rawValue, key: $0.code, name: $0.name, nodeId: $0.id)) }
+            // A node's cases are those whose path starts with the node's path; group by that prefix.
+            expressions = Set(nodes.map(\.path.count)).sorted().map { "substr(node_path, 1, \(literal: $0))" }
+        case .category:
+            expressions = ["category_code"]
+        case .month:
+            expressions = [db.isPostgres
+                ? "to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
+                // Dates are REAL Unix seconds on SQLite; Shanghai has kept UTC+8 without daylight saving since 1991.
+                : "strftime('%Y-%m', created_at + 28800, 'unixepoch')"]
+        }
+        var tallies: [String: Tally] = [:]
+        for e in expressions { tallies.merge(try await self.tallies(w, group: e)) { a, _ in a } }
+        switch grouping {
+        case .street, .community, .grid: break
+        case .category:
+            let names = Dictionary(try await CaseCategory.query(on: db).all().map { ($0.code, $0.name) }) { a, _ in a }
+            groups = tallies.keys.sorted().map { ($0, .init(by: grouping.rawValue, key: $0, name: names[$0] ?? $0)) }
+        case .month:
+            var keys = Set(tallies.keys)
+            if let from = q.from, let to = q.to { keys.formUnion(Self.months(from: from, to: to)) }
+            groups = keys.sorted().map { ($0, .init(by: grouping.rawValue, key: $0, name: $0)) }
+        }
+        let rows = groups.map { figures(q, group: $0.group, tallies[$0.key] ?? .zero) }
+        return CaseMeasuresBreakdown(by: grouping.rawValue, period: q.period, filters: q.filters, asOf: now, rows: rows)
+    }
+
+    /// The months `yyyy-MM` from the month of `from` to the month of `to` (both `yyyy-MM-dd`).
+    static func months(from: String, to: String) -> [String] {
+        guard let y0 = Int(from.prefix(4)), let m0 = Int(from.dropFirst(5).prefix(2)),
+              let y1 = Int(to.prefix(4)), let m1 = Int(to.dropFirst(5).prefix(2)) else { return [] }
+        let first: Int = y0 * 12 + m0 - 1, last: Int = y1 * 12 + m1 - 1
+        return (first...max(first, last)).map { (m: Int) -> String in String(format: "%04d-%02d", m / 12, m % 12 + 1) }
+    }
+
+    private func figures(_ q: CaseMeasuresQuery, group: CaseMeasures.Group?, _ t: Tally) -> CaseMeasures {
+        CaseMeasures(period: q.period, filters: q.filters, group: group, asOf: now, basis: t.basis, counts: t.counts,
+                     respond: (t.respond.median, t.respond.p90), resolve: (t.resolve.median, t.resolve.p90))
+    }
+
+    // MARK: - SQL
+
+    /// The rows measured: a path range (the `cases_path_created` index), a creation range, category codes, department.
+    private func whereClause(_ q: CaseMeasuresQuery) async throws -> SQLQueryString {
+        var parts: [SQLQueryString] = []
+        if let path = q.node?.path {
+            let scope = DataScope(rootPath: path)
+            parts.append("node_path >= \(bind: scope.rootPath) AND node_path < \(bind: scope.upperBound)")
+        }
+        let start = try q.from.map { try Self.dayStart($0, field: "from") }
+        let end = try q.to.map { try Self.dayStart($0, field: "to").addingTimeInterval(86400) }
+        if let start, let end, start >= end { throw APIError.invalid("to", "结束日期早于开始日期 (to is before from)") }
+        if let start { parts.append("created_at >= \(bind: start)") }
+        if let end { parts.append("created_at < \(bind: end)") }
+        if let category = q.category {
+            let codes = try await Self.codes(under: category, on: db)
+            parts.append("category_code IN (\(binds: codes))")
+        }
+        if let department = q.department {
+            parts.append("handler_department_id = \(bind: department.id!)")
+        }
+        return parts.isEmpty ? "1 = 1" : parts.joined(separator: " AND ")
+    }
+
+    /// The instant a Shanghai day `yyyy-MM-dd` begins.
+    static func dayStart(_ day: String, field: String) throws -> Date {
+        guard let midnightUTC = Validate.date(day) else { throw APIError.invalid(field, "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)") }
+        return midnightUTC.addingTimeInterval(-8 * 3600)
+    }
+
+    /// A category's code and its subcategories' codes, all levels down.
+    static func codes(under category: CaseCategory, on db: any Database) async throws -> [String] {
+        let all = try await CaseCategory.query(on: db).all()
+        var ids: Set<UUID> = [category.id!], codes = [category.code]
+        var grew = true
+        while grew {
+            grew = false
+            for c in all where c.parentID.map(ids.contains) == true && !ids.contains(c.id!) {
+                ids.insert(c.id!)
+                codes.append(c.code)
+                grew = true
+            }
+        }
+        return codes
+    }
+
+    private static let assessed = "state NOT IN ('merged', 'rejected')"
+    private static let answered = "state IN ('replied', 'closed')"
+
+    private struct Tally {
+        var counts: CaseMeasures.Counts
+        var basis: CaseMeasures.Basis
+        var respond = Percentiles()
+        var resolve = Percentiles()
+
+        static let zero: Tally = {
+            let none = CaseMeasures.Fraction(numerator: 0, denominator: 0)
+            return Tally(counts: .init(total: 0, byState: Dictionary(uniqueKeysWithValues: CaseState.allCases.map { ($0.rawValue, 0) })),
+                         basis: .init(response: none, resolution: none, satisfaction: none, onTime: none, gridClosure: none, communityClosure: none))
+        }()
+    }
+
+    /// Counts, rate fractions and percentiles per group ("" without grouping).
+    private func tallies(_ w: SQLQueryString, group: SQLQueryString?) async throws -> [String: Tally] {
+        let a = Self.assessed, r = Self.answered
+        func count(_ condition: SQLQueryString) -> SQLQueryString { "COUNT(CASE WHEN \(condition) THEN 1 END)" }
+        var columns: [SQLQueryString] = ["COUNT(*) AS n_total"]
+        columns += CaseState.allCases.map { "\(count("state = \(literal: $0.rawValue)")) AS \(ident: "st_" + $0.rawValue)" }
+        columns += [
+            "\(count("\(unsafeRaw: a) AND responded_at IS NOT NULL AND (response_due_at IS NULL OR responded_at <= response_due_at)")) AS resp_num",
+            "\(count("\(unsafeRaw: a) AND (responded_at IS NOT NULL OR response_due_at < \(bind: now))")) AS resp_den",
+            "\(count("\(unsafeRaw: r)")) AS res_num",
+            "\(count("\(unsafeRaw: a) AND (\(unsafeRaw: r) OR resolution_due_at < \(bind: now))")) AS res_den",
+            "\(count("\(unsafeRaw: r) AND (resolution_due_at IS NULL OR replied_at <= resolution_due_at)")) AS ont_num",
+            "\(count("state = 'closed' AND rating IN ('satisfied', 'basically_satisfied')")) AS sat_num",
+            "\(count("state = 'closed' AND rating IS NOT NULL")) AS sat_den",
+            "\(count("state = 'closed'")) AS cls",
+            "\(count("state = 'closed' AND handler_level IN ('grid', 'property')")) AS cls_grid",
+            "\(count("state = 'closed' AND handler_level IN ('grid', 'property', 'community')")) AS cls_comm",
+        ]
+        if db.isPostgres {
+            for d in [Duration.respond, .resolve] {
+                columns.append("percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY \(hours(d))) FILTER (WHERE \(unsafeRaw: d.condition)) AS \(ident: d.column)")
+            }
+        }
+        var sql: SQLQueryString = "SELECT "
+        if let group { sql += "\(group) AS g, " }
+        sql += columns.joined(separator: ", ") + " FROM \(ident: Case.schema) WHERE \(w)"
+        if let group { sql += " GROUP BY \(group)" }
+        var out: [String: Tally] = [:]
+        for row in try await db.sql.raw(sql).all() {
+            func n(_ column: String) throws -> Int { try row.decode(column: column, as: Int.self) }
+            func f(_ num: String, _ den: String) throws -> CaseMeasures.Fraction { .init(numerator: try n(num), denominator: try n(den)) }
+            let key = group == nil ? "" : try row.decode(column: "g", as: String?.self) ?? ""
+            let byState = Dictionary(uniqueKeysWithValues: try CaseState.allCases.map { ($0.rawValue, try n("st_" + $0.rawValue)) })
+            var tally = Tally(counts: .init(total: try n("n_total"), byState: byState),
+                              basis: .init(response: try f("resp_num", "resp_den"), resolution: try f("res_num", "res_den"),
+                                           satisfaction: try f("sat_num", "sat_den"), onTime: try f("ont_num", "res_num"),
+                                           gridClosure: try f("cls_grid", "cls"), communityClosure: try f("cls_comm", "cls")))
+            if db.isPostgres {
+                func pair(_ d: Duration) throws -> Percentiles {
+                    let p = try row.decode(column: d.column, as: [Double]?.self) ?? []
+                    return Percentiles(median: Self.rounded(p.first), p90: Self.rounded(p.count > 1 ? p[1] : nil))
+                }
+                tally.respond = try pair(.respond)
+                tally.resolve = try pair(.resolve)
+            }
+            out[key] = tally
+        }
+        if !db.isPostgres {
+            for (key, p) in try await percentiles(w, group: group, of: .respond) { out[key]?.respond = p }
+            for (key, p) in try await percentiles(w, group: group, of: .resolve) { out[key]?.resolve = p }
+        }
+        return out
+    }
+
+    /// Hours from creation to the duration's end: Unix seconds (REAL) on SQLite, timestamptz on PostgreSQL.
+    private func hours(_ d: Duration) -> SQLQueryString {
+        db.isPostgres
+            ? "EXTRACT(EPOCH FROM (\(unsafeRaw: d.end) - created_at))::float8 / 3600"
+            : "((\(unsafeRaw: d.end) - created_at) / 3600.0)"
+    }
+
+    /// Hours are given to the microhour (3.6 ms), which also hides the last-bit differences of the two databases' arithmetic.
+    static func rounded(_ hours: Double?) -> Double? { hours.map { ($0 * 1_000_000).rounded() / 1_000_000 } }
+
+    private enum Duration {
+        /// Creation to first response, over responded assessed cases.
+        case respond
+        /// Creation to last reply, over answered cases.
+        case resolve
+
+        var end: String { self == .respond ? "responded_at" : "replied_at" }
+        var column: String { self == .respond ? "pct_respond" : "pct_resolve" }
+        var condition: String { self == .respond ? "\(assessed) AND responded_at IS NOT NULL" : "\(answered) AND replied_at IS NOT NULL" }
+    }
+
+    private struct Percentiles {
+        var median: Double?
+        var p90: Double?
+    }
+
+    /// Median and 90th percentile of a duration per group, on SQLite. The database ranks the values of each group and
+    /// returns only the ranks ⌊p·(n−1)⌋ and the one after, for p = 1/2 and 9/10 (integer arithmetic, so no rounding
+    /// at the edges); the interpolation is `percentile_cont`'s.
+    private func percentiles(_ w: SQLQueryString, group: SQLQueryString?, of duration: Duration) async throws -> [String: Percentiles] {
+        let hours = hours(duration)
+        var partition: SQLQueryString = "", groupColumn: SQLQueryString = ""
+        if let group {
+            partition = "PARTITION BY \(group) "
+            groupColumn = "\(group) AS g, "
+        }
+        let sql: SQLQueryString = """
+            SELECT \(unsafeRaw: group == nil ? "" : "g, ")n, k, v FROM (\
+            SELECT \(groupColumn)\(hours) AS v, \
+            ROW_NUMBER() OVER (\(partition)ORDER BY \(hours)) - 1 AS k, COUNT(*) OVER (\(partition)) AS n \
+            FROM \(ident: Case.schema) WHERE \(w) AND \(unsafeRaw: duration.condition)) ranked \
+            WHERE k = (n - 1) / 2 OR k = (n - 1) / 2 + 1 OR k = 9 * (n - 1) / 10 OR k = 9 * (n - 1) / 10 + 1
+            """
+        var values: [String: (n: Int, at: [Int: Double])] = [:]
+        for row in try await db.sql.raw(sql).all() {
+            let key = group == nil ? "" : try row.decode(column: "g", as: String?.self) ?? ""
+            let n = try row.decode(column: "n", as: Int.self), k = try row.decode(column: "k", as: Int.self)
+            values[key, default: (n, [:])].at[k] = try row.decode(column: "v", as: Double.self)
+        }
+        return values.mapValues {
+            Percentiles(median: Self.rounded(Self.percentile(1, 2, n: $0.n, at: $0.at)), p90: Self.rounded(Self.percentile(9, 10, n: $0.n, at: $0.at)))
+        }
+    }
+
+    /// The (num/den)-th percentile of `n` sorted values, given the values at the ranks it needs.
+    static func percentile(_ num: Int, _ den: Int, n: Int, at values: [Int: Double]) -> Double? {
+        guard n > 0 else { return nil }
+        let position = num * (n - 1), k = position / den, remainder = position % den
+        guard let low = values[k] else { return nil }
+        guard remainder > 0, let high = values[k + 1] else { return low }
+        return low + Double(remainder) / Double(den) * (high - low)
+    }
+}
