@@ -64,6 +64,7 @@ enum CaseDetail {
         case .dispatch, .handBack:
             let levels: [HandlerLevel] = action == .handBack ? HandlerLevel.allCases.filter { CaseService.rank($0) < CaseService.rank(c.handlerLevel) } : HandlerLevel.allCases
             fields.append(Form.select(req.t("交给", "To"), name: "level", options: levels.map { ($0.rawValue, $0.zh) }, selected: c.handlerLevelRaw))
+            if action == .handBack { fields.append(Form.textarea(req.t("说明", "Reason"), name: "note")) }
         case .rate:
             fields.append(Form.select(req.t("您的评价", "Your rating"), name: "rating", options: CaseMachine.Rating.allCases.map { ($0.rawValue, $0.zh) }, selected: nil))
             fields.append(Form.textarea(req.t("意见（可选）", "Comment (optional)"), name: "note"))

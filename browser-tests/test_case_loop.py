@@ -1,0 +1,89 @@
+"""The closed loop in a real browser: a resident's request climbs to a county department, comes back,
+is rated 不满意, revisited, and closed; the queue shows overdue cases first."""
+
+import random
+import re
+
+from playwright.sync_api import expect
+
+from conftest import login
+
+PASSWORD = "Demo2026"
+
+
+def _act(page, label, note=None, select=None):
+    """Runs one move on the case page: plain buttons, or a folded form with a note."""
+    folded = page.locator("details", has=page.locator("summary", has_text=re.compile("^" + label + "$")))
+    if folded.count():
+        folded.first.locator("summary").click()
+        form = folded.first
+        if select:
+            form.locator("select").select_option(select)
+        if note:
+            form.locator("textarea").fill(note)
+        form.get_by_role("button", name=label, exact=True).click()
+    else:
+        card = page.locator("div.card", has=page.get_by_role("button", name=label, exact=True)).first
+        card.get_by_role("button", name=label, exact=True).click()
+    expect(page.locator(".flash")).to_contain_text("已处理")
+
+
+def _as(browser, server, user, phone=False):
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844} if phone else {"width": 1366, "height": 900},
+                              is_mobile=phone)
+    page = ctx.new_page()
+    login(page, server, user, PASSWORD)
+    return ctx, page
+
+
+def test_a_request_runs_the_whole_loop(browser, server):
+    text = "楼道灯坏了一周，老人上下楼不方便 " + str(random.randint(1000, 9999))
+    resident_ctx, resident = _as(browser, server, "resident_demo", phone=True)
+    resident.goto(server + "/cases/new")
+    resident.select_option("select[name=categoryCode]", label="公共设施")
+    resident.fill("textarea[name=description]", text)
+    resident.get_by_role("button", name="提交").click()
+    expect(resident.locator(".flash")).to_contain_text("已提交")
+    case_url = resident.url
+
+    steps = [
+        ("gt01_community", "受理", None, None),
+        ("gt01_community", "交办", None, "grid"),
+        ("gt01_grid", "开始办理", None, None),
+        ("gt01_grid", "上报上级", "需要社区协调物业", None),
+        ("gt01_community", "上报上级", "需街道协调", None),
+        ("gt_street", "上报上级", "街呼县应：请住建局处理", None),
+        ("dept_zhujian", "交回下级", "属物业维修范围，请社区督促", "community"),
+        ("gt01_community", "答复", "已督促物业更换灯具", None),
+    ]
+    for user, label, note, select in steps:
+        ctx, page = _as(browser, server, user, phone=user == "gt01_grid")
+        page.goto(case_url)
+        _act(page, label, note, select)
+        ctx.close()
+
+    resident.goto(case_url)
+    expect(resident.locator("body")).to_contain_text("已答复")
+    _act(resident, "评价", "只换了一层", "unsatisfied")
+    expect(resident.locator("body")).to_contain_text("回访")
+
+    ctx, page = _as(browser, server, "gt01_community")
+    page.goto(case_url)
+    _act(page, "开始办理")
+    _act(page, "答复", "回访后全部楼层已更换")
+    ctx.close()
+
+    resident.goto(case_url)
+    _act(resident, "评价", None, "satisfied")
+    expect(resident.locator("body")).to_contain_text("已办结")
+    expect(resident.locator("ul.tree")).to_contain_text("街呼县应")
+    resident_ctx.close()
+
+
+def test_the_queue_shows_overdue_cases_first(page, server):
+    login(page, server, "gt01_community", PASSWORD)
+    page.goto(server + "/cases?state=overdue")
+    first = page.locator("tbody tr").first
+    expect(first).to_contain_text("超期")
+    first.locator("a").first.click()
+    expect(page.locator("body")).to_contain_text("已超期")
