@@ -14,6 +14,7 @@ enum CaseDetail {
         else if let n = c.handlerNodeID { unit = try await OrgNode.find(n, on: req.db)?.name ?? "" }
         else { unit = "" }
         let allowed = CaseAction.allCases.filter { CaseMachine.refusal($0, from: c.state, role: actor.role) == nil }
+        let similar = allowed.contains(.merge) ? try await similarCases(req, c, scope: actor.scope) : []
         let dto = CaseDTO(c, viewer: actor, lang: lang)
         return Layout(req: req, title: "\(req.t("诉求", "Case")) \(c.number)").render("""
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
@@ -31,6 +32,16 @@ enum CaseDetail {
           </dl>
         </div>
         \(allowed.isEmpty ? .empty : HTML("<h2>\(req.t("办理", "Act"))</h2>"))
+        \(similar.isEmpty ? .empty : HTML("""
+        <h2>\(req.t("相似诉求（同一地点、同一类别）", "Similar open cases here"))</h2>
+        <ul class="tree">\(similar.map { s -> HTML in
+            """
+            <li><span><a href="/cases/\(s.id)">\(s.number)</a> \(String(s.description.prefix(30)))</span>
+            <form method="post" action="/cases/\(c.id)/act/merge" class="inline" data-confirm="\(req.t("把本诉求合并到 \(s.number)？", "Merge this case into \(s.number)?"))">\(Form.csrf(req))
+            <input type="hidden" name="version" value="\(c.version)"><input type="hidden" name="mergeInto" value="\(s.id)"><button class="link">\(req.t("合并到此", "Merge into it"))</button></form></li>
+            """
+        })</ul>
+        """))
         \(allowed.map { form(req, c, $0) })
         <h2>\(req.t("办理过程", "Steps"))</h2>
         <ul class="tree">\(events.map { e -> HTML in
@@ -38,6 +49,14 @@ enum CaseDetail {
             return "<li><span><b>\(to.map { lang.t($0.zh, $0.en) } ?? e.toState)</b> \(e.note ?? "")</span><span class=\"muted\">\(e.actorName) · \(ShanghaiTime.format(e.at))</span></li>"
         })</ul>
         """)
+    }
+
+    /// Open cases of the same category at the same place from the last two weeks: likely the same problem reported twice.
+    static func similarCases(_ req: Request, _ c: Case, scope: DataScope) async throws -> [Case] {
+        let since = (c.createdAt ?? req.now).addingTimeInterval(-14 * 86400)
+        return try await Case.query(on: req.db).within(scope).filter(\.$nodePath == c.nodePath).filter(\.$categoryCode == c.categoryCode)
+            .filter(\.$id != c.id!).filter(\.$createdAt >= since)
+            .filter(\.$stateRaw !~ [CaseState.closed, .merged, .rejected].map(\.rawValue)).sort(\.$createdAt).limit(5).all()
     }
 
     static func label(_ action: CaseAction, _ req: Request) -> String {

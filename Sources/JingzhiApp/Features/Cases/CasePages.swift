@@ -63,6 +63,8 @@ enum CasePages {
         var categoryCode: String?
         var nodeId: String?
         var description: String?
+        var reporterName: String?
+        var reporterPhone: String?
         var idempotencyKey: String?
     }
 
@@ -90,7 +92,11 @@ enum CasePages {
           \(Form.select(req.t("问题类别", "Category"), name: "categoryCode", options: categories.map { ($0.code, $0.name) }, selected: f.categoryCode, includeBlank: req.t("请选择", "Choose")))
           \(Form.select(req.t("地点", "Where"), name: "nodeId", options: places.map { ($0.id!.uuidString, $0.name) }, selected: preset, includeBlank: req.t("请选择", "Choose")))
           \(Form.textarea(req.t("情况描述", "What is wrong"), name: "description", value: f.description))
-          <button>\(req.t("提交", "Submit"))</button>
+          \(actor.role.isStaff ? HTML("""
+          \(Form.field(req.t("来电人电话（热线）", "Caller's phone (hotline)"), name: "reporterPhone", value: f.reporterPhone, type: "tel"))
+          \(Form.field(req.t("来电人称呼", "Caller's name"), name: "reporterName", value: f.reporterName))
+          """) : .empty)
+          <button accesskey="s">\(req.t("提交", "Submit"))</button>
         </form>
         """).encodeResponse(status: status, for: req)
     }
@@ -104,8 +110,11 @@ enum CasePages {
         let actor = try req.requireActor()
         let f = try req.content.decode(SubmitForm.self)
         do {
+            // A staff member typing in a caller's details is the hotline; otherwise it is their own report.
+            let caller = actor.role.isStaff && !(f.reporterPhone ?? "").isEmpty
+            let channel = caller ? "hotline" : (actor.role == .gridWorker ? "patrol" : "web")
             let submission = CaseSubmission(categoryCode: f.categoryCode, nodeID: f.nodeId.flatMap(UUID.init(uuidString:)), description: f.description,
-                                            channel: actor.role == .gridWorker ? "patrol" : (actor.role == .resident ? "web" : "hotline"))
+                                            channel: channel, reporterName: caller ? f.reporterName : nil, reporterPhone: caller ? f.reporterPhone : nil)
             let (c, created) = try await CaseService(req: req).submit(submission, by: actor, idempotencyKey: f.idempotencyKey)
             if created { req.flash(req.t("已提交，编号 \(c.number)", "Submitted as \(c.number)")) }
             return req.redirect(to: "/cases/\(c.id!)")
@@ -126,6 +135,7 @@ enum CasePages {
         var level: String?
         var departmentCode: String?
         var rating: String?
+        var mergeInto: String?
     }
 
     @Sendable static func act(req: Request) async throws -> Response {
@@ -133,7 +143,7 @@ enum CasePages {
         guard let action = req.parameters.get("action").flatMap(CaseAction.init(rawValue:)) else { throw APIError.notFound }
         let c = try await CasesAPI.load(req, actor)
         let f = try req.content.decode(ActForm.self)
-        var input = CaseTransitionInput(note: f.note, departmentCode: f.departmentCode)
+        var input = CaseTransitionInput(note: f.note, departmentCode: f.departmentCode, mergeInto: f.mergeInto.flatMap(UUID.init(uuidString:)))
         input.level = f.level.flatMap(HandlerLevel.init(rawValue:))
         input.rating = f.rating.flatMap(CaseMachine.Rating.init(rawValue:))
         do {

@@ -80,7 +80,8 @@ struct CaseService {
         c.longitude = s.longitude
         c.description = description
         c.channel = s.channel
-        c.reporterID = actor?.userID
+        // A hotline operator files for a caller, who is not the operator: the case has no reporting account.
+        c.reporterID = s.channel == "hotline" ? nil : actor?.userID
         c.reporterName = try Validate.text(s.reporterName ?? actor?.user.displayName, field: "reporterName", max: 30, required: false)
         c.reporterPhone = s.reporterPhone.flatMap { $0.isEmpty ? nil : $0 } ?? actor?.user.phone
         c.stateRaw = CaseState.submitted.rawValue
