@@ -27,6 +27,7 @@ func registerRoutes(_ app: Application) throws {
     CaseMeasuresAPI.register(apiAuthed)
     CasePages.register(staff)
     QRIntake.register(web: web, staff: staff)
+    CasePhotos.register(api: apiAuthed, web: staff)
     OpenAPIDocument.register(app)
     Open311API.register(app)
 }

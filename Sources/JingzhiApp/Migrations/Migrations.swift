@@ -24,7 +24,8 @@ enum Migrations {
         M018SeedCaseCatalog(),       // the starting categories and departments
         M019CreateNotifications(),   // in-app notifications
         M020CreateAPIKeys(),        // Open311 api keys
-        // (next: M021)
+        M021CreateCasePhotos(),      // photos of cases
+        // (next: M022)
     ]
 }
 

@@ -47,6 +47,7 @@ enum Assets {
     figure.qr{margin:0;text-align:center;background:#fff;border:1px solid var(--line);border-radius:8px;padding:.6rem;break-inside:avoid}
     figure.qr svg{width:100%;height:auto}
     @media print{header.top,.flash,.muted{display:none}main{max-width:none}}
+    .photos{display:flex;flex-wrap:wrap;gap:.5rem;margin:0 0 1rem}.photos img{width:7rem;height:7rem;object-fit:cover;border-radius:6px;border:1px solid var(--line)}
     details.card>summary{cursor:pointer;font-weight:600;color:var(--red)}
     details.card[open]>summary{margin-bottom:.6rem}
     .flash{padding:.6rem .8rem;border-radius:6px;background:#e8f5e9;color:var(--ok);border:1px solid #c8e6c9}

@@ -16,6 +16,7 @@ enum CaseDetail {
         let allowed = CaseAction.allCases.filter { CaseMachine.refusal($0, from: c.state, role: actor.role) == nil }
         let similar = allowed.contains(.merge) ? try await similarCases(req, c, scope: actor.scope) : []
         let dto = CaseDTO(c, viewer: actor, lang: lang)
+        let photos = try await CasePhoto.query(on: req.db).filter(\.$caseID == c.id!).sort(\.$createdAt).field(\.$id).field(\.$createdAt).all()
         return Layout(req: req, title: "\(req.t("诉求", "Case")) \(c.number)").render("""
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
         <div class="card">
@@ -31,6 +32,12 @@ enum CaseDetail {
             \(c.rating.flatMap(CaseMachine.Rating.init(rawValue:)).map { HTML("<dt>\(req.t("评价", "Rating"))</dt><dd>\($0.zh) \(c.ratingComment ?? "")</dd>") } ?? .empty)
           </dl>
         </div>
+        \(photos.isEmpty ? .empty : HTML("<div class=\"photos\">\(photos.map { p -> HTML in "<a href=\"/cases/\(c.id)/photos/\(p.id)\"><img src=\"/cases/\(c.id)/photos/\(p.id)\" alt=\"\(req.t("照片", "Photo"))\" loading=\"lazy\"></a>" })</div>"))
+        \(c.state.isOpen ? HTML("""
+        <details class="card"><summary>\(req.t("上传照片", "Add photos"))</summary>
+        <form method="post" action="/cases/\(c.id)/photos" enctype="multipart/form-data">\(Form.csrf(req))
+          <input type="file" name="photos[]" accept="image/*" multiple capture="environment"><button>\(req.t("上传", "Upload"))</button></form></details>
+        """) : .empty)
         \(allowed.isEmpty ? .empty : HTML("<h2>\(req.t("办理", "Act"))</h2>"))
         \(similar.isEmpty ? .empty : HTML("""
         <h2>\(req.t("相似诉求（同一地点、同一类别）", "Similar open cases here"))</h2>

@@ -6,7 +6,7 @@ enum CasePages {
     static func register(_ web: any RoutesBuilder) {
         web.get("cases", use: queue)
         web.get("cases", "new", use: newForm)
-        web.post("cases", "new", use: create)
+        web.on(.POST, "cases", "new", body: .collect(maxSize: "50mb"), use: create)
         web.get("cases", ":id", use: show)
         web.post("cases", ":id", "act", ":action", use: act)
         web.get("notifications", use: notifications)
@@ -66,6 +66,7 @@ enum CasePages {
         var reporterName: String?
         var reporterPhone: String?
         var idempotencyKey: String?
+        var photos: [File]?
     }
 
     static func formPage(_ req: Request, _ actor: Actor, _ f: SubmitForm, error: String?, status: HTTPStatus = .ok) async throws -> Response {
@@ -87,7 +88,7 @@ enum CasePages {
         let key = f.idempotencyKey ?? UUID().uuidString
         return try await Layout(req: req, title: actor.role == .resident ? req.t("我要反映", "Report a problem") : req.t("登记诉求", "New case")).render("""
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
-        <form method="post" action="/cases/new" class="card">\(Form.csrf(req))
+        <form method="post" action="/cases/new" class="card" enctype="multipart/form-data">\(Form.csrf(req))
           <input type="hidden" name="idempotencyKey" value="\(key)">
           \(Form.select(req.t("问题类别", "Category"), name: "categoryCode", options: categories.map { ($0.code, $0.name) }, selected: f.categoryCode, includeBlank: req.t("请选择", "Choose")))
           \(Form.select(req.t("地点", "Where"), name: "nodeId", options: places.map { ($0.id!.uuidString, $0.name) }, selected: preset, includeBlank: req.t("请选择", "Choose")))
@@ -96,6 +97,8 @@ enum CasePages {
           \(Form.field(req.t("来电人电话（热线）", "Caller's phone (hotline)"), name: "reporterPhone", value: f.reporterPhone, type: "tel"))
           \(Form.field(req.t("来电人称呼", "Caller's name"), name: "reporterName", value: f.reporterName))
           """) : .empty)
+          <label class="field"><span>\(req.t("照片（可选，最多 9 张）", "Photos (optional, up to 9)"))</span>
+          <input type="file" name="photos[]" accept="image/*" multiple capture="environment"></label>
           <button accesskey="s">\(req.t("提交", "Submit"))</button>
         </form>
         """).encodeResponse(status: status, for: req)
@@ -115,7 +118,9 @@ enum CasePages {
             let channel = caller ? "hotline" : (actor.role == .gridWorker ? "patrol" : "web")
             let submission = CaseSubmission(categoryCode: f.categoryCode, nodeID: f.nodeId.flatMap(UUID.init(uuidString:)), description: f.description,
                                             channel: channel, reporterName: caller ? f.reporterName : nil, reporterPhone: caller ? f.reporterPhone : nil)
+            let photos = try CasePhotos.check((f.photos ?? []).filter { $0.data.readableBytes > 0 }.map { Data(buffer: $0.data) })
             let (c, created) = try await CaseService(req: req).submit(submission, by: actor, idempotencyKey: f.idempotencyKey)
+            if created, !photos.isEmpty { _ = try await CasePhotos.add(photos.map(\.0), to: c, by: actor.userID, on: req.db, now: req.now) }
             if created { req.flash(req.t("已提交，编号 \(c.number)", "Submitted as \(c.number)")) }
             return req.redirect(to: "/cases/\(c.id!)")
         } catch let e as APIError where e.status.code < 500 {

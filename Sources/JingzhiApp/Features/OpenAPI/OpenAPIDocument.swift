@@ -79,6 +79,9 @@ enum OpenAPIDocument {
            query: caseMeasuresFilters, response: "CaseMeasures"),
         Op(method: "get", path: "/api/v1/measures/cases/breakdown", tag: "measures", summary: "The case measures per street, community, grid, category or month",
            query: [("by", "string", "street, community, grid, category or month")] + caseMeasuresFilters, response: "CaseMeasuresBreakdown"),
+        Op(method: "post", path: "/api/v1/cases/{id}/photos", tag: "cases",
+           summary: "Attach a photo (JPEG, PNG, WebP or HEIC by its bytes, at most 5 MB, 9 a case); body is the image", body: "image", response: "PhotoRef", status: 201),
+        Op(method: "get", path: "/api/v1/cases/{id}/photos/{photoId}", tag: "cases", summary: "A photo of a case", response: "image"),
         Op(method: "get", path: "/healthz", tag: "system", summary: "Liveness and database check", response: "Health", isPublic: true),
     ]
 

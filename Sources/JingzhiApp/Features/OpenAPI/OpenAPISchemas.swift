@@ -69,6 +69,7 @@ extension OpenAPIDocument {
                                 "unchanged": "integer", "skipped": "integer", "committed": "boolean", "errors": "[ImportError]"]),
         "ImportError": object(["line": "integer", "field": "string?", "message": "string"]),
         "Health": object(["status": "string"]),
+        "PhotoRef": object(["id": "uuid", "contentType": "string", "size": "string"]),
         "PagedResidents": paged("Resident"), "PagedHouseholds": paged("Household"), "PagedUsers": paged("User"),
         "PagedLinkRequests": paged("LinkRequest"), "PagedAudit": paged("AuditEntry"), "PagedCases": paged("Case"),
         "CaseCategory": object(["code": "string", "name": "string", "parentCode": "string?", "defaultLevel": "string",
@@ -91,6 +92,7 @@ extension OpenAPIDocument {
         switch name {
         case "csv": ["text/csv": ["schema": ["type": "string"]]]
         case "geojson": ["application/geo+json": ["schema": ["type": "object"]]]
+        case "image": ["image/*": ["schema": ["type": "string", "format": "binary"]]]
         default: ["application/json": ["schema": ref(name)]]
         }
     }
