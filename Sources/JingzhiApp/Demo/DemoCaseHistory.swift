@@ -18,6 +18,8 @@ struct DemoCaseHistory {
         let street: OrgNode?
         let people: [(name: String, phone: String?)]
         let workers: [String]
+        /// How well this community's units work: scales late replies and unhappy residents (0.5…2).
+        let strain: Double
     }
 
     private struct Event { let caseID: UUID; let at: Date; let actor: String; let action: String; let from: String; let to: String; let note: String? }
@@ -128,10 +130,10 @@ struct DemoCaseHistory {
                 guard step("dispatch", to: .dispatched, actor: staff, after: 1 + rng.unit() * 6) else { break run }
             }
             let total = c.resolutionDueAt!.timeIntervalSince(created) / 3600
-            let replyAfter = total * (rng.chance(0.86) ? 0.2 + rng.unit() * 0.6 : 1.05 + rng.unit() * 0.8) - t.timeIntervalSince(created) / 3600
+            let replyAfter = total * (rng.chance(1 - 0.14 * place.strain) ? 0.2 + rng.unit() * 0.6 : 1.05 + rng.unit() * 0.8) - t.timeIntervalSince(created) / 3600
             guard step("reply", to: .replied, actor: handler, after: max(0.5, replyAfter), note: "已处理完毕，请您评价") else { break run }
             c.repliedAt = t
-            let rating = rng.weighted([76, 14, 10])
+            let rating = rng.weighted([76, 14, 10 * place.strain])
             let ratings: [CaseMachine.Rating] = [.satisfied, .basicallySatisfied, .unsatisfied]
             guard step("rate", to: CaseMachine.afterRating(ratings[rating], reopenedBefore: 0), actor: reporter.0, after: 2 + rng.unit() * 30,
                        note: ratings[rating].zh) else { break run }
@@ -141,7 +143,7 @@ struct DemoCaseHistory {
                 guard step("start", to: .inProgress, actor: handler, after: 1 + rng.unit() * 8, note: "回访后重新办理") else { break run }
                 guard step("reply", to: .replied, actor: handler, after: 4 + rng.unit() * 24, note: "回访并整改完毕") else { break run }
                 c.repliedAt = t
-                let second: CaseMachine.Rating = rng.chance(0.8) ? .satisfied : .basicallySatisfied
+                let second: CaseMachine.Rating = [.satisfied, .basicallySatisfied, .unsatisfied][rng.weighted([50, 25, 25 * place.strain])]
                 guard step("rate", to: .closed, actor: reporter.0, after: 2 + rng.unit() * 24, note: second.zh) else { break run }
                 c.rating = second.rawValue
             }
@@ -155,19 +157,22 @@ struct DemoCaseHistory {
         return (c, events)
     }
 
-    private func loadPlaces(under root: OrgNode) async throws -> [Place] {
+    private mutating func loadPlaces(under root: OrgNode) async throws -> [Place] {
         let nodes = try await OrgNode.query(on: db).within(DataScope(rootPath: root.path))
             .filter(\.$kindRaw ~~ [NodeKind.street, .community, .grid, .compound].map(\.rawValue)).all()
         let byPath = Dictionary(uniqueKeysWithValues: nodes.map { ($0.path, $0) })
         let workers = Dictionary(grouping: try await GridWorker.query(on: db).within(DataScope(rootPath: root.path)).all(), by: \.gridID)
         var places: [Place] = []
+        var strain: [UUID: Double] = [:]
+        for community in nodes.filter({ $0.kind == .community }).sorted(by: { $0.path < $1.path }) { strain[community.id!] = 0.5 + rng.unit() * 1.5 }
         for compound in nodes.filter({ $0.kind == .compound }).sorted(by: { $0.path < $1.path }) {
             let chain = stride(from: PathSegment.width, to: compound.path.count, by: PathSegment.width).compactMap { byPath[String(compound.path.prefix($0))] }
             let grid = chain.last { $0.kind == .grid }
             let people = try await Resident.query(on: db).within(DataScope(rootPath: compound.path)).filter(\.$phone != nil)
                 .sort(\.$id).limit(12).all().map { ($0.name, $0.phone) }
             places.append(Place(compound: compound, grid: grid, community: chain.last { $0.kind == .community }, street: chain.last { $0.kind == .street },
-                                people: people, workers: grid.flatMap { workers[$0.id!]?.map(\.name) } ?? []))
+                                people: people, workers: grid.flatMap { workers[$0.id!]?.map(\.name) } ?? [],
+                                strain: chain.last { $0.kind == .community }.flatMap { strain[$0.id!] } ?? 1))
         }
         return places
     }

@@ -207,3 +207,48 @@ enum CaseMeasuresGrouping: String, CaseIterable, Sendable {
         }
     }
 }
+
+extension CaseMeasures {
+    /// One measure in short (指标口径), for pages: the label and the definition in both languages. The full text is
+    /// the doc comments above and `docs/measures.md`; change all three together.
+    struct Definition: Sendable {
+        /// The JSON field, or the pair of fields for durations.
+        let key: String
+        let zh: String
+        let en: String
+        let textZh: String
+        let textEn: String
+    }
+
+    static let definitions: [Definition] = [
+        .init(key: "assessed", zh: "考核诉求", en: "Assessed case",
+              textZh: "除“已合并”与“不予受理”外的全部诉求；只有考核诉求计入各率与时长，诉求数仍含全部诉求。",
+              textEn: "Every case except merged and rejected ones; only these enter the rates and durations, the counts show every case."),
+        .init(key: "responseRate", zh: "响应率", en: "Response rate",
+              textZh: "在响应时限内受理或交办的考核诉求 ÷ 已响应或已过响应时限的考核诉求。",
+              textEn: "Assessed cases accepted or dispatched by the response deadline ÷ assessed cases responded or past that deadline."),
+        .init(key: "resolutionRate", zh: "解决率", en: "Resolution rate",
+              textZh: "已答复（已答复或已办结）的诉求 ÷ 已答复或已过办结时限的考核诉求；是否按时由按时办结率衡量。",
+              textEn: "Answered cases (replied or closed) ÷ assessed cases answered or past the resolution deadline; timeliness is the on-time rate's business."),
+        .init(key: "satisfactionRate", zh: "满意率", en: "Satisfaction rate",
+              textZh: "最终评价为满意或基本满意的已办结诉求 ÷ 有评价的已办结诉求；不满意会重新办理，以回访后的评价为准。",
+              textEn: "Closed cases finally rated satisfied or basically satisfied ÷ closed cases with a rating; an unsatisfied rating reopens the case and the later rating replaces it."),
+        .init(key: "onTimeRate", zh: "按时办结率", en: "On-time rate",
+              textZh: "最后一次答复不晚于办结时限的已答复诉求 ÷ 已答复诉求。",
+              textEn: "Answered cases whose last reply was by the resolution deadline ÷ answered cases."),
+        .init(key: "gridClosureShare", zh: "小事不出网格", en: "Closed in the grid",
+              textZh: "最终由网格或物业办理的已办结诉求 ÷ 已办结诉求。",
+              textEn: "Closed cases whose final handler level was grid or property ÷ closed cases."),
+        .init(key: "communityClosureShare", zh: "大事不出社区", en: "Closed in the community",
+              textZh: "最终由网格、物业或社区办理的已办结诉求 ÷ 已办结诉求。",
+              textEn: "Closed cases whose final handler level was grid, property or community ÷ closed cases."),
+        .init(key: "hoursToRespond", zh: "响应时长", en: "Hours to respond",
+              textZh: "从登记到首次受理或交办的小时数（日历时间），取已响应考核诉求的中位数与第 90 百分位。",
+              textEn: "Calendar hours from creation to the first accept or dispatch, over responded assessed cases: median and 90th percentile."),
+        .init(key: "hoursToResolve", zh: "答复时长", en: "Hours to resolve",
+              textZh: "从登记到最后一次答复的小时数（日历时间），取已答复诉求的中位数与第 90 百分位。",
+              textEn: "Calendar hours from creation to the last reply, over answered cases: median and 90th percentile."),
+    ]
+
+    static func definition(_ key: String) -> Definition { definitions.first { $0.key == key }! }
+}
