@@ -159,7 +159,7 @@ enum BoundaryImport {
             }
         }
         let all = pending
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             let inTx = OrgService(db: tx, now: now)
             for (node, boundary) in all { try await inTx.setBoundary(node, boundary, source: source) }
         }

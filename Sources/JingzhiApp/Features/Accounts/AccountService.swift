@@ -99,7 +99,7 @@ struct AccountService {
         }
         try Self.checkPasswordStrength(new, field: "newPassword")
         user.passwordHash = try hash(new)
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await user.save(on: tx)
             try await APIToken.query(on: tx).filter(\.$userID == user.id!).delete()
             try await AuditLog.record(on: tx, by: source, at: clock.now(), action: "password_change", entity: "user",
@@ -129,7 +129,7 @@ struct AccountService {
         }
         let user = User(username: name, displayName: displayName ?? name, passwordHash: try hash(password), role: role,
                         nodeID: node?.id, phone: phone)
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await user.create(on: tx)
             try await AuditLog.record(on: tx, by: source, at: clock.now(), action: "create", entity: "user", entityID: user.id,
                                       nodePath: node?.path ?? "",
@@ -144,7 +144,7 @@ struct AccountService {
         }
         try Self.checkPasswordStrength(password)
         user.passwordHash = try hash(password)
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await user.save(on: tx)
             try await APIToken.query(on: tx).filter(\.$userID == user.id!).delete()
             try await LoginThrottle.query(on: tx).filter(\.$key == "user:" + user.username).delete()

@@ -58,7 +58,7 @@ struct Registrations {
         try await throttle()
         let source = AuditSource(actorID: nil, actorName: "居民自助注册 \(Mask.phone(phone) ?? "")", ip: ip)
         let app = self.app
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             let user = try await AccountService(app: app, db: tx).createUser(
                 username: phone, password: password, role: .resident, node: nil, displayName: name, phone: phone,
                 creator: nil, source: source)
@@ -96,7 +96,7 @@ struct Registrations {
             throw APIError.conflict("该居民已绑定其他账号 (this resident is linked to another account)", code: "resident_linked")
         }
         guard let user = try await User.find(link.userID, on: db) else { throw APIError.notFound }
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             user.residentID = resident.id
             try await user.save(on: tx)
             link.status = "approved"
@@ -111,7 +111,7 @@ struct Registrations {
     static func reject(_ link: LinkRequest, note: String?, by actor: Actor, db: any Database, now: Date, source: AuditSource) async throws {
         guard link.status == "pending" else { throw APIError.conflict("该申请已处理 (already decided)", code: "already_decided") }
         let reason = try Validate.text(note, field: "note", max: 200)
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             link.status = "rejected"
             link.decisionNote = reason
             link.decidedBy = actor.userID

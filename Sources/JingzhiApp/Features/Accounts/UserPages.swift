@@ -97,7 +97,7 @@ enum UserPages {
               actor.role.assignableRoles.contains(user.role), user.id != actor.userID else { throw APIError.notFound }
         let active = try req.content.decode(ActiveForm.self).active == "true"
         user.active = active
-        try await req.db.transaction { tx in
+        try await req.db.writeTransaction { tx in
             try await user.save(on: tx)
             if !active { try await APIToken.query(on: tx).filter(\.$userID == user.id!).delete() }
             try await AuditLog.record(on: tx, by: req.auditSource, at: req.now, action: "update", entity: "user", entityID: user.id,

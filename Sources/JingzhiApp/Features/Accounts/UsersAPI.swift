@@ -91,7 +91,7 @@ enum UsersAPI {
         }
         let changed = changes.changes
         let path = try await user.nodeID.asyncMap { try await OrgNode.find($0, on: req.db)?.path } ?? ""
-        try await req.db.transaction { tx in
+        try await req.db.writeTransaction { tx in
             try await user.save(on: tx)
             if body.active == false { try await APIToken.query(on: tx).filter(\.$userID == user.id!).delete() }
             try await AuditLog.record(on: tx, by: req.auditSource, at: req.now, action: "update", entity: "user", entityID: user.id,

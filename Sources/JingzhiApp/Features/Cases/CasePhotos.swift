@@ -70,7 +70,7 @@ enum CasePhotos {
             throw APIError.invalid("photos", "每件诉求最多 \(maxPerCase) 张照片 (at most \(maxPerCase) photos a case)")
         }
         let typed = try check(files)
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             try await typed.asyncMap { data, type in
                 let p = CasePhoto()
                 p.caseID = c.id!

@@ -94,19 +94,34 @@ struct CaseService {
         c.version = 1
         c.createdAt = now
         let actorName = actor.map { "\($0.user.displayName)" } ?? (c.reporterName ?? "匿名居民")
-        try await db.transaction { tx in
-            c.number = try await nextNumber(for: node, on: tx)
-            try await c.create(on: tx)
-            if let key {
-                let record = IdempotencyRecord()
-                record.key = key
-                record.caseID = c.id!
-                try await record.create(on: tx)
+        // Two submissions at once may pick the same number; the unique index refuses the second, which tries again.
+        for attempt in 1...5 {
+            do {
+                try await db.writeTransaction { tx in
+                    c.number = try await nextNumber(for: node, on: tx)
+                    try await c.create(on: tx)
+                    if let key {
+                        let record = IdempotencyRecord()
+                        record.key = key
+                        record.caseID = c.id!
+                        try await record.create(on: tx)
+                    }
+                    try await event(c, action: "submit", from: "", to: .submitted, actorID: actor?.userID, actorName: actorName,
+                                    note: "经\(Self.channelNames[s.channel] ?? s.channel)渠道提交", on: tx)
+                    let notifier = CaseNotifier(db: tx, now: now)
+                    try await notifier.send(try await notifier.handlerUsers(of: c), case: c, kind: "new_case", text: "新诉求 \(c.number)：\(description.prefix(40))")
+                }
+                break
+            } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
+                // The same retry arriving twice at once: the first one won, answer with its case.
+                if let key, let seen = try await IdempotencyRecord.query(on: db).filter(\.$key == key).first(),
+                   let existing = try await Case.find(seen.caseID, on: db) {
+                    return (existing, false)
+                }
+                c.id = nil
+                c.$id.exists = false
+                continue
             }
-            try await event(c, action: "submit", from: "", to: .submitted, actorID: actor?.userID, actorName: actorName,
-                            note: "经\(Self.channelNames[s.channel] ?? s.channel)渠道提交", on: tx)
-            let notifier = CaseNotifier(db: tx, now: now)
-            try await notifier.send(try await notifier.handlerUsers(of: c), case: c, kind: "new_case", text: "新诉求 \(c.number)：\(description.prefix(40))")
         }
         return (c, true)
     }

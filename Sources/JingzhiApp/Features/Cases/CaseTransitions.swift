@@ -61,7 +61,7 @@ extension CaseService {
         c.stateRaw = to.rawValue
         let version = c.version, target = to
         let actorName = actor.user.displayName
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             // Claim the version first: of two writers holding the same version only one gets a row back.
             let claimed = try await tx.sql.update(Case.schema).set("version", to: SQLBind(version + 1))
                 .where("id", .equal, SQLBind(c.id!)).where("version", .equal, SQLBind(version)).returning("id").all()
@@ -86,7 +86,7 @@ extension CaseService {
         do { try await assign(c, to: up, departmentCode: nil) } catch is APIError { return false }
         c.stateRaw = CaseState.escalated.rawValue
         let version = c.version
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             let claimed = try await tx.sql.update(Case.schema).set("version", to: SQLBind(version + 1))
                 .where("id", .equal, SQLBind(c.id!)).where("version", .equal, SQLBind(version)).returning("id").all()
             guard !claimed.isEmpty else { return false }

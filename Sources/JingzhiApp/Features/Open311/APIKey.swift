@@ -33,7 +33,7 @@ struct APIKeyService {
         let name = try Validate.text(raw, field: "name", max: 60)!
         let key = AccountService.randomToken()
         let row = APIKey(name: name, keyHash: AccountService.sha256(key))
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await row.create(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "create", entity: "api_key", entityID: row.id,
                                       nodePath: "", summary: "签发 Open311 api_key「\(name)」")

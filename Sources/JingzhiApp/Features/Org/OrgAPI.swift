@@ -249,7 +249,7 @@ struct GridWorkers {
             }
         }
         let worker = GridWorker(gridID: grid.id!, nodePath: grid.path, userID: userID, name: name, phone: phone, duty: duty)
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await worker.create(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "create", entity: "grid_worker", entityID: worker.id,
                                       nodePath: grid.path, summary: "\(grid.name) 配备\(duty) \(name)")
@@ -258,7 +258,7 @@ struct GridWorkers {
     }
 
     func remove(_ worker: GridWorker) async throws {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await worker.delete(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "delete", entity: "grid_worker", entityID: worker.id,
                                       nodePath: worker.nodePath, summary: "撤销\(worker.duty) \(worker.name)")

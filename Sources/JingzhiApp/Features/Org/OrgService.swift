@@ -87,7 +87,7 @@ struct OrgService {
             throw APIError.missing("parentId")
         }
         try await ensureCodeFree(code, except: nil)
-        return try await db.transaction { tx in
+        return try await db.writeTransaction { tx in
             let segment = try await nextSegment(under: parent, on: tx)
             let node = OrgNode(parentID: parent?.id, kind: kind, code: code, name: name,
                                path: (parent?.path ?? "") + segment, segment: segment, depth: (parent?.depth ?? -1) + 1)
@@ -120,7 +120,7 @@ struct OrgService {
         changes.note("partyContact", before.3, node.partyContact)
         guard !changes.isEmpty else { return }
         let changed = changes.changes
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await node.save(on: tx)
             if changed["name"] != nil { try await refreshAddresses(under: node, on: tx) }
             try await AuditLog.record(on: tx, by: source, at: now, action: "update", entity: "org_node", entityID: node.id,
@@ -138,7 +138,7 @@ struct OrgService {
         }
         guard newParent.id != node.parentID else { return }
         let oldPath = node.path, oldParent = node.parentID
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             let segment = try await nextSegment(under: newParent, on: tx)
             let newPath = newParent.path + segment
             let depthDelta = newParent.depth + 1 - node.depth
@@ -174,7 +174,7 @@ struct OrgService {
         if let (n, what) = blockers.first(where: { $0.0 > 0 }) {
             throw APIError.conflict("该节点下还有 \(n) 个\(what)，不能删除 (node is not empty)", code: "node_not_empty")
         }
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await node.delete(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "delete", entity: "org_node", entityID: id,
                                       nodePath: node.path, summary: "删除\(node.kind.zh) \(node.name) (\(node.code))")
@@ -183,7 +183,7 @@ struct OrgService {
 
     func setBoundary(_ node: OrgNode, _ boundary: Boundary?, source: AuditSource) async throws {
         node.boundary = boundary?.geoJSON
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await node.save(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "update", entity: "org_node", entityID: node.id,
                                       nodePath: node.path, summary: boundary == nil ? "清除边界 \(node.name)" : "设置边界 \(node.name)")

@@ -96,7 +96,7 @@ struct ResidentImporter {
 
         // Pass 2: write, all in one transaction.
         let accepted = good.map { ($0.0, $0.1) }
-        let counts = try await db.transaction { tx -> (Int, Int, Int) in
+        let counts = try await db.writeTransaction { tx -> (Int, Int, Int) in
             var created = 0, updated = 0, unchanged = 0
             var writer = PlaceResolver(db: tx, scope: scope, now: now, source: source)
             let service = ResidentService(db: tx, now: now)

@@ -143,7 +143,7 @@ struct ResidentService {
         let ancestors = try await OrgService(db: db, now: now).ancestors(of: node)
         let household = Household(nodeID: node.id!, nodePath: node.path, room: room,
                                   address: OrgService.address(ancestors: ancestors, room: room), occupancy: occupancy)
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await household.create(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "create", entity: "household", entityID: household.id,
                                       nodePath: household.nodePath, summary: "新建住户 \(household.address)")
@@ -163,7 +163,7 @@ struct ResidentService {
         resident.importKey = ResidentKey.make(idNumber: resident.idNumber, householdNodeID: household.nodeID,
                                               room: household.room, name: resident.name)
         try await ensureUnique(resident)
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await resident.create(on: tx)
             try await syncTags(resident, on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "create", entity: "resident", entityID: resident.id,
@@ -179,7 +179,7 @@ struct ResidentService {
         if let id = resident.idNumber { resident.importKey = "id:" + id }
         try await ensureUnique(resident)
         let changed = changes.changes
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await resident.save(on: tx)
             try await syncTags(resident, on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "update", entity: "resident", entityID: resident.id,
@@ -189,7 +189,7 @@ struct ResidentService {
 
     /// Removes a resident from the register (kept as deleted, so the record and its history are not lost).
     func delete(_ resident: Resident, reason: String?, source: AuditSource) async throws {
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await ResidentTag.query(on: tx).filter(\.$residentID == resident.id!).delete()
             try await resident.delete(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "delete", entity: "resident", entityID: resident.id,
@@ -211,7 +211,7 @@ struct ResidentService {
         visit.visitedOn = day
         visit.kind = kind
         visit.notes = try Validate.text(notes, field: "notes", max: 2000)!
-        try await db.transaction { tx in
+        try await db.writeTransaction { tx in
             try await visit.create(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "create", entity: "visit", entityID: visit.id,
                                       nodePath: visit.nodePath, summary: "走访 \(household.address)")
