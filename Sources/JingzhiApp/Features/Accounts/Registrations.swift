@@ -75,17 +75,8 @@ struct Registrations {
     }
 
     private func throttle() async throws {
-        let key = "register:" + ip
-        let row = try await LoginThrottle.query(on: db).filter(\.$key == key).first() ?? LoginThrottle(key: key, failures: 0, lastFailureAt: now)
-        if now.timeIntervalSince(row.lastFailureAt) > 3600 { row.failures = 0 }
-        guard row.failures < Self.perAddressPerHour else {
-            var e = APIError(.tooManyRequests, code: "rate_limited", "注册过于频繁，请一小时后再试 (too many sign-ups from this address)")
-            e.headers.replaceOrAdd(name: .retryAfter, value: "3600")
-            throw e
-        }
-        if row.failures == 0 { row.lastFailureAt = now }
-        row.failures += 1
-        try await row.save(on: db)
+        try await RateLimit.hit("register:" + ip, perHour: Self.perAddressPerHour, on: db, now: now,
+                                message: "注册过于频繁，请一小时后再试 (too many sign-ups from this address)")
     }
 
     /// Approves a request by linking the account to a resident of the register (in the approver's scope).

@@ -71,19 +71,9 @@ enum QRIntake {
         }
     }
 
-    /// Counts submissions for `key` in the current hour (shared by all app servers through the database).
     static func limit(_ key: String, perHour: Int, _ req: Request) async throws {
-        let now = req.now
-        let row = try await LoginThrottle.query(on: req.db).filter(\.$key == key).first() ?? LoginThrottle(key: key, failures: 0, lastFailureAt: now)
-        if now.timeIntervalSince(row.lastFailureAt) > 3600 { row.failures = 0; row.lastFailureAt = now }
-        guard row.failures < perHour else {
-            var e = APIError(.tooManyRequests, code: "rate_limited", "提交过于频繁，请稍后再试 (too many submissions; try again later)")
-            e.headers.replaceOrAdd(name: .retryAfter, value: String(Int(3600 - now.timeIntervalSince(row.lastFailureAt))))
-            throw e
-        }
-        if row.failures == 0 { row.lastFailureAt = now }
-        row.failures += 1
-        try await row.save(on: req.db)
+        try await RateLimit.hit(key, perHour: perHour, on: req.db, now: req.now,
+                                message: "提交过于频繁，请稍后再试 (too many submissions; try again later)")
     }
 
     /// Progress of a case for someone without an account: the number and the phone it was filed with.
