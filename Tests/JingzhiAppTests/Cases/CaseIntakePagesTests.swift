@@ -43,3 +43,35 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct CaseBulkDispatchTests {
+    @Test func tickedAcceptedCasesAreDispatchedTogetherAndTheRestExplained() async throws {
+        try await withDemoApp { app in
+            // setup: three cases, two of them accepted
+            let community = try await app.node("YT-GT-01")
+            let compound = try #require(try await OrgNode.query(on: app.db).within(DataScope(rootPath: community.path))
+                .filter(\.$kindRaw == NodeKind.compound.rawValue).first())
+            let token = try await app.token("gt01_community")
+            var ids: [String] = []
+            for i in 0..<3 {
+                let res = try await app.api(.POST, "/api/v1/cases", token: token,
+                                            json: #"{"categoryCode":"huanjing","nodeId":"\#(compound.id!)","description":"第\#(i)处垃圾"}"#)
+                ids.append(try #require(try res.json()["id"] as? String))
+            }
+            for id in ids.prefix(2) { #expect(try await app.api(.POST, "/api/v1/cases/\(id)/actions/accept", token: token, json: "{}").status == .ok) }
+            let desk = Browser(app)
+            try await desk.login("gt01_community")
+            let queue = try await desk.get("/cases?state=")
+            #expect(queue.text.contains("批量交办"))
+            // act
+            let res = try await desk.post("/cases/bulk", ids.map { ("ids[]", $0) } + [("level", "grid")])
+            // check
+            #expect(res.status == .seeOther)
+            let states = try await Case.query(on: app.db).all().map(\.state)
+            #expect(states.filter { $0 == .dispatched }.count == 2)
+            #expect(states.filter { $0 == .submitted }.count == 1)
+            let page = try await desk.get("/cases?state=accepted")
+            #expect(page.text.contains("已交办 2 件"))
+        }
+    }
+}

@@ -10,6 +10,7 @@ enum CasePages {
         web.get("cases", ":id", use: show)
         web.post("cases", ":id", "act", ":action", use: act)
         web.get("notifications", use: notifications)
+        web.post("cases", "bulk", use: bulk)
     }
 
     @Sendable static func queue(req: Request) async throws -> HTML {
@@ -36,6 +37,8 @@ enum CasePages {
         let rows = try await q.sort(\.$resolutionOverdueAt, .descending).sort(\.$resolutionDueAt).range(page.offset..<(page.offset + page.per)).all()
         let categories = Dictionary(uniqueKeysWithValues: try await CaseCategory.query(on: req.db).all().map { ($0.code, $0.name) })
         let params = [("state", state), ("mine", mine ? "1" : "")]
+        // Dispatchers may send several accepted cases on at once.
+        let bulk = CaseMachine.dispatchers.contains(actor.role) && rows.contains { CaseMachine.rule(.dispatch).from.contains($0.state) }
         let tabs: [(String, String, String)] = [("open", req.t("办理中", "Open"), ""), ("overdue", req.t("已超期", "Overdue"), ""),
                                                 ("replied", req.t("待评价", "Awaiting rating"), ""), ("closed", req.t("已办结", "Closed"), ""),
                                                 ("", req.t("全部", "All"), "")]
@@ -43,17 +46,22 @@ enum CasePages {
         <div class="actions"><a class="button" href="/cases/new">+ \(actor.role == .resident ? req.t("我要反映", "Report a problem") : req.t("登记诉求", "New case"))</a>
         \(tabs.map { s, label, _ in HTML("<a href=\"/cases\(SiteURL.query([("state", s), ("mine", mine ? "1" : "")]))\"\(HTML(raw: s == state ? " aria-current=\"page\"" : ""))>\(label)</a>") })
         \(actor.role.isStaff ? HTML("<a href=\"/cases\(SiteURL.query([("state", state), ("mine", mine ? "" : "1")]))\">\(mine ? req.t("看全部单位", "All units") : req.t("只看本单位", "My unit only"))</a>") : .empty)</div>
-        <div class="table-wrap"><table class="stack"><thead><tr><th>\(req.t("编号", "Number"))</th><th>\(req.t("类别", "Category"))</th><th>\(req.t("内容", "What"))</th><th>\(req.t("状态", "State"))</th><th>\(req.t("办结时限", "Due"))</th></tr></thead>
+        \(bulk ? HTML("<form method=\"post\" action=\"/cases/bulk\">\(Form.csrf(req))") : .empty)
+        <div class="table-wrap"><table class="stack"><thead><tr>\(bulk ? HTML("<th></th>") : .empty)<th>\(req.t("编号", "Number"))</th><th>\(req.t("类别", "Category"))</th><th>\(req.t("内容", "What"))</th><th>\(req.t("状态", "State"))</th><th>\(req.t("办结时限", "Due"))</th></tr></thead>
         <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\" class=\"muted\">\(req.t("没有诉求", "No cases"))</td></tr>"] : rows.map { c -> HTML in
             let overdue = c.resolutionOverdueAt != nil && c.state.isOpen && c.state != .replied
             return """
-            <tr><td data-label="\(req.t("编号", "Number"))"><a href="/cases/\(c.id)">\(c.number)</a></td>
+            <tr>\(bulk ? HTML("<td><input type=\"checkbox\" name=\"ids[]\" value=\"\(c.id)\" aria-label=\"\(c.number)\"></td>") : .empty)<td data-label="\(req.t("编号", "Number"))"><a href="/cases/\(c.id)">\(c.number)</a></td>
             <td data-label="\(req.t("类别", "Category"))">\(categories[c.categoryCode] ?? c.categoryCode)</td>
             <td data-label="\(req.t("内容", "What"))">\(String(c.description.prefix(40)))</td>
             <td data-label="\(req.t("状态", "State"))">\(req.lang.t(c.state.zh, c.state.en))</td>
             <td data-label="\(req.t("办结时限", "Due"))"\(HTML(raw: overdue ? " class=\"error\"" : ""))>\(c.resolutionDueAt.map { ShanghaiTime.format($0) } ?? "")\(overdue ? HTML(" \(req.t("超期", "overdue"))") : .empty)</td></tr>
             """
         })</tbody></table></div>
+        \(bulk ? HTML("""
+        <div class="actions">\(Form.select(req.t("批量交办给", "Dispatch the ticked cases to"), name: "level", options: HandlerLevel.allCases.map { ($0.rawValue, $0.zh) }, selected: "grid"))
+        <button>\(req.t("批量交办", "Dispatch"))</button></div></form>
+        """) : .empty)
         \(pager(req, total: total, page: page) { "/cases" + SiteURL.query(params + [("page", String($0))]) })
         """
         return Layout(req: req, title: actor.role == .resident ? req.t("我的诉求", "My requests") : req.t("诉求办理", "Cases"), wide: actor.role.isStaff).render(body)
@@ -159,6 +167,32 @@ enum CasePages {
         }
         req.flash(req.t("已处理", "Done"))
         return req.redirect(to: "/cases/\(c.id!)")
+    }
+
+    struct BulkForm: Content { var ids: [String]?; var level: String? }
+
+    /// Dispatches every ticked case that may be dispatched; each is its own transition, and the page says how many moved.
+    @Sendable static func bulk(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let f = try req.content.decode(BulkForm.self)
+        guard let level = f.level.flatMap(HandlerLevel.init(rawValue:)) else { throw APIError.missing("level") }
+        let ids = (f.ids ?? []).compactMap(UUID.init(uuidString:))
+        guard !ids.isEmpty else {
+            req.flash(req.t("请先勾选诉求", "Tick some cases first"), kind: "error")
+            return req.redirect(to: "/cases?state=accepted")
+        }
+        var moved = 0, refused: [String] = []
+        for c in try await Case.query(on: req.db).filter(\.$id ~~ ids).within(actor.scope).all() {
+            do {
+                try await CaseService(req: req).perform(.dispatch, on: c, by: actor, expectedVersion: nil, input: CaseTransitionInput(level: level))
+                moved += 1
+            } catch let e as APIError where e.status.code < 500 {
+                refused.append("\(c.number)：\(e.text(req.lang))")
+            }
+        }
+        req.flash(req.t("已交办 \(moved) 件", "Dispatched \(moved)") + (refused.isEmpty ? "" : "；" + refused.joined(separator: "；")),
+                  kind: refused.isEmpty ? "ok" : "error")
+        return req.redirect(to: "/cases?state=accepted")
     }
 
     @Sendable static func notifications(req: Request) async throws -> HTML {
