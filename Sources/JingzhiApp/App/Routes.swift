@@ -29,6 +29,7 @@ func registerRoutes(_ app: Application) throws {
     CaseMeasuresPage.register(staff)
     QRIntake.register(web: web, staff: staff)
     CasePhotos.register(api: apiAuthed, web: staff)
+    CaseCategoryAdmin.register(api: apiAuthed, web: staff)
     OpenAPIDocument.register(app)
     Open311API.register(app)
 }

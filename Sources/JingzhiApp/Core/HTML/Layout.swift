@@ -49,6 +49,7 @@ struct Layout {
         if actor.can(.viewResidents) { links.append((SiteURL.residents(query: []).path, lang.t("居民信息", "Residents"))) }
         if actor.can(.approveLinks) { links.append((SiteURL.linkRequests.path, lang.t("认证审核", "Link requests"))) }
         if actor.can(.manageUsers) { links.append((SiteURL.users.path, lang.t("账号", "Accounts"))) }
+        if actor.role == .admin { links.append(("/case-categories", lang.t("诉求类别", "Categories"))) }
         if actor.can(.viewAudit) { links.append((SiteURL.audit(query: []).path, lang.t("操作日志", "Audit log"))) }
         let current = req.url.path
         return HTML(links.map { href, label in

@@ -82,6 +82,8 @@ enum OpenAPIDocument {
         Op(method: "post", path: "/api/v1/cases/{id}/photos", tag: "cases",
            summary: "Attach a photo (JPEG, PNG, WebP or HEIC by its bytes, at most 5 MB, 9 a case); body is the image", body: "image", response: "PhotoRef", status: 201),
         Op(method: "get", path: "/api/v1/cases/{id}/photos/{photoId}", tag: "cases", summary: "A photo of a case", response: "image"),
+        Op(method: "post", path: "/api/v1/case-categories", tag: "cases", summary: "Create a category (admins)", body: "CaseCategoryBody", response: "CaseCategory", status: 201),
+        Op(method: "patch", path: "/api/v1/case-categories/{code}", tag: "cases", summary: "Change a category's handler, deadlines or state (admins)", body: "CaseCategoryBody", response: "CaseCategory"),
         Op(method: "get", path: "/healthz", tag: "system", summary: "Liveness and database check", response: "Health", isPublic: true),
     ]
 

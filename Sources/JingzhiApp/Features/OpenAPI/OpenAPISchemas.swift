@@ -69,6 +69,8 @@ extension OpenAPIDocument {
                                 "unchanged": "integer", "skipped": "integer", "committed": "boolean", "errors": "[ImportError]"]),
         "ImportError": object(["line": "integer", "field": "string?", "message": "string"]),
         "Health": object(["status": "string"]),
+        "CaseCategoryBody": object(["code": "string", "name": "string", "parentCode": "string?", "defaultLevel": "string", "departmentCode": "string?",
+                                    "responseHours": "integer", "resolutionHours": "integer", "workingHours": "boolean", "autoEscalate": "boolean", "active": "boolean"]),
         "PhotoRef": object(["id": "uuid", "contentType": "string", "size": "string"]),
         "PagedResidents": paged("Resident"), "PagedHouseholds": paged("Household"), "PagedUsers": paged("User"),
         "PagedLinkRequests": paged("LinkRequest"), "PagedAudit": paged("AuditEntry"), "PagedCases": paged("Case"),
