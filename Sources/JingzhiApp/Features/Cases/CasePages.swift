@@ -79,7 +79,7 @@ enum CasePages {
 
     static func formPage(_ req: Request, _ actor: Actor, _ f: SubmitForm, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         let categories = try await CaseCategory.query(on: req.db).filter(\.$active == true).all()
-        var places: [OrgNode]
+        let places: [OrgNode]
         if actor.role == .resident {
             places = try await OrgNode.query(on: req.db).filter(\.$kindRaw == NodeKind.compound.rawValue).sort(\.$path).limit(2000).all()
         } else {
@@ -91,7 +91,6 @@ enum CasePages {
            let home = try await OrgNode.find(r.nodeID, on: req.db) {
             preset = try await OrgService(req: req).ancestors(of: home).last { $0.kind == .compound }?.id?.uuidString
         }
-        if places.isEmpty { places = [] }
         // A fresh key per form: pressing submit twice, or resending after a timeout, files one case.
         let key = f.idempotencyKey ?? UUID().uuidString
         return try await Layout(req: req, title: actor.role == .resident ? req.t("我要反映", "Report a problem") : req.t("登记诉求", "New case")).render("""

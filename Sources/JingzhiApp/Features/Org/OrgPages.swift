@@ -124,6 +124,7 @@ enum GridSignPage {
           })</ul>
           \(community?.partyContact.map { HTML("<p>\(req.t("社区电话", "Community office"))：<a href=\"tel:\($0)\">\($0)</a></p>") } ?? .empty)
           <p class="muted">\(req.t("小事不出网格，大事不出社区。有事请找网格员。", "Small matters stay in the grid; call your grid worker."))</p>
+          \(grid.boundary == nil ? .empty : HTML("<p><a href=\"\(SiteURL.gridBoundarySVG(code: grid.code).path)\" download>\(req.t("下载边界图（SVG，可打印）", "Download the boundary (SVG, printable)"))</a></p>"))
         </div>
         """
         return Layout(req: req, title: "\(grid.name) \(req.t("公示牌", "public sign"))").render(body)
