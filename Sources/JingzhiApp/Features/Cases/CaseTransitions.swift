@@ -58,21 +58,10 @@ extension CaseService {
             break
         }
         if to == .closed || to == .rejected || to == .merged { c.closedAt = now }
-        c.stateRaw = to.rawValue
-        let version = c.version, target = to
-        let actorName = actor.user.displayName
-        try await db.writeTransaction { tx in
-            // Claim the version first: of two writers holding the same version only one gets a row back.
-            let claimed = try await tx.sql.update(Case.schema).set("version", to: SQLBind(version + 1))
-                .where("id", .equal, SQLBind(c.id!)).where("version", .equal, SQLBind(version)).returning("id").all()
-            guard !claimed.isEmpty else {
-                throw APIError.conflict("该诉求已被他人更新，请刷新后再操作 (the case changed since you loaded it; reload)", code: "case_changed")
-            }
-            c.version = version + 1
-            try await c.save(on: tx)
-            try await event(c, action: action.rawValue, from: from.rawValue, to: target, actorID: actor.userID, actorName: actorName,
-                            note: note ?? input.rating.map(\.zh), on: tx)
-            try await CaseNotifier(db: tx, now: now).afterTransition(c, action: action)
+        let claimed = try await commit(c, action: action, from: from, to: to, actorID: actor.userID, actorName: actor.user.displayName,
+                                       note: note ?? input.rating.map(\.zh))
+        guard claimed else {
+            throw APIError.conflict("该诉求已被他人更新，请刷新后再操作 (the case changed since you loaded it; reload)", code: "case_changed")
         }
         return c
     }
@@ -84,7 +73,14 @@ extension CaseService {
         guard let up = c.handlerLevel.up else { return false }
         let from = c.state
         do { try await assign(c, to: up, departmentCode: nil) } catch is APIError { return false }
-        c.stateRaw = CaseState.escalated.rawValue
+        return try await commit(c, action: .escalate, from: from, to: .escalated, actorID: nil, actorName: "系统督办", note: note)
+    }
+
+    /// Writes a move: claims the version (of two writers holding the same version only one gets a row back), saves the
+    /// case, records the event and tells who needs to know, all in one transaction. False when another writer won.
+    private func commit(_ c: Case, action: CaseAction, from: CaseState, to: CaseState, actorID: UUID?, actorName: String,
+                        note: String?) async throws -> Bool {
+        c.stateRaw = to.rawValue
         let version = c.version
         return try await db.writeTransaction { tx in
             let claimed = try await tx.sql.update(Case.schema).set("version", to: SQLBind(version + 1))
@@ -92,9 +88,8 @@ extension CaseService {
             guard !claimed.isEmpty else { return false }
             c.version = version + 1
             try await c.save(on: tx)
-            try await event(c, action: CaseAction.escalate.rawValue, from: from.rawValue, to: .escalated, actorID: nil,
-                            actorName: "系统督办", note: note, on: tx)
-            try await CaseNotifier(db: tx, now: now).afterTransition(c, action: .escalate)
+            try await event(c, action: action.rawValue, from: from.rawValue, to: to, actorID: actorID, actorName: actorName, note: note, on: tx)
+            try await CaseNotifier(db: tx, now: now).afterTransition(c, action: action)
             return true
         }
     }
