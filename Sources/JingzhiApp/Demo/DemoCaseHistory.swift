@@ -67,6 +67,7 @@ struct DemoCaseHistory {
             }
         }
         try await write(cases, events)
+        try await CaseTallies.rebuild(under: root.path, on: db)
         return cases.count
     }
 

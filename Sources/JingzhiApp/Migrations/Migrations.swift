@@ -25,7 +25,8 @@ enum Migrations {
         M019CreateNotifications(),   // in-app notifications
         M020CreateAPIKeys(),        // Open311 api keys
         M021CreateCasePhotos(),      // photos of cases
-        // (next: M022)
+        M022CreateCaseTallies(),     // running totals and duration bins behind the case measures
+        // (next: M023)
     ]
 }
 

@@ -28,23 +28,26 @@ struct CaseMeasuresQuery: Sendable {
 struct CaseMeasuresService {
     let db: any Database
     let now: Date
+    /// Answer from the running totals (`CaseTallies`) where they can; false forces the scan of the cases.
+    var useTallies = true
 
-    init(db: any Database, now: Date) {
+    init(db: any Database, now: Date, useTallies: Bool = true) {
         self.db = db
         self.now = now
+        self.useTallies = useTallies
     }
 
     init(req: Request) { self.init(db: req.db, now: req.now) }
 
     func measures(_ q: CaseMeasuresQuery) async throws -> CaseMeasures {
         let w = try await whereClause(q)
-        return figures(q, group: nil, try await tallies(w, group: nil)[""] ?? .zero)
+        return figures(q, group: nil, try await count(q, w, group: nil)[""] ?? .zero)
     }
 
     func breakdown(_ q: CaseMeasuresQuery, by grouping: CaseMeasuresGrouping) async throws -> CaseMeasuresBreakdown {
         let w = try await whereClause(q)
         var groups: [(key: String, group: CaseMeasures.Group)] = []
-        var expressions: [SQLQueryString] = []
+        var groupings: [TallyGroup] = []
         switch grouping {
         case .street, .community, .grid:
             let kind = grouping.nodeKind!
@@ -55,17 +58,14 @@ struct CaseMeasuresService {
                 .within(DataScope(rootPath: q.node?.path ?? "")).sort(\.$path).all()
             groups = nodes.map { ($0.path, .init(by: grouping.rawValue, key: $0.code, name: $0.name, nodeId: $0.id)) }
             // A node's cases are those whose path starts with the node's path; group by that prefix.
-            expressions = Set(nodes.map(\.path.count)).sorted().map { "substr(node_path, 1, \(literal: $0))" }
+            groupings = Set(nodes.map(\.path.count)).sorted().map { .prefix($0) }
         case .category:
-            expressions = ["category_code"]
+            groupings = [.category]
         case .month:
-            expressions = [db.isPostgres
-                ? "to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
-                // Dates are REAL Unix seconds on SQLite; Shanghai has kept UTC+8 without daylight saving since 1991.
-                : "strftime('%Y-%m', created_at + 28800, 'unixepoch')"]
+            groupings = [.month]
         }
         var tallies: [String: Tally] = [:]
-        for e in expressions { tallies.merge(try await self.tallies(w, group: e)) { a, _ in a } }
+        for g in groupings { tallies.merge(try await count(q, w, group: g)) { a, _ in a } }
         switch grouping {
         case .street, .community, .grid: break
         case .category:
@@ -88,6 +88,27 @@ struct CaseMeasuresService {
         return (first...max(first, last)).map { (m: Int) -> String in String(format: "%04d-%02d", m / 12, m % 12 + 1) }
     }
 
+    /// How rows are grouped: by the first `n` characters of the path (the node of that depth), category or month.
+    enum TallyGroup: Equatable {
+        case prefix(Int), category, month
+
+        func casesExpression(postgres: Bool) -> SQLQueryString {
+            switch self {
+            case .prefix(let n): "substr(node_path, 1, \(literal: n))"
+            case .category: "category_code"
+            case .month: CaseMeasuresService.monthExpression(postgres: postgres)
+            }
+        }
+    }
+
+    /// The tallies of the cases selected by `w` (which is `whereClause(q)`), per group ("" without grouping).
+    private func count(_ q: CaseMeasuresQuery, _ w: SQLQueryString, group: TallyGroup?) async throws -> [String: Tally] {
+        if useTallies, let plan = TalliedPlan(q, group: group) {
+            return try await talliedCount(q, w, plan: plan, group: group)
+        }
+        return try await tallies(w, group: group?.casesExpression(postgres: db.isPostgres))
+    }
+
     private func figures(_ q: CaseMeasuresQuery, group: CaseMeasures.Group?, _ t: Tally) -> CaseMeasures {
         CaseMeasures(period: q.period, filters: q.filters, group: group, asOf: now, basis: t.basis, counts: t.counts,
                      respond: (t.respond.median, t.respond.p90), resolve: (t.resolve.median, t.resolve.p90))
@@ -96,7 +117,7 @@ struct CaseMeasuresService {
     // MARK: - SQL
 
     /// The rows measured: a path range (the `cases_path_created` index), a creation range, category codes, department.
-    private func whereClause(_ q: CaseMeasuresQuery) async throws -> SQLQueryString {
+    func whereClause(_ q: CaseMeasuresQuery) async throws -> SQLQueryString {
         var parts: [SQLQueryString] = []
         if let path = q.node?.path {
             let scope = DataScope(rootPath: path)
@@ -139,10 +160,10 @@ struct CaseMeasuresService {
         return codes
     }
 
-    private static let assessed = "state NOT IN ('merged', 'rejected')"
-    private static let answered = "state IN ('replied', 'closed')"
+    private static let assessed = CaseTallies.assessedSQL
+    private static let answered = CaseTallies.answeredSQL
 
-    private struct Tally {
+    struct Tally {
         var counts: CaseMeasures.Counts
         var basis: CaseMeasures.Basis
         var respond = Percentiles()
@@ -156,22 +177,13 @@ struct CaseMeasuresService {
     }
 
     /// Counts, rate fractions and percentiles per group ("" without grouping).
-    private func tallies(_ w: SQLQueryString, group: SQLQueryString?) async throws -> [String: Tally] {
+    func tallies(_ w: SQLQueryString, group: SQLQueryString?) async throws -> [String: Tally] {
         let a = Self.assessed, r = Self.answered
         func count(_ condition: SQLQueryString) -> SQLQueryString { "COUNT(CASE WHEN \(condition) THEN 1 END)" }
-        var columns: [SQLQueryString] = ["COUNT(*) AS n_total"]
-        columns += CaseState.allCases.map { "\(count("state = \(literal: $0.rawValue)")) AS \(ident: "st_" + $0.rawValue)" }
+        var columns: [SQLQueryString] = CaseTallies.counters.map { "\(count("\(unsafeRaw: $0.sql)")) AS \(ident: $0.column)" }
         columns += [
-            "\(count("\(unsafeRaw: a) AND responded_at IS NOT NULL AND (response_due_at IS NULL OR responded_at <= response_due_at)")) AS resp_num",
             "\(count("\(unsafeRaw: a) AND (responded_at IS NOT NULL OR response_due_at < \(bind: now))")) AS resp_den",
-            "\(count("\(unsafeRaw: r)")) AS res_num",
             "\(count("\(unsafeRaw: a) AND (\(unsafeRaw: r) OR resolution_due_at < \(bind: now))")) AS res_den",
-            "\(count("\(unsafeRaw: r) AND (resolution_due_at IS NULL OR replied_at <= resolution_due_at)")) AS ont_num",
-            "\(count("state = 'closed' AND rating IN ('satisfied', 'basically_satisfied')")) AS sat_num",
-            "\(count("state = 'closed' AND rating IS NOT NULL")) AS sat_den",
-            "\(count("state = 'closed'")) AS cls",
-            "\(count("state = 'closed' AND handler_level IN ('grid', 'property')")) AS cls_grid",
-            "\(count("state = 'closed' AND handler_level IN ('grid', 'property', 'community')")) AS cls_comm",
         ]
         if db.isPostgres {
             for d in [Duration.respond, .resolve] {
@@ -210,16 +222,28 @@ struct CaseMeasuresService {
     }
 
     /// Hours from creation to the duration's end: Unix seconds (REAL) on SQLite, timestamptz on PostgreSQL.
-    private func hours(_ d: Duration) -> SQLQueryString {
-        db.isPostgres
-            ? "EXTRACT(EPOCH FROM (\(unsafeRaw: d.end) - created_at))::float8 / 3600"
-            : "((\(unsafeRaw: d.end) - created_at) / 3600.0)"
+    private func hours(_ d: Duration) -> SQLQueryString { Self.hours(end: d.end, postgres: db.isPostgres) }
+
+    /// Hours from `created_at` to the column `end`. The one expression for durations: raw queries and the stored
+    /// `respond_hours` / `resolve_hours` both use it, so they agree to the last bit.
+    static func hours(end: String, postgres: Bool) -> SQLQueryString {
+        postgres
+            ? "EXTRACT(EPOCH FROM (\(unsafeRaw: end) - created_at))::float8 / 3600"
+            : "((\(unsafeRaw: end) - created_at) / 3600.0)"
+    }
+
+    /// The Asia/Shanghai month `yyyy-MM` of `created_at`.
+    static func monthExpression(postgres: Bool) -> SQLQueryString {
+        postgres
+            ? "to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
+            // Dates are REAL Unix seconds on SQLite; Shanghai has kept UTC+8 without daylight saving since 1991.
+            : "strftime('%Y-%m', created_at + 28800, 'unixepoch')"
     }
 
     /// Hours are given to the microhour (3.6 ms), which also hides the last-bit differences of the two databases' arithmetic.
     static func rounded(_ hours: Double?) -> Double? { hours.map { ($0 * 1_000_000).rounded() / 1_000_000 } }
 
-    private enum Duration {
+    enum Duration {
         /// Creation to first response, over responded assessed cases.
         case respond
         /// Creation to last reply, over answered cases.
@@ -230,7 +254,7 @@ struct CaseMeasuresService {
         var condition: String { self == .respond ? "\(assessed) AND responded_at IS NOT NULL" : "\(answered) AND replied_at IS NOT NULL" }
     }
 
-    private struct Percentiles {
+    struct Percentiles {
         var median: Double?
         var p90: Double?
     }
@@ -238,8 +262,8 @@ struct CaseMeasuresService {
     /// Median and 90th percentile of a duration per group, on SQLite. The database ranks the values of each group and
     /// returns only the ranks ⌊p·(n−1)⌋ and the one after, for p = 1/2 and 9/10 (integer arithmetic, so no rounding
     /// at the edges); the interpolation is `percentile_cont`'s.
-    private func percentiles(_ w: SQLQueryString, group: SQLQueryString?, of duration: Duration) async throws -> [String: Percentiles] {
-        let hours = hours(duration)
+    func percentiles(_ w: SQLQueryString, group: SQLQueryString?, of duration: Duration, column: String? = nil) async throws -> [String: Percentiles] {
+        let hours: SQLQueryString = column.map { "\(ident: $0)" } ?? hours(duration)
         var partition: SQLQueryString = "", groupColumn: SQLQueryString = ""
         if let group {
             partition = "PARTITION BY \(group) "

@@ -100,6 +100,7 @@ struct CaseService {
                 try await db.writeTransaction { tx in
                     c.number = try await nextNumber(for: node, on: tx)
                     try await c.create(on: tx)
+                    try await CaseTallies.apply(old: nil, new: try await CaseTallies.facts(of: c.id!, on: tx), on: tx)
                     if let key {
                         let record = IdempotencyRecord()
                         record.key = key

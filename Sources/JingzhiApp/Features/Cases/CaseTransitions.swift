@@ -87,7 +87,9 @@ extension CaseService {
                 .where("id", .equal, SQLBind(c.id!)).where("version", .equal, SQLBind(version)).returning("id").all()
             guard !claimed.isEmpty else { return false }
             c.version = version + 1
+            let before = try await CaseTallies.facts(of: c.id!, on: tx)
             try await c.save(on: tx)
+            try await CaseTallies.apply(old: before, new: try await CaseTallies.refreshedFacts(of: c.id!, on: tx), on: tx)
             try await event(c, action: action.rawValue, from: from.rawValue, to: to, actorID: actorID, actorName: actorName, note: note, on: tx)
             try await CaseNotifier(db: tx, now: now).afterTransition(c, action: action)
             return true

@@ -154,6 +154,9 @@ struct OrgService {
             try await tx.sql.update(OrgNode.schema).set("parent_id", to: SQLBind(newParent.id!)).set("segment", to: SQLBind(segment))
                 .where("id", .equal, SQLBind(node.id!)).run()
             let moved = try await OrgNode.find(node.id, on: tx)!
+            // The measures' running totals are cut by street and community: recount where the cases left and arrived.
+            try await CaseTallies.rebuild(under: oldPath, on: tx)
+            try await CaseTallies.rebuild(under: newPath, on: tx)
             try await refreshAddresses(under: moved, on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "move", entity: "org_node", entityID: node.id,
                                       nodePath: newPath, summary: "移动\(node.kind.zh) \(node.name) 到 \(newParent.name)",
