@@ -22,7 +22,7 @@ struct DemoCaseHistory {
         let strain: Double
     }
 
-    private struct Event { let caseID: UUID; let at: Date; let actor: String; let action: String; let from: String; let to: String; let note: String? }
+    private struct Event: Sendable { let caseID: UUID; let at: Date; let actor: String; let action: String; let from: String; let to: String; let note: String? }
 
     static let descriptions: [String: [String]] = [
         "wuye": ["楼道灯不亮好几天了", "单元门门禁坏了", "小区绿化带无人修剪", "物业费收据一直没给"],
@@ -44,31 +44,38 @@ struct DemoCaseHistory {
         ("chongdian", 4), ("maodun", 6), ("zaoyin", 6), ("zhian", 3), ("xiaofangtongdao", 5), ("weijian", 3), ("tingche", 9), ("guanai", 6), ("qita", 6)]
     static let channelWeights: [(String, Double)] = [("web", 30), ("qr", 20), ("hotline", 25), ("patrol", 18), ("device", 3), ("open311", 4)]
 
-    /// Files `perDay` cases on average for each of the last `days` days under `root`.
-    mutating func seed(under root: OrgNode, days: Int, perDay: Double) async throws -> Int {
+    /// Files `perDay` cases on average for each of the last `days` days under `root`, a month of them at a time (one
+    /// transaction each, inside the caller's if there is one), then recounts the measures' running totals.
+    mutating func seed(under root: OrgNode, days: Int, perDay: Double, log: (@Sendable (String) -> Void)? = nil) async throws -> Int {
         let places = try await loadPlaces(under: root)
         guard !places.isEmpty else { return 0 }
         let categories = Dictionary(uniqueKeysWithValues: try await CaseCategory.query(on: db).all().map { ($0.code, $0) })
         let departments = try await Department.query(on: db).all()
         let now = DemoDate.instant(Self.lastDay, hour: 18)
-        var cases: [Case] = [], events: [Event] = []
-        for day in (Self.lastDay - days + 1)...Self.lastDay {
-            let count = Int((perDay * (0.6 + rng.unit() * 0.8)).rounded())
-            for seq in 0..<count {
-                let place = rng.pick(places)
-                let code = Self.categoryWeights[rng.weighted(Self.categoryWeights.map(\.1))].0
-                guard let category = categories[code] else { continue }
-                let channel = Self.channelWeights[rng.weighted(Self.channelWeights.map(\.1))].0
-                let created = DemoDate.instant(day, hour: rng.int(in: 7...21), minute: rng.int(60))
-                let (c, history) = simulate(place: place, category: category, departments: departments, channel: channel,
-                                            created: created, number: "\(root.code)\(DemoDate.compact(day))-\(DemoDate.pad(seq + 1, 4))", now: now)
-                cases.append(c)
-                events += history
+        var filed = 0
+        for chunk in stride(from: Self.lastDay - days + 1, through: Self.lastDay, by: 30) {
+            var cases: [Case] = [], events: [Event] = []
+            for day in chunk...min(chunk + 29, Self.lastDay) {
+                let count = Int((perDay * (0.6 + rng.unit() * 0.8)).rounded())
+                for seq in 0..<count {
+                    let place = rng.pick(places)
+                    let code = Self.categoryWeights[rng.weighted(Self.categoryWeights.map(\.1))].0
+                    guard let category = categories[code] else { continue }
+                    let channel = Self.channelWeights[rng.weighted(Self.channelWeights.map(\.1))].0
+                    let created = DemoDate.instant(day, hour: rng.int(in: 7...21), minute: rng.int(60))
+                    let (c, history) = simulate(place: place, category: category, departments: departments, channel: channel,
+                                                created: created, number: "\(root.code)\(DemoDate.compact(day))-\(DemoDate.pad(seq + 1, 4))", now: now)
+                    cases.append(c)
+                    events += history
+                }
             }
+            let batch = (cases, events)
+            try await db.writeTransaction { tx in try await Self.write(batch.0, batch.1, eventSeed: 0xC0FFEE &+ UInt64(chunk), on: tx) }
+            filed += cases.count
+            log?("诉求历史：\(filed) 件 (cases)")
         }
-        try await write(cases, events)
-        try await CaseTallies.rebuild(under: root.path, on: db)
-        return cases.count
+        try await db.writeTransaction { tx in try await CaseTallies.rebuild(under: root.path, on: tx) }
+        return filed
     }
 
     private mutating func simulate(place: Place, category: CaseCategory, departments: [Department], channel: String,
@@ -178,7 +185,7 @@ struct DemoCaseHistory {
         return places
     }
 
-    private func write(_ cases: [Case], _ events: [Event]) async throws {
+    private static func write(_ cases: [Case], _ events: [Event], eventSeed: UInt64, on db: any Database) async throws {
         let writer = DemoBulkInsert(db)
         func opt<T: Encodable & Sendable>(_ v: T?) -> any SQLExpression { v.map { SQLBind($0) } ?? SQLLiteral.null }
         try await writer.insert(Case.schema, ["id", "number", "category_id", "category_code", "node_id", "node_path", "description", "channel",
@@ -192,7 +199,7 @@ struct DemoCaseHistory {
              opt(c.closedAt), opt(c.rating), SQLBind(c.reopenedCount), opt(c.responseOverdueAt), opt(c.resolutionOverdueAt), SQLBind(c.version),
              opt(c.createdAt), opt(c.createdAt)]
         }
-        var idRng = DemoRandom(seed: 0xC0FFEE)
+        var idRng = DemoRandom(seed: eventSeed)
         let rows = events.map { ($0, idRng.uuid()) }
         try await writer.insert(CaseEvent.schema, ["id", "case_id", "at", "actor_name", "action", "from_state", "to_state", "note"], rows) { e, id in
             [SQLBind(id), SQLBind(e.caseID), SQLBind(e.at), SQLBind(e.actor), SQLBind(e.action), SQLBind(e.from), SQLBind(e.to), opt(e.note)]

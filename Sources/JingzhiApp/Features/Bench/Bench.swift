@@ -11,7 +11,13 @@ public enum Bench {
         public let ratio: Double
     }
 
-    public static func run(_ settings: Settings, scale: DemoScale, repeats: Int, log: @escaping @Sendable (String) -> Void) async throws -> [String] {
+    /// Which benchmarks to run.
+    public enum Part: String, CaseIterable, Sendable {
+        case register, measures, all
+    }
+
+    public static func run(_ settings: Settings, scale: DemoScale, repeats: Int, part: Part = .all, casesPerDay: Double = 2740,
+                           log: @escaping @Sendable (String) -> Void) async throws -> [String] {
         try await JingzhiCommands.run(settings) { app in
             var lines: [String] = []
             let started = Date()
@@ -20,6 +26,12 @@ public enum Bench {
             let db = settings.usesPostgres ? "PostgreSQL" : "SQLite"
             lines.append("data set: \(scale.rawValue), \(summary.residents) residents, \(summary.households) households, \(summary.nodes) nodes, on \(db)")
             lines.append(summary.created ? String(format: "seed time: %.1f s", seedSeconds) : "seed time: (already seeded)")
+            if part != .register {
+                lines.append("")
+                lines += try await MeasuresBench.run(app, repeats: repeats, casesPerDay: casesPerDay, log: log)
+            }
+            guard part != .measures else { return lines }
+            lines.append("")
 
             let service = ResidentService(db: app.db, now: app.clock.now())
             let streets = try await OrgNode.query(on: app.db).filter(\.$kindRaw == NodeKind.street.rawValue).all()
