@@ -26,6 +26,7 @@ func registerRoutes(_ app: Application) throws {
     CasesAPI.register(apiAuthed)
     CaseMeasuresAPI.register(apiAuthed)
     CasePages.register(staff)
+    HotlinePage.register(staff)
     CaseMeasuresPage.register(staff)
     QRIntake.register(web: web, staff: staff)
     CasePhotos.register(api: apiAuthed, web: staff)

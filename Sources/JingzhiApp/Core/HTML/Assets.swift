@@ -24,7 +24,7 @@ enum Assets {
     h2{font-size:1.15rem;margin:1.4rem 0 .6rem}
     .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:1rem;margin:0 0 1rem}
     .grid2{display:grid;grid-template-columns:1fr;gap:1rem}
-    @media(min-width:60rem){.grid2{grid-template-columns:1fr 1fr}}
+    @media(min-width:60rem){.grid2{grid-template-columns:1fr 1fr}.hotline{display:grid;grid-template-columns:2fr 1fr;gap:1rem;align-items:start}}
     .field{display:block;margin:0 0 .8rem}
     .field span{display:block;font-size:.9rem;color:var(--muted);margin-bottom:.2rem}
     .field small{color:var(--muted)}

@@ -44,6 +44,7 @@ struct Layout {
         guard let actor = req.actor else { return .empty }
         var links: [(String, String)] = [(SiteURL.home.path, lang.t("首页", "Home"))]
         links.append(("/cases", actor.role == .resident ? lang.t("我的诉求", "My requests") : lang.t("诉求办理", "Cases")))
+        if CaseMachine.dispatchers.contains(actor.role) { links.append(("/cases/hotline", lang.t("热线录入", "Hotline"))) }
         if actor.role.isStaff && actor.role != .partner { links.append(("/measures", lang.t("考核统计", "Measures"))) }
         if actor.can(.viewOrg) { links.append((SiteURL.org.path, lang.t("组织网格", "Org & grids"))) }
         if actor.can(.viewResidents) { links.append((SiteURL.residents(query: []).path, lang.t("居民信息", "Residents"))) }
@@ -52,8 +53,10 @@ struct Layout {
         if actor.role == .admin { links.append(("/case-categories", lang.t("诉求类别", "Categories"))) }
         if actor.can(.viewAudit) { links.append((SiteURL.audit(query: []).path, lang.t("操作日志", "Audit log"))) }
         let current = req.url.path
+        // The longest link that leads to this page is the current one (/cases/hotline, not also /cases).
+        let best = links.map(\.0).filter { $0 == "/" ? current == "/" : current.hasPrefix($0) }.max { $0.count < $1.count }
         return HTML(links.map { href, label in
-            let active = href == "/" ? current == "/" : current.hasPrefix(href)
+            let active = href == best
             return "<a href=\"\(href)\"\(HTML(raw: active ? " aria-current=\"page\"" : ""))>\(label)</a>"
         })
     }
