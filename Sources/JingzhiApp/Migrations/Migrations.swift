@@ -26,7 +26,8 @@ enum Migrations {
         M020CreateAPIKeys(),        // Open311 api keys
         M021CreateCasePhotos(),      // photos of cases
         M022CreateCaseTallies(),     // running totals and duration bins behind the case measures
-        // (next: M023)
+        M023IndexCasesForMeasures(), // open cases under a node; periods over the whole tree
+        // (next: M024)
     ]
 }
 

@@ -78,7 +78,9 @@ extension CaseMeasuresService {
             out[key]?.basis.resolution.denominator += try row.decode(column: "res_late", as: Int.self)
         }
 
-        if q.category != nil || q.department != nil || group == .category {
+        // Few values: one ranking query over them (the path index) beats reading bins out of the whole area's index.
+        let responded = out.values.reduce(0) { $0 + $1.basis.response.denominator }
+        if q.category != nil || q.department != nil || group == .category || responded <= Self.smallSet {
             for (key, p) in try await exactPercentiles(w, group: ge, of: .respond) { out[key]?.respond = p }
             for (key, p) in try await exactPercentiles(w, group: ge, of: .resolve) { out[key]?.resolve = p }
         } else {
@@ -87,6 +89,9 @@ extension CaseMeasuresService {
         }
         return out
     }
+
+    /// Up to this many cases, percentiles are ranked directly rather than found through the bins.
+    static let smallSet = 20_000
 
     private func areaWhere(_ plan: TalliedPlan) -> SQLQueryString {
         var parts: [SQLQueryString] = ["depth = \(literal: plan.depth)"]
