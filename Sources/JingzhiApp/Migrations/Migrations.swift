@@ -26,6 +26,12 @@ enum Migrations {
         M020CreateAPIKeys(),        // Open311 api keys
         M021CreateCasePhotos(),      // photos of cases
         // (next: M022)
+        M040CreatePatrols(),         // grid workers' patrols, one open per worker
+        M041CreatePatrolFixes(),     // patrol tracks: position fixes with flags
+        M042CreatePatrolCheckins(),  // building check-ins on patrol
+        M043CreatePatrolEvents(),    // events reported on patrol, linked to their cases
+        M044CreateVisitPlans(),      // care-visit plans by resident tag and period
+        M045AddVisitCase(),          // the case a visit raised
     ]
 }
 
