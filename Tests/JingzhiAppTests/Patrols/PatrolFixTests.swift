@@ -27,6 +27,8 @@ import VaporTesting
             let walked: Int = try #require(try s.patrol(second)["distanceMetres"] as? Int)
             #expect(abs(walked - expected) <= 1)
             #expect(try s.patrol(second)["fixes"] as? Int == 3)
+            let segments = try await PatrolFix.query(on: app.db).all().map(\.segmentM).reduce(0, +)
+            #expect(abs(try await s.stored().distanceM - segments) < 1e-6, "the running total matches the stored steps")
             let track = try await app.api(.GET, "/api/v1/patrols/\(s.patrolID)/track", token: s.token)
             let geometry = try #require(try track.json()["geometry"] as? [String: Any])
             #expect(geometry["type"] as? String == "LineString")

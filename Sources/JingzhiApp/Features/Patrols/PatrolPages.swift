@@ -88,7 +88,7 @@ enum PatrolPages {
         <form method="post" action="/patrol/\(p.id)/event" enctype="multipart/form-data" class="card" id="event-form">\(Form.csrf(req))\(position)
           \(Form.select(req.t("类别", "Category"), name: "categoryCode", options: categories.map { ($0.code, $0.name) }, selected: nil))
           \(Form.textarea(req.t("情况描述", "What you saw"), name: "description"))
-          <label class="field"><span>\(req.t("照片（可多张）", "Photos"))</span><input type="file" name="photos" accept="image/*" capture="environment" multiple></label>
+          <label class="field"><span>\(req.t("照片（可多张）", "Photos"))</span><input type="file" name="photos[]" accept="image/*" capture="environment" multiple></label>
           <button>\(req.t("上报", "Report"))</button>
         </form>
         <form method="post" action="/patrol/\(p.id)/end" id="end-form">\(Form.csrf(req))

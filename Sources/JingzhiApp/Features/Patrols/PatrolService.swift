@@ -152,10 +152,17 @@ struct PatrolService {
             guard !fresh.isEmpty else { return report }
             report.accepted = fresh.count
             let added = fresh.values.sorted { ($0.recordedAt, $0.clientKey) < ($1.recordedAt, $1.clientKey) }
-            try await replay(p, adding: added, on: tx)
+            let changes = try await replay(p, adding: added, on: tx)
             try await added.create(on: tx)
             report.flagged = added.filter(\.flagged).count
-            try await refreshCounters(p, on: tx)
+            p.distanceM += changes.distance
+            p.flaggedCount += changes.flagged
+            p.fixCount += added.count
+            if let last = added.last, p.lastFixAt.map({ last.recordedAt >= $0 }) ?? true {
+                (p.lastLatitude, p.lastLongitude, p.lastFixAt) = (last.latitude, last.longitude, last.recordedAt)
+            }
+            if p.isOpen { p.lastActivityAt = now }
+            try await p.save(on: tx)
             return report
         }
     }
@@ -174,7 +181,8 @@ struct PatrolService {
 
     /// Recomputes segments from the earliest new fix on: the walker resumes from the stored fixes before it, then
     /// walks the new fixes merged with any stored ones recorded after (which a late batch may change).
-    private func replay(_ p: Patrol, adding added: [PatrolFix], on tx: any Database) async throws {
+    /// Returns what the patrol's distance and flagged count change by, so counters never rescan the track.
+    private func replay(_ p: Patrol, adding added: [PatrolFix], on tx: any Database) async throws -> (distance: Double, flagged: Int) {
         let t0 = added[0].recordedAt
         var walker = TrackWalker()
         let before = PatrolFix.query(on: tx).filter(\.$patrolID == p.id!).filter(\.$recordedAt < t0).filter(\.$lowAccuracy == false)
@@ -190,25 +198,18 @@ struct PatrolService {
         }
         let later = try await PatrolFix.query(on: tx).filter(\.$patrolID == p.id!).filter(\.$recordedAt >= t0).all()
         let merged = (added + later).sorted { ($0.recordedAt, $0.clientKey) < ($1.recordedAt, $1.clientKey) }
+        var distance = 0.0, flagged = 0
         for f in merged {
+            let stored = f.$id.exists
+            let (oldSegment, wasFlagged) = (stored ? f.segmentM : 0, stored && f.flagged)
             let (segment, jump) = walker.step(f.point, at: f.recordedAt, lowAccuracy: f.lowAccuracy)
             let changed = f.segmentM != segment || f.jump != jump
             (f.segmentM, f.jump) = (segment, jump)
-            if f.$id.exists && changed { try await f.save(on: tx) }
+            distance += segment - oldSegment
+            flagged += (f.flagged ? 1 : 0) - (wasFlagged ? 1 : 0)
+            if stored && changed { try await f.save(on: tx) }
         }
-    }
-
-    /// Distance, counts and the last position, from the stored fixes.
-    private func refreshCounters(_ p: Patrol, on tx: any Database) async throws {
-        let fixes = PatrolFix.query(on: tx).filter(\.$patrolID == p.id!)
-        p.distanceM = try await fixes.copy().sum(\.$segmentM) ?? 0
-        p.fixCount = try await fixes.copy().count()
-        p.flaggedCount = try await fixes.copy().group(.or) { $0.filter(\.$jump == true).filter(\.$lowAccuracy == true).filter(\.$farOutside == true) }.count()
-        if let last = try await fixes.copy().sort(\.$recordedAt, .descending).sort(\.$clientKey, .descending).first() {
-            (p.lastLatitude, p.lastLongitude, p.lastFixAt) = (last.latitude, last.longitude, last.recordedAt)
-        }
-        if p.isOpen { p.lastActivityAt = now }
-        try await p.save(on: tx)
+        return (distance, flagged)
     }
 
     func gridArea(of p: Patrol) async throws -> GeoArea? {
