@@ -34,7 +34,7 @@ enum PatrolDemo {
         return made
     }
 
-    /// About 50 minutes round a rectangle inset in the grid, a fix every 15 s at about 1.2 m/s.
+    /// One lap round a rectangle inset in the grid, a fix every 15 s at about 1.2 m/s.
     private static func walk(_ actor: Actor, grid: GeoBox, buildings: [OrgNode], start: Date, loop: Int, on tx: any Database) async throws {
         let inset = 0.2 + 0.05 * Double(loop % 3)
         let w = grid.maxLon - grid.minLon, h = grid.maxLat - grid.minLat

@@ -63,7 +63,7 @@ enum PatrolPages {
             .within(DataScope(rootPath: p.nodePath)).sort(\.$path).all()
         let compounds = Dictionary(uniqueKeysWithValues: try await OrgNode.query(on: req.db).filter(\.$kindRaw == NodeKind.compound.rawValue)
             .within(DataScope(rootPath: p.nodePath)).all().map { ($0.id!, $0.name) })
-        let categories = try await CaseCategory.query(on: req.db).filter(\.$active == true).sort(\.$code).all().filter { $0.parentID != nil }
+        let categories = try await CaseCategory.query(on: req.db).filter(\.$active == true).sort(\.$code).all()
         let position: HTML = """
         <input type="hidden" name="latitude" value="" data-lat><input type="hidden" name="longitude" value="" data-lon>
         """
@@ -86,7 +86,9 @@ enum PatrolPages {
         </form>
         <h2>\(req.t("上报事件", "Report an event"))</h2>
         <form method="post" action="/patrol/\(p.id)/event" enctype="multipart/form-data" class="card" id="event-form">\(Form.csrf(req))\(position)
-          \(Form.select(req.t("类别", "Category"), name: "categoryCode", options: categories.map { ($0.code, $0.name) }, selected: nil))
+          <input type="hidden" name="idempotencyKey" value="\(UUID().uuidString)">
+          \(Form.select(req.t("类别", "Category"), name: "categoryCode", options: categories.map { ($0.code, $0.name) }, selected: nil,
+                        includeBlank: req.t("请选择", "Choose")))
           \(Form.textarea(req.t("情况描述", "What you saw"), name: "description"))
           <label class="field"><span>\(req.t("照片（可多张）", "Photos"))</span><input type="file" name="photos[]" accept="image/*" capture="environment" multiple></label>
           <button>\(req.t("上报", "Report"))</button>
@@ -160,6 +162,8 @@ enum PatrolPages {
         var latitude: String?
         var longitude: String?
         var photos: [File]?
+        /// Fresh per form: pressing the button twice files one case.
+        var idempotencyKey: String?
     }
 
     @Sendable static func event(req: Request) async throws -> Response {
@@ -172,7 +176,7 @@ enum PatrolPages {
             let photos = (f.photos ?? []).filter { $0.data.readableBytes > 0 }.map { Data(buffer: $0.data) }
             let input = PatrolEventInput(categoryCode: f.categoryCode, description: f.description, latitude: self.number(f.latitude),
                                          longitude: self.number(f.longitude), photos: photos)
-            number = try await service.reportEvent(p, input, by: actor, idempotencyKey: nil).0.number
+            number = try await service.reportEvent(p, input, by: actor, idempotencyKey: f.idempotencyKey).0.number
         }
         if !number.isEmpty { req.flash(req.t("事件已上报，编号 \(number)", "Event reported as \(number)")) }
         return response

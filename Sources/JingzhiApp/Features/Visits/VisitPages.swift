@@ -91,7 +91,7 @@ enum VisitPages {
     }
 
     static func form(_ req: Request, _ h: Household, error: String?, status: HTTPStatus) async throws -> Response {
-        let categories = try await CaseCategory.query(on: req.db).filter(\.$active == true).sort(\.$code).all().filter { $0.parentID != nil }
+        let categories = try await CaseCategory.query(on: req.db).filter(\.$active == true).sort(\.$code).all()
         let body: HTML = """
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
         <p><a href="\(SiteURL.household(h.id!).path)">\(h.address)</a></p>
