@@ -117,3 +117,29 @@ import VaporTesting
         }
     }
 }
+
+/// Batches of one patrol arriving at the same moment (a phone resending while the first is in flight).
+@Suite struct PatrolConcurrencyTests {
+    @Test func simultaneousBatchesLoseNothingAndStoreEachFixOnce() async throws {
+        try await withDemoApp { app in
+            let s = try await PatrolScene.make(app)
+            app.clock.set(s.start.addingTimeInterval(3600))
+            let all = (0..<40).map { s.fix("f\($0)", Double($0 * 5 + 5), s.point(north: Double($0) * 5)) }
+            // act: four overlapping batches at once
+            let bodies = try [0..<20, 10..<30, 20..<40, 0..<40].map { range in
+                String(decoding: try JSONSerialization.data(withJSONObject: ["fixes": Array(all[range])]), as: UTF8.self)
+            }
+            let (path, token) = ("/api/v1/patrols/\(s.patrolID)/fixes", s.token)
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for body in bodies { group.addTask { try await app.api(.POST, path, token: token, json: body).status } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            // check
+            #expect(statuses.allSatisfy { $0 == .ok })
+            let p = try await s.stored()
+            #expect(p.fixCount == 40 && p.flaggedCount == 0)
+            #expect(try await PatrolFix.query(on: app.db).count() == 40)
+            #expect(abs(p.distanceM - 39 * 5) < 0.5)
+        }
+    }
+}

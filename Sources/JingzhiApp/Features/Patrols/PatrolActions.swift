@@ -36,8 +36,8 @@ extension PatrolService {
         checkin.longitude = position?.lon
         checkin.note = try Validate.text(note, field: "note", max: 200, required: false)
         try await db.writeTransaction { tx in
+            guard let p = try await Self.lock(patrol.id!, on: tx) else { throw APIError.notFound }
             try await checkin.create(on: tx)
-            guard let p = try await Patrol.find(patrol.id, on: tx) else { throw APIError.notFound }
             p.buildingsCovered = try await PatrolCheckin.query(on: tx).filter(\.$patrolID == p.id!).unique().all(\.$buildingID).count
             p.lastActivityAt = now
             try await p.save(on: tx)
@@ -57,6 +57,7 @@ extension PatrolService {
                                         latitude: position?.lat, longitude: position?.lon, channel: "patrol",
                                         reporterName: nil, reporterPhone: nil)
         return try await db.writeTransaction { tx in
+            guard let p = try await Self.lock(patrol.id!, on: tx) else { throw APIError.notFound }
             let (c, created) = try await CaseService(db: tx, now: now).submit(submission, by: actor, idempotencyKey: idempotencyKey)
             guard created else { return (c, false) }
             let event = PatrolEvent()
@@ -67,7 +68,6 @@ extension PatrolService {
             event.longitude = position?.lon
             try await event.create(on: tx)
             if !input.photos.isEmpty { _ = try await CasePhotos.add(input.photos, to: c, by: actor.userID, on: tx, now: now) }
-            guard let p = try await Patrol.find(patrol.id, on: tx) else { throw APIError.notFound }
             p.eventCount = try await PatrolEvent.query(on: tx).filter(\.$patrolID == p.id!).count()
             p.lastActivityAt = now
             try await p.save(on: tx)

@@ -90,7 +90,8 @@ extension PatrolService {
 
     /// A patrol the actor may read; 404 for one outside (the same answer as for an id that does not exist).
     func visible(_ id: UUID?, to actor: Actor) async throws -> Patrol {
-        guard let id, let p = try? await Self.readable(by: actor, on: db).filter(\.$id == id).first() else { throw APIError.notFound }
+        guard let id, [.admin, .streetStaff, .communityStaff, .gridWorker].contains(actor.role),
+              let p = try await Self.readable(by: actor, on: db).filter(\.$id == id).first() else { throw APIError.notFound }
         return p
     }
 

@@ -70,7 +70,7 @@ struct PatrolService {
     /// Ends an open patrol now.
     func end(_ patrol: Patrol, source: AuditSource) async throws -> Patrol {
         try await db.writeTransaction { tx in
-            guard let p = try await Patrol.find(patrol.id, on: tx), p.isOpen else {
+            guard let p = try await Self.lock(patrol.id!, on: tx), p.isOpen else {
                 throw APIError.conflict("巡查已结束 (the patrol has already ended)", code: "patrol_ended")
             }
             p.state = Patrol.ended
@@ -118,7 +118,7 @@ struct PatrolService {
         }
         let area = try await gridArea(of: patrol)
         return try await db.writeTransaction { tx in
-            guard let p = try await Patrol.find(patrol.id, on: tx) else { throw APIError.notFound }
+            guard let p = try await Self.lock(patrol.id!, on: tx) else { throw APIError.notFound }
             var report = FixBatchReport()
             var fresh: [String: PatrolFix] = [:]
             var valid: [(Int, FixInput, String)] = []
@@ -210,6 +210,14 @@ struct PatrolService {
             if stored && changed { try await f.save(on: tx) }
         }
         return (distance, flagged)
+    }
+
+    /// The patrol re-read inside `tx` after touching its row: on PostgreSQL that holds the row's lock until commit,
+    /// so two batches (or a batch and a check-in) of one patrol apply one after the other and no counter is lost.
+    /// SQLite writers already queue.
+    static func lock(_ id: UUID, on tx: any Database) async throws -> Patrol? {
+        try await tx.sql.update(Patrol.schema).set("fix_count", to: SQLIdentifier("fix_count")).where("id", .equal, SQLBind(id)).run()
+        return try await Patrol.find(id, on: tx)
     }
 
     func gridArea(of p: Patrol) async throws -> GeoArea? {
