@@ -31,6 +31,11 @@ func registerRoutes(_ app: Application) throws {
     QRIntake.register(web: web, staff: staff)
     CasePhotos.register(api: apiAuthed, web: staff)
     CaseCategoryAdmin.register(api: apiAuthed, web: staff)
+    PatrolsAPI.register(apiAuthed)
+    PatrolPages.register(staff)
+    PatrolStaffPages.register(staff)
+    VisitsAPI.register(apiAuthed)
+    VisitPages.register(staff)
     OpenAPIDocument.register(app)
     Open311API.register(app)
 }

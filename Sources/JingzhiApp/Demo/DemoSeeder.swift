@@ -72,6 +72,7 @@ public enum DemoSeeder {
             var history = DemoCaseHistory(db: tx)
             let filed = try await history.seed(under: county, days: 365, perDay: 24)
             log("诉求历史：\(filed) 件")
+            log("巡查：\(try await PatrolDemo.seed(under: county, on: tx)) 次")
         }
         log("完成：\(tally.nodes) 个节点，\(tally.households) 户，\(tally.residents) 人，用时 \(seconds(since: started)) 秒")
         return DemoSummary(created: true, nodes: tally.nodes, households: tally.households, residents: tally.residents,

@@ -27,7 +27,13 @@ enum Migrations {
         M021CreateCasePhotos(),      // photos of cases
         M022CreateCaseTallies(),     // running totals and duration bins behind the case measures
         M023IndexCasesForMeasures(), // open cases under a node; periods over the whole tree
-        // (next: M024)
+        M040CreatePatrols(),         // grid workers' patrols, one open per worker
+        M041CreatePatrolFixes(),     // patrol tracks: position fixes with flags
+        M042CreatePatrolCheckins(),  // building check-ins on patrol
+        M043CreatePatrolEvents(),    // events reported on patrol, linked to their cases
+        M044CreateVisitPlans(),      // care-visit plans by resident tag and period
+        M045AddVisitCase(),          // the case a visit raised
+        // (next: M024; M030–M039 property, M050–M059 command centre)
     ]
 }
 

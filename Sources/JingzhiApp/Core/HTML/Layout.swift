@@ -45,6 +45,9 @@ struct Layout {
         var links: [(String, String)] = [(SiteURL.home.path, lang.t("首页", "Home"))]
         links.append(("/cases", actor.role == .resident ? lang.t("我的诉求", "My requests") : lang.t("诉求办理", "Cases")))
         if CaseMachine.dispatchers.contains(actor.role) { links.append(("/cases/hotline", lang.t("热线录入", "Hotline"))) }
+        if [.admin, .streetStaff, .communityStaff, .gridWorker].contains(actor.role) {
+            links.append((actor.role == .gridWorker ? "/patrol" : "/patrols", lang.t("巡查走访", "Patrols & visits")))
+        }
         if actor.role.isStaff && actor.role != .partner { links.append(("/measures", lang.t("考核统计", "Measures"))) }
         if actor.can(.viewOrg) { links.append((SiteURL.org.path, lang.t("组织网格", "Org & grids"))) }
         if actor.can(.viewResidents) { links.append((SiteURL.residents(query: []).path, lang.t("居民信息", "Residents"))) }

@@ -97,6 +97,7 @@ struct CaseSchedulerLifecycle: LifecycleHandler {
                 } catch {
                     app.logger.report(error: error)
                 }
+                await PatrolScheduler.tick(app)
                 try? await Task.sleep(for: .seconds(60))
             }
         }

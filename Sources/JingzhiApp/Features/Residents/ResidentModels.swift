@@ -94,6 +94,8 @@ final class Visit: Model, PathScoped, @unchecked Sendable {
     /// 入户走访 / 民情三访 / 关爱探访 / 政策宣传.
     @Field(key: "kind") var kind: String
     @Field(key: "notes") var notes: String
+    /// The case the visit raised, if any.
+    @OptionalField(key: "case_id") var caseID: UUID?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
