@@ -106,7 +106,7 @@ struct CaseMeasuresService {
         if useTallies, let plan = TalliedPlan(q, group: group) {
             return try await talliedCount(q, w, plan: plan, group: group)
         }
-        return try await tallies(w, group: group?.casesExpression(postgres: db.isPostgres))
+        return try await tallies(w, group: group?.casesExpression(postgres: db.isPostgres), from: casesTable(q))
     }
 
     private func figures(_ q: CaseMeasuresQuery, group: CaseMeasures.Group?, _ t: Tally) -> CaseMeasures {
@@ -177,7 +177,17 @@ struct CaseMeasuresService {
     }
 
     /// Counts, rate fractions and percentiles per group ("" without grouping).
-    func tallies(_ w: SQLQueryString, group: SQLQueryString?) async throws -> [String: Tally] {
+    /// The cases table, with the index to read it by on SQLite. Without statistics SQLite weighs a path range and a
+    /// period range alike and may walk a month of the whole tree to find one community's cases; the path is the
+    /// narrower one whenever there is a node.
+    func casesTable(_ q: CaseMeasuresQuery) -> SQLQueryString {
+        guard !db.isPostgres else { return "\(ident: Case.schema)" }
+        if q.node != nil { return "\(ident: Case.schema) INDEXED BY cases_path_created" }
+        if q.from != nil || q.to != nil { return "\(ident: Case.schema) INDEXED BY cases_created" }
+        return "\(ident: Case.schema)"
+    }
+
+    func tallies(_ w: SQLQueryString, group: SQLQueryString?, from table: SQLQueryString) async throws -> [String: Tally] {
         let a = Self.assessed, r = Self.answered
         func count(_ condition: SQLQueryString) -> SQLQueryString { "COUNT(CASE WHEN \(condition) THEN 1 END)" }
         var columns: [SQLQueryString] = CaseTallies.counters.map { "\(count("\(unsafeRaw: $0.sql)")) AS \(ident: $0.column)" }
@@ -192,7 +202,7 @@ struct CaseMeasuresService {
         }
         var sql: SQLQueryString = "SELECT "
         if let group { sql += "\(group) AS g, " }
-        sql += columns.joined(separator: ", ") + " FROM \(ident: Case.schema) WHERE \(w)"
+        sql += columns.joined(separator: ", ") + " FROM \(table) WHERE \(w)"
         if let group { sql += " GROUP BY \(group)" }
         var out: [String: Tally] = [:]
         for row in try await db.sql.raw(sql).all() {
@@ -215,8 +225,8 @@ struct CaseMeasuresService {
             out[key] = tally
         }
         if !db.isPostgres {
-            for (key, p) in try await percentiles(w, group: group, of: .respond) { out[key]?.respond = p }
-            for (key, p) in try await percentiles(w, group: group, of: .resolve) { out[key]?.resolve = p }
+            for (key, p) in try await percentiles(w, group: group, of: .respond, from: table) { out[key]?.respond = p }
+            for (key, p) in try await percentiles(w, group: group, of: .resolve, from: table) { out[key]?.resolve = p }
         }
         return out
     }
@@ -262,7 +272,8 @@ struct CaseMeasuresService {
     /// Median and 90th percentile of a duration per group, on SQLite. The database ranks the values of each group and
     /// returns only the ranks ⌊p·(n−1)⌋ and the one after, for p = 1/2 and 9/10 (integer arithmetic, so no rounding
     /// at the edges); the interpolation is `percentile_cont`'s.
-    func percentiles(_ w: SQLQueryString, group: SQLQueryString?, of duration: Duration, column: String? = nil) async throws -> [String: Percentiles] {
+    func percentiles(_ w: SQLQueryString, group: SQLQueryString?, of duration: Duration, column: String? = nil,
+                     from table: SQLQueryString) async throws -> [String: Percentiles] {
         let hours: SQLQueryString = column.map { "\(ident: $0)" } ?? hours(duration)
         var partition: SQLQueryString = "", groupColumn: SQLQueryString = ""
         if let group {
@@ -273,7 +284,7 @@ struct CaseMeasuresService {
             SELECT \(unsafeRaw: group == nil ? "" : "g, ")n, k, v FROM (\
             SELECT \(groupColumn)\(hours) AS v, \
             ROW_NUMBER() OVER (\(partition)ORDER BY \(hours)) - 1 AS k, COUNT(*) OVER (\(partition)) AS n \
-            FROM \(ident: Case.schema) WHERE \(w) AND \(unsafeRaw: duration.condition)) ranked \
+            FROM \(table) WHERE \(w) AND \(unsafeRaw: duration.condition)) ranked \
             WHERE k = (n - 1) / 2 OR k = (n - 1) / 2 + 1 OR k = 9 * (n - 1) / 10 OR k = 9 * (n - 1) / 10 + 1
             """
         var values: [String: (n: Int, at: [Int: Double])] = [:]

@@ -81,8 +81,8 @@ extension CaseMeasuresService {
         // Few values: one ranking query over them (the path index) beats reading bins out of the whole area's index.
         let responded = out.values.reduce(0) { $0 + $1.basis.response.denominator }
         if q.category != nil || q.department != nil || group == .category || responded <= Self.smallSet {
-            for (key, p) in try await exactPercentiles(w, group: ge, of: .respond) { out[key]?.respond = p }
-            for (key, p) in try await exactPercentiles(w, group: ge, of: .resolve) { out[key]?.resolve = p }
+            for (key, p) in try await exactPercentiles(w, group: ge, of: .respond, from: casesTable(q)) { out[key]?.respond = p }
+            for (key, p) in try await exactPercentiles(w, group: ge, of: .resolve, from: casesTable(q)) { out[key]?.resolve = p }
         } else {
             for (key, p) in try await binnedPercentiles(w, plan: plan, group: group, areaFilter: areaFilter, of: .respond) { out[key]?.respond = p }
             for (key, p) in try await binnedPercentiles(w, plan: plan, group: group, areaFilter: areaFilter, of: .resolve) { out[key]?.resolve = p }
@@ -110,8 +110,8 @@ extension CaseMeasuresService {
     }
 
     /// Percentiles from the cases (the scan), on either database.
-    private func exactPercentiles(_ w: SQLQueryString, group: SQLQueryString?, of d: Duration) async throws -> [String: Percentiles] {
-        try await percentiles(w, group: group, of: d, column: d == .respond ? "respond_hours" : "resolve_hours")
+    private func exactPercentiles(_ w: SQLQueryString, group: SQLQueryString?, of d: Duration, from table: SQLQueryString) async throws -> [String: Percentiles] {
+        try await percentiles(w, group: group, of: d, column: d == .respond ? "respond_hours" : "resolve_hours", from: table)
     }
 
     /// Percentiles through the bins: count down to the bin holding each needed rank, then read that rank from the
@@ -155,7 +155,7 @@ extension CaseMeasuresService {
                 if range.isEmpty { range.append("\(ident: column) IS NOT NULL") }
                 let first = offsets.min()!, count = offsets.max()! - first + 1
                 let rows = try await db.sql.raw("""
-                    SELECT \(ident: column) AS v FROM \(ident: Case.schema) WHERE \(range.joined(separator: " AND ")) AND \(groupWhere) \
+                    SELECT \(ident: column) AS v FROM \(ident: Case.schema)\(unsafeRaw: db.isPostgres ? "" : " INDEXED BY cases_\(column)") WHERE \(range.joined(separator: " AND ")) AND \(groupWhere) \
                     ORDER BY \(ident: column) LIMIT \(literal: count) OFFSET \(literal: first)
                     """).all()
                 for (i, row) in rows.enumerated() { values[below + first + i] = try row.decode(column: "v", as: Double.self) }
