@@ -30,6 +30,7 @@ func registerRoutes(_ app: Application) throws {
     QRIntake.register(web: web, staff: staff)
     CasePhotos.register(api: apiAuthed, web: staff)
     CaseCategoryAdmin.register(api: apiAuthed, web: staff)
+    PropertyRoutes.register(web: web, staff: staff, api: apiAuthed)
     OpenAPIDocument.register(app)
     Open311API.register(app)
 }

@@ -26,6 +26,9 @@ enum Migrations {
         M020CreateAPIKeys(),        // Open311 api keys
         M021CreateCasePhotos(),      // photos of cases
         // (next: M022)
+        M030CreatePropertyCompanies(), // property companies, contracts, staff links, compound class and tier
+        M031CreatePropertyFees(),      // fee items, bills, payments, dunning notices
+        M032CreatePropertyRatings(),   // inspections, residents' ratings, scoring rules, published months
     ]
 }
 
