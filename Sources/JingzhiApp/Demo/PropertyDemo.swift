@@ -27,6 +27,8 @@ enum PropertyDemo {
         let contacts = ["王建国", "李秀英", "张志强", "刘芳", "陈伟", "杨静"]
         var made: [PropertyCompany] = []
         for (i, c) in companies.prefix(plan.tiny ? 2 : companies.count).enumerated() {
+            // A tree seeded again after a purge finds its companies still registered.
+            if let existing = try await PropertyCompany.query(on: db).filter(\.$licenceNo == c.licence).first() { made.append(existing); continue }
             made.append(try await service.createCompany(.init(name: c.name, licenceNo: c.licence, contactName: contacts[i],
                                                               contactPhone: "0537-62\(DemoDate.pad(10001 + i * 1111, 5))", partyBranch: c.branch, kind: c.kind)))
         }
@@ -73,7 +75,7 @@ enum PropertyDemo {
         }
         var items: [UUID: FeeItem] = [:]
         let fees = FeeService(db: db, now: at, source: source)
-        for c in made {
+        for c in made where try await FeeItem.query(on: db).filter(\.$companyID == c.id!).count() == 0 {
             items[c.id!] = try await fees.createItem(company: c, name: "物业服务费", basis: "per_m2", unitFen: c.kind == "state_fallback" ? 20 : 100)
             _ = try await fees.createItem(company: c, name: "车位管理费", basis: "per_parking", unitFen: 3000)
         }

@@ -4,5 +4,7 @@ import Vapor
 enum PropertyRoutes {
     static func register(web: any RoutesBuilder, staff: any RoutesBuilder, api: any RoutesBuilder) {
         PropertyAPI.register(api)
+        PropertyPages.register(staff)
+        ResidentPropertyPages.register(web: web, staff: staff)
     }
 }
