@@ -15,7 +15,11 @@ enum PropertyDemo {
         ("微湖绿城物业服务有限公司", "91370827MA3YT0006X", "market", nil),
     ]
 
-    static let firstMonth = "2025-12"
+    /// How well each demo company works (0…1), so the months have a red and a black list.
+    static func quality(_ company: PropertyCompany) -> Double {
+        let index = companies.firstIndex { $0.licence == company.licenceNo } ?? 0
+        return [0.92, 0.7, 0.97, 0.35, 0.85, 0.45][index]
+    }
     static let months = ["2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
 
     static func seed(_ plan: DemoPlan, rootID: UUID, on db: any Database, log: @Sendable (String) -> Void) async throws {
@@ -84,12 +88,14 @@ enum PropertyDemo {
         }
         log("物业：\(made.count) 家企业，\(contracts.count) 份合同，\(compounds.count - contracts.count) 个无物业小区")
         guard plan.scale == .county else { return }
+        let started = Date()
         let billed = try await seedYear(contracts: contracts, items: items, households: households, rng: &rng, on: db)
-        log("物业费：\(billed.bills) 张账单，\(billed.payments) 笔缴费")
+        log("物业费：\(billed.bills) 张账单，\(billed.payments) 笔缴费（\(Int(Date().timeIntervalSince(started))) 秒）")
         try await seedRatings(contracts: contracts, rng: &rng, on: db)
+        log("物业检查与评价（\(Int(Date().timeIntervalSince(started))) 秒）")
         let ratings = RatingService(db: db, now: DemoDate.instant(DemoCaseHistory.lastDay, hour: 18))
         for month in months.dropLast() { _ = try await ratings.publish(county: root, month: month, source: source) }
-        log("物业红黑榜：已发布 \(months.count - 1) 个月")
+        log("物业红黑榜：已发布 \(months.count - 1) 个月（物业数据用时 \(Int(Date().timeIntervalSince(started))) 秒）")
     }
 
     /// Monthly 物业服务费 bills for every served household; most are paid (some late, some in part, a few never).
@@ -101,8 +107,8 @@ enum PropertyDemo {
         for (compound, company) in contracts {
             guard let item = items[company.id!] else { continue }
             let mine = households.filter { $0.nodePath.hasPrefix(compound.path) }
-            // Each compound pays about as well as its company works: 70–98 % of households pay.
-            let diligence = 0.70 + rng.unit() * 0.28
+            // Each compound pays about as well as its company works.
+            let diligence = min(0.99, 0.45 + 0.5 * Self.quality(company) + rng.unit() * 0.06)
             var bills: [[any SQLExpression]] = [], payments: [[any SQLExpression]] = []
             for (m, month) in months.enumerated() {
                 for h in mine {
@@ -140,16 +146,16 @@ enum PropertyDemo {
         let maxTotal = items.reduce(0) { $0 + $1.maxPoints }
         var inspections: [[any SQLExpression]] = [], ratings: [[any SQLExpression]] = []
         for (compound, company) in contracts {
-            let quality = 0.55 + rng.unit() * 0.45
+            let level = min(1, Self.quality(company) + rng.unit() * 0.1 - 0.05)
             for month in months.dropLast() {
                 var scores: [String: Int] = [:]
-                for item in items { scores[item.code] = min(item.maxPoints, Int((Double(item.maxPoints) * (quality + rng.unit() * 0.15)).rounded())) }
+                for item in items { scores[item.code] = min(item.maxPoints, Int((Double(item.maxPoints) * (level + rng.unit() * 0.15)).rounded())) }
                 let day = DemoDate.days(Int(month.prefix(4))!, Int(month.suffix(2))!, 20)
                 inspections.append([SQLBind(rng.uuid()), SQLBind(compound.id!), SQLBind(company.id!), SQLBind(compound.path), SQLBind(month),
                                     SQLBind(String(decoding: try JSONEncoder.sorted.encode(scores), as: UTF8.self)), SQLBind(scores.values.reduce(0, +)),
                                     SQLBind(maxTotal), SQLBind("社区物业检查组"), SQLBind(DemoDate.instant(day, hour: 10))])
                 for _ in 0..<rng.int(in: 1...4) {
-                    let stars = max(1, min(5, Int((quality * 5 + rng.unit() * 1.5 - 0.5).rounded())))
+                    let stars = max(1, min(5, Int((level * 5 + rng.unit() * 1.5 - 0.5).rounded())))
                     ratings.append([SQLBind(rng.uuid()), SQLBind(company.id!), SQLBind(compound.id!), SQLBind(compound.path), SQLBind(rng.uuid()),
                                     SQLBind(month), SQLBind(stars), SQLBind(DemoDate.instant(day, hour: 20))])
                 }

@@ -54,6 +54,7 @@ public enum Bench {
             row("street, name search 王, page 1", try await measure(repeats) {
                 _ = try await service.list(ResidentQuery(q: "王"), scope: scope, page: PageRequest(page: 1, per: 20))
             })
+            lines += try await PropertyBench.run(app, log: log)
             return lines
         }
     }

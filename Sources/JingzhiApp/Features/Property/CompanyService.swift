@@ -234,7 +234,7 @@ struct CompanyService {
             p.tier = tier
             p.updatedAt = now
             try await p.save(on: tx)
-            for t in checked { try await makeTask(t, compound: compound, change: change.id, on: tx) }
+            for t in checked { _ = try await makeTask(t, compound: compound, change: change.id, on: tx) }
             try await AuditLog.record(on: tx, by: source, at: now, action: "tier", entity: "compound_profile", entityID: p.id,
                                       nodePath: compound.path, summary: "\(compound.name) 定级为\(CompoundProfile.tiers[tier]!)：\(why)",
                                       changes: ["tier": [change.fromTier, tier]])

@@ -7,6 +7,12 @@ import Foundation
 /// compounds under the company's contracts that cover today (`DataScope.union`). An account not linked to a
 /// company keeps the scope of its own node.
 enum PropertyScope {
+    /// The property tables that keep a copy of a node's path (moved with the node by `OrgService`).
+    static let pathColumns: [(table: String, column: String)] = [
+        PropertyContract.schema, CompoundProfile.schema, CompoundTierChange.schema, ImprovementTask.schema, HouseholdFacts.schema,
+        PropertyBill.schema, PropertyPayment.schema, DunningNotice.schema, PropertyInspection.schema, ResidentCompanyRating.schema,
+    ].map { ($0, "node_path") }
+
     static func staffScope(of user: User, on db: any Database, now: Date) async throws -> DataScope? {
         guard let id = user.id, let link = try await PropertyStaffLink.query(on: db).filter(\.$userID == id).first() else { return nil }
         return .union(try await compoundPaths(company: link.companyID, on: db, now: now))
