@@ -35,7 +35,7 @@ import VaporTesting
             #expect(complaint["handlerNodeId"] as? String != compound.id!.uuidString)
             #expect(queue.text.contains(repair["number"] as! String))
             #expect(!queue.text.contains(complaint["number"] as! String))
-            #expect(started.status == .ok && replied.status == .ok && (try replied.json()["state"] as? String) == "replied")
+            #expect(try started.status == .ok && replied.status == .ok && replied.json()["state"] as? String == "replied")
         }
     }
 }

@@ -128,7 +128,8 @@ struct RatingService {
         for c in contracts { companyOf[c.compoundID] = c.companyID }
         let compounds = try await OrgNode.query(on: db).filter(\.$id ~~ Array(companyOf.keys)).all()
         let companies = Dictionary(try await PropertyCompany.query(on: db).filter(\.$id ~~ Array(Set(companyOf.values))).all().map { ($0.id!, $0) }) { a, _ in a }
-        let gather = RatingInputsGatherer(db: db, now: now, month: month)
+        var gather = RatingInputsGatherer(db: db, now: now, month: month)
+        try await gather.load(county: county, compounds: compounds)
         var perCompound: [(OrgNode, UUID, RatingInputs)] = []
         for compound in compounds {
             guard let company = companyOf[compound.id!] else { continue }
@@ -161,20 +162,66 @@ struct RatingService {
     }
 }
 
-/// Reads the inputs of one compound's month from cases, bills, inspections and residents' ratings.
+/// Reads the inputs of a month: households, complaints, bills, inspections and ratings for all compounds at once
+/// (grouped queries), the property case rates per compound through `CaseMeasuresService`.
 struct RatingInputsGatherer {
     let db: any Database
     let now: Date
     let month: String
+    private var households: [String: Int] = [:]
+    private var complaints: [String: Int] = [:]
+    private var bills: [String: (Int, Int)] = [:]
+    private var inspections: [UUID: PropertyInspection] = [:]
+    private var ratings: [String: (Int, Int)] = [:]
+    private var service: CaseCategory?
+
+    init(db: any Database, now: Date, month: String) {
+        self.db = db
+        self.now = now
+        self.month = month
+    }
+
+    /// Loads the grouped figures of `compounds` (all under `county`).
+    mutating func load(county: OrgNode, compounds: [OrgNode]) async throws {
+        let from = try CaseMeasuresService.dayStart(month + "-01", field: "month")
+        let to = try CaseMeasuresService.dayStart(PropertyDates.lastDay(of: month), field: "month").addingTimeInterval(86400)
+        let range: SQLQueryString = "node_path >= \(bind: county.path) AND node_path < \(bind: county.path + "~")"
+        // A compound's rows are those whose path starts with the compound's path: group by that prefix.
+        for length in Set(compounds.map(\.path.count)) {
+            let prefix: SQLQueryString = "substr(node_path, 1, \(literal: length))"
+            for row in try await db.sql.raw("SELECT \(prefix) AS p, COUNT(*) AS n FROM \(ident: Household.schema) WHERE \(range) GROUP BY \(prefix)").all() {
+                households[try row.decode(column: "p", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            let complaint: SQLQueryString = "SELECT \(prefix) AS p, COUNT(*) AS n FROM \(ident: Case.schema) WHERE \(range) AND category_code = "
+                + "\(bind: PropertyCatalog.complaintCategory) AND created_at >= \(bind: from) AND created_at < \(bind: to) GROUP BY \(prefix)"
+            for row in try await db.sql.raw(complaint).all() {
+                complaints[try row.decode(column: "p", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+        }
+        let billSQL: SQLQueryString = "SELECT compound_id, company_id, CAST(SUM(amount_fen) AS BIGINT) AS billed, CAST(SUM(paid_fen) AS BIGINT) AS paid "
+            + "FROM \(ident: PropertyBill.schema) WHERE period = \(bind: month) AND status = 'open' AND \(range) GROUP BY compound_id, company_id"
+        for row in try await db.sql.raw(billSQL).all() {
+            let key = try row.decode(column: "compound_id", as: UUID.self).uuidString + (try row.decode(column: "company_id", as: UUID.self).uuidString)
+            bills[key] = (try row.decode(column: "billed", as: Int.self), try row.decode(column: "paid", as: Int.self))
+        }
+        for i in try await PropertyInspection.query(on: db).within(DataScope(rootPath: county.path)).filter(\.$month == month).all() {
+            inspections[i.compoundID] = i
+        }
+        for r in try await ResidentCompanyRating.query(on: db).within(DataScope(rootPath: county.path)).filter(\.$month == month).all() {
+            let key = r.compoundID.uuidString + r.companyID.uuidString
+            ratings[key, default: (0, 0)].0 += 1
+            ratings[key, default: (0, 0)].1 += r.stars
+        }
+        service = try await CaseCategory.query(on: db).filter(\.$code == PropertyCatalog.serviceCategory).first()
+    }
 
     func inputs(compound: OrgNode, company: UUID) async throws -> RatingInputs {
         var i = RatingInputs()
-        let scope = DataScope(rootPath: compound.path)
-        i.households = try await Household.query(on: db).within(scope).count()
-        let measures = CaseMeasuresService(db: db, now: now)
-        let from = month + "-01", to = PropertyDates.lastDay(of: month)
-        if let service = try await CaseCategory.query(on: db).filter(\.$code == PropertyCatalog.serviceCategory).first() {
-            let m = try await measures.measures(CaseMeasuresQuery(node: compound, from: from, to: to, category: service))
+        i.households = households[compound.path] ?? 0
+        i.complaints = complaints[compound.path] ?? 0
+        if let service {
+            let m = try await CaseMeasuresService(db: db, now: now).measures(
+                CaseMeasuresQuery(node: compound, from: month + "-01", to: PropertyDates.lastDay(of: month), category: service))
             func f(_ x: CaseMeasures.Fraction) -> RatingInputs.Fraction { .init(num: x.numerator, den: x.denominator) }
             i.response = f(m.basis.response)
             i.resolution = f(m.basis.resolution)
@@ -182,21 +229,13 @@ struct RatingInputsGatherer {
             i.onTime = f(m.basis.onTime)
             i.propertyCases = m.counts.total
         }
-        if let complaint = try await CaseCategory.query(on: db).filter(\.$code == PropertyCatalog.complaintCategory).first() {
-            i.complaints = try await measures.measures(CaseMeasuresQuery(node: compound, from: from, to: to, category: complaint)).counts.total
-        }
-        let bills = try await PropertyBill.query(on: db).filter(\.$compoundID == compound.id!).filter(\.$companyID == company)
-            .filter(\.$period == month).filter(\.$status == "open").all()
-        i.billedFen = bills.reduce(0) { $0 + $1.amountFen }
-        i.collectedFen = bills.reduce(0) { $0 + $1.paidFen }
-        if let inspection = try await PropertyInspection.query(on: db).filter(\.$compoundID == compound.id!).filter(\.$month == month).first() {
+        let key = compound.id!.uuidString + company.uuidString
+        (i.billedFen, i.collectedFen) = bills[key] ?? (0, 0)
+        if let inspection = inspections[compound.id!] {
             i.inspectionPoints = inspection.total
             i.inspectionMax = inspection.maxTotal
         }
-        let ratings = try await ResidentCompanyRating.query(on: db).filter(\.$compoundID == compound.id!).filter(\.$companyID == company)
-            .filter(\.$month == month).all()
-        i.ratings = ratings.count
-        i.ratingStars = ratings.reduce(0) { $0 + $1.stars }
+        (i.ratings, i.ratingStars) = ratings[key] ?? (0, 0)
         return i
     }
 }
