@@ -18,7 +18,7 @@ enum PropertyDemo {
     /// How well each demo company works (0…1), so the months have a red and a black list.
     static func quality(_ company: PropertyCompany) -> Double {
         let index = companies.firstIndex { $0.licence == company.licenceNo } ?? 0
-        return [0.92, 0.7, 0.97, 0.35, 0.85, 0.45][index]
+        return [0.92, 0.7, 0.97, 0.1, 0.85, 0.25][index]
     }
     static let months = ["2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
 
@@ -49,9 +49,9 @@ enum PropertyDemo {
             p.tier = ["problem", "improving", "improving", "model"][rng.int(4)]
             p.updatedAt = at
             profiles.append(p)
-            // The first compound is 幸福家园's own; every eighth has no company (无物业小区).
+            // The first grid's compounds are 幸福家园's; every eighth compound has no company (无物业小区).
             let company: PropertyCompany?
-            if i == 0 { company = made[0] } else if i % 8 == 5 { company = nil } else if cls == "old" && rng.chance(0.6) {
+            if i == 0 || compound.code.hasPrefix("YT-GT-01-G01-") { company = made[0] } // resident_demo's grid: property_demo's company else if i % 8 == 5 { company = nil } else if cls == "old" && rng.chance(0.6) {
                 company = made[1] // the state-owned company takes over old compounds (兜底)
             } else { company = made[plan.tiny ? i % 2 : rng.int(made.count)] }
             if let company {
