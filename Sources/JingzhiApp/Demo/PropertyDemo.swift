@@ -49,9 +49,9 @@ enum PropertyDemo {
             p.tier = ["problem", "improving", "improving", "model"][rng.int(4)]
             p.updatedAt = at
             profiles.append(p)
-            // The first grid's compounds are 幸福家园's; every eighth compound has no company (无物业小区).
+            // The first grid's compounds (resident_demo's) are 幸福家园's; every eighth compound has no company (无物业小区).
             let company: PropertyCompany?
-            if i == 0 || compound.code.hasPrefix("YT-GT-01-G01-") { company = made[0] } // resident_demo's grid: property_demo's company else if i % 8 == 5 { company = nil } else if cls == "old" && rng.chance(0.6) {
+            if i == 0 || compound.code.hasPrefix("YT-GT-01-G01-") { company = made[0] } else if i % 8 == 5 { company = nil } else if cls == "old" && rng.chance(0.6) {
                 company = made[1] // the state-owned company takes over old compounds (兜底)
             } else { company = made[plan.tiny ? i % 2 : rng.int(made.count)] }
             if let company {
