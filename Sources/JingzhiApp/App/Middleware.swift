@@ -6,7 +6,7 @@ struct SessionActorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let raw = request.session.data["uid"], let id = UUID(uuidString: raw),
            let user = try await User.find(id, on: request.db), user.active {
-            request.actor = try await Actor.load(user, on: request.db)
+            request.actor = try await Actor.load(user, on: request.db, now: request.now)
         }
         return try await next.respond(to: request)
     }
@@ -19,7 +19,7 @@ struct BearerActorMiddleware: AsyncMiddleware {
             guard let user = try await AccountService(req: request).user(forToken: token) else {
                 throw APIError(.unauthorized, code: "invalid_token", "令牌无效或已过期 (invalid or expired token)")
             }
-            request.actor = try await Actor.load(user, on: request.db)
+            request.actor = try await Actor.load(user, on: request.db, now: request.now)
         }
         return try await next.respond(to: request)
     }

@@ -36,6 +36,7 @@ func registerRoutes(_ app: Application) throws {
     PatrolStaffPages.register(staff)
     VisitsAPI.register(apiAuthed)
     VisitPages.register(staff)
+    PropertyRoutes.register(web: web, staff: staff, api: apiAuthed)
     OpenAPIDocument.register(app)
     Open311API.register(app)
 }

@@ -9,10 +9,35 @@ import Vapor
 public struct DataScope: Sendable, Equatable {
     /// Path of the scope's root node; empty means the whole tree.
     public let rootPath: String
+    /// Further subtrees, for accounts whose area is scattered over the tree (a property company's compounds).
+    /// Code that reads only `rootPath` sees the first subtree: less than the scope, never more.
+    public let otherRoots: [String]
+
+    public init(rootPath: String) {
+        self.rootPath = rootPath
+        self.otherRoots = []
+    }
+
+    /// The subtrees under these paths; paths inside another of them are dropped. No paths: nothing at all.
+    static func union(_ paths: [String]) -> DataScope {
+        let sorted = Set(paths).sorted()
+        var roots: [String] = []
+        for p in sorted where !roots.contains(where: { p.hasPrefix($0) }) { roots.append(p) }
+        guard let first = roots.first else { return DataScope(rootPath: "~") }
+        return DataScope(first: first, others: Array(roots.dropFirst()))
+    }
+
+    private init(first: String, others: [String]) {
+        rootPath = first
+        otherRoots = others
+    }
 
     public static let everything = DataScope(rootPath: "")
 
-    public func contains(_ path: String) -> Bool { path.hasPrefix(rootPath) }
+    /// Every subtree of the scope, first `rootPath`.
+    var roots: [String] { [rootPath] + otherRoots }
+
+    public func contains(_ path: String) -> Bool { roots.contains { path.hasPrefix($0) } }
 
     /// The first path after the subtree (segments are `[0-9a-z]`, all below `~`).
     var upperBound: String { rootPath + "~" }
@@ -27,7 +52,12 @@ extension QueryBuilder where Model: PathScoped {
     /// Keeps only the rows inside `scope`.
     func within(_ scope: DataScope) -> Self {
         guard !scope.rootPath.isEmpty else { return self }
-        return filter(Model.pathKey >= scope.rootPath).filter(Model.pathKey < scope.upperBound)
+        guard !scope.otherRoots.isEmpty else {
+            return filter(Model.pathKey >= scope.rootPath).filter(Model.pathKey < scope.upperBound)
+        }
+        return group(.or) { any in
+            for root in scope.roots { any.group(.and) { $0.filter(Model.pathKey >= root).filter(Model.pathKey < root + "~") } }
+        }
     }
 }
 

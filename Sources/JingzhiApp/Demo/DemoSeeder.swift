@@ -74,6 +74,7 @@ public enum DemoSeeder {
             log("诉求历史：\(filed) 件")
             log("巡查：\(try await PatrolDemo.seed(under: county, on: tx)) 次")
         }
+        try await PropertyDemo.seed(plan, rootID: root.id, on: tx, log: log)
         log("完成：\(tally.nodes) 个节点，\(tally.households) 户，\(tally.residents) 人，用时 \(seconds(since: started)) 秒")
         return DemoSummary(created: true, nodes: tally.nodes, households: tally.households, residents: tally.residents,
                            accounts: accounts)

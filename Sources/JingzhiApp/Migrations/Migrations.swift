@@ -33,7 +33,10 @@ enum Migrations {
         M043CreatePatrolEvents(),    // events reported on patrol, linked to their cases
         M044CreateVisitPlans(),      // care-visit plans by resident tag and period
         M045AddVisitCase(),          // the case a visit raised
-        // (next: M024; M030–M039 property, M050–M059 command centre)
+        M030CreatePropertyCompanies(), // property companies, contracts, staff links, compound class and tier
+        M031CreatePropertyFees(),      // fee items, bills, payments, dunning notices
+        M032CreatePropertyRatings(),   // inspections, residents' ratings, scoring rules, published months
+        // (next: M024; M033–M039 property, M050–M059 command centre)
     ]
 }
 

@@ -23,12 +23,15 @@ struct Actor: Sendable {
         return user.role == .admin ? .everything : .nothing
     }
 
-    static func load(_ user: User, on db: any Database) async throws -> Actor {
+    static func load(_ user: User, on db: any Database, now: Date = Date()) async throws -> Actor {
         var path: String?
         if let nodeID = user.nodeID {
             path = try await OrgNode.find(nodeID, on: db)?.path
         }
-        return Actor(user: user, scope: scope(for: user, nodePath: path), nodePath: path ?? "")
+        var scope = scope(for: user, nodePath: path)
+        // Property staff linked to a company see the compounds of its contracts, wherever they lie in the tree.
+        if user.role == .propertyStaff, let compounds = try await PropertyScope.staffScope(of: user, on: db, now: now) { scope = compounds }
+        return Actor(user: user, scope: scope, nodePath: path ?? "")
     }
 }
 

@@ -13,7 +13,7 @@ public enum Bench {
 
     /// Which benchmarks to run.
     public enum Part: String, CaseIterable, Sendable {
-        case register, measures, all
+        case register, measures, property, all
     }
 
     public static func run(_ settings: Settings, scale: DemoScale, repeats: Int, part: Part = .all, casesPerDay: Double = 2740,
@@ -26,11 +26,15 @@ public enum Bench {
             let db = settings.usesPostgres ? "PostgreSQL" : "SQLite"
             lines.append("data set: \(scale.rawValue), \(summary.residents) residents, \(summary.households) households, \(summary.nodes) nodes, on \(db)")
             lines.append(summary.created ? String(format: "seed time: %.1f s", seedSeconds) : "seed time: (already seeded)")
-            if part != .register {
+            if part == .measures || part == .all {
                 lines.append("")
                 lines += try await MeasuresBench.run(app, repeats: repeats, casesPerDay: casesPerDay, log: log)
             }
-            guard part != .measures else { return lines }
+            if part == .property || part == .all {
+                lines.append("")
+                lines += try await PropertyBench.run(app, log: log)
+            }
+            guard part == .register || part == .all else { return lines }
             lines.append("")
 
             let service = ResidentService(db: app.db, now: app.clock.now())

@@ -16,8 +16,7 @@ enum CasePages {
     @Sendable static func queue(req: Request) async throws -> HTML {
         let actor = try req.requireActor()
         let page = try PageRequest(req)
-        var q = Case.query(on: req.db)
-        q = actor.role == .resident ? q.filter(\.$reporterID == actor.userID) : q.within(actor.scope)
+        var q = Case.query(on: req.db).visible(to: actor)
         let state = (try req.query.get(String?.self, at: "state")) ?? ""
         let mine = (try req.query.get(String?.self, at: "mine")) == "1"
         switch state {
@@ -181,7 +180,7 @@ enum CasePages {
             return req.redirect(to: "/cases?state=accepted")
         }
         var moved = 0, refused: [String] = []
-        for c in try await Case.query(on: req.db).filter(\.$id ~~ ids).within(actor.scope).all() {
+        for c in try await Case.query(on: req.db).filter(\.$id ~~ ids).visible(to: actor).all() {
             do {
                 try await CaseService(req: req).perform(.dispatch, on: c, by: actor, expectedVersion: nil, input: CaseTransitionInput(level: level))
                 moved += 1

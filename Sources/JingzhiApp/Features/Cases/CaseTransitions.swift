@@ -3,9 +3,13 @@ import SQLKit
 import Vapor
 
 extension CaseService {
-    /// Whether `actor` may see `c` at all: the reporter, or staff whose scope holds the place.
+    /// Whether `actor` may see `c` at all: the reporter, or staff whose scope holds the place — except that a
+    /// property company never sees complaints about property companies (they go to the community, with the
+    /// complainant's name).
     static func visible(_ c: Case, to actor: Actor) -> Bool {
-        actor.role == .resident ? c.reporterID == actor.userID : actor.scope.contains(c.nodePath)
+        if actor.role == .resident { return c.reporterID == actor.userID }
+        if actor.role == .propertyStaff, c.categoryCode == PropertyCatalog.complaintCategory { return false }
+        return actor.scope.contains(c.nodePath)
     }
 
     /// Moves a case by `action`, in one transaction that also writes the event. `expectedVersion` (from the page or
@@ -136,5 +140,14 @@ extension CaseService {
         }
         c.handlerNodeID = unit.id
         c.handlerDepartmentID = nil
+    }
+}
+
+extension QueryBuilder where Model == Case {
+    /// The cases `actor` may see, as `CaseService.visible` decides for one case.
+    func visible(to actor: Actor) -> Self {
+        if actor.role == .resident { return filter(\.$reporterID == actor.userID) }
+        if actor.role == .propertyStaff { return within(actor.scope).filter(\.$categoryCode != PropertyCatalog.complaintCategory) }
+        return within(actor.scope)
     }
 }

@@ -137,8 +137,7 @@ enum CasesAPI {
     @Sendable static func list(req: Request) async throws -> Paged<CaseDTO> {
         let actor = try req.requireActor()
         let page = try PageRequest(req)
-        var q = Case.query(on: req.db)
-        q = actor.role == .resident ? q.filter(\.$reporterID == actor.userID) : q.within(actor.scope)
+        var q = Case.query(on: req.db).visible(to: actor)
         if let state = try req.query.get(String?.self, at: "state"), !state.isEmpty {
             guard CaseState(rawValue: state) != nil else { throw APIError.invalid("state", "未知状态 \(state) (unknown state)") }
             q = q.filter(\.$stateRaw == state)

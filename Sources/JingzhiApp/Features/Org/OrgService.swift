@@ -21,7 +21,7 @@ struct OrgService {
         (ResidentTag.schema, "node_path"), (Visit.schema, "node_path"), (GridWorker.schema, "node_path"),
         (LinkRequest.schema, "node_path"), (AuditEntry.schema, "node_path"), (Case.schema, "node_path"),
         (Patrol.schema, "node_path"), (VisitPlan.schema, "node_path"),
-    ]
+    ] + PropertyScope.pathColumns
 
     /// A node by its code or its id.
     func find(codeOrID: String) async throws -> OrgNode? {

@@ -1,0 +1,107 @@
+import Fluent
+import Foundation
+
+/// Where property staff may look, and who may do what in the property work.
+///
+/// A company's compounds are scattered over the tree, so a linked staff account's data scope is the union of the
+/// compounds under the company's contracts that cover today (`DataScope.union`). An account not linked to a
+/// company keeps the scope of its own node.
+enum PropertyScope {
+    /// The property tables that keep a copy of a node's path (moved with the node by `OrgService`).
+    static let pathColumns: [(table: String, column: String)] = [
+        PropertyContract.schema, CompoundProfile.schema, CompoundTierChange.schema, ImprovementTask.schema, HouseholdFacts.schema,
+        PropertyBill.schema, PropertyPayment.schema, DunningNotice.schema, PropertyInspection.schema, ResidentCompanyRating.schema,
+    ].map { ($0, "node_path") }
+
+    static func staffScope(of user: User, on db: any Database, now: Date) async throws -> DataScope? {
+        guard let id = user.id, let link = try await PropertyStaffLink.query(on: db).filter(\.$userID == id).first() else { return nil }
+        return .union(try await compoundPaths(company: link.companyID, on: db, now: now))
+    }
+
+    /// Paths of the compounds served by `company` today.
+    static func compoundPaths(company: UUID, on db: any Database, now: Date) async throws -> [String] {
+        try await activeContracts(on: db, now: now).filter(\.$companyID == company).all().map(\.nodePath)
+    }
+
+    /// The contracts in force on the Shanghai day of `now`.
+    static func activeContracts(on db: any Database, now: Date) -> QueryBuilder<PropertyContract> {
+        let today = ShanghaiTime.today(now)
+        return PropertyContract.query(on: db).filter(\.$status == "active")
+            .filter(\.$startDay <= today).filter(\.$endDay >= today)
+    }
+
+    /// The company a property-staff account works for.
+    static func company(of actor: Actor, on db: any Database) async throws -> PropertyCompany? {
+        guard actor.role == .propertyStaff,
+              let link = try await PropertyStaffLink.query(on: db).filter(\.$userID == actor.userID).first() else { return nil }
+        return try await PropertyCompany.find(link.companyID, on: db)
+    }
+
+    /// The company in force at a compound today, if any.
+    static func contract(of compoundID: UUID, on db: any Database, now: Date) async throws -> PropertyContract? {
+        try await activeContracts(on: db, now: now).filter(\.$compoundID == compoundID).sort(\.$startDay, .descending).first()
+    }
+}
+
+/// Who may do what. Where is always the actor's scope.
+enum PropertyPolicy {
+    /// Register and edit companies, link staff accounts: the county and the streets.
+    static func requireCompanyManager(_ actor: Actor) throws {
+        guard [.admin, .streetStaff].contains(actor.role) else { throw APIError.forbidden }
+    }
+
+    /// Contracts, class and tier, improvement tasks, inspections: county, street and community staff (their scope).
+    static func requireCompoundManager(_ actor: Actor) throws {
+        guard [.admin, .streetStaff, .communityStaff].contains(actor.role) else { throw APIError.forbidden }
+    }
+
+    /// Publishing the monthly rating and changing its rules: the county.
+    static func requireCounty(_ actor: Actor) throws {
+        guard actor.role == .admin else { throw APIError.forbidden }
+    }
+
+    /// Fees and payments of `companyID`: the company's own staff, or a county admin.
+    static func requireBilling(_ actor: Actor, company companyID: UUID, on db: any Database) async throws {
+        if actor.role == .admin { return }
+        guard actor.role == .propertyStaff, let mine = try await PropertyScope.company(of: actor, on: db), mine.id == companyID else {
+            throw APIError.forbidden
+        }
+    }
+
+    /// Staff who may read fee figures (lists, arrears, collection rates) in their scope.
+    static func requireFeeReader(_ actor: Actor) throws {
+        guard [.admin, .streetStaff, .communityStaff, .propertyStaff].contains(actor.role) else { throw APIError.forbidden }
+    }
+}
+
+/// Months and days as the property work writes them.
+enum PropertyDates {
+    /// `yyyy-MM`, a real month.
+    static func month(_ raw: String?, field: String = "month") throws -> String {
+        guard let raw, raw.count == 7, let date = Validate.date(raw + "-01"), date.timeIntervalSince1970.isFinite else {
+            throw APIError.invalid(field, "月份格式应为 YYYY-MM (month must be YYYY-MM)")
+        }
+        return raw
+    }
+
+    static func day(_ raw: String?, field: String) throws -> String {
+        guard let raw, !raw.isEmpty else { throw APIError.missing(field) }
+        guard Validate.date(raw) != nil else { throw APIError.invalid(field, "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)") }
+        return raw
+    }
+
+    /// The last day of a month `yyyy-MM`.
+    static func lastDay(of month: String) -> String {
+        let y = Int(month.prefix(4))!, m = Int(month.suffix(2))!
+        let days = [31, (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        return month + "-" + String(days)
+    }
+
+    static func currentMonth(_ now: Date) -> String { String(ShanghaiTime.today(now).prefix(7)) }
+
+    /// The month before `yyyy-MM`.
+    static func previous(_ month: String) -> String {
+        let y = Int(month.prefix(4))!, m = Int(month.suffix(2))!
+        return m == 1 ? String(format: "%04d-12", y - 1) : String(format: "%04d-%02d", y, m - 1)
+    }
+}
