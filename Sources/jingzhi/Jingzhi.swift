@@ -151,9 +151,15 @@ struct BenchCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
     @Option(help: "tiny, county or city.") var scale = "city"
     @Option(help: "Timed runs per query.") var repeats = 30
+    @Option(help: "register, or command-centre (always the city with a year of cases).") var suite = "register"
 
     func run() async throws {
         guard let s = DemoScale(rawValue: scale) else { throw ValidationError("--scale must be tiny, county or city") }
+        if suite == "command-centre" {
+            print(try await Bench.commandCentre(db.settings, repeats: repeats) { print($0) }.joined(separator: "\n"))
+            return
+        }
+        guard suite == "register" else { throw ValidationError("--suite must be register or command-centre") }
         let lines = try await Bench.run(db.settings, scale: s, repeats: repeats) { print($0) }
         print(lines.joined(separator: "\n"))
     }

@@ -30,6 +30,9 @@ func registerRoutes(_ app: Application) throws {
     QRIntake.register(web: web, staff: staff)
     CasePhotos.register(api: apiAuthed, web: staff)
     CaseCategoryAdmin.register(api: apiAuthed, web: staff)
+    CommandCentreAPI.register(apiAuthed)
+    CommandCentrePages.register(app, web: staff)
+    MonthlyReportPages.register(staff)
     OpenAPIDocument.register(app)
     Open311API.register(app)
 }

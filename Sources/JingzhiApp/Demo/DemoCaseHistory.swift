@@ -10,6 +10,9 @@ struct DemoCaseHistory {
 
     let db: any Database
     var rng = DemoRandom(seed: 0x12345)
+    /// Coordinates have their own stream, so adding them left every other demo figure as it was.
+    var geo = DemoRandom(seed: 0x6E0)
+    var eventIDs = DemoRandom(seed: 0xC0FFEE)
 
     private struct Place {
         let compound: OrgNode
@@ -20,6 +23,8 @@ struct DemoCaseHistory {
         let workers: [String]
         /// How well this community's units work: scales late replies and unhappy residents (0.5…2).
         let strain: Double
+        /// Where the compound stands: a point inside its grid (the demo draws no compound outlines).
+        let spot: (lon: Double, lat: Double)?
     }
 
     private struct Event { let caseID: UUID; let at: Date; let actor: String; let action: String; let from: String; let to: String; let note: String? }
@@ -51,7 +56,7 @@ struct DemoCaseHistory {
         let categories = Dictionary(uniqueKeysWithValues: try await CaseCategory.query(on: db).all().map { ($0.code, $0) })
         let departments = try await Department.query(on: db).all()
         let now = DemoDate.instant(Self.lastDay, hour: 18)
-        var cases: [Case] = [], events: [Event] = []
+        var cases: [Case] = [], events: [Event] = [], filed = 0
         for day in (Self.lastDay - days + 1)...Self.lastDay {
             let count = Int((perDay * (0.6 + rng.unit() * 0.8)).rounded())
             for seq in 0..<count {
@@ -62,12 +67,29 @@ struct DemoCaseHistory {
                 let created = DemoDate.instant(day, hour: rng.int(in: 7...21), minute: rng.int(60))
                 let (c, history) = simulate(place: place, category: category, departments: departments, channel: channel,
                                             created: created, number: "\(root.code)\(DemoDate.compact(day))-\(DemoDate.pad(seq + 1, 4))", now: now)
+                locate(c, at: place)
                 cases.append(c)
                 events += history
             }
+            // Written in batches of about 20,000 cases, so a city-sized year never sits in memory at once.
+            if cases.count >= 20_000 || day == Self.lastDay {
+                filed += cases.count
+                try await write(cases, events)
+                (cases, events) = ([], [])
+            }
         }
-        try await write(cases, events)
-        return cases.count
+        return filed
+    }
+
+    /// Channels that know where the problem is (a phone's position, the compound's QR code, a device) always carry
+    /// coordinates; web and hotline cases only sometimes. Points scatter about 50 m around the compound.
+    private mutating func locate(_ c: Case, at place: Place) {
+        guard let spot = place.spot else { return }
+        let shares: [String: Double] = ["patrol": 1, "qr": 1, "device": 1, "open311": 1, "web": 0.5, "hotline": 0.3]
+        let share = shares[c.channel] ?? 0
+        guard geo.unit() < share else { return }
+        c.longitude = ((spot.lon + (geo.unit() - 0.5) * 0.0012) * 1_000_000).rounded() / 1_000_000
+        c.latitude = ((spot.lat + (geo.unit() - 0.5) * 0.0009) * 1_000_000).rounded() / 1_000_000
     }
 
     private mutating func simulate(place: Place, category: CaseCategory, departments: [Department], channel: String,
@@ -168,31 +190,34 @@ struct DemoCaseHistory {
         for compound in nodes.filter({ $0.kind == .compound }).sorted(by: { $0.path < $1.path }) {
             let chain = stride(from: PathSegment.width, to: compound.path.count, by: PathSegment.width).compactMap { byPath[String(compound.path.prefix($0))] }
             let grid = chain.last { $0.kind == .grid }
+            var spot: (lon: Double, lat: Double)?
+            if let box = grid?.boundary.flatMap({ try? Boundary.parse(text: $0) }).flatMap({ GeoBox(boundaries: [$0]) }) {
+                spot = (box.west + (box.east - box.west) * (0.15 + 0.7 * geo.unit()), box.south + (box.north - box.south) * (0.15 + 0.7 * geo.unit()))
+            }
             let people = try await Resident.query(on: db).within(DataScope(rootPath: compound.path)).filter(\.$phone != nil)
                 .sort(\.$id).limit(12).all().map { ($0.name, $0.phone) }
             places.append(Place(compound: compound, grid: grid, community: chain.last { $0.kind == .community }, street: chain.last { $0.kind == .street },
                                 people: people, workers: grid.flatMap { workers[$0.id!]?.map(\.name) } ?? [],
-                                strain: chain.last { $0.kind == .community }.flatMap { strain[$0.id!] } ?? 1))
+                                strain: chain.last { $0.kind == .community }.flatMap { strain[$0.id!] } ?? 1, spot: spot))
         }
         return places
     }
 
-    private func write(_ cases: [Case], _ events: [Event]) async throws {
+    private mutating func write(_ cases: [Case], _ events: [Event]) async throws {
         let writer = DemoBulkInsert(db)
         func opt<T: Encodable & Sendable>(_ v: T?) -> any SQLExpression { v.map { SQLBind($0) } ?? SQLLiteral.null }
-        try await writer.insert(Case.schema, ["id", "number", "category_id", "category_code", "node_id", "node_path", "description", "channel",
+        try await writer.insert(Case.schema, ["id", "number", "category_id", "category_code", "node_id", "node_path", "latitude", "longitude", "description", "channel",
                                               "reporter_name", "reporter_phone", "state", "handler_level", "handler_node_id", "handler_department_id",
                                               "response_due_at", "resolution_due_at", "responded_at", "replied_at", "closed_at", "rating",
                                               "reopened_count", "response_overdue_at", "resolution_overdue_at", "version", "created_at", "updated_at"],
                                 cases) { c in
             [SQLBind(c.id!), SQLBind(c.number), SQLBind(c.categoryID), SQLBind(c.categoryCode), SQLBind(c.nodeID), SQLBind(c.nodePath),
-             SQLBind(c.description), SQLBind(c.channel), opt(c.reporterName), opt(c.reporterPhone), SQLBind(c.stateRaw), SQLBind(c.handlerLevelRaw),
+             opt(c.latitude), opt(c.longitude), SQLBind(c.description), SQLBind(c.channel), opt(c.reporterName), opt(c.reporterPhone), SQLBind(c.stateRaw), SQLBind(c.handlerLevelRaw),
              opt(c.handlerNodeID), opt(c.handlerDepartmentID), opt(c.responseDueAt), opt(c.resolutionDueAt), opt(c.respondedAt), opt(c.repliedAt),
              opt(c.closedAt), opt(c.rating), SQLBind(c.reopenedCount), opt(c.responseOverdueAt), opt(c.resolutionOverdueAt), SQLBind(c.version),
              opt(c.createdAt), opt(c.createdAt)]
         }
-        var idRng = DemoRandom(seed: 0xC0FFEE)
-        let rows = events.map { ($0, idRng.uuid()) }
+        let rows = events.map { ($0, eventIDs.uuid()) }
         try await writer.insert(CaseEvent.schema, ["id", "case_id", "at", "actor_name", "action", "from_state", "to_state", "note"], rows) { e, id in
             [SQLBind(id), SQLBind(e.caseID), SQLBind(e.at), SQLBind(e.actor), SQLBind(e.action), SQLBind(e.from), SQLBind(e.to), opt(e.note)]
         }
