@@ -84,7 +84,8 @@ extension CommandCentreService {
             longitude >= \(bind: box.west) AND longitude <= \(bind: box.east) AND latitude >= \(bind: box.south) AND latitude <= \(bind: box.north)
             """
         let cx = sql.cellIndex("longitude", origin: box.west, size: grid.cellLon), cy = sql.cellIndex("latitude", origin: box.south, size: grid.cellLat)
-        let rows = try await db.sql.raw("SELECT \(cx) AS cx, \(cy) AS cy, COUNT(*) AS n FROM \(ident: Case.schema) WHERE \(filter) AND \(inBox) GROUP BY \(cx), \(cy)").all()
+        // Grouped by position: PostgreSQL would not match the repeated expressions, whose binds get new numbers.
+        let rows = try await db.sql.raw("SELECT \(cx) AS cx, \(cy) AS cy, COUNT(*) AS n FROM \(ident: Case.schema) WHERE \(filter) AND \(inBox) GROUP BY 1, 2").all()
         var counts: [HeatGrid.Cell: Int] = [:]
         for row in rows {
             // The box's own east and north edges close the last column and row, as in `HeatGrid.cell`.
