@@ -25,6 +25,7 @@ enum Migrations {
         M019CreateNotifications(),   // in-app notifications
         M020CreateAPIKeys(),        // Open311 api keys
         M021CreateCasePhotos(),      // photos of cases
+        M050AddCasesCreatedCoveringIndex(), // command centre: a month of a city read from one index
         // (next: M022)
     ]
 }

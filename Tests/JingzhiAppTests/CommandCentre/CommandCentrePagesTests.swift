@@ -125,3 +125,55 @@ import VaporTesting
         }
     }
 }
+
+/// The patrol panel and track replay take their data from a provider the patrol feature registers.
+@Suite struct CommandCentreProviderTests {
+    @Test func aRegisteredPatrolProviderFillsThePanelAndTheReplay() async throws {
+        try await withDemoApp { app in
+            // setup: a stand-in for the patrol feature, with one worker on patrol in 古亭社区 G01
+            let grid = try await app.node("YT-GT-01-G01")
+            let text = try #require(grid.boundary)
+            let box = try #require(GeoBox(boundaries: [try Boundary.parse(text: text)]))
+            let patrolID = UUID()
+            let points = (0..<4).map { i in
+                PatrolTrackPoint(latitude: box.south + (box.north - box.south) * (0.2 + 0.2 * Double(i)),
+                                 longitude: box.west + (box.east - box.west) * 0.5, at: CommandCentreScenario.now.addingTimeInterval(Double(i) * 60))
+            }
+            let gridID = grid.id!, gridPath = grid.path
+            app.commandCentre.patrols = { _, scope, _ in
+                scope.contains(gridPath) ? [ActivePatrol(patrolId: patrolID, workerName: "张网格", gridId: gridID, gridName: "第一网格",
+                                                         startedAt: CommandCentreScenario.now, lastFixAt: points.last?.at,
+                                                         latitude: points.last?.latitude, longitude: points.last?.longitude, distanceMeters: 420)] : []
+            }
+            app.commandCentre.track = { _, scope, id in
+                id == patrolID && scope.contains(gridPath) ? PatrolTrack(patrolId: id, workerName: "张网格", gridId: gridID, points: points) : nil
+            }
+            app.clock.set(CommandCentreScenario.now)
+            // act
+            let json = try await app.api(.GET, "/api/v1/command-centre", token: try await app.token("gt01_community")).json()
+            let other = try await app.api(.GET, "/api/v1/command-centre", token: try await app.token("bh01_community")).json()
+            let browser = Browser(app)
+            try await browser.login("gt01_community")
+            let desk = try await browser.get("/command")
+            let replay = try await browser.get("/command/patrols/\(patrolID)")
+            let track = try await app.api(.GET, "/api/v1/command-centre/patrols/\(patrolID)/track", token: try await app.token("gt01_community"))
+            let foreignTrack = try await app.api(.GET, "/api/v1/command-centre/patrols/\(patrolID)/track", token: try await app.token("bh01_community"))
+            // check
+            let patrols = try #require(json["patrols"] as? [String: Any])
+            #expect(patrols["available"] as? Bool == true && (patrols["active"] as? [[String: Any]])?.first?["workerName"] as? String == "张网格")
+            #expect(((other["patrols"] as? [String: Any])?["active"] as? [Any])?.isEmpty == true)
+            #expect(desk.text.contains("张网格") && desk.text.contains("class=\"marker\"") && !desk.text.contains("暂无巡查数据"))
+            #expect(replay.status == .ok && replay.text.contains("class=\"track\"") && replay.text.contains("共 4 个定位点"))
+            let trackPoints = try track.json()["points"] as? [Any]
+            #expect(track.status == .ok && trackPoints?.count == 4)
+            #expect(foreignTrack.status == .notFound)
+        }
+    }
+
+    @Test func withoutTheProviderThereIsNoPatrolData() async throws {
+        try await withDemoApp { app in
+            let res = try await app.api(.GET, "/api/v1/command-centre/patrols/\(UUID())/track", token: try await app.token("gt01_community"))
+            #expect(res.status == .notFound && res.errorCode == "no_patrols")
+        }
+    }
+}

@@ -28,6 +28,8 @@ struct CaseMeasuresQuery: Sendable {
 struct CaseMeasuresService {
     let db: any Database
     let now: Date
+    /// False: leave the hours' median and 90th percentile out (null), for callers that show only rates and counts.
+    var withPercentiles = true
 
     init(db: any Database, now: Date) {
         self.db = db
@@ -99,8 +101,7 @@ struct CaseMeasuresService {
     private func whereClause(_ q: CaseMeasuresQuery) async throws -> SQLQueryString {
         var parts: [SQLQueryString] = []
         if let path = q.node?.path {
-            let scope = DataScope(rootPath: path)
-            parts.append("node_path >= \(bind: scope.rootPath) AND node_path < \(bind: scope.upperBound)")
+            parts.append(DataScope(rootPath: path).sqlCondition(boundedInTime: q.from != nil || q.to != nil, on: db))
         }
         let start = try q.from.map { try Self.dayStart($0, field: "from") }
         let end = try q.to.map { try Self.dayStart($0, field: "to").addingTimeInterval(86400) }
@@ -173,7 +174,7 @@ struct CaseMeasuresService {
             "\(count("state = 'closed' AND handler_level IN ('grid', 'property')")) AS cls_grid",
             "\(count("state = 'closed' AND handler_level IN ('grid', 'property', 'community')")) AS cls_comm",
         ]
-        if db.isPostgres {
+        if db.isPostgres && withPercentiles {
             for d in [Duration.respond, .resolve] {
                 columns.append("percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY \(hours(d))) FILTER (WHERE \(unsafeRaw: d.condition)) AS \(ident: d.column)")
             }
@@ -192,7 +193,7 @@ struct CaseMeasuresService {
                               basis: .init(response: try f("resp_num", "resp_den"), resolution: try f("res_num", "res_den"),
                                            satisfaction: try f("sat_num", "sat_den"), onTime: try f("ont_num", "res_num"),
                                            gridClosure: try f("cls_grid", "cls"), communityClosure: try f("cls_comm", "cls")))
-            if db.isPostgres {
+            if db.isPostgres && withPercentiles {
                 func pair(_ d: Duration) throws -> Percentiles {
                     let p = try row.decode(column: d.column, as: [Double]?.self) ?? []
                     return Percentiles(median: Self.rounded(p.first), p90: Self.rounded(p.count > 1 ? p[1] : nil))
@@ -202,7 +203,7 @@ struct CaseMeasuresService {
             }
             out[key] = tally
         }
-        if !db.isPostgres {
+        if !db.isPostgres && withPercentiles {
             for (key, p) in try await percentiles(w, group: group, of: .respond) { out[key]?.respond = p }
             for (key, p) in try await percentiles(w, group: group, of: .resolve) { out[key]?.resolve = p }
         }

@@ -20,6 +20,7 @@ enum CommandCentreAssets {
     .cc-more{font-size:.85rem;font-weight:400;margin-left:.6rem}
     svg.gridmap,figure.cc-chart svg{display:block;width:100%;height:auto}
     figure.cc-chart{margin:0}
+    .cc-wall *{box-sizing:border-box}
     body.cc-wall{margin:0;width:100vw;height:100vh;overflow:hidden;background:#0b1426;color:#e8eef7;
       font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;font-size:15px}
     .cc-wall a{color:#90caf9}

@@ -34,7 +34,7 @@ extension CommandCentreService {
         let path = Self.path(node)
         let grids = try await grids(under: node)
         let (from, to) = period.days(now: now)
-        var filter: SQLQueryString = "\(CommandCentreSQL.scope(path)) AND created_at >= \(bind: ShanghaiDays.start(from)) AND created_at < \(bind: ShanghaiDays.start(to).addingTimeInterval(86400))"
+        var filter: SQLQueryString = "\(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiDays.start(from)) AND created_at < \(bind: ShanghaiDays.start(to).addingTimeInterval(86400))"
         if let category {
             filter = filter + " AND category_code IN (\(binds: try await CaseMeasuresService.codes(under: category, on: db)))"
         }
@@ -57,7 +57,7 @@ extension CommandCentreService {
     /// Households per grid path: they change slowly and a city has 700,000, so the counts are cached for 10 minutes.
     func householdsPerGrid(path: String, grids: [OrgNode]) async throws -> [String: Int] {
         try await cache.value("households:" + path, maxAge: CommandCentreCache.householdsMaxAge, now: now) {
-            try await countPerGrid(table: Household.schema, filter: CommandCentreSQL.scope(path), grids: grids)
+            try await countPerGrid(table: Household.schema, filter: sql.scope(path, boundedInTime: false), grids: grids)
         }
     }
 

@@ -7,11 +7,10 @@ struct CommandCentreSQL {
 
     var isPostgres: Bool { db.isPostgres }
 
-    /// Rows under the node: one range of the materialised path (an index range); everything for the whole tree.
-    static func scope(_ path: String, column: String = "node_path") -> SQLQueryString {
-        guard !path.isEmpty else { return "1 = 1" }
-        let s = DataScope(rootPath: path)
-        return "\(ident: column) >= \(bind: s.rootPath) AND \(ident: column) < \(bind: s.upperBound)"
+    /// Rows under the node: one range of the materialised path; everything for the whole tree. With `boundedInTime`
+    /// a wide subtree is scanned along the time index instead (see `DataScope.sqlCondition`).
+    func scope(_ path: String, boundedInTime: Bool) -> SQLQueryString {
+        DataScope(rootPath: path).sqlCondition(boundedInTime: boundedInTime, on: db)
     }
 
     /// The case's creation day in Asia/Shanghai, `yyyy-MM-dd` (UTC+8 all year, no daylight saving since 1991).

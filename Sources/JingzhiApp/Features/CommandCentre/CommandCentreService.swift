@@ -26,14 +26,20 @@ struct CommandCentreService {
 
     var sql: CommandCentreSQL { CommandCentreSQL(db: db) }
 
+    /// The case measures without the hours' percentiles, which the command centre does not show.
+    var measures: CaseMeasuresService {
+        var m = CaseMeasuresService(db: db, now: now)
+        m.withPercentiles = false
+        return m
+    }
+
     /// The path of the subtree; "" for the whole tree.
     static func path(_ node: OrgNode?) -> String { node?.path ?? "" }
 
     func summary(node: OrgNode?) async throws -> CommandCentreSummary {
         let path = Self.path(node)
         let (today, month) = try await tallies(path: path)
-        let rates = try await CaseMeasuresService(db: db, now: now)
-            .measures(CaseMeasuresQuery(node: node, from: month.from, to: month.to))
+        let rates = try await measures.measures(CaseMeasuresQuery(node: node, from: month.from, to: month.to))
         return CommandCentreSummary(
             node: node.map { .init(id: $0.id!, code: $0.code, name: $0.name, kind: $0.kindRaw) }, asOf: now,
             today: today, month: month, backlog: try await backlog(path: path),
@@ -60,7 +66,7 @@ struct CommandCentreService {
             ]
         }
         let columns = counts("m_", since: nil) + counts("t_", since: todayStart)
-        let query: SQLQueryString = "SELECT \(columns.joined(separator: ", ")) FROM \(ident: Case.schema) WHERE \(CommandCentreSQL.scope(path)) AND created_at >= \(bind: monthStart) AND created_at < \(bind: tomorrowStart)"
+        let query: SQLQueryString = "SELECT \(columns.joined(separator: ", ")) FROM \(ident: Case.schema) WHERE \(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: monthStart) AND created_at < \(bind: tomorrowStart)"
         guard let row = try await db.sql.raw(query).first() else { throw APIError.notFound }
         func tally(_ prefix: String, from: String) throws -> CommandCentreTally {
             func n(_ c: String) throws -> Int { try row.decode(column: prefix + c, as: Int.self) }
@@ -76,7 +82,7 @@ struct CommandCentreService {
         let query: SQLQueryString = """
             SELECT COUNT(*) AS n_open, COUNT(CASE WHEN resolution_due_at < \(bind: now) THEN 1 END) AS n_overdue, \
             COUNT(CASE WHEN resolution_due_at >= \(bind: now) AND resolution_due_at < \(bind: soon) THEN 1 END) AS n_soon \
-            FROM \(ident: Case.schema) WHERE state IN (\(CommandCentreSQL.list(CommandCentreSQL.unanswered))) AND \(CommandCentreSQL.scope(path))
+            FROM \(ident: Case.schema) WHERE state IN (\(CommandCentreSQL.list(CommandCentreSQL.unanswered))) AND \(sql.scope(path, boundedInTime: false))
             """
         guard let row = try await db.sql.raw(query).first() else { throw APIError.notFound }
         return CommandCentreBacklog(open: try row.decode(column: "n_open", as: Int.self), overdue: try row.decode(column: "n_overdue", as: Int.self),

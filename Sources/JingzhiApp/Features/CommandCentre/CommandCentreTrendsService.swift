@@ -16,7 +16,7 @@ extension CommandCentreService {
         let days = ShanghaiDays.range(ShanghaiDays.add(-(Self.trendDays - 1), to: today), today)
         let query: SQLQueryString = """
             SELECT \(sql.day) AS d, category_code AS c, COUNT(*) AS n FROM \(ident: Case.schema) \
-            WHERE \(CommandCentreSQL.scope(path)) AND created_at >= \(bind: ShanghaiDays.start(days[0])) \
+            WHERE \(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiDays.start(days[0])) \
             AND created_at < \(bind: ShanghaiDays.start(today).addingTimeInterval(86400)) GROUP BY \(sql.day), category_code
             """
         var perCategory: [String: [String: Int]] = [:]
@@ -40,7 +40,7 @@ extension CommandCentreService {
     /// 15 minutes (late replies and ratings move them a little); the current month is always computed.
     func monthlyRates(node: OrgNode?) async throws -> [CommandCentreMonthRates] {
         let thisMonth = String(ShanghaiTime.today(now).prefix(7))
-        let service = CaseMeasuresService(db: db, now: now)
+        let service = measures
         var out: [CommandCentreMonthRates] = []
         for offset in stride(from: -(Self.trendMonths - 1), through: 0, by: 1) {
             let month = ShanghaiDays.month(thisMonth, plus: offset)

@@ -76,12 +76,13 @@ struct MonthlyReportService {
         default: throw APIError.invalid("node", "月报按县、街道或社区出具 (reports are per county, street or community)")
         }
         let from = month + "-01", to = ShanghaiDays.lastDay(of: month)
-        let measures = CaseMeasuresService(db: db, now: now)
+        var measures = CaseMeasuresService(db: db, now: now)
+        measures.withPercentiles = false
         let q = CaseMeasuresQuery(node: node, from: from, to: to)
         let totals = try await measures.measures(q)
         var breakdown = try await measures.breakdown(q, by: unitGrouping)
         if unitGrouping == .grid, node.kind != .community { try await CaseMeasuresPage.nameGridsWithTheirCommunity(&breakdown, on: db) }
-        let filter: SQLQueryString = "\(CommandCentreSQL.scope(node.path)) AND created_at >= \(bind: ShanghaiDays.start(from)) AND created_at < \(bind: ShanghaiDays.start(to).addingTimeInterval(86400))"
+        let filter: SQLQueryString = "\(CommandCentreSQL(db: db).scope(node.path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiDays.start(from)) AND created_at < \(bind: ShanghaiDays.start(to).addingTimeInterval(86400))"
         let names = try await CommandCentreService(db: db, now: now, cache: CommandCentreCache()).categoryNames()
         let byCategory = try await counts(filter, column: "category_code").map { MonthlyReport.Count(key: $0.0, name: names[$0.0] ?? $0.0, count: $0.1) }
         let byChannel = try await counts(filter, column: "channel").map { MonthlyReport.Count(key: $0.0, name: CaseService.channelNames[$0.0] ?? $0.0, count: $0.1) }
