@@ -41,8 +41,8 @@ enum CommandCentreAssets {
     .cc-wall .cc-map{background:#0f1a2e;border:1px solid #1f3358;border-radius:6px;display:flex;flex-direction:column;min-height:0}
     .cc-wall .cc-map svg{flex:1 1 auto;min-height:0;width:100%;height:100%}
     .cc-wall .cc-map .cc-note{margin:.2vh .6vw}
-    .cc-wall .cc-trends{display:grid;grid-template-columns:1fr 1fr;gap:1vw;min-height:0}
-    .cc-wall .cc-trends svg{width:100%;height:100%}
+    .cc-wall .cc-trends{display:grid;grid-template-columns:1fr 1fr;gap:1vw;min-height:0;align-items:start}
+    .cc-wall .cc-trends svg{width:100%;height:auto;max-height:36vh}
     .cc-wall .cc-scroll{max-height:31vh;overflow:hidden}
     .cc-wall .cc-list li{border-color:#1f3358;padding:.3vh 0;font-size:.95rem}
     .cc-wall .cc-cat{background:#1f3358}.cc-wall .cc-place,.cc-wall .muted{color:#9fb0c8}

@@ -29,7 +29,8 @@ enum CommandCentreViews {
             "asof": HTML(stringLiteral: ShanghaiTime.format(d.summary.asOf, "yyyy-MM-dd HH:mm:ss")),
             "counts": counts(req, d.summary),
             "rates": rates(req, d.summary.rates),
-            "map": map(req, d, theme: theme),
+            // The desk's map sits in half a page: a smaller drawing keeps its text readable there.
+            "map": theme == .dark ? map(req, d, theme: theme) : map(req, d, theme: theme, width: 600, height: 460),
             "overdue": list(req, d.summary.overdue, empty: req.t("没有超期诉求", "Nothing overdue"), back: back),
             "duesoon": list(req, d.summary.dueSoon, empty: req.t("24 小时内没有到期的诉求", "Nothing due in 24 hours"), back: back),
             "patrols": patrols(req, d.summary.patrols),
@@ -141,7 +142,7 @@ enum CommandCentreViews {
         return """
         <figure class="cc-chart">\(TrendChartSVG.columns(xLabels: days, series: series, title: req.t("近30天每日诉求（按类别）", "Cases per day by category, 30 days"),
                                                          xTitle: req.t("日期", "Day"), yTitle: req.t("诉求数", "Cases"), width: width, height: height, theme: theme))</figure>
-        <figure class="cc-chart">\(TrendChartSVG.rates(xLabels: t.months.map { String($0.month.suffix(5)) }, series: rateSeries,
+        <figure class="cc-chart">\(TrendChartSVG.rates(xLabels: t.months.map(\.month), series: rateSeries,
                                                        title: req.t("近12个月三率", "Rates per month, 12 months"), xTitle: req.t("月份", "Month"),
                                                        yTitle: req.t("比率", "Rate"), width: width, height: height, theme: theme))</figure>
         """
