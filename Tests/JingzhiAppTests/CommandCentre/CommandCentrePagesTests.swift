@@ -170,6 +170,27 @@ import VaporTesting
         }
     }
 
+    @Test func aVisitsProviderFillsTheReportsCoverage() async throws {
+        try await withDemoApp { app in
+            // setup: every unit planned 4 visits in the month and made 3 on time
+            app.commandCentre.visits = { _, nodes, from, to in
+                #expect(from == "2026-10-01" && to == "2026-10-31")
+                return nodes.map { VisitsCoverage(nodeId: $0.id!, planned: 4, onTime: 3) }
+            }
+            app.clock.set(CommandCentreScenario.now)
+            let browser = Browser(app)
+            try await browser.login("gt_street")
+            // act: last month by default
+            let page = try await browser.get("/reports/monthly")
+            let csv = try await browser.get("/reports/monthly.csv")
+            // check
+            #expect(page.text.contains("2026-10 月度通报") && page.text.contains("75.0%") && !page.text.contains("暂无走访数据"))
+            let rows = csv.text.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }.map { CSV.parse($0)[0].fields }
+            #expect(rows.filter { $0[0] == "社区" }.allSatisfy { $0[10] == "75.0%" })
+            #expect(rows[1][10] == "75.0%")
+        }
+    }
+
     @Test func withoutTheProviderThereIsNoPatrolData() async throws {
         try await withDemoApp { app in
             let res = try await app.api(.GET, "/api/v1/command-centre/patrols/\(UUID())/track", token: try await app.token("gt01_community"))
