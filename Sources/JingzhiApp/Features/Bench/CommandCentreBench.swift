@@ -56,10 +56,17 @@ extension Bench {
                 })
                 row("\(label): trends (30 days × category, 12 months' rates), cold", try await cold { _ = try await service.trends(node: node) })
                 row("\(label): trends, warm", try await measure(repeats) { _ = try await service.trends(node: node) })
-                row("\(label): whole page (summary + map + trends), warm", try await measure(repeats) {
-                    _ = try await service.summary(node: node)
+                row("\(label): whole page (summary + map + trends, as /command/live), warm", try await measure(repeats) {
+                    let month = try await service.currentMonth(node: node)
+                    _ = try await service.summary(node: node, currentMonth: month)
                     _ = try await service.map(node: node, period: .month, category: nil)
-                    _ = try await service.trends(node: node)
+                    _ = try await service.trends(node: node, currentMonth: month)
+                })
+                row("\(label): whole page, cold", try await cold {
+                    let month = try await service.currentMonth(node: node)
+                    _ = try await service.summary(node: node, currentMonth: month)
+                    _ = try await service.map(node: node, period: .month, category: nil)
+                    _ = try await service.trends(node: node, currentMonth: month)
                 })
                 row("\(label): monthly report (by category, channel, grids, compounds)", try await measure(repeats) {
                     _ = try await MonthlyReportService(db: app.db, now: now).report(node: node, month: "2026-10")

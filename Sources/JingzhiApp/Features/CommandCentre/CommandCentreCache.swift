@@ -2,7 +2,7 @@ import NIOConcurrencyHelpers
 import Vapor
 
 /// Remembers figures that change slowly but cost a scan of a whole city: each past month's rates (cases created
-/// long ago rarely move) and the households per grid. Entries live `maxAge` seconds of the app clock; the live
+/// long ago rarely move), the households per grid and the grids' boundaries. Entries live `maxAge` seconds of the app clock; the live
 /// figures (today, this month, the lists) are never cached.
 final class CommandCentreCache: Sendable {
     private struct Entry: Sendable {
@@ -14,6 +14,7 @@ final class CommandCentreCache: Sendable {
 
     static let pastMonthsMaxAge: TimeInterval = 15 * 60
     static let householdsMaxAge: TimeInterval = 10 * 60
+    static let gridsMaxAge: TimeInterval = 60
 
     func value<T: Sendable>(_ key: String, maxAge: TimeInterval, now: Date, compute: () async throws -> T) async throws -> T {
         if let hit = entries.withLockedValue({ $0[key] }), abs(now.timeIntervalSince(hit.at)) < maxAge, let value = hit.value as? T {

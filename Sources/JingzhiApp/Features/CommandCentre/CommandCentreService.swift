@@ -36,10 +36,17 @@ struct CommandCentreService {
     /// The path of the subtree; "" for the whole tree.
     static func path(_ node: OrgNode?) -> String { node?.path ?? "" }
 
-    func summary(node: OrgNode?) async throws -> CommandCentreSummary {
+    /// The measures of the cases created this month so far; a page passes them to both `summary` and `trends`.
+    func currentMonth(node: OrgNode?) async throws -> CaseMeasures {
+        let today = ShanghaiTime.today(now)
+        return try await measures.measures(CaseMeasuresQuery(node: node, from: String(today.prefix(8)) + "01", to: today))
+    }
+
+    func summary(node: OrgNode?, currentMonth known: CaseMeasures? = nil) async throws -> CommandCentreSummary {
         let path = Self.path(node)
         let (today, month) = try await tallies(path: path)
-        let rates = try await measures.measures(CaseMeasuresQuery(node: node, from: month.from, to: month.to))
+        let rates: CaseMeasures
+        if let known { rates = known } else { rates = try await currentMonth(node: node) }
         return CommandCentreSummary(
             node: node.map { .init(id: $0.id!, code: $0.code, name: $0.name, kind: $0.kindRaw) }, asOf: now,
             today: today, month: month, backlog: try await backlog(path: path),

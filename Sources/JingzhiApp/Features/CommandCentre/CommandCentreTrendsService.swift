@@ -10,7 +10,7 @@ extension CommandCentreService {
     static let trendCategories = 6
     static let otherCategory = "_other"
 
-    func trends(node: OrgNode?) async throws -> CommandCentreTrends {
+    func trends(node: OrgNode?, currentMonth known: CaseMeasures? = nil) async throws -> CommandCentreTrends {
         let path = Self.path(node)
         let today = ShanghaiTime.today(now)
         let days = ShanghaiDays.range(ShanghaiDays.add(-(Self.trendDays - 1), to: today), today)
@@ -33,12 +33,12 @@ extension CommandCentreService {
         if !rest.isEmpty {
             categories.append(CommandCentreCategoryDays(code: Self.otherCategory, name: "其他", counts: days.map { d in rest.reduce(0) { $0 + (perCategory[$1]?[d] ?? 0) } }))
         }
-        return CommandCentreTrends(days: days, categories: categories, months: try await monthlyRates(node: node))
+        return CommandCentreTrends(days: days, categories: categories, months: try await monthlyRates(node: node, currentMonth: known))
     }
 
     /// The three rates of the cases created in each of the last 12 months. A past month's figures are cached for
     /// 15 minutes (late replies and ratings move them a little); the current month is always computed.
-    func monthlyRates(node: OrgNode?) async throws -> [CommandCentreMonthRates] {
+    func monthlyRates(node: OrgNode?, currentMonth known: CaseMeasures? = nil) async throws -> [CommandCentreMonthRates] {
         let thisMonth = String(ShanghaiTime.today(now).prefix(7))
         let service = measures
         var out: [CommandCentreMonthRates] = []
@@ -46,7 +46,8 @@ extension CommandCentreService {
             let month = ShanghaiDays.month(thisMonth, plus: offset)
             let q = CaseMeasuresQuery(node: node, from: month + "-01", to: offset == 0 ? ShanghaiTime.today(now) : ShanghaiDays.lastDay(of: month))
             let compute = { () async throws -> CommandCentreMonthRates in
-                let m = try await service.measures(q)
+                let m: CaseMeasures
+                if offset == 0, let known { m = known } else { m = try await service.measures(q) }
                 return CommandCentreMonthRates(month: month, cases: m.counts.total, responseRate: m.responseRate,
                                                resolutionRate: m.resolutionRate, satisfactionRate: m.satisfactionRate)
             }

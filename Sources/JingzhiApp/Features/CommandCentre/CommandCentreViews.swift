@@ -16,9 +16,11 @@ enum CommandCentreViews {
 
     static func load(_ req: Request, node: OrgNode?, period: CommandCentrePeriod, category: CaseCategory?) async throws -> Data {
         let service = CommandCentreService(req: req)
-        let summary = try await service.summary(node: node)
+        let month = try await service.currentMonth(node: node)
+        let summary = try await service.summary(node: node, currentMonth: month)
         let (map, grids) = try await service.map(node: node, period: period, category: category)
-        return Data(node: node, period: period, category: category, summary: summary, map: map, grids: grids, trends: try await service.trends(node: node))
+        return Data(node: node, period: period, category: category, summary: summary, map: map, grids: grids,
+                    trends: try await service.trends(node: node, currentMonth: month))
     }
 
     static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
