@@ -37,6 +37,10 @@ func registerRoutes(_ app: Application) throws {
     VisitsAPI.register(apiAuthed)
     VisitPages.register(staff)
     PropertyRoutes.register(web: web, staff: staff, api: apiAuthed)
+    CommandCentreAPI.register(apiAuthed)
+    CommandCentrePages.register(app, web: staff)
+    MonthlyReportPages.register(staff)
+    PatrolCommandCentre.register(app)
     OpenAPIDocument.register(app)
     Open311API.register(app)
 }

@@ -10,6 +10,8 @@ struct DemoCaseHistory {
 
     let db: any Database
     var rng = DemoRandom(seed: 0x12345)
+    /// Coordinates have their own stream, so adding them left every other demo figure as it was.
+    var geo = DemoRandom(seed: 0x6E0)
 
     private struct Place {
         let compound: OrgNode
@@ -20,6 +22,8 @@ struct DemoCaseHistory {
         let workers: [String]
         /// How well this community's units work: scales late replies and unhappy residents (0.5…2).
         let strain: Double
+        /// Where the compound stands: a point inside its grid (the demo draws no compound outlines).
+        let spot: (lon: Double, lat: Double)?
     }
 
     private struct Event: Sendable { let caseID: UUID; let at: Date; let actor: String; let action: String; let from: String; let to: String; let note: String? }
@@ -65,6 +69,7 @@ struct DemoCaseHistory {
                     let created = DemoDate.instant(day, hour: rng.int(in: 7...21), minute: rng.int(60))
                     let (c, history) = simulate(place: place, category: category, departments: departments, channel: channel,
                                                 created: created, number: "\(root.code)\(DemoDate.compact(day))-\(DemoDate.pad(seq + 1, 4))", now: now)
+                    locate(c, at: place)
                     cases.append(c)
                     events += history
                 }
@@ -76,6 +81,17 @@ struct DemoCaseHistory {
         }
         try await db.writeTransaction { tx in try await CaseTallies.rebuild(under: root.path, on: tx) }
         return filed
+    }
+
+    /// Channels that know where the problem is (a phone's position, the compound's QR code, a device) always carry
+    /// coordinates; web and hotline cases only sometimes. Points scatter about 50 m around the compound.
+    private mutating func locate(_ c: Case, at place: Place) {
+        guard let spot = place.spot else { return }
+        let shares: [String: Double] = ["patrol": 1, "qr": 1, "device": 1, "open311": 1, "web": 0.5, "hotline": 0.3]
+        let share = shares[c.channel] ?? 0
+        guard geo.unit() < share else { return }
+        c.longitude = ((spot.lon + (geo.unit() - 0.5) * 0.0012) * 1_000_000).rounded() / 1_000_000
+        c.latitude = ((spot.lat + (geo.unit() - 0.5) * 0.0009) * 1_000_000).rounded() / 1_000_000
     }
 
     private mutating func simulate(place: Place, category: CaseCategory, departments: [Department], channel: String,
@@ -176,11 +192,15 @@ struct DemoCaseHistory {
         for compound in nodes.filter({ $0.kind == .compound }).sorted(by: { $0.path < $1.path }) {
             let chain = stride(from: PathSegment.width, to: compound.path.count, by: PathSegment.width).compactMap { byPath[String(compound.path.prefix($0))] }
             let grid = chain.last { $0.kind == .grid }
+            var spot: (lon: Double, lat: Double)?
+            if let box = grid?.boundary.flatMap({ try? Boundary.parse(text: $0) }).flatMap({ MapBox(boundaries: [$0]) }) {
+                spot = (box.west + (box.east - box.west) * (0.15 + 0.7 * geo.unit()), box.south + (box.north - box.south) * (0.15 + 0.7 * geo.unit()))
+            }
             let people = try await Resident.query(on: db).within(DataScope(rootPath: compound.path)).filter(\.$phone != nil)
                 .sort(\.$id).limit(12).all().map { ($0.name, $0.phone) }
             places.append(Place(compound: compound, grid: grid, community: chain.last { $0.kind == .community }, street: chain.last { $0.kind == .street },
                                 people: people, workers: grid.flatMap { workers[$0.id!]?.map(\.name) } ?? [],
-                                strain: chain.last { $0.kind == .community }.flatMap { strain[$0.id!] } ?? 1))
+                                strain: chain.last { $0.kind == .community }.flatMap { strain[$0.id!] } ?? 1, spot: spot))
         }
         return places
     }
@@ -188,13 +208,13 @@ struct DemoCaseHistory {
     private static func write(_ cases: [Case], _ events: [Event], eventSeed: UInt64, on db: any Database) async throws {
         let writer = DemoBulkInsert(db)
         func opt<T: Encodable & Sendable>(_ v: T?) -> any SQLExpression { v.map { SQLBind($0) } ?? SQLLiteral.null }
-        try await writer.insert(Case.schema, ["id", "number", "category_id", "category_code", "node_id", "node_path", "description", "channel",
+        try await writer.insert(Case.schema, ["id", "number", "category_id", "category_code", "node_id", "node_path", "latitude", "longitude", "description", "channel",
                                               "reporter_name", "reporter_phone", "state", "handler_level", "handler_node_id", "handler_department_id",
                                               "response_due_at", "resolution_due_at", "responded_at", "replied_at", "closed_at", "rating",
                                               "reopened_count", "response_overdue_at", "resolution_overdue_at", "version", "created_at", "updated_at"],
                                 cases) { c in
             [SQLBind(c.id!), SQLBind(c.number), SQLBind(c.categoryID), SQLBind(c.categoryCode), SQLBind(c.nodeID), SQLBind(c.nodePath),
-             SQLBind(c.description), SQLBind(c.channel), opt(c.reporterName), opt(c.reporterPhone), SQLBind(c.stateRaw), SQLBind(c.handlerLevelRaw),
+             opt(c.latitude), opt(c.longitude), SQLBind(c.description), SQLBind(c.channel), opt(c.reporterName), opt(c.reporterPhone), SQLBind(c.stateRaw), SQLBind(c.handlerLevelRaw),
              opt(c.handlerNodeID), opt(c.handlerDepartmentID), opt(c.responseDueAt), opt(c.resolutionDueAt), opt(c.respondedAt), opt(c.repliedAt),
              opt(c.closedAt), opt(c.rating), SQLBind(c.reopenedCount), opt(c.responseOverdueAt), opt(c.resolutionOverdueAt), SQLBind(c.version),
              opt(c.createdAt), opt(c.createdAt)]

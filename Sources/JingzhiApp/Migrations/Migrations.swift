@@ -26,7 +26,7 @@ enum Migrations {
         M020CreateAPIKeys(),        // Open311 api keys
         M021CreateCasePhotos(),      // photos of cases
         M022CreateCaseTallies(),     // running totals and duration bins behind the case measures
-        M023IndexCasesForMeasures(), // open cases under a node; periods over the whole tree
+        M023IndexCasesForMeasures(), // open cases under a node
         M040CreatePatrols(),         // grid workers' patrols, one open per worker
         M041CreatePatrolFixes(),     // patrol tracks: position fixes with flags
         M042CreatePatrolCheckins(),  // building check-ins on patrol
@@ -36,7 +36,8 @@ enum Migrations {
         M030CreatePropertyCompanies(), // property companies, contracts, staff links, compound class and tier
         M031CreatePropertyFees(),      // fee items, bills, payments, dunning notices
         M032CreatePropertyRatings(),   // inspections, residents' ratings, scoring rules, published months
-        // (next: M024; M033–M039 property, M050–M059 command centre)
+        M050AddCasesCreatedCoveringIndex(), // command centre: a month of a city read from one index
+        // (next: M024; M033–M039 property, M051–M059 command centre)
     ]
 }
 

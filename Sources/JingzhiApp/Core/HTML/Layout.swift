@@ -50,6 +50,7 @@ struct Layout {
         }
         if actor.role.isStaff && actor.role != .partner { links.append(("/measures", lang.t("考核统计", "Measures"))) }
         if ![.partner, .departmentStaff].contains(actor.role) { links.append((actor.role == .resident ? "/my/property" : "/property", lang.t("物业服务", "Property"))) }
+        if CommandCentreAccess.roles.contains(actor.role) { links.append(("/command", lang.t("指挥中心", "Command centre"))) }
         if actor.can(.viewOrg) { links.append((SiteURL.org.path, lang.t("组织网格", "Org & grids"))) }
         if actor.can(.viewResidents) { links.append((SiteURL.residents(query: []).path, lang.t("居民信息", "Residents"))) }
         if actor.can(.approveLinks) { links.append((SiteURL.linkRequests.path, lang.t("认证审核", "Link requests"))) }

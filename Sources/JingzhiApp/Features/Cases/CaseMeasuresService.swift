@@ -30,6 +30,8 @@ struct CaseMeasuresService {
     let now: Date
     /// Answer from the running totals (`CaseTallies`) where they can; false forces the scan of the cases.
     var useTallies = true
+    /// False: leave the hours' median and 90th percentile out (null), for callers that show only rates and counts.
+    var withPercentiles = true
 
     init(db: any Database, now: Date, useTallies: Bool = true) {
         self.db = db
@@ -120,8 +122,7 @@ struct CaseMeasuresService {
     func whereClause(_ q: CaseMeasuresQuery) async throws -> SQLQueryString {
         var parts: [SQLQueryString] = []
         if let path = q.node?.path {
-            let scope = DataScope(rootPath: path)
-            parts.append("node_path >= \(bind: scope.rootPath) AND node_path < \(bind: scope.upperBound)")
+            parts.append(DataScope(rootPath: path).sqlCondition(boundedInTime: q.from != nil || q.to != nil, on: db))
         }
         let start = try q.from.map { try Self.dayStart($0, field: "from") }
         let end = try q.to.map { try Self.dayStart($0, field: "to").addingTimeInterval(86400) }
@@ -178,12 +179,14 @@ struct CaseMeasuresService {
 
     /// Counts, rate fractions and percentiles per group ("" without grouping).
     /// The cases table, with the index to read it by on SQLite. Without statistics SQLite weighs a path range and a
-    /// period range alike and may walk a month of the whole tree to find one community's cases; the path is the
-    /// narrower one whenever there is a node.
+    /// period range alike and may walk a month of the whole tree to find one community's cases: below a street the
+    /// path is the narrower one, for a county or street over a period the creation time.
     func casesTable(_ q: CaseMeasuresQuery) -> SQLQueryString {
         guard !db.isPostgres else { return "\(ident: Case.schema)" }
-        if q.node != nil { return "\(ident: Case.schema) INDEXED BY cases_path_created" }
-        if q.from != nil || q.to != nil { return "\(ident: Case.schema) INDEXED BY cases_created" }
+        let timed = q.from != nil || q.to != nil
+        if let node = q.node, !(timed && DataScope(rootPath: node.path).isWide) { return "\(ident: Case.schema) INDEXED BY cases_path_created" }
+        // A period over a county or street: along the creation-time index (`whereClause` writes `+node_path` then).
+        if timed { return "\(ident: Case.schema) INDEXED BY cases_created_cover" }
         return "\(ident: Case.schema)"
     }
 
@@ -195,7 +198,7 @@ struct CaseMeasuresService {
             "\(count("\(unsafeRaw: a) AND (responded_at IS NOT NULL OR response_due_at < \(bind: now))")) AS resp_den",
             "\(count("\(unsafeRaw: a) AND (\(unsafeRaw: r) OR resolution_due_at < \(bind: now))")) AS res_den",
         ]
-        if db.isPostgres {
+        if db.isPostgres && withPercentiles {
             for d in [Duration.respond, .resolve] {
                 columns.append("percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY \(hours(d))) FILTER (WHERE \(unsafeRaw: d.condition)) AS \(ident: d.column)")
             }
@@ -214,7 +217,7 @@ struct CaseMeasuresService {
                               basis: .init(response: try f("resp_num", "resp_den"), resolution: try f("res_num", "res_den"),
                                            satisfaction: try f("sat_num", "sat_den"), onTime: try f("ont_num", "res_num"),
                                            gridClosure: try f("cls_grid", "cls"), communityClosure: try f("cls_comm", "cls")))
-            if db.isPostgres {
+            if db.isPostgres && withPercentiles {
                 func pair(_ d: Duration) throws -> Percentiles {
                     let p = try row.decode(column: d.column, as: [Double]?.self) ?? []
                     return Percentiles(median: Self.rounded(p.first), p90: Self.rounded(p.count > 1 ? p[1] : nil))
@@ -224,7 +227,7 @@ struct CaseMeasuresService {
             }
             out[key] = tally
         }
-        if !db.isPostgres {
+        if !db.isPostgres && withPercentiles {
             for (key, p) in try await percentiles(w, group: group, of: .respond, from: table) { out[key]?.respond = p }
             for (key, p) in try await percentiles(w, group: group, of: .resolve, from: table) { out[key]?.resolve = p }
         }

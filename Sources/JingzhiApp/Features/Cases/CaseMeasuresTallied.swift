@@ -80,7 +80,9 @@ extension CaseMeasuresService {
 
         // Few values: one ranking query over them (the path index) beats reading bins out of the whole area's index.
         let responded = out.values.reduce(0) { $0 + $1.basis.response.denominator }
-        if q.category != nil || q.department != nil || group == .category || responded <= Self.smallSet {
+        if !withPercentiles {
+            // Rates and counts only.
+        } else if q.category != nil || q.department != nil || group == .category || responded <= Self.smallSet {
             for (key, p) in try await exactPercentiles(w, group: ge, of: .respond, from: casesTable(q)) { out[key]?.respond = p }
             for (key, p) in try await exactPercentiles(w, group: ge, of: .resolve, from: casesTable(q)) { out[key]?.resolve = p }
         } else {

@@ -19,6 +19,12 @@ enum CasePages {
         var q = Case.query(on: req.db).visible(to: actor)
         let state = (try req.query.get(String?.self, at: "state")) ?? ""
         let mine = (try req.query.get(String?.self, at: "mine")) == "1"
+        // A part of the tree, e.g. a grid clicked on the command centre's map.
+        var place: OrgNode?
+        if let raw = try req.query.get(String?.self, at: "node"), !raw.isEmpty, actor.role != .resident {
+            place = try await OrgService(req: req).node(raw, within: actor.scope, field: "node")
+            q = q.within(DataScope(rootPath: place!.path))
+        }
         switch state {
         case "open": q = q.filter(\.$stateRaw !~ [CaseState.closed, .merged, .rejected].map(\.rawValue))
         case "overdue": q = q.filter(\.$resolutionOverdueAt != nil).filter(\.$stateRaw !~ [CaseState.closed, .merged, .rejected, .replied].map(\.rawValue))
@@ -35,7 +41,7 @@ enum CasePages {
         // Overdue first, then the nearest deadline.
         let rows = try await q.sort(\.$resolutionOverdueAt, .descending).sort(\.$resolutionDueAt).range(page.offset..<(page.offset + page.per)).all()
         let categories = Dictionary(uniqueKeysWithValues: try await CaseCategory.query(on: req.db).all().map { ($0.code, $0.name) })
-        let params = [("state", state), ("mine", mine ? "1" : "")]
+        let params = [("state", state), ("mine", mine ? "1" : ""), ("node", place?.id?.uuidString ?? "")]
         // Dispatchers may send several accepted cases on at once.
         let bulk = CaseMachine.dispatchers.contains(actor.role) && rows.contains { CaseMachine.rule(.dispatch).from.contains($0.state) }
         let tabs: [(String, String, String)] = [("open", req.t("办理中", "Open"), ""), ("overdue", req.t("已超期", "Overdue"), ""),
@@ -43,7 +49,8 @@ enum CasePages {
                                                 ("", req.t("全部", "All"), "")]
         let body: HTML = """
         <div class="actions"><a class="button" href="/cases/new">+ \(actor.role == .resident ? req.t("我要反映", "Report a problem") : req.t("登记诉求", "New case"))</a>
-        \(tabs.map { s, label, _ in HTML("<a href=\"/cases\(SiteURL.query([("state", s), ("mine", mine ? "1" : "")]))\"\(HTML(raw: s == state ? " aria-current=\"page\"" : ""))>\(label)</a>") })
+        \(place.map { HTML("<span class=\"tag\">\($0.name)</span> <a href=\"/cases\(SiteURL.query([("state", state)]))\">\(req.t("看全部", "All places"))</a>") } ?? .empty)
+        \(tabs.map { s, label, _ in HTML("<a href=\"/cases\(SiteURL.query([("state", s), ("mine", mine ? "1" : ""), ("node", place?.id?.uuidString ?? "")]))\"\(HTML(raw: s == state ? " aria-current=\"page\"" : ""))>\(label)</a>") })
         \(actor.role.isStaff ? HTML("<a href=\"/cases\(SiteURL.query([("state", state), ("mine", mine ? "" : "1")]))\">\(mine ? req.t("看全部单位", "All units") : req.t("只看本单位", "My unit only"))</a>") : .empty)</div>
         \(bulk ? HTML("<form method=\"post\" action=\"/cases/bulk\">\(Form.csrf(req))") : .empty)
         <div class="table-wrap"><table class="stack"><thead><tr>\(bulk ? HTML("<th></th>") : .empty)<th>\(req.t("编号", "Number"))</th><th>\(req.t("类别", "Category"))</th><th>\(req.t("内容", "What"))</th><th>\(req.t("状态", "State"))</th><th>\(req.t("办结时限", "Due"))</th></tr></thead>

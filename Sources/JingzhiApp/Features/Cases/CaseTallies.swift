@@ -308,16 +308,14 @@ struct M022CreateCaseTallies: AsyncMigration {
     }
 }
 
-/// Indexes for the measures' other reads: open cases under a node (the deadline-dependent counts) and a period over
-/// the whole tree (periods that are not whole months).
+/// An index for the measures' deadline-dependent counts: open cases under a node. (Periods over a whole county
+/// read `cases_created_cover`, M050.)
 struct M023IndexCasesForMeasures: AsyncMigration {
     func prepare(on db: any Database) async throws {
         try await createIndex("cases_state_path", on: Case.schema, ["state", "node_path", "created_at"], db: db)
-        try await createIndex("cases_created", on: Case.schema, ["created_at"], db: db)
     }
 
     func revert(on db: any Database) async throws {
         try await db.sql.raw("DROP INDEX cases_state_path").run()
-        try await db.sql.raw("DROP INDEX cases_created").run()
     }
 }

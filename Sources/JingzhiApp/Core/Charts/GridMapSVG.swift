@@ -1,0 +1,99 @@
+import Foundation
+
+/// The map of a subtree drawn from the grid boundaries (no tiles): a choropleth of one value per area, an optional
+/// heat layer of binned points on top, optional tracks and markers, and the legend. Areas are links when they have
+/// an `href`; the heat layer, tracks and markers let clicks through to the area underneath.
+enum GridMapSVG {
+    struct Area {
+        var id: String
+        var label: String
+        var boundary: Boundary
+        /// The choropleth value; nil is "no data" (grey).
+        var value: Double?
+        /// Shown in the area's tooltip after the label.
+        var detail: String
+        var href: String?
+    }
+
+    struct Heat {
+        var grid: HeatGrid
+        var counts: [HeatGrid.Cell: Int]
+    }
+
+    /// A line on the map (a patrol track), points `(lon, lat)` in order.
+    struct Track {
+        var label: String
+        var points: [(lon: Double, lat: Double)]
+        var color: String
+    }
+
+    struct Marker {
+        var label: String
+        var lon: Double
+        var lat: Double
+        var href: String?
+    }
+
+    struct Labels {
+        var title: String
+        var legendTitle: String
+        var noData: String
+        var heat: String
+    }
+
+    static func render(areas: [Area], scale: ChoroplethScale, heat: Heat? = nil, tracks: [Track] = [], markers: [Marker] = [],
+                       labels: Labels, width: Double = 800, height: Double = 600, theme: ChartTheme = .light,
+                       showAreaNames: Bool = true) -> HTML {
+        guard let box = MapBox(boundaries: areas.map(\.boundary)) else {
+            return HTML(raw: "<p class=\"muted map-empty\">\(HTML.escape(labels.noData))</p>")
+        }
+        let legendWidth = theme.fontSize * 9
+        let projection = MapProjection(box: box, width: width - legendWidth, height: height, padding: theme.fontSize)
+        func n(_ v: Double) -> String { SVGNumber.format(v) }
+        var body = "<title>\(HTML.escape(labels.title))</title><g class=\"areas\">"
+        for a in areas {
+            let shape = "<path d=\"\(projection.pathData(a.boundary))\" fill=\"\(scale.color(a.value))\" stroke=\"\(theme.background)\" stroke-width=\"1\" fill-rule=\"evenodd\" data-area=\"\(HTML.escape(a.id))\"><title>\(HTML.escape(a.label))：\(HTML.escape(a.detail))</title></path>"
+            body += a.href.map { "<a href=\"\(HTML.escape($0))\">\(shape)</a>" } ?? shape
+        }
+        body += "</g>"
+        if showAreaNames {
+            body += "<g class=\"names\" pointer-events=\"none\" font-size=\"\(n(theme.fontSize * 0.8))\" fill=\"\(theme.text)\" text-anchor=\"middle\">"
+            for a in areas {
+                let c = a.boundary.centroid, p = projection.project(lon: c.lon, lat: c.lat)
+                body += "<text x=\"\(n(p.x))\" y=\"\(n(p.y))\" stroke=\"\(theme.background)\" stroke-width=\"2\" paint-order=\"stroke\">\(HTML.escape(a.label))</text>"
+            }
+            body += "</g>"
+        }
+        if let heat {
+            let top = heat.counts.values.max() ?? 0
+            body += "<g class=\"heat\" pointer-events=\"none\">"
+            for (cell, count) in heat.counts.sorted(by: { $0.key < $1.key }) where count > 0 {
+                let b = heat.grid.bounds(cell)
+                let p0 = projection.project(lon: b.west, lat: b.north), p1 = projection.project(lon: b.east, lat: b.south)
+                let alpha = 0.2 + 0.7 * HeatGrid.intensity(count, max: top)
+                body += "<rect x=\"\(n(p0.x))\" y=\"\(n(p0.y))\" width=\"\(n(p1.x - p0.x))\" height=\"\(n(p1.y - p0.y))\" fill=\"#d50000\" fill-opacity=\"\(String(format: "%.2f", alpha))\" data-count=\"\(count)\"><title>\(count)</title></rect>"
+            }
+            body += "</g>"
+        }
+        for t in tracks where t.points.count > 1 {
+            let d = "M" + t.points.map { let p = projection.project(lon: $0.lon, lat: $0.lat); return "\(n(p.x)),\(n(p.y))" }.joined(separator: "L")
+            body += "<path class=\"track\" d=\"\(d)\" fill=\"none\" stroke=\"\(t.color)\" stroke-width=\"\(n(theme.fontSize / 4))\" stroke-linejoin=\"round\" pointer-events=\"none\"><title>\(HTML.escape(t.label))</title></path>"
+        }
+        for m in markers {
+            let p = projection.project(lon: m.lon, lat: m.lat)
+            let dot = "<circle class=\"marker\" cx=\"\(n(p.x))\" cy=\"\(n(p.y))\" r=\"\(n(theme.fontSize / 2))\" fill=\"#1e88e5\" stroke=\"#fff\" stroke-width=\"2\"><title>\(HTML.escape(m.label))</title></circle>"
+            body += m.href.map { "<a href=\"\(HTML.escape($0))\">\(dot)</a>" } ?? dot
+        }
+        let legendX = width - legendWidth + theme.fontSize * 0.5
+        body += scale.legend(title: labels.legendTitle, noDataLabel: labels.noData, x: legendX, y: 0, theme: theme)
+        if heat != nil {
+            let y = theme.fontSize * (3.2 + 1.5 * Double(scale.classCount + 1))
+            body += "<g class=\"legend heat-legend\"><rect x=\"\(n(legendX))\" y=\"\(n(y))\" width=\"\(n(theme.fontSize * 1.6))\" height=\"\(n(theme.fontSize))\" fill=\"#d50000\" fill-opacity=\"0.7\"/>"
+            body += "<text x=\"\(n(legendX + theme.fontSize * 2.1))\" y=\"\(n(y + theme.fontSize * 0.85))\" fill=\"\(theme.text)\" font-size=\"\(n(theme.fontSize))\">\(HTML.escape(labels.heat))</text></g>"
+        }
+        return HTML(raw: """
+        <svg class="gridmap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(n(width)) \(n(height))" role="img" aria-label="\(HTML.escape(labels.title))" \
+        font-family="sans-serif">\(body)</svg>
+        """)
+    }
+}

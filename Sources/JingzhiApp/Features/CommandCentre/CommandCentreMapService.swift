@@ -1,0 +1,116 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// The map's figures: cases per 1,000 households by grid (the choropleth) and the heat layer of located cases.
+extension CommandCentreService {
+    /// Columns of the heat layer across the map.
+    static let heatColumns = 60
+
+    /// A grid of the subtree with what the map needs to draw it.
+    struct MapGrid: Sendable {
+        let node: OrgNode
+        let boundary: Boundary?
+        let community: String?
+    }
+
+    /// The grids under the node (the node itself when it is a grid), in tree order, with their parsed boundaries.
+    func grids(under node: OrgNode?) async throws -> [MapGrid] {
+        let grids: [OrgNode]
+        if let node, node.kind == .grid {
+            grids = [node]
+        } else {
+            grids = try await OrgNode.query(on: db).filter(\.$kindRaw == NodeKind.grid.rawValue).within(DataScope(rootPath: Self.path(node)))
+                .sort(\.$path).all()
+        }
+        let parentIDs = Set(grids.compactMap(\.parentID))
+        let parents = parentIDs.isEmpty ? [:] : Dictionary(try await OrgNode.query(on: db).filter(\.$id ~~ parentIDs).all().map { ($0.id!, $0.name) }) { a, _ in a }
+        return grids.map { g in
+            MapGrid(node: g, boundary: g.boundary.flatMap { try? Boundary.parse(text: $0) }, community: g.parentID.flatMap { parents[$0] })
+        }
+    }
+
+    /// `grids(under:)` remembered for a minute: a city has 1,600 boundaries to read and parse, and they rarely change.
+    func cachedGrids(under node: OrgNode?) async throws -> [MapGrid] {
+        try await cache.value("grids:" + (node?.id?.uuidString ?? ""), maxAge: CommandCentreCache.gridsMaxAge, now: now) {
+            try await grids(under: node)
+        }
+    }
+
+    func map(node: OrgNode?, period: CommandCentrePeriod, category: CaseCategory?) async throws -> (CommandCentreMap, [MapGrid]) {
+        let path = Self.path(node)
+        let grids = try await cachedGrids(under: node)
+        let (from, to) = period.days(now: now)
+        var filter: SQLQueryString = "\(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiDays.start(from)) AND created_at < \(bind: ShanghaiDays.start(to).addingTimeInterval(86400))"
+        if let category {
+            filter = filter + " AND category_code IN (\(binds: try await CaseMeasuresService.codes(under: category, on: db)))"
+        }
+        let households = try await householdsPerGrid(path: path, grids: grids.map(\.node))
+        let (cases, total) = try await countPerGrid(table: Case.schema, filter: filter, grids: grids.map(\.node))
+        let figures = grids.map { g -> CommandCentreGrid in
+            let h = households[g.node.path] ?? 0, c = cases[g.node.path] ?? 0
+            return CommandCentreGrid(id: g.node.id!, code: g.node.code, name: g.node.name, community: g.community, households: h, cases: c,
+                                     casesPer1000Households: h == 0 ? nil : (Double(c) * 10000 / Double(h)).rounded() / 10,
+                                     hasBoundary: g.boundary != nil)
+        }
+        var heat = try await heatLayer(filter: filter, boundaries: grids.compactMap(\.boundary) + (grids.isEmpty ? nodeBoundary(node) : []))
+        if grids.isEmpty, heat != nil {
+            heat?.total = try await db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: Case.schema) WHERE \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
+        } else {
+            heat?.total = total
+        }
+        return (CommandCentreMap(period: period.rawValue, from: from, to: to, category: category?.code, grids: figures, heat: heat), grids)
+    }
+
+    private func nodeBoundary(_ node: OrgNode?) -> [Boundary] {
+        node?.boundary.flatMap { try? Boundary.parse(text: $0) }.map { [$0] } ?? []
+    }
+
+    /// Households per grid path: they change slowly and a city has 700,000, so the counts are cached for 10 minutes.
+    func householdsPerGrid(path: String, grids: [OrgNode]) async throws -> [String: Int] {
+        try await cache.value("households:" + path, maxAge: CommandCentreCache.householdsMaxAge, now: now) {
+            try await countPerGrid(table: Household.schema, filter: sql.scope(path, boundedInTime: false), grids: grids).perGrid
+        }
+    }
+
+    /// Rows of `table` per grid: grouped by the grid-length prefix of their path, once per distinct grid path length.
+    /// Every row falls in exactly one group of the first pass, so the groups also add up to all rows (`total`).
+    func countPerGrid(table: String, filter: SQLQueryString, grids: [OrgNode]) async throws -> (perGrid: [String: Int], total: Int) {
+        let known = Set(grids.map(\.path))
+        var out: [String: Int] = [:], total: Int?
+        for length in Set(grids.map(\.path.count)).sorted() {
+            let prefix = CommandCentreSQL.prefix(length)
+            let rows = try await db.sql.raw("SELECT \(prefix) AS g, COUNT(*) AS n FROM \(ident: table) WHERE \(filter) GROUP BY \(prefix)").all()
+            var sum = 0
+            for row in rows {
+                let g = try row.decode(column: "g", as: String.self), n = try row.decode(column: "n", as: Int.self)
+                sum += n
+                if known.contains(g) { out[g] = n }
+            }
+            total = total ?? sum
+        }
+        return (out, total ?? 0)
+    }
+
+    /// Located cases binned in the database into the heat grid over the boundaries' box (`total` is the caller's to fill).
+    func heatLayer(filter: SQLQueryString, boundaries: [Boundary]) async throws -> CommandCentreHeat? {
+        guard let box = MapBox(boundaries: boundaries) else { return nil }
+        let grid = HeatGrid(box: box, columns: Self.heatColumns)
+        let inBox: SQLQueryString = """
+            longitude >= \(bind: box.west) AND longitude <= \(bind: box.east) AND latitude >= \(bind: box.south) AND latitude <= \(bind: box.north)
+            """
+        let cx = sql.cellIndex("longitude", origin: box.west, size: grid.cellLon), cy = sql.cellIndex("latitude", origin: box.south, size: grid.cellLat)
+        // Grouped by position: PostgreSQL would not match the repeated expressions, whose binds get new numbers.
+        let rows = try await db.sql.raw("SELECT \(cx) AS cx, \(cy) AS cy, COUNT(*) AS n FROM \(ident: Case.schema) WHERE \(filter) AND \(inBox) GROUP BY 1, 2").all()
+        var counts: [HeatGrid.Cell: Int] = [:]
+        for row in rows {
+            // The box's own east and north edges close the last column and row, as in `HeatGrid.cell`.
+            let cell = HeatGrid.Cell(column: min(grid.columns - 1, try row.decode(column: "cx", as: Int.self)),
+                                     row: min(grid.rows - 1, try row.decode(column: "cy", as: Int.self)))
+            counts[cell, default: 0] += try row.decode(column: "n", as: Int.self)
+        }
+        let cells = counts.sorted { $0.key < $1.key }.map { CommandCentreHeatCell(column: $0.key.column, row: $0.key.row, count: $0.value) }
+        return CommandCentreHeat(west: box.west, south: box.south, east: box.east, north: box.north, columns: grid.columns, rows: grid.rows,
+                                 cellLon: grid.cellLon, cellLat: grid.cellLat, cells: cells, located: counts.values.reduce(0, +), total: 0)
+    }
+}

@@ -1,0 +1,69 @@
+import Fluent
+import Vapor
+
+/// A worker on patrol now, as the patrol feature reports it to the command centre.
+struct PatrolOnMap: Content, Equatable {
+    var patrolId: UUID
+    var workerName: String
+    var gridId: UUID?
+    var gridName: String?
+    var startedAt: Date
+    var lastFixAt: Date?
+    var latitude: Double?
+    var longitude: Double?
+    var distanceMeters: Double?
+}
+
+/// One position of a patrol's track.
+struct PatrolTrackPoint: Content, Equatable {
+    var latitude: Double
+    var longitude: Double
+    var at: Date
+}
+
+/// A patrol's track for replay on the grid map.
+struct TrackOnMap: Content, Equatable {
+    var patrolId: UUID
+    var workerName: String
+    var gridId: UUID?
+    var points: [PatrolTrackPoint]
+}
+
+/// Visits coverage (走访覆盖) of one node for a report: planned visits due in the period and those done on time.
+struct VisitsCoverage: Content, Equatable {
+    var nodeId: UUID
+    var planned: Int
+    var onTime: Int
+
+    var share: Double? { planned == 0 ? nil : Double(onTime) / Double(planned) }
+}
+
+/// What other features tell the command centre and the reports, registered at start-up (`app.commandCentre`).
+/// The patrol and visit features live on their own; until one registers, the pages say there is no data.
+struct CommandCentreProviders: Sendable {
+    /// Workers on patrol now inside the scope.
+    typealias Patrols = @Sendable (_ db: any Database, _ scope: DataScope, _ now: Date) async throws -> [PatrolOnMap]
+    /// One patrol's track when it lies inside the scope; nil when it does not exist there.
+    typealias Track = @Sendable (_ db: any Database, _ scope: DataScope, _ patrolID: UUID) async throws -> TrackOnMap?
+    /// Coverage of each of `nodes` for visits due on the days `from`…`to` (inclusive, `yyyy-MM-dd`).
+    typealias Visits = @Sendable (_ db: any Database, _ nodes: [OrgNode], _ from: String, _ to: String) async throws -> [VisitsCoverage]
+
+    var patrols: Patrols?
+    var track: Track?
+    var visits: Visits?
+}
+
+extension Application {
+    private struct ProvidersKey: StorageKey { typealias Value = CommandCentreProviders }
+
+    var commandCentre: CommandCentreProviders {
+        get { storage[ProvidersKey.self] ?? CommandCentreProviders() }
+        set { storage[ProvidersKey.self] = newValue }
+    }
+}
+
+/// The patrol panel's data: `available` is false until the patrol feature is registered.
+struct CommandCentrePatrolsBlock: Content, Equatable {
+    var available: Bool
+    var active: [PatrolOnMap]
+}

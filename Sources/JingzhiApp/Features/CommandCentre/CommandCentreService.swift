@@ -1,0 +1,138 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// The command centre's figures (一屏观) for a subtree, all from SQL aggregates on indexed columns: cases never
+/// leave the database in bulk, lists are capped, and only slow-moving figures are cached (`CommandCentreCache`).
+struct CommandCentreService {
+    let db: any Database
+    let now: Date
+    let cache: CommandCentreCache
+    var providers = CommandCentreProviders()
+
+    init(db: any Database, now: Date, cache: CommandCentreCache, providers: CommandCentreProviders = .init()) {
+        self.db = db
+        self.now = now
+        self.cache = cache
+        self.providers = providers
+    }
+
+    init(req: Request) {
+        self.init(db: req.db, now: req.now, cache: req.application.commandCentreCache, providers: req.application.commandCentre)
+    }
+
+    static let listLimit = 20
+    static let dueSoonHours = 24.0
+
+    var sql: CommandCentreSQL { CommandCentreSQL(db: db) }
+
+    /// The case measures without the hours' percentiles, which the command centre does not show.
+    var measures: CaseMeasuresService {
+        var m = CaseMeasuresService(db: db, now: now)
+        m.withPercentiles = false
+        return m
+    }
+
+    /// The path of the subtree; "" for the whole tree.
+    static func path(_ node: OrgNode?) -> String { node?.path ?? "" }
+
+    /// The measures of the cases created this month so far; a page passes them to both `summary` and `trends`.
+    func currentMonth(node: OrgNode?) async throws -> CaseMeasures {
+        let today = ShanghaiTime.today(now)
+        return try await measures.measures(CaseMeasuresQuery(node: node, from: String(today.prefix(8)) + "01", to: today))
+    }
+
+    func summary(node: OrgNode?, currentMonth known: CaseMeasures? = nil) async throws -> CommandCentreSummary {
+        let path = Self.path(node)
+        let (today, month) = try await tallies(path: path)
+        let rates: CaseMeasures
+        if let known { rates = known } else { rates = try await currentMonth(node: node) }
+        return CommandCentreSummary(
+            node: node.map { .init(id: $0.id!, code: $0.code, name: $0.name, kind: $0.kindRaw) }, asOf: now,
+            today: today, month: month, backlog: try await backlog(path: path),
+            rates: CommandCentreRates(month: String(month.from.prefix(7)), rates),
+            overdue: try await overdueCases(path: path), dueSoon: try await dueSoonCases(path: path),
+            patrols: try await patrols(path: path))
+    }
+
+    /// Today's and this month's cases by where they stand now, in one pass over this month's rows.
+    func tallies(path: String) async throws -> (today: CommandCentreTally, month: CommandCentreTally) {
+        let today = ShanghaiTime.today(now)
+        let monthFirst = String(today.prefix(8)) + "01"
+        let todayStart = ShanghaiDays.start(today), monthStart = ShanghaiDays.start(monthFirst)
+        let tomorrowStart = todayStart.addingTimeInterval(86400)
+        let open = CommandCentreSQL.list(CommandCentreSQL.unanswered)
+        func counts(_ prefix: String, since: Date?) -> [SQLQueryString] {
+            let when: SQLQueryString = since.map { "created_at >= \(bind: $0) AND " } ?? ""
+            return [
+                "COUNT(CASE WHEN \(when)1 = 1 THEN 1 END) AS \(ident: prefix + "new")",
+                "COUNT(CASE WHEN \(when)state IN (\(open)) THEN 1 END) AS \(ident: prefix + "open")",
+                "COUNT(CASE WHEN \(when)state IN (\(open)) AND resolution_due_at < \(bind: now) THEN 1 END) AS \(ident: prefix + "overdue")",
+                "COUNT(CASE WHEN \(when)state = 'replied' THEN 1 END) AS \(ident: prefix + "replied")",
+                "COUNT(CASE WHEN \(when)state = 'closed' THEN 1 END) AS \(ident: prefix + "closed")",
+            ]
+        }
+        let columns = counts("m_", since: nil) + counts("t_", since: todayStart)
+        let query: SQLQueryString = "SELECT \(columns.joined(separator: ", ")) FROM \(ident: Case.schema) WHERE \(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: monthStart) AND created_at < \(bind: tomorrowStart)"
+        guard let row = try await db.sql.raw(query).first() else { throw APIError.notFound }
+        func tally(_ prefix: String, from: String) throws -> CommandCentreTally {
+            func n(_ c: String) throws -> Int { try row.decode(column: prefix + c, as: Int.self) }
+            return CommandCentreTally(from: from, to: today, new: try n("new"), inProgress: try n("open"), overdue: try n("overdue"),
+                                      awaitingRating: try n("replied"), closed: try n("closed"))
+        }
+        return (try tally("t_", from: today), try tally("m_", from: monthFirst))
+    }
+
+    /// Unanswered cases now: the `cases_state_due` index, whatever their age.
+    func backlog(path: String) async throws -> CommandCentreBacklog {
+        let soon = now.addingTimeInterval(Self.dueSoonHours * 3600)
+        let query: SQLQueryString = """
+            SELECT COUNT(*) AS n_open, COUNT(CASE WHEN resolution_due_at < \(bind: now) THEN 1 END) AS n_overdue, \
+            COUNT(CASE WHEN resolution_due_at >= \(bind: now) AND resolution_due_at < \(bind: soon) THEN 1 END) AS n_soon \
+            FROM \(ident: Case.schema) WHERE state IN (\(CommandCentreSQL.list(CommandCentreSQL.unanswered))) AND \(sql.scope(path, boundedInTime: false))
+            """
+        guard let row = try await db.sql.raw(query).first() else { throw APIError.notFound }
+        return CommandCentreBacklog(open: try row.decode(column: "n_open", as: Int.self), overdue: try row.decode(column: "n_overdue", as: Int.self),
+                                    dueSoon: try row.decode(column: "n_soon", as: Int.self))
+    }
+
+    /// Unanswered cases past their reply deadline, the longest overdue first.
+    func overdueCases(path: String, limit: Int = listLimit) async throws -> [CommandCentreCase] {
+        let rows = try await Case.query(on: db).within(DataScope(rootPath: path)).filter(\.$stateRaw ~~ CommandCentreSQL.unanswered)
+            .filter(\.$resolutionDueAt < now).sort(\.$resolutionDueAt).limit(limit).all()
+        return try await brief(rows)
+    }
+
+    /// Unanswered cases whose reply is due in the next 24 hours, the nearest first.
+    func dueSoonCases(path: String, limit: Int = listLimit) async throws -> [CommandCentreCase] {
+        let rows = try await Case.query(on: db).within(DataScope(rootPath: path)).filter(\.$stateRaw ~~ CommandCentreSQL.unanswered)
+            .filter(\.$resolutionDueAt >= now).filter(\.$resolutionDueAt < now.addingTimeInterval(Self.dueSoonHours * 3600))
+            .sort(\.$resolutionDueAt).limit(limit).all()
+        return try await brief(rows)
+    }
+
+    private func brief(_ cases: [Case]) async throws -> [CommandCentreCase] {
+        guard !cases.isEmpty else { return [] }
+        let places = Dictionary(try await OrgNode.query(on: db).filter(\.$id ~~ Set(cases.map(\.nodeID))).all().map { ($0.id!, $0.name) }) { a, _ in a }
+        let names = try await categoryNames()
+        var supervised: [UUID: Date] = [:]
+        for e in try await CaseEvent.query(on: db).filter(\.$caseID ~~ cases.compactMap(\.id)).filter(\.$action == "supervise").all() {
+            supervised[e.caseID] = max(supervised[e.caseID] ?? e.at, e.at)
+        }
+        return cases.map { c in
+            CommandCentreCase(id: c.id!, number: c.number, category: c.categoryCode, categoryName: names[c.categoryCode] ?? c.categoryCode,
+                              place: places[c.nodeID] ?? "", state: c.stateRaw, handlerLevel: c.handlerLevelRaw, dueAt: c.resolutionDueAt,
+                              hoursOverdue: c.resolutionDueAt.map { (now.timeIntervalSince($0) / 360).rounded() / 10 },
+                              supervisedAt: supervised[c.id!])
+        }
+    }
+
+    func categoryNames() async throws -> [String: String] {
+        Dictionary(try await CaseCategory.query(on: db).all().map { ($0.code, $0.name) }) { a, _ in a }
+    }
+
+    func patrols(path: String) async throws -> CommandCentrePatrolsBlock {
+        guard let provider = providers.patrols else { return CommandCentrePatrolsBlock(available: false, active: []) }
+        return CommandCentrePatrolsBlock(available: true, active: try await provider(db, DataScope(rootPath: path), now))
+    }
+}

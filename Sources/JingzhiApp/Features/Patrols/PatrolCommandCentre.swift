@@ -1,0 +1,29 @@
+import Fluent
+import Vapor
+
+/// Tells the command centre and the monthly reports about patrols and care visits (`app.commandCentre`).
+enum PatrolCommandCentre {
+    static func register(_ app: Application) {
+        app.commandCentre.patrols = { db, scope, now in
+            try await PatrolService(db: db, now: now).active(within: scope).map {
+                PatrolOnMap(patrolId: $0.patrolId, workerName: $0.workerName, gridId: $0.gridId, gridName: $0.gridName, startedAt: $0.startedAt,
+                            lastFixAt: $0.lastFixAt, latitude: $0.lastLatitude, longitude: $0.lastLongitude, distanceMeters: Double($0.distanceMetres))
+            }
+        }
+        app.commandCentre.track = { db, scope, id in
+            let track: PatrolTrack
+            do { track = try await PatrolService(db: db, now: Date()).track(id, within: scope) } catch let e as APIError where e.status == .notFound { return nil }
+            return TrackOnMap(patrolId: id, workerName: track.patrol.workerName, gridId: track.patrol.gridID,
+                              points: track.fixes.map { PatrolTrackPoint(latitude: $0.latitude, longitude: $0.longitude, at: $0.recordedAt) })
+        }
+        let clock = app.clock
+        app.commandCentre.visits = { db, nodes, from, _ in
+            var out: [VisitsCoverage] = []
+            for node in nodes {
+                let coverage = try await CareVisitService(db: db, now: clock.now()).coverage(under: node, month: String(from.prefix(7)))
+                out.append(VisitsCoverage(nodeId: node.id!, planned: coverage.total.planned, onTime: coverage.total.done))
+            }
+            return out
+        }
+    }
+}

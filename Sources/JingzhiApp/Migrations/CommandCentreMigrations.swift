@@ -1,0 +1,18 @@
+import Fluent
+import SQLKit
+
+/// The command centre's month-wide aggregates over a whole city (counts, rates, map, trends) read only this index:
+/// it leads with the creation time and carries every column they look at, so a month of a city is one short range of
+/// the index and the table itself is never read. (The path index stays for small subtrees.)
+struct M050AddCasesCreatedCoveringIndex: AsyncMigration {
+    static let columns = ["created_at", "node_path", "state", "category_code", "resolution_due_at", "response_due_at", "responded_at",
+                          "replied_at", "rating", "handler_level", "latitude", "longitude"]
+
+    func prepare(on db: any Database) async throws {
+        try await createIndex("cases_created_cover", on: Case.schema, Self.columns, db: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.sql.drop(index: "cases_created_cover").run()
+    }
+}
