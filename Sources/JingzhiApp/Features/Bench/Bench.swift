@@ -14,7 +14,7 @@ public enum Bench {
     /// Which benchmarks to run.
     public enum Part: String, CaseIterable, Sendable {
         /// `commandCentre` seeds and measures on its own (always the city with a year of cases); `all` leaves it out.
-        case register, measures, property, commandCentre = "command-centre", all
+        case register, measures, property, patrols, commandCentre = "command-centre", all
     }
 
     public static func run(_ settings: Settings, scale: DemoScale, repeats: Int, part: Part = .all, casesPerDay: Double = 2740,
@@ -34,6 +34,10 @@ public enum Bench {
             if part == .property || part == .all {
                 lines.append("")
                 lines += try await PropertyBench.run(app, log: log)
+            }
+            if part == .patrols || part == .all {
+                lines.append("")
+                lines += try await patrolLines(app, repeats: repeats)
             }
             guard part == .register || part == .all else { return lines }
             lines.append("")
@@ -73,6 +77,22 @@ public enum Bench {
             })
             return lines
         }
+    }
+
+    /// Fix ingestion (`patrolIngestion`) against reads of a resident by primary key in the same run, as rates.
+    static func patrolLines(_ app: Application, repeats: Int) async throws -> [String] {
+        guard try await User.query(on: app.db).filter(\.$username ~~ ["gt01_grid", "bh01_grid"]).count() > 0,
+              let resident = try await Resident.query(on: app.db).first() else {
+            return ["fix ingestion: needs the county demo's grid workers (--scale county)"]
+        }
+        let baseline = try await measure(repeats) { _ = try await Resident.find(resident.id, on: app.db) }
+        let readsPerSecond = 1000 / baseline.0
+        var lines = ["fix ingestion (2 grid workers side by side, 600 fixes each): baseline \(Int(readsPerSecond)) primary-key reads/s",
+                     "| batch size | fixes | seconds | fixes/s | × baseline rate |", "|---:|---:|---:|---:|---:|"]
+        for r in try await patrolIngestion(app) {
+            lines.append(String(format: "| %d | %d | %.2f | %.0f | %.3f |", r.batchSize, r.fixes, r.seconds, r.fixesPerSecond, r.fixesPerSecond / readsPerSecond))
+        }
+        return lines
     }
 
     /// Median and 90th percentile in milliseconds of `repeats` runs, after two warm-up runs.
