@@ -49,14 +49,23 @@ enum PropertyBench {
         let lines = try await service.compute(county: root, month: month, config: try await service.config(county: root))
         let scoreSeconds = Date().timeIntervalSince(t1)
         log("property bench done")
+        // Baseline in the same run: reading a resident by primary key, as a rate.
+        var reads = 0.0
+        if let resident = try await Resident.query(on: db).first() {
+            let t = try await Bench.measure(30) { _ = try await Resident.find(resident.id, on: db) }
+            reads = 1000 / t.0
+        }
+        let billRate = Double(bills) / max(billSeconds, 0.001)
+        let scoreRate = Double(lines.filter { $0.level == "compound" }.count) / max(scoreSeconds, 0.001)
         return [
             "",
-            "| property | count | seconds | per second |",
-            "|---|---:|---:|---:|",
-            String(format: "| bill generation, %d compounds (period %@) | %d bills | %.1f | %.0f bills/s |", contracts.count, period, bills, billSeconds,
-                   Double(bills) / max(billSeconds, 0.001)),
-            String(format: "| monthly scoring %@, all companies and compounds | %d lines | %.1f | %.1f compounds/s |", month,
-                   lines.count, scoreSeconds, Double(lines.filter { $0.level == "compound" }.count) / max(scoreSeconds, 0.001)),
+            String(format: "baseline: %.0f primary-key reads/s", reads),
+            "| property | count | seconds | per second | × baseline rate |",
+            "|---|---:|---:|---:|---:|",
+            String(format: "| bill generation, %d compounds (period %@) | %d bills | %.1f | %.0f bills/s | %.2f |", contracts.count, period, bills, billSeconds,
+                   billRate, reads > 0 ? billRate / reads : 0),
+            String(format: "| monthly scoring %@, all companies and compounds | %d lines | %.1f | %.1f compounds/s | %.3f |", month,
+                   lines.count, scoreSeconds, scoreRate, reads > 0 ? scoreRate / reads : 0),
         ]
     }
 }
