@@ -3,10 +3,31 @@ the compound, the resident pays online, the company handles the repair, and the 
 
 import random
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
 from test_case_loop import _act, _as
+
+
+COMPANY = "幸福家园物业服务有限公司"
+
+
+def _company_row(page, server, month):
+    """The company's score, stars and residents' ratings on the month's list (computed live for an open month)."""
+    page.goto(server + "/property/ratings?month=" + month)
+    row = page.locator("tbody tr", has_text=COMPANY).first
+    score = float(row.locator("td[data-label=得分]").inner_text())
+    stars = row.locator("td[data-label=星级]").inner_text().count("★")
+    residents = row.locator("td[data-label=居民评价]").inner_text()
+    found = re.match(r"([\d.]+)★ \((\d+)\)", residents)
+    return score, stars, (float(found.group(1)), int(found.group(2))) if found else (None, 0)
+
+
+def _stars_for(score):
+    """docs/property-rating.md: ≥90 five stars, ≥80 four, ≥70 three, ≥60 two, otherwise one."""
+    return next(n for floor, n in ((90, 5), (80, 4), (70, 3), (60, 2), (-1, 1)) if score >= floor)
 
 
 def test_resident_pays_and_reports_a_repair_that_the_company_handles(browser, server):
@@ -57,5 +78,22 @@ def test_resident_pays_and_reports_a_repair_that_the_company_handles(browser, se
     resident.get_by_role("link", name="物业服务").click()
     resident.get_by_role("link", name="查看物业红黑榜").click()
     expect(resident.locator("h1")).to_contain_text("物业服务红黑榜")
-    expect(resident.locator("table")).to_contain_text("幸福家园物业服务有限公司")
+    expect(resident.locator("table")).to_contain_text(COMPANY)
+
+    # This month's list moves as the scoring says: a one-star rating from the resident is one more rating in the
+    # residents' input, pulls the score down, and the stars follow the documented thresholds.
+    month = datetime.now(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m")
+    score, stars, (average, count) = _company_row(resident, server, month)
+    assert stars == _stars_for(score)
+    resident.goto(server + "/my/property")
+    rate = resident.locator("form[action='/my/property/rate']")
+    rate.locator("select[name=stars]").select_option("1")
+    rate.get_by_role("button", name="提交评价").click()
+    expect(resident.locator(".flash")).to_contain_text("感谢您的评价")
+    new_score, new_stars, (new_average, new_count) = _company_row(resident, server, month)
+    assert new_count == count + 1
+    expected_average = ((average or 0) * count + 1) / (count + 1)
+    assert abs(new_average - expected_average) <= 0.05 + (0.05 * count / (count + 1))
+    assert new_score <= score
+    assert new_stars == _stars_for(new_score)
     resident_ctx.close()
