@@ -47,6 +47,18 @@ def test_a_patrol_on_a_phone_is_recorded_even_offline(browser, server):
                               geolocation={"latitude": lat, "longitude": lon, "accuracy": 8}, permissions=["geolocation"])
     phone = ctx.new_page()
     login(phone, server, "gt01_grid", PASSWORD)
+
+    # the community's command centre on a wide screen, open before the patrol and never reloaded
+    wall_ctx = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})
+    wall = wall_ctx.new_page()
+    login(wall, server, "gt01_community", PASSWORD)
+    wall.goto(server + "/command/wall?period=today&refresh=5")
+    new_today = wall.locator("[data-live=counts] .cc-tally").first.locator("[data-figure=new]")
+    located = wall.locator("[data-live=map] .cc-note")
+    before_new = int(new_today.inner_text())
+    before_located = int(re.search(r"有坐标 (\d+) 件", located.inner_text()).group(1))
+    wall.evaluate("() => { window.__sameDocument = true; }")
+
     phone.goto(server + "/patrol")
     phone.get_by_role("button", name="开始巡查").click()
     expect(phone.locator(".flash")).to_contain_text("巡查已开始")
@@ -87,6 +99,13 @@ def test_a_patrol_on_a_phone_is_recorded_even_offline(browser, server):
     phone.get_by_role("button", name="结束巡查").click()
     expect(phone.locator(".flash")).to_contain_text("巡查已结束")
     ctx.close()
+
+    # the wall shows the patrol's event in today's count and as one more located case on the map, without a reload
+    expect(new_today).to_have_text(str(before_new + 1), timeout=30000)
+    expect(located).to_contain_text("有坐标 %d 件" % (before_located + 1), timeout=30000)
+    assert wall.evaluate("() => window.__sameDocument === true")
+    wall.screenshot(path=str(ARTIFACTS / "patrol-event-on-the-wall.png"))
+    wall_ctx.close()
 
     # staff: the replay over the grid, with the event pinned
     desk_ctx = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
