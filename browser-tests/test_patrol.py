@@ -96,6 +96,9 @@ def test_a_patrol_on_a_phone_is_recorded_even_offline(browser, server):
     number = re.search(r"编号 (\S+)", phone.locator(".flash").inner_text()).group(1)
     phone.screenshot(path=str(ARTIFACTS / "patrol-phone.png"), full_page=True)
     patrol_id = phone.locator("#patrol").get_attribute("data-patrol")
+    # while it lasts, the wall lists the patrol among those on patrol now
+    on_patrol = wall.locator('[data-live=patrols] a[href="/command/patrols/%s"]' % patrol_id)
+    expect(on_patrol).to_have_count(1, timeout=30000)
     phone.get_by_role("button", name="结束巡查").click()
     expect(phone.locator(".flash")).to_contain_text("巡查已结束")
     ctx.close()
@@ -103,8 +106,26 @@ def test_a_patrol_on_a_phone_is_recorded_even_offline(browser, server):
     # the wall shows the patrol's event in today's count and as one more located case on the map, without a reload
     expect(new_today).to_have_text(str(before_new + 1), timeout=30000)
     expect(located).to_contain_text("有坐标 %d 件" % (before_located + 1), timeout=30000)
+    # …and drops the patrol from those on patrol now once it has ended
+    expect(on_patrol).to_have_count(0, timeout=30000)
     assert wall.evaluate("() => window.__sameDocument === true")
     wall.screenshot(path=str(ARTIFACTS / "patrol-event-on-the-wall.png"))
+
+    # the command centre's replay on the grid map: a slider steps the walk fix by fix, play runs it through
+    wall.goto(server + "/command/patrols/" + patrol_id)
+    replay = wall.locator("[data-replay]")
+    slider = replay.get_by_role("slider", name="回放位置")
+    times = replay.locator("g.replay").get_attribute("data-times").split("|")
+    assert len(times) >= 5
+    expect(replay.locator("output")).to_have_text(times[-1])
+    slider.fill("0")
+    expect(replay.locator("output")).to_have_text(times[0])
+    assert replay.locator("path.track-done").get_attribute("d").count("L") == 0
+    replay.get_by_role("button", name="播放").click()
+    expect(replay).to_have_attribute("data-at", str(len(times) - 1), timeout=15000)
+    expect(replay.get_by_role("button", name="播放")).to_be_visible()
+    assert replay.locator("path.track-done").get_attribute("d").count("L") == len(times) - 1
+    wall.screenshot(path=str(ARTIFACTS / "patrol-replay-on-the-grid-map.png"))
     wall_ctx.close()
 
     # staff: the replay over the grid, with the event pinned

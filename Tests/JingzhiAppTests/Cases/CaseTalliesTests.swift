@@ -76,6 +76,12 @@ import Vapor
             #expect(TalliedPlan(try await query(app, node: "YT-GT", from: "2026-11-02"), group: nil) == nil)
             #expect(TalliedPlan(try await query(app, node: "YT-GT", to: "2026-11-29"), group: nil) == nil)
             #expect(TalliedPlan(try await query(app, node: "YT-GT-01-G01"), group: nil) == nil)
+            // …and a month so far (ending today, as the command centre asks) is, while a day before today is not
+            let monthSoFar = try await query(app, node: "YT-GT", from: "2026-11-01", to: ShanghaiTime.today(asOf))
+            #expect(TalliedPlan(monthSoFar, group: nil) == nil)
+            #expect(TalliedPlan(monthSoFar, group: nil, now: asOf) != nil)
+            #expect(TalliedPlan(try await query(app, node: "YT-GT", to: "2026-11-05"), group: nil, now: asOf) == nil)
+            try await expectSameBothWays(app, monthSoFar, now: asOf, by: [.community, .month])
             // act + check: the same figures both ways, now and ten days on (more deadlines passed)
             for now in [asOf, later] {
                 for q in queries { try await expectSameBothWays(app, q, now: now) }

@@ -139,4 +139,30 @@ import Testing
         #expect(svg.contains("data-count=\"2\"") && svg.contains("data-count=\"1\""))
         #expect(svg.contains("class=\"heat\" pointer-events=\"none\""))
     }
+
+    @Test func aTrackWithTimesIsDrawnForReplayWithItsPointsWhereTheMapPutsThem() throws {
+        // setup: one grid, a track of three fixes from its south-west corner to its north-east corner
+        let grid = Boundary(rings: [[[0, 59.5], [1, 59.5], [1, 60.5], [0, 60.5], [0, 59.5]]])
+        let points: [(lon: Double, lat: Double)] = [(0, 59.5), (0.5, 60), (1, 60.5)]
+        let labels = GridMapSVG.Labels(title: "轨迹", legendTitle: "", noData: "网格", heat: "")
+        let area = GridMapSVG.Area(id: "G1", label: "第一网格", boundary: grid, value: nil, detail: "", href: nil)
+        // act
+        let replay = GridMapSVG.render(areas: [area], scale: ChoroplethScale(maxValue: 1),
+                                       tracks: [.init(label: "张网格", points: points, color: "#1e88e5", times: ["08:00:00", "08:01:00", "08:02:00"])],
+                                       labels: labels, width: 800, height: 600).raw
+        let plain = GridMapSVG.render(areas: [area], scale: ChoroplethScale(maxValue: 1),
+                                      tracks: [.init(label: "张网格", points: points, color: "#1e88e5")], labels: labels, width: 800, height: 600).raw
+        // check: the points carried for the script are the projected fixes, in order, and start and end are marked
+        let carried = try #require(replay.components(separatedBy: "data-points=\"").dropFirst().first?.components(separatedBy: "\"").first)
+        let xy = carried.split(separator: " ").map { $0.split(separator: ",").map { Double($0)! } }
+        #expect(xy.count == 3)
+        #expect(xy[0][0] < xy[1][0] && xy[1][0] < xy[2][0], "west to east is left to right")
+        #expect(xy[0][1] > xy[1][1] && xy[1][1] > xy[2][1], "south to north is bottom to top")
+        #expect(abs((xy[0][0] + xy[2][0]) / 2 - xy[1][0]) < 0.5 && abs((xy[0][1] + xy[2][1]) / 2 - xy[1][1]) < 0.5, "the midpoint lies midway")
+        #expect(replay.contains("data-times=\"08:00:00|08:01:00|08:02:00\""))
+        #expect(replay.contains("class=\"track-start\" cx=\"\(SVGNumber.format(xy[0][0]))\"") && replay.contains("<title>08:00:00</title>"))
+        #expect(replay.contains("class=\"track-end\" cx=\"\(SVGNumber.format(xy[2][0]))\"") && replay.contains("class=\"track-head\""))
+        // …while a track without times is a plain line
+        #expect(plain.contains("class=\"track\"") && !plain.contains("data-points") && !plain.contains("track-head"))
+    }
 }

@@ -34,6 +34,34 @@ import VaporTesting
         }
     }
 
+    @Test func theWallListsWhatFitsAndCountsTheRestWhileTheDeskListsMore() async throws {
+        try await withDemoApp { app in
+            // setup: ten more cases in 古亭社区, all past their deadlines a month later
+            _ = try await CommandCentreScenario.build(app)
+            let compound = try await CommandCentreScenario.firstCompound(under: "YT-GT-01-G02", app)
+            for i in 1...10 {
+                let filed = try await app.api(.POST, "/api/v1/cases", token: try await app.token("resident_demo"),
+                                              json: #"{"categoryCode":"huanjing","nodeId":"\#(compound.id!)","description":"垃圾满了 \#(i)"}"#)
+                #expect(filed.status == .created)
+            }
+            app.clock.set(CommandCentreScenario.now.addingTimeInterval(30 * 86400))
+            let community = try await app.node("YT-GT-01")
+            let browser = Browser(app)
+            try await browser.login("gt01_community")
+            // act
+            let live = try #require(try await browser.get("/command/live?theme=dark").json()["parts"] as? [String: String])
+            let desk = try #require(try await browser.get("/command/live").json()["parts"] as? [String: String])
+            let overdue = try await CommandCentreService(db: app.db, now: app.clock.now(), cache: .init()).backlog(path: community.path).overdue
+            // check: six on the wall, the rest counted and linked to the community's overdue cases; the desk lists them all
+            #expect(overdue > 10)
+            let wallItems = live["overdue"]!.components(separatedBy: "<li>").count - 1
+            #expect(wallItems == CommandCentreViews.wallListLength)
+            #expect(live["overdue"]!.contains("另有 \(overdue - wallItems) 件"))
+            #expect(live["overdue"]!.contains("href=\"/cases?state=overdue&amp;node=\(community.id!.uuidString)\""))
+            #expect(desk["overdue"]!.components(separatedBy: "<li>").count - 1 == min(overdue, CommandCentreService.listLimit))
+        }
+    }
+
     @Test func liveRefreshReturnsFreshPieces() async throws {
         try await withDemoApp { app in
             let s = try await CommandCentreScenario.build(app)

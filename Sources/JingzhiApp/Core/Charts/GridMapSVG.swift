@@ -20,11 +20,14 @@ enum GridMapSVG {
         var counts: [HeatGrid.Cell: Int]
     }
 
-    /// A line on the map (a patrol track), points `(lon, lat)` in order.
+    /// A line on the map (a patrol track), points `(lon, lat)` in order. With one time label per point the track
+    /// is drawn for replay: start and end marked, and the projected points and times carried in `data-` attributes
+    /// for the page's script to step through (without the script the whole track stays drawn).
     struct Track {
         var label: String
         var points: [(lon: Double, lat: Double)]
         var color: String
+        var times: [String] = []
     }
 
     struct Marker {
@@ -43,16 +46,17 @@ enum GridMapSVG {
 
     static func render(areas: [Area], scale: ChoroplethScale, heat: Heat? = nil, tracks: [Track] = [], markers: [Marker] = [],
                        labels: Labels, width: Double = 800, height: Double = 600, theme: ChartTheme = .light,
-                       showAreaNames: Bool = true) -> HTML {
+                       showAreaNames: Bool = true, plainFill: String? = nil) -> HTML {
         guard let box = MapBox(boundaries: areas.map(\.boundary)) else {
             return HTML(raw: "<p class=\"muted map-empty\">\(HTML.escape(labels.noData))</p>")
         }
-        let legendWidth = theme.fontSize * 9
+        // A plain map (a track's background) has one fill and no legend.
+        let legendWidth = plainFill == nil ? theme.fontSize * 9 : 0
         let projection = MapProjection(box: box, width: width - legendWidth, height: height, padding: theme.fontSize)
         func n(_ v: Double) -> String { SVGNumber.format(v) }
         var body = "<title>\(HTML.escape(labels.title))</title><g class=\"areas\">"
         for a in areas {
-            let shape = "<path d=\"\(projection.pathData(a.boundary))\" fill=\"\(scale.color(a.value))\" stroke=\"\(theme.background)\" stroke-width=\"1\" fill-rule=\"evenodd\" data-area=\"\(HTML.escape(a.id))\"><title>\(HTML.escape(a.label))：\(HTML.escape(a.detail))</title></path>"
+            let shape = "<path d=\"\(projection.pathData(a.boundary))\" fill=\"\(plainFill ?? scale.color(a.value))\" stroke=\"\(plainFill == nil ? theme.background : theme.muted)\" stroke-width=\"1\" fill-rule=\"evenodd\" data-area=\"\(HTML.escape(a.id))\"><title>\(HTML.escape(a.label))：\(HTML.escape(a.detail))</title></path>"
             body += a.href.map { "<a href=\"\(HTML.escape($0))\">\(shape)</a>" } ?? shape
         }
         body += "</g>"
@@ -76,8 +80,19 @@ enum GridMapSVG {
             body += "</g>"
         }
         for t in tracks where t.points.count > 1 {
-            let d = "M" + t.points.map { let p = projection.project(lon: $0.lon, lat: $0.lat); return "\(n(p.x)),\(n(p.y))" }.joined(separator: "L")
-            body += "<path class=\"track\" d=\"\(d)\" fill=\"none\" stroke=\"\(t.color)\" stroke-width=\"\(n(theme.fontSize / 4))\" stroke-linejoin=\"round\" pointer-events=\"none\"><title>\(HTML.escape(t.label))</title></path>"
+            let xy = t.points.map { let p = projection.project(lon: $0.lon, lat: $0.lat); return "\(n(p.x)),\(n(p.y))" }
+            let d = "M" + xy.joined(separator: "L"), width = n(theme.fontSize / 4)
+            let path = "<path class=\"track\" d=\"\(d)\" fill=\"none\" stroke=\"\(t.color)\" stroke-width=\"\(width)\" stroke-linejoin=\"round\" pointer-events=\"none\"><title>\(HTML.escape(t.label))</title></path>"
+            guard t.times.count == t.points.count else { body += path; continue }
+            func dot(_ cls: String, _ at: String, _ fill: String, _ title: String) -> String {
+                let c = at.split(separator: ",")
+                return "<circle class=\"\(cls)\" cx=\"\(c[0])\" cy=\"\(c[1])\" r=\"\(n(theme.fontSize / 2.5))\" fill=\"\(fill)\" stroke=\"#fff\" stroke-width=\"2\"><title>\(HTML.escape(title))</title></circle>"
+            }
+            body += "<g class=\"replay\" pointer-events=\"none\" data-points=\"\(xy.joined(separator: " "))\" data-times=\"\(HTML.escape(t.times.joined(separator: "|")))\">"
+            body += path.replacingOccurrences(of: "class=\"track\"", with: "class=\"track\" stroke-opacity=\"0.35\"")
+            body += "<path class=\"track-done\" d=\"\(d)\" fill=\"none\" stroke=\"\(t.color)\" stroke-width=\"\(width)\" stroke-linejoin=\"round\"/>"
+            body += dot("track-start", xy[0], "#2e7d32", t.times[0]) + dot("track-end", xy[xy.count - 1], "#b71c1c", t.times[t.times.count - 1])
+            body += dot("track-head", xy[xy.count - 1], t.color, t.times[t.times.count - 1]) + "</g>"
         }
         for m in markers {
             let p = projection.project(lon: m.lon, lat: m.lat)
@@ -85,8 +100,8 @@ enum GridMapSVG {
             body += m.href.map { "<a href=\"\(HTML.escape($0))\">\(dot)</a>" } ?? dot
         }
         let legendX = width - legendWidth + theme.fontSize * 0.5
-        body += scale.legend(title: labels.legendTitle, noDataLabel: labels.noData, x: legendX, y: 0, theme: theme)
-        if heat != nil {
+        if plainFill == nil { body += scale.legend(title: labels.legendTitle, noDataLabel: labels.noData, x: legendX, y: 0, theme: theme) }
+        if heat != nil, plainFill == nil {
             let y = theme.fontSize * (3.2 + 1.5 * Double(scale.classCount + 1))
             body += "<g class=\"legend heat-legend\"><rect x=\"\(n(legendX))\" y=\"\(n(y))\" width=\"\(n(theme.fontSize * 1.6))\" height=\"\(n(theme.fontSize))\" fill=\"#d50000\" fill-opacity=\"0.7\"/>"
             body += "<text x=\"\(n(legendX + theme.fontSize * 2.1))\" y=\"\(n(y + theme.fontSize * 0.85))\" fill=\"\(theme.text)\" font-size=\"\(n(theme.fontSize))\">\(HTML.escape(labels.heat))</text></g>"

@@ -105,7 +105,7 @@ struct CaseMeasuresService {
 
     /// The tallies of the cases selected by `w` (which is `whereClause(q)`), per group ("" without grouping).
     private func count(_ q: CaseMeasuresQuery, _ w: SQLQueryString, group: TallyGroup?) async throws -> [String: Tally] {
-        if useTallies, let plan = TalliedPlan(q, group: group) {
+        if useTallies, let plan = TalliedPlan(q, group: group, now: now) {
             return try await talliedCount(q, w, plan: plan, group: group)
         }
         return try await tallies(w, group: group?.casesExpression(postgres: db.isPostgres), from: casesTable(q))

@@ -3,8 +3,9 @@ import Foundation
 import SQLKit
 
 /// When the running totals can answer a measures query: the node is at most a community deep (or the whole tree),
-/// a grouping by node is at most community deep, and the period is whole months (or open). Anything else — a grid,
-/// a period starting mid-month — is counted from the cases themselves.
+/// a grouping by node is at most community deep, and the period is whole months (or open). A period ending today or
+/// later counts as ending with its month, since no case is created in the future. Anything else — a grid, a period
+/// starting mid-month — is counted from the cases themselves.
 struct TalliedPlan {
     /// Which area rows to read: 2 (street) when the query and its grouping need no finer, else 3 (community).
     let depth: Int
@@ -12,14 +13,16 @@ struct TalliedPlan {
     let fromMonth: String?
     let toMonth: String?
 
-    init?(_ q: CaseMeasuresQuery, group: CaseMeasuresService.TallyGroup?) {
+    init?(_ q: CaseMeasuresQuery, group: CaseMeasuresService.TallyGroup?, now: Date? = nil) {
         var needed = q.node?.path.count ?? 0
         if case .prefix(let n) = group { needed = max(needed, n) }
         guard let depth = CaseTallies.depths.first(where: { CaseTallies.areaLength($0) >= needed }) else { return nil }
         if let from = q.from { guard from.hasSuffix("-01") else { return nil } }
         if let to = q.to {
-            // The last day of its month: the next day is the 1st.
-            guard let day = Validate.date(to), ShanghaiTime.format(day.addingTimeInterval(86400), "dd") == "01" else { return nil }
+            // The last day of its month (the next day is the 1st), or today or later.
+            guard let day = Validate.date(to) else { return nil }
+            let monthEnd = ShanghaiTime.format(day.addingTimeInterval(86400), "dd") == "01"
+            guard monthEnd || now.map({ to >= ShanghaiTime.today($0) }) == true else { return nil }
         }
         self.depth = depth
         area = q.node?.path

@@ -20,6 +20,9 @@ enum CommandCentreAssets {
     .cc-more{font-size:.85rem;font-weight:400;margin-left:.6rem}
     svg.gridmap,figure.cc-chart svg{display:block;width:100%;height:auto}
     figure.cc-chart{margin:0}
+    .cc-replay svg.gridmap{max-height:70vh}
+    .cc-replay-controls{display:flex;gap:.8rem;align-items:center}.cc-replay-controls input{flex:1}
+    .cc-replay-controls output{font-variant-numeric:tabular-nums;min-width:5.5em}
     .cc-wall *{box-sizing:border-box}
     body.cc-wall{margin:0;width:100vw;height:100vh;overflow:hidden;background:#0b1426;color:#e8eef7;
       font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;font-size:15px}
@@ -82,6 +85,42 @@ enum CommandCentreAssets {
         };
         setTimeout(refresh, every);
       }
+      // Track replay: a play button and a slider step the drawn part of the track and its head through the fixes.
+      document.querySelectorAll('[data-replay]').forEach(function (box) {
+        var g = box.querySelector('g.replay');
+        if (!g) { return; }
+        var pts = g.getAttribute('data-points').split(' '), times = g.getAttribute('data-times').split('|');
+        var done = g.querySelector('.track-done'), head = g.querySelector('.track-head'), last = pts.length - 1;
+        var controls = document.createElement('p'), play = document.createElement('button');
+        var slider = document.createElement('input'), time = document.createElement('output');
+        controls.className = 'cc-replay-controls';
+        play.type = 'button';
+        play.className = 'secondary';
+        play.textContent = box.getAttribute('data-play-label');
+        slider.type = 'range'; slider.min = '0'; slider.max = String(last); slider.value = String(last);
+        slider.setAttribute('aria-label', box.getAttribute('data-slider-label'));
+        time.textContent = times[last];
+        controls.appendChild(play); controls.appendChild(slider); controls.appendChild(time);
+        box.insertBefore(controls, g.ownerSVGElement.nextSibling);
+        var show = function (i) {
+          done.setAttribute('d', 'M' + pts.slice(0, i + 1).join('L'));
+          var c = pts[i].split(',');
+          head.setAttribute('cx', c[0]); head.setAttribute('cy', c[1]);
+          time.textContent = times[i];
+          slider.value = String(i);
+          box.setAttribute('data-at', String(i));
+        };
+        var timer = null;
+        var stop = function () { clearInterval(timer); timer = null; play.textContent = box.getAttribute('data-play-label'); };
+        play.addEventListener('click', function () {
+          if (timer) { stop(); return; }
+          var i = +slider.value >= last ? 0 : +slider.value, step = Math.max(1, Math.ceil(pts.length / 200));
+          play.textContent = box.getAttribute('data-pause-label');
+          show(i);
+          timer = setInterval(function () { i = Math.min(last, i + step); show(i); if (i >= last) { stop(); } }, 50);
+        });
+        slider.addEventListener('input', function () { if (timer) { stop(); } show(+slider.value); });
+      });
       // 督办 without leaving the page; without the script the form posts and comes back.
       document.addEventListener('submit', function (e) {
         var form = e.target;

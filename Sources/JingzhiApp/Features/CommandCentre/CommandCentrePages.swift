@@ -70,7 +70,7 @@ enum CommandCentrePages {
         <div class="grid2">
         <section class="card"><h2>\(req.t("网格地图", "Grid map"))</h2><div data-live="map">\(parts["map"]!)</div></section>
         <div>
-        <section class="card"><h2>\(req.t("超期诉求", "Overdue")) <a class="cc-more" href="/cases?state=overdue">\(req.t("全部", "All"))</a></h2><div data-live="overdue">\(parts["overdue"]!)</div></section>
+        <section class="card"><h2>\(req.t("超期诉求", "Overdue")) <a class="cc-more" href="\(CommandCentreViews.casesLink(d.node?.id, state: "overdue"))">\(req.t("全部", "All"))</a></h2><div data-live="overdue">\(parts["overdue"]!)</div></section>
         <section class="card"><h2>\(req.t("即将到期（24小时内）", "Due within 24 hours"))</h2><div data-live="duesoon">\(parts["duesoon"]!)</div></section>
         <section class="card"><h2>\(req.t("正在巡查", "On patrol now"))</h2><div data-live="patrols">\(parts["patrols"]!)</div></section>
         </div></div>
@@ -183,13 +183,17 @@ enum CommandCentrePages {
         let grids = try await CommandCentreService(req: req).grids(under: grid)
         let areas = grids.compactMap { g in g.boundary.map { GridMapSVG.Area(id: g.node.code, label: g.node.name, boundary: $0, value: nil, detail: "", href: nil) } }
         let svg = GridMapSVG.render(areas: areas, scale: ChoroplethScale(maxValue: 1),
-                                    tracks: [.init(label: track.workerName, points: track.points.map { ($0.longitude, $0.latitude) }, color: "#1e88e5")],
-                                    labels: .init(title: req.t("巡查轨迹回放", "Patrol track"), legendTitle: "", noData: req.t("网格", "Grid"), heat: ""))
+                                    tracks: [.init(label: track.workerName, points: track.points.map { ($0.longitude, $0.latitude) }, color: "#1e88e5",
+                                                   times: track.points.map { ShanghaiTime.format($0.at, "HH:mm:ss") })],
+                                    labels: .init(title: req.t("巡查轨迹回放", "Patrol track"), legendTitle: "", noData: req.t("网格", "Grid"), heat: ""),
+                                    width: 900, height: 600, plainFill: "#eef2f8")
         return Layout(req: req, title: req.t("巡查轨迹 · \(track.workerName)", "Patrol track · \(track.workerName)"), wide: true).render("""
         <link rel="stylesheet" href="/static/command.css">
-        <section class="card cc-replay" data-replay>\(svg)
+        <section class="card cc-replay" data-replay data-play-label="\(req.t("播放", "Play"))" data-pause-label="\(req.t("暂停", "Pause"))"
+         data-slider-label="\(req.t("回放位置", "Replay position"))">\(svg)
         <p class="muted">\(req.t("共 \(track.points.count) 个定位点", "\(track.points.count) positions"))\(track.points.first.map { "，\(ShanghaiTime.format($0.at, "HH:mm")) – " } ?? "")\(track.points.last.map { ShanghaiTime.format($0.at, "HH:mm") } ?? "")</p>
-        <p><a href="/command">\(req.t("返回指挥中心", "Back to the command centre"))</a></p></section>
+        <p><a href="/patrols/\(track.patrolId)">\(req.t("巡查详情（打卡、事件、异常定位）", "Patrol details (check-ins, events, flagged fixes)"))</a> ·
+        <a href="/command">\(req.t("返回指挥中心", "Back to the command centre"))</a></p></section>
         <script src="/static/command.js" defer></script>
         """)
     }

@@ -14,14 +14,13 @@ extension CommandCentreService {
         let path = Self.path(node)
         let today = ShanghaiTime.today(now)
         let days = ShanghaiDays.range(ShanghaiDays.add(-(Self.trendDays - 1), to: today), today)
-        let query: SQLQueryString = """
-            SELECT \(sql.day) AS d, category_code AS c, COUNT(*) AS n FROM \(ident: Case.schema) \
-            WHERE \(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiDays.start(days[0])) \
-            AND created_at < \(bind: ShanghaiDays.start(today).addingTimeInterval(86400)) GROUP BY \(sql.day), category_code
-            """
-        var perCategory: [String: [String: Int]] = [:]
-        for row in try await db.sql.raw(query).all() {
-            perCategory[try row.decode(column: "c", as: String.self), default: [:]][try row.decode(column: "d", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        // Past days' counts hardly move (a case keeps its creation day); only today's are counted on every refresh.
+        let past = try await cache.value("days:\(path):\(days[0])", maxAge: CommandCentreCache.pastMonthsMaxAge, now: now) {
+            try await casesPerDayAndCategory(path: path, from: days[0], to: days[days.count - 2])
+        }
+        var perCategory = past
+        for (code, counts) in try await casesPerDayAndCategory(path: path, from: today, to: today) {
+            perCategory[code, default: [:]].merge(counts) { _, new in new }
         }
         let names = try await categoryNames()
         let totals: [(code: String, total: Int)] = perCategory.map { code, days in (code, days.values.reduce(0, +)) }
@@ -36,27 +35,39 @@ extension CommandCentreService {
         return CommandCentreTrends(days: days, categories: categories, months: try await monthlyRates(node: node, currentMonth: known))
     }
 
-    /// The three rates of the cases created in each of the last 12 months. A past month's figures are cached for
-    /// 15 minutes (late replies and ratings move them a little); the current month is always computed.
+    /// Cases created from `from` to `to` (days, inclusive) per category and day.
+    func casesPerDayAndCategory(path: String, from: String, to: String) async throws -> [String: [String: Int]] {
+        let query: SQLQueryString = """
+            SELECT \(sql.day) AS d, category_code AS c, COUNT(*) AS n FROM \(ident: Case.schema) \
+            WHERE \(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiDays.start(from)) \
+            AND created_at < \(bind: ShanghaiDays.start(to).addingTimeInterval(86400)) GROUP BY \(sql.day), category_code
+            """
+        var out: [String: [String: Int]] = [:]
+        for row in try await db.sql.raw(query).all() {
+            out[try row.decode(column: "c", as: String.self), default: [:]][try row.decode(column: "d", as: String.self)] = try row.decode(column: "n", as: Int.self)
+        }
+        return out
+    }
+
+    /// The three rates of the cases created in each of the last 12 months: the 11 past months in one breakdown from
+    /// the running totals, cached for 15 minutes (late replies and ratings move them a little); the current month is
+    /// always computed.
     func monthlyRates(node: OrgNode?, currentMonth known: CaseMeasures? = nil) async throws -> [CommandCentreMonthRates] {
         let thisMonth = String(ShanghaiTime.today(now).prefix(7))
         let service = measures
-        var out: [CommandCentreMonthRates] = []
-        for offset in stride(from: -(Self.trendMonths - 1), through: 0, by: 1) {
-            let month = ShanghaiDays.month(thisMonth, plus: offset)
-            let q = CaseMeasuresQuery(node: node, from: month + "-01", to: offset == 0 ? ShanghaiTime.today(now) : ShanghaiDays.lastDay(of: month))
-            let compute = { () async throws -> CommandCentreMonthRates in
-                let m: CaseMeasures
-                if offset == 0, let known { m = known } else { m = try await service.measures(q) }
-                return CommandCentreMonthRates(month: month, cases: m.counts.total, responseRate: m.responseRate,
-                                               resolutionRate: m.resolutionRate, satisfactionRate: m.satisfactionRate)
-            }
-            if offset == 0 {
-                out.append(try await compute())
-            } else {
-                out.append(try await cache.value("rates:\(Self.path(node)):\(month)", maxAge: CommandCentreCache.pastMonthsMaxAge, now: now, compute: compute))
-            }
+        let first = ShanghaiDays.month(thisMonth, plus: -(Self.trendMonths - 1)), last = ShanghaiDays.month(thisMonth, plus: -1)
+        func rates(_ month: String, _ m: CaseMeasures) -> CommandCentreMonthRates {
+            CommandCentreMonthRates(month: month, cases: m.counts.total, responseRate: m.responseRate,
+                                    resolutionRate: m.resolutionRate, satisfactionRate: m.satisfactionRate)
         }
-        return out
+        let past = try await cache.value("rates:\(Self.path(node)):\(first)", maxAge: CommandCentreCache.pastMonthsMaxAge, now: now) {
+            let breakdown = try await service.breakdown(CaseMeasuresQuery(node: node, from: first + "-01", to: ShanghaiDays.lastDay(of: last)), by: .month)
+            return breakdown.rows.compactMap { row in row.group.map { rates($0.key, row) } }
+        }
+        let current: CaseMeasures
+        if let known { current = known } else {
+            current = try await service.measures(CaseMeasuresQuery(node: node, from: thisMonth + "-01", to: ShanghaiTime.today(now)))
+        }
+        return past + [rates(thisMonth, current)]
     }
 }

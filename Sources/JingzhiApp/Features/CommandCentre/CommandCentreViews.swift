@@ -33,8 +33,10 @@ enum CommandCentreViews {
             "rates": rates(req, d.summary.rates),
             // The desk's map sits in half a page: a smaller drawing keeps its text readable there.
             "map": theme == .dark ? map(req, d, theme: theme) : map(req, d, theme: theme, width: 600, height: 460),
-            "overdue": list(req, d.summary.overdue, empty: req.t("没有超期诉求", "Nothing overdue"), back: back),
-            "duesoon": list(req, d.summary.dueSoon, empty: req.t("24 小时内没有到期的诉求", "Nothing due in 24 hours"), back: back),
+            "overdue": list(req, d.summary.overdue, empty: req.t("没有超期诉求", "Nothing overdue"), back: back,
+                            shown: theme == .dark ? wallListLength : nil, total: d.summary.backlog.overdue, all: casesLink(d.node?.id, state: "overdue")),
+            "duesoon": list(req, d.summary.dueSoon, empty: req.t("24 小时内没有到期的诉求", "Nothing due in 24 hours"), back: back,
+                            shown: theme == .dark ? wallListLength : nil, total: d.summary.backlog.dueSoon, all: casesLink(d.node?.id, state: "open")),
             "patrols": patrols(req, d.summary.patrols),
             "trends": trends(req, d.trends, theme: theme),
         ]
@@ -57,8 +59,8 @@ enum CommandCentreViews {
         \(block(req.t("今日（\(s.today.from)）", "Today (\(s.today.from))"), s.today))
         \(block(req.t("本月（\(s.month.from) 起）", "This month (from \(s.month.from))"), s.month))
         <div class="cc-tally"><h3>\(req.t("全部在办", "All unanswered now"))</h3><dl>
-        <div><dt>\(req.t("在办", "Open"))</dt><dd data-figure="backlogOpen"><a href="/cases?state=open">\(b.open)</a></dd></div>
-        <div class="bad"><dt>\(req.t("超期", "Overdue"))</dt><dd data-figure="backlogOverdue"><a href="/cases?state=overdue">\(b.overdue)</a></dd></div>
+        <div><dt>\(req.t("在办", "Open"))</dt><dd data-figure="backlogOpen"><a href="\(casesLink(s.node?.id, state: "open"))">\(b.open)</a></dd></div>
+        <div class="bad"><dt>\(req.t("超期", "Overdue"))</dt><dd data-figure="backlogOverdue"><a href="\(casesLink(s.node?.id, state: "overdue"))">\(b.overdue)</a></dd></div>
         <div class="warn"><dt>\(req.t("24小时内到期", "Due in 24 h"))</dt><dd>\(b.dueSoon)</dd></div>
         </dl></div>
         <p class="cc-note">\(req.t("按登记时间统计：今日、本月登记的诉求现在所处的状态。", "By creation: where the cases created today and this month stand now."))</p>
@@ -107,9 +109,24 @@ enum CommandCentreViews {
         """
     }
 
-    static func list(_ req: Request, _ cases: [CommandCentreCase], empty: String, back: String) -> HTML {
+    /// Cases a wall screen lists of each kind: as many as fit its column without scrolling; the rest are counted.
+    static let wallListLength = 6
+
+    /// The case list of the node (all the viewer may see without one) in the given state.
+    static func casesLink(_ node: UUID?, state: String) -> String {
+        "/cases" + SiteURL.query([("state", state)] + (node.map { [("node", $0.uuidString)] } ?? []))
+    }
+
+    /// A dispatch list with 督办 buttons: the first `shown` cases (all given without it), then how many more of
+    /// `total` there are, linked to the full list.
+    static func list(_ req: Request, _ cases: [CommandCentreCase], empty: String, back: String, shown: Int? = nil, total: Int = 0,
+                     all: String = "/cases") -> HTML {
         guard !cases.isEmpty else { return "<p class=\"muted\">\(empty)</p>" }
-        let rows = cases.map { c -> HTML in
+        let listed = Array(cases.prefix(shown ?? cases.count))
+        let more = max(0, total - listed.count)
+        let moreLine: HTML = more > 0
+            ? "<p class=\"cc-note cc-more-cases\"><a href=\"\(all)\">\(req.t("另有 \(more) 件，查看全部", "\(more) more: see all"))</a></p>" : .empty
+        let rows = listed.map { c -> HTML in
             let due = c.hoursOverdue.map { h in h > 0 ? req.t("超期 \(ChoroplethScale.short(h)) 小时", "\(ChoroplethScale.short(h)) h overdue") : req.t("剩 \(ChoroplethScale.short(-h)) 小时", "\(ChoroplethScale.short(-h)) h left") } ?? ""
             let action: HTML = c.supervisedAt.map { at in
                 "<span class=\"cc-done\">\(req.t("已督办", "Supervised")) \(ShanghaiTime.format(at, "MM-dd HH:mm"))</span>"
@@ -122,7 +139,7 @@ enum CommandCentreViews {
             <button class="secondary">\(req.t("督办", "Supervise"))</button></form></li>
             """
         }
-        return "<ul class=\"cc-list\">\(rows)</ul>"
+        return "<ul class=\"cc-list\">\(rows)</ul>\(moreLine)"
     }
 
     static func patrols(_ req: Request, _ p: CommandCentrePatrolsBlock) -> HTML {
