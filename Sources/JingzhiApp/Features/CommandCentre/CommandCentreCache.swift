@@ -1,9 +1,11 @@
 import NIOConcurrencyHelpers
 import Vapor
 
-/// Remembers figures that change slowly but cost a scan of a whole city: each past month's rates (cases created
-/// long ago rarely move), the households per grid and the grids' boundaries. Entries live `maxAge` seconds of the app clock; the live
-/// figures (today, this month, the lists) are never cached.
+/// Remembers figures that change slowly but cost a scan of a whole city: past months' rates and the days before
+/// today on the map and in the trends (a case keeps its creation day; late replies, ratings and reclassifications
+/// move them a little), the households per grid and the grids' boundaries (keyed by `OrgTreeVersion`). Entries live
+/// `maxAge` seconds of the app clock; the live figures (today's cases, this month's counts and rates, the lists) are
+/// never cached.
 final class CommandCentreCache: Sendable {
     private struct Entry: Sendable {
         let at: Date
@@ -13,8 +15,8 @@ final class CommandCentreCache: Sendable {
     private let entries = NIOLockedValueBox<[String: Entry]>([:])
 
     static let pastMonthsMaxAge: TimeInterval = 15 * 60
-    static let householdsMaxAge: TimeInterval = 10 * 60
-    static let gridsMaxAge: TimeInterval = 60
+    static let householdsMaxAge: TimeInterval = 60 * 60
+    static let gridsMaxAge: TimeInterval = 60 * 60
 
     func value<T: Sendable>(_ key: String, maxAge: TimeInterval, now: Date, compute: () async throws -> T) async throws -> T {
         if let hit = entries.withLockedValue({ $0[key] }), abs(now.timeIntervalSince(hit.at)) < maxAge, let value = hit.value as? T {

@@ -30,9 +30,10 @@ extension CommandCentreService {
         }
     }
 
-    /// `grids(under:)` remembered for a minute: a city has 1,600 boundaries to read and parse, and they rarely change.
+    /// `grids(under:)` remembered (a city has 1,600 boundaries to read and parse, and they rarely change) until the
+    /// tree changes here or for `gridsMaxAge`.
     func cachedGrids(under node: OrgNode?) async throws -> [MapGrid] {
-        try await cache.value("grids:" + (node?.id?.uuidString ?? ""), maxAge: CommandCentreCache.gridsMaxAge, now: now) {
+        try await cache.value("grids:\(node?.id?.uuidString ?? ""):v\(OrgTreeVersion.current)", maxAge: CommandCentreCache.gridsMaxAge, now: now) {
             try await grids(under: node)
         }
     }
@@ -41,34 +42,70 @@ extension CommandCentreService {
         let path = Self.path(node)
         let grids = try await cachedGrids(under: node)
         let (from, to) = period.days(now: now)
-        var filter: SQLQueryString = "\(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiDays.start(from)) AND created_at < \(bind: ShanghaiDays.start(to).addingTimeInterval(86400))"
-        if let category {
-            filter = filter + " AND category_code IN (\(binds: try await CaseMeasuresService.codes(under: category, on: db)))"
-        }
+        let codes = try await category.asyncMap { try await CaseMeasuresService.codes(under: $0, on: db) }
         let households = try await householdsPerGrid(path: path, grids: grids.map(\.node))
-        let (cases, total) = try await countPerGrid(table: Case.schema, filter: filter, grids: grids.map(\.node))
+        let box = MapBox(boundaries: grids.compactMap(\.boundary) + (grids.isEmpty ? nodeBoundary(node) : []))
+        // Days before today hardly move (a case keeps its creation day and place): they are remembered like past
+        // months; today's cases are counted on every refresh.
+        var counts = try await mapCounts(path: path, from: to, to: to, codes: codes, grids: grids, box: box)
+        if from < to {
+            let yesterday = ShanghaiDays.add(-1, to: to)
+            let key = "map:\(path):\(from):\(yesterday):\(category?.code ?? "")"
+            counts.add(try await cache.value(key, maxAge: CommandCentreCache.pastMonthsMaxAge, now: now) {
+                try await mapCounts(path: path, from: from, to: yesterday, codes: codes, grids: grids, box: box)
+            })
+        }
         let figures = grids.map { g -> CommandCentreGrid in
-            let h = households[g.node.path] ?? 0, c = cases[g.node.path] ?? 0
+            let h = households[g.node.path] ?? 0, c = counts.perGrid[g.node.path] ?? 0
             return CommandCentreGrid(id: g.node.id!, code: g.node.code, name: g.node.name, community: g.community, households: h, cases: c,
                                      casesPer1000Households: h == 0 ? nil : (Double(c) * 10000 / Double(h)).rounded() / 10,
                                      hasBoundary: g.boundary != nil)
         }
-        var heat = try await heatLayer(filter: filter, boundaries: grids.compactMap(\.boundary) + (grids.isEmpty ? nodeBoundary(node) : []))
-        if grids.isEmpty, heat != nil {
-            heat?.total = try await db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: Case.schema) WHERE \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
-        } else {
-            heat?.total = total
+        var heat: CommandCentreHeat?
+        if let box {
+            let grid = HeatGrid(box: box, columns: Self.heatColumns)
+            let cells = counts.heat.sorted { $0.key < $1.key }.map { CommandCentreHeatCell(column: $0.key.column, row: $0.key.row, count: $0.value) }
+            heat = CommandCentreHeat(west: box.west, south: box.south, east: box.east, north: box.north, columns: grid.columns, rows: grid.rows,
+                                     cellLon: grid.cellLon, cellLat: grid.cellLat, cells: cells, located: counts.heat.values.reduce(0, +),
+                                     total: counts.total)
         }
         return (CommandCentreMap(period: period.rawValue, from: from, to: to, category: category?.code, grids: figures, heat: heat), grids)
+    }
+
+    /// The map's counts over some days: cases per grid path, all of them, and located ones per heat cell.
+    struct MapCounts: Sendable {
+        var perGrid: [String: Int] = [:]
+        var total = 0
+        var heat: [HeatGrid.Cell: Int] = [:]
+
+        mutating func add(_ other: MapCounts) {
+            perGrid.merge(other.perGrid, uniquingKeysWith: +)
+            total += other.total
+            heat.merge(other.heat, uniquingKeysWith: +)
+        }
+    }
+
+    func mapCounts(path: String, from: String, to: String, codes: [String]?, grids: [MapGrid], box: MapBox?) async throws -> MapCounts {
+        var filter: SQLQueryString = "\(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiDays.start(from)) AND created_at < \(bind: ShanghaiDays.start(to).addingTimeInterval(86400))"
+        if let codes { filter = filter + " AND category_code IN (\(binds: codes))" }
+        var out = MapCounts()
+        if grids.isEmpty {
+            out.total = try await db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: Case.schema) WHERE \(filter)").first()?.decode(column: "n", as: Int.self) ?? 0
+        } else {
+            (out.perGrid, out.total) = try await countPerGrid(table: Case.schema, filter: filter, grids: grids.map(\.node))
+        }
+        if let box { out.heat = try await heatCells(filter: filter, box: box) }
+        return out
     }
 
     private func nodeBoundary(_ node: OrgNode?) -> [Boundary] {
         node?.boundary.flatMap { try? Boundary.parse(text: $0) }.map { [$0] } ?? []
     }
 
-    /// Households per grid path: they change slowly and a city has 700,000, so the counts are cached for 10 minutes.
+    /// Households per grid path: they change slowly and a city has 700,000, so the counts are remembered for
+    /// `householdsMaxAge` or until the tree changes here.
     func householdsPerGrid(path: String, grids: [OrgNode]) async throws -> [String: Int] {
-        try await cache.value("households:" + path, maxAge: CommandCentreCache.householdsMaxAge, now: now) {
+        try await cache.value("households:\(path):v\(OrgTreeVersion.current)", maxAge: CommandCentreCache.householdsMaxAge, now: now) {
             try await countPerGrid(table: Household.schema, filter: sql.scope(path, boundedInTime: false), grids: grids).perGrid
         }
     }
@@ -92,9 +129,8 @@ extension CommandCentreService {
         return (out, total ?? 0)
     }
 
-    /// Located cases binned in the database into the heat grid over the boundaries' box (`total` is the caller's to fill).
-    func heatLayer(filter: SQLQueryString, boundaries: [Boundary]) async throws -> CommandCentreHeat? {
-        guard let box = MapBox(boundaries: boundaries) else { return nil }
+    /// Located cases binned in the database into the heat grid over the box.
+    func heatCells(filter: SQLQueryString, box: MapBox) async throws -> [HeatGrid.Cell: Int] {
         let grid = HeatGrid(box: box, columns: Self.heatColumns)
         let inBox: SQLQueryString = """
             longitude >= \(bind: box.west) AND longitude <= \(bind: box.east) AND latitude >= \(bind: box.south) AND latitude <= \(bind: box.north)
@@ -109,8 +145,6 @@ extension CommandCentreService {
                                      row: min(grid.rows - 1, try row.decode(column: "cy", as: Int.self)))
             counts[cell, default: 0] += try row.decode(column: "n", as: Int.self)
         }
-        let cells = counts.sorted { $0.key < $1.key }.map { CommandCentreHeatCell(column: $0.key.column, row: $0.key.row, count: $0.value) }
-        return CommandCentreHeat(west: box.west, south: box.south, east: box.east, north: box.north, columns: grid.columns, rows: grid.rows,
-                                 cellLon: grid.cellLon, cellLat: grid.cellLat, cells: cells, located: counts.values.reduce(0, +), total: 0)
+        return counts
     }
 }

@@ -88,6 +88,7 @@ struct OrgService {
             throw APIError.missing("parentId")
         }
         try await ensureCodeFree(code, except: nil)
+        defer { OrgTreeVersion.bump() }
         return try await db.writeTransaction { tx in
             let segment = try await nextSegment(under: parent, on: tx)
             let node = OrgNode(parentID: parent?.id, kind: kind, code: code, name: name,
@@ -121,6 +122,7 @@ struct OrgService {
         changes.note("partyContact", before.3, node.partyContact)
         guard !changes.isEmpty else { return }
         let changed = changes.changes
+        defer { OrgTreeVersion.bump() }
         try await db.writeTransaction { tx in
             try await node.save(on: tx)
             if changed["name"] != nil { try await refreshAddresses(under: node, on: tx) }
@@ -139,6 +141,7 @@ struct OrgService {
         }
         guard newParent.id != node.parentID else { return }
         let oldPath = node.path, oldParent = node.parentID
+        defer { OrgTreeVersion.bump() }
         try await db.writeTransaction { tx in
             let segment = try await nextSegment(under: newParent, on: tx)
             let newPath = newParent.path + segment
@@ -178,6 +181,7 @@ struct OrgService {
         if let (n, what) = blockers.first(where: { $0.0 > 0 }) {
             throw APIError.conflict("该节点下还有 \(n) 个\(what)，不能删除 (node is not empty)", code: "node_not_empty")
         }
+        defer { OrgTreeVersion.bump() }
         try await db.writeTransaction { tx in
             try await node.delete(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "delete", entity: "org_node", entityID: id,
@@ -187,6 +191,7 @@ struct OrgService {
 
     func setBoundary(_ node: OrgNode, _ boundary: Boundary?, source: AuditSource) async throws {
         node.boundary = boundary?.geoJSON
+        defer { OrgTreeVersion.bump() }
         try await db.writeTransaction { tx in
             try await node.save(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "update", entity: "org_node", entityID: node.id,
