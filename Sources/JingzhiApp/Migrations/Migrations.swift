@@ -37,7 +37,8 @@ enum Migrations {
         M031CreatePropertyFees(),      // fee items, bills, payments, dunning notices
         M032CreatePropertyRatings(),   // inspections, residents' ratings, scoring rules, published months
         M050AddCasesCreatedCoveringIndex(), // command centre: a month of a city read from one index
-        // (next: M024; M033–M039 property, M051–M059 command centre)
+        M051AddOpenCasesCoveringIndex(), // measures and command centre: a period's open cases and their deadlines
+        // (next: M024; M033–M039 property, M052–M059 command centre)
     ]
 }
 

@@ -98,17 +98,26 @@ struct CommandCentreService {
 
     /// Unanswered cases past their reply deadline, the longest overdue first.
     func overdueCases(path: String, limit: Int = listLimit) async throws -> [CommandCentreCase] {
-        let rows = try await Case.query(on: db).within(DataScope(rootPath: path)).filter(\.$stateRaw ~~ CommandCentreSQL.unanswered)
-            .filter(\.$resolutionDueAt < now).sort(\.$resolutionDueAt).limit(limit).all()
-        return try await brief(rows)
+        try await brief(try await unanswered(path: path, due: "resolution_due_at < \(bind: now)", limit: limit))
     }
 
     /// Unanswered cases whose reply is due in the next 24 hours, the nearest first.
     func dueSoonCases(path: String, limit: Int = listLimit) async throws -> [CommandCentreCase] {
-        let rows = try await Case.query(on: db).within(DataScope(rootPath: path)).filter(\.$stateRaw ~~ CommandCentreSQL.unanswered)
-            .filter(\.$resolutionDueAt >= now).filter(\.$resolutionDueAt < now.addingTimeInterval(Self.dueSoonHours * 3600))
-            .sort(\.$resolutionDueAt).limit(limit).all()
-        return try await brief(rows)
+        let soon = now.addingTimeInterval(Self.dueSoonHours * 3600)
+        return try await brief(try await unanswered(path: path, due: "resolution_due_at >= \(bind: now) AND resolution_due_at < \(bind: soon)", limit: limit))
+    }
+
+    /// Unanswered cases of the subtree with their deadline in a range, nearest deadline first. The deadline range is the
+    /// narrow condition: a wide subtree is read along `cases_state_due` (the scope written `+node_path` on SQLite).
+    private func unanswered(path: String, due: SQLQueryString, limit: Int) async throws -> [Case] {
+        let query: SQLQueryString = """
+            SELECT id FROM \(ident: Case.schema) WHERE state IN (\(CommandCentreSQL.list(CommandCentreSQL.unanswered))) AND \(due) \
+            AND \(sql.scope(path, boundedInTime: true)) ORDER BY resolution_due_at, id LIMIT \(literal: limit)
+            """
+        let ids = try await db.sql.raw(query).all().map { try $0.decode(column: "id", as: UUID.self) }
+        guard !ids.isEmpty else { return [] }
+        let found = Dictionary(try await Case.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) }) { a, _ in a }
+        return ids.compactMap { found[$0] }
     }
 
     private func brief(_ cases: [Case]) async throws -> [CommandCentreCase] {
