@@ -13,6 +13,10 @@ struct CommandCentreSQL {
         DataScope(rootPath: path).sqlCondition(boundedInTime: boundedInTime, on: db)
     }
 
+    /// The subtree for a query another index narrows better (a deadline range, the open states): like a time bound,
+    /// it keeps SQLite off the path index for a wide subtree.
+    func scopeNarrowedElsewhere(_ path: String) -> SQLQueryString { scope(path, boundedInTime: true) }
+
     /// The case's creation day in Asia/Shanghai, `yyyy-MM-dd` (UTC+8 all year, no daylight saving since 1991).
     var day: SQLQueryString {
         isPostgres ? "to_char(created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"

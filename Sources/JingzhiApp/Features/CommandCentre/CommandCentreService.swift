@@ -44,9 +44,9 @@ struct CommandCentreService {
 
     func summary(node: OrgNode?, currentMonth known: CaseMeasures? = nil) async throws -> CommandCentreSummary {
         let path = Self.path(node)
-        let (today, month) = try await tallies(path: path)
         let rates: CaseMeasures
         if let known { rates = known } else { rates = try await currentMonth(node: node) }
+        let (today, month) = try await tallies(path: path, month: rates)
         return CommandCentreSummary(
             node: node.map { .init(id: $0.id!, code: $0.code, name: $0.name, kind: $0.kindRaw) }, asOf: now,
             today: today, month: month, backlog: try await backlog(path: path),
@@ -55,41 +55,40 @@ struct CommandCentreService {
             patrols: try await patrols(path: path))
     }
 
-    /// Today's and this month's cases by where they stand now, in one pass over this month's rows.
-    func tallies(path: String) async throws -> (today: CommandCentreTally, month: CommandCentreTally) {
+    /// Today's and this month's cases by where they stand now. This month's counts by state are the month's measures
+    /// (`currentMonth`, from the running totals); the overdue among them and today's figures are counted here.
+    func tallies(path: String, month measures: CaseMeasures) async throws -> (today: CommandCentreTally, month: CommandCentreTally) {
         let today = ShanghaiTime.today(now)
         let monthFirst = String(today.prefix(8)) + "01"
         let todayStart = ShanghaiDays.start(today), monthStart = ShanghaiDays.start(monthFirst)
         let tomorrowStart = todayStart.addingTimeInterval(86400)
         let open = CommandCentreSQL.list(CommandCentreSQL.unanswered)
-        func counts(_ prefix: String, since: Date?) -> [SQLQueryString] {
-            let when: SQLQueryString = since.map { "created_at >= \(bind: $0) AND " } ?? ""
-            return [
-                "COUNT(CASE WHEN \(when)1 = 1 THEN 1 END) AS \(ident: prefix + "new")",
-                "COUNT(CASE WHEN \(when)state IN (\(open)) THEN 1 END) AS \(ident: prefix + "open")",
-                "COUNT(CASE WHEN \(when)state IN (\(open)) AND resolution_due_at < \(bind: now) THEN 1 END) AS \(ident: prefix + "overdue")",
-                "COUNT(CASE WHEN \(when)state = 'replied' THEN 1 END) AS \(ident: prefix + "replied")",
-                "COUNT(CASE WHEN \(when)state = 'closed' THEN 1 END) AS \(ident: prefix + "closed")",
-            ]
-        }
-        let columns = counts("m_", since: nil) + counts("t_", since: todayStart)
-        let query: SQLQueryString = "SELECT \(columns.joined(separator: ", ")) FROM \(ident: Case.schema) WHERE \(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: monthStart) AND created_at < \(bind: tomorrowStart)"
+        let query: SQLQueryString = """
+            SELECT COUNT(*) AS t_new, COUNT(CASE WHEN state IN (\(open)) THEN 1 END) AS t_open, \
+            COUNT(CASE WHEN state IN (\(open)) AND resolution_due_at < \(bind: now) THEN 1 END) AS t_overdue, \
+            COUNT(CASE WHEN state = 'replied' THEN 1 END) AS t_replied, COUNT(CASE WHEN state = 'closed' THEN 1 END) AS t_closed, \
+            (SELECT COUNT(*) FROM \(ident: Case.schema) WHERE state IN (\(open)) AND created_at >= \(bind: monthStart) \
+             AND created_at < \(bind: tomorrowStart) AND resolution_due_at < \(bind: now) AND \(sql.scopeNarrowedElsewhere(path))) AS m_overdue \
+            FROM \(ident: Case.schema) WHERE \(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: todayStart) AND created_at < \(bind: tomorrowStart)
+            """
         guard let row = try await db.sql.raw(query).first() else { throw APIError.notFound }
-        func tally(_ prefix: String, from: String) throws -> CommandCentreTally {
-            func n(_ c: String) throws -> Int { try row.decode(column: prefix + c, as: Int.self) }
-            return CommandCentreTally(from: from, to: today, new: try n("new"), inProgress: try n("open"), overdue: try n("overdue"),
-                                      awaitingRating: try n("replied"), closed: try n("closed"))
-        }
-        return (try tally("t_", from: today), try tally("m_", from: monthFirst))
+        func n(_ c: String) throws -> Int { try row.decode(column: c, as: Int.self) }
+        let byState = measures.counts.byState
+        let month = CommandCentreTally(from: monthFirst, to: today, new: measures.counts.total,
+                                       inProgress: CommandCentreSQL.unanswered.reduce(0) { $0 + (byState[$1] ?? 0) },
+                                       overdue: try n("m_overdue"), awaitingRating: byState[CaseState.replied.rawValue] ?? 0,
+                                       closed: byState[CaseState.closed.rawValue] ?? 0)
+        return (CommandCentreTally(from: today, to: today, new: try n("t_new"), inProgress: try n("t_open"), overdue: try n("t_overdue"),
+                                   awaitingRating: try n("t_replied"), closed: try n("t_closed")), month)
     }
 
-    /// Unanswered cases now: the `cases_state_due` index, whatever their age.
+    /// Unanswered cases now, whatever their age: a short read of `cases_open_cover` (M051).
     func backlog(path: String) async throws -> CommandCentreBacklog {
         let soon = now.addingTimeInterval(Self.dueSoonHours * 3600)
         let query: SQLQueryString = """
             SELECT COUNT(*) AS n_open, COUNT(CASE WHEN resolution_due_at < \(bind: now) THEN 1 END) AS n_overdue, \
             COUNT(CASE WHEN resolution_due_at >= \(bind: now) AND resolution_due_at < \(bind: soon) THEN 1 END) AS n_soon \
-            FROM \(ident: Case.schema) WHERE state IN (\(CommandCentreSQL.list(CommandCentreSQL.unanswered))) AND \(sql.scope(path, boundedInTime: false))
+            FROM \(ident: Case.schema) WHERE state IN (\(CommandCentreSQL.list(CommandCentreSQL.unanswered))) AND \(sql.scopeNarrowedElsewhere(path))
             """
         guard let row = try await db.sql.raw(query).first() else { throw APIError.notFound }
         return CommandCentreBacklog(open: try row.decode(column: "n_open", as: Int.self), overdue: try row.decode(column: "n_overdue", as: Int.self),
@@ -108,11 +107,11 @@ struct CommandCentreService {
     }
 
     /// Unanswered cases of the subtree with their deadline in a range, nearest deadline first. The deadline range is the
-    /// narrow condition: a wide subtree is read along `cases_state_due` (the scope written `+node_path` on SQLite).
+    /// narrow condition: a wide subtree is read along `cases_state_due`.
     private func unanswered(path: String, due: SQLQueryString, limit: Int) async throws -> [Case] {
         let query: SQLQueryString = """
             SELECT id FROM \(ident: Case.schema) WHERE state IN (\(CommandCentreSQL.list(CommandCentreSQL.unanswered))) AND \(due) \
-            AND \(sql.scope(path, boundedInTime: true)) ORDER BY resolution_due_at, id LIMIT \(literal: limit)
+            AND \(sql.scopeNarrowedElsewhere(path)) ORDER BY resolution_due_at, id LIMIT \(literal: limit)
             """
         let ids = try await db.sql.raw(query).all().map { try $0.decode(column: "id", as: UUID.self) }
         guard !ids.isEmpty else { return [] }
