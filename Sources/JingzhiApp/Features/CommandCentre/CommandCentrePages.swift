@@ -117,7 +117,7 @@ enum CommandCentrePages {
         <main>
         <section class="cc-left"><div class="cc-counts" data-live="counts">\(parts["counts"]!)</div><div data-live="rates">\(parts["rates"]!)</div></section>
         <section class="cc-centre"><div class="cc-map" data-live="map">\(parts["map"]!)</div>
-        <div class="cc-trends" data-live="trends">\(CommandCentreViews.trends(req, d.trends, theme: .dark, width: 560, height: 250))</div></section>
+        <div class="cc-trends" data-live="trends">\(CommandCentreViews.trends(req, d.trends, theme: .dark, width: 560, height: 330))</div></section>
         <section class="cc-right">
         <h2>\(req.t("超期诉求", "Overdue"))</h2><div class="cc-scroll" data-live="overdue">\(parts["overdue"]!)</div>
         <h2>\(req.t("即将到期", "Due soon"))</h2><div class="cc-scroll" data-live="duesoon">\(parts["duesoon"]!)</div>
@@ -135,7 +135,7 @@ enum CommandCentrePages {
         let d = try await data(req, p)
         let from = req.headers.first(name: "X-Page") ?? "/command"
         var parts = CommandCentreViews.fragments(req, d, theme: dark ? .dark : .light, back: from.hasPrefix("/command") ? from : "/command")
-        if dark { parts["trends"] = CommandCentreViews.trends(req, d.trends, theme: .dark, width: 560, height: 250) }
+        if dark { parts["trends"] = CommandCentreViews.trends(req, d.trends, theme: .dark, width: 560, height: 330) }
         let json: [String: Any] = ["asOf": ShanghaiTime.format(d.summary.asOf, "yyyy-MM-dd HH:mm:ss"), "parts": parts.mapValues(\.raw)]
         var headers = HTTPHeaders()
         headers.contentType = .json
