@@ -61,10 +61,11 @@ enum GridMapSVG {
         }
         body += "</g>"
         if showAreaNames {
-            body += "<g class=\"names\" pointer-events=\"none\" font-size=\"\(n(theme.fontSize * 0.8))\" fill=\"\(theme.text)\" text-anchor=\"middle\">"
+            // Dark text in a white halo reads on every class of the ramp, from pale yellow to dark red, on both themes.
+            body += "<g class=\"names\" pointer-events=\"none\" font-size=\"\(n(theme.fontSize * 0.8))\" fill=\"#1a1a1a\" text-anchor=\"middle\">"
             for a in areas {
                 let c = a.boundary.centroid, p = projection.project(lon: c.lon, lat: c.lat)
-                body += "<text x=\"\(n(p.x))\" y=\"\(n(p.y))\" stroke=\"\(theme.background)\" stroke-width=\"2\" paint-order=\"stroke\">\(HTML.escape(a.label))</text>"
+                body += "<text x=\"\(n(p.x))\" y=\"\(n(p.y))\" stroke=\"#fff\" stroke-width=\"3\" stroke-opacity=\"0.85\" paint-order=\"stroke\">\(HTML.escape(a.label))</text>"
             }
             body += "</g>"
         }

@@ -101,7 +101,13 @@ enum CaseTallies {
                 cells[key] = row
             }
         }
-        for (key, delta) in cells where delta.contains(where: { $0 != 0 }) {
+        // Always in the same order, so two transactions moving cases of the same area wait for each other instead of
+        // deadlocking (PostgreSQL locks each row as it upserts it).
+        let ordered = cells.sorted { a, b in
+            (a.key.depth, a.key.month, a.key.area, a.key.category, a.key.department.uuidString)
+                < (b.key.depth, b.key.month, b.key.area, b.key.category, b.key.department.uuidString)
+        }
+        for (key, delta) in ordered where delta.contains(where: { $0 != 0 }) {
             try await upsertTally(key, delta, on: db)
         }
         var bins: [BinKey: Int] = [:]
