@@ -129,8 +129,10 @@ struct UserCreate: AsyncParsableCommand {
     @Option(help: "admin, street_staff, community_staff, grid_worker, department_staff, property_staff, partner or resident.") var role: String
     @Option(help: "The node (code or id) whose subtree the account may see; admins may omit it.") var node: String?
     @Option(help: "Name shown in the UI.") var displayName: String?
+    @Option(help: "For department_staff: the department's code (e.g. zhujian); the account acts on the cases dispatched to it.") var department: String?
     func run() async throws {
-        print(try await JingzhiCommands.createUser(db.settings, username: username, password: password, role: role, node: node, displayName: displayName))
+        print(try await JingzhiCommands.createUser(db.settings, username: username, password: password, role: role, node: node, displayName: displayName,
+                                                   department: department))
     }
 }
 

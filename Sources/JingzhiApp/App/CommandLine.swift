@@ -70,7 +70,8 @@ public enum JingzhiCommands {
         try await run(settings) { app in try await DemoSeeder.seed(app, scale: scale) { print($0) } }
     }
 
-    public static func createUser(_ settings: Settings, username: String, password: String, role: String, node: String?, displayName: String?) async throws -> String {
+    public static func createUser(_ settings: Settings, username: String, password: String, role: String, node: String?, displayName: String?,
+                                  department: String? = nil) async throws -> String {
         try await run(settings) { app in
             guard let role = Role(rawValue: role) else {
                 throw APIError.invalid("role", "unknown role \(role); one of: \(Role.allCases.map(\.rawValue).joined(separator: " "))")
@@ -82,8 +83,9 @@ public enum JingzhiCommands {
                 }
                 target = n
             }
+            let dept = try await AccountService.department(code: department, for: role, on: app.db)
             let user = try await AccountService(app: app).createUser(username: username, password: password, role: role, node: target,
-                                                                     displayName: displayName, phone: nil, creator: nil, source: .cli("user create"))
+                                                                     displayName: displayName, phone: nil, department: dept, creator: nil, source: .cli("user create"))
             return "created \(user.username) (\(role.rawValue))" + (target.map { " at \($0.name) [\($0.code)]" } ?? "")
         }
     }

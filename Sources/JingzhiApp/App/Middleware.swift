@@ -4,9 +4,13 @@ import Vapor
 /// Signs in the user of a web session (cookie), if any.
 struct SessionActorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        if let raw = request.session.data["uid"], let id = UUID(uuidString: raw),
-           let user = try await User.find(id, on: request.db), user.active {
-            request.actor = try await Actor.load(user, on: request.db, now: request.now)
+        if let raw = request.session.data["uid"], let id = UUID(uuidString: raw) {
+            // A session signed in before the password last changed is over, on every server.
+            if let user = try await User.find(id, on: request.db), user.active, request.session.data["sv"] == String(user.sessionVersion) {
+                request.actor = try await Actor.load(user, on: request.db, now: request.now)
+            } else {
+                request.session.destroy()
+            }
         }
         return try await next.respond(to: request)
     }
@@ -60,12 +64,13 @@ struct CSRFMiddleware: AsyncMiddleware {
 
 extension Request {
     /// Signs `user` into this browser under a new session id, so an id known before login is worthless after it.
-    func startSession(for userID: UUID) async throws {
+    func startSession(for user: User) async throws {
         if let old = session.id {
             try await application.sessions.driver.deleteSession(old, for: self).get()
             session.id = nil
         }
-        session.data["uid"] = userID.uuidString
+        session.data["uid"] = user.id!.uuidString
+        session.data["sv"] = String(user.sessionVersion)
     }
 
     /// The CSRF token of this browser session, created on first use.
@@ -129,5 +134,24 @@ struct JingzhiErrorMiddleware: AsyncMiddleware {
         headers.contentType = .html
         let page = ErrorPage.render(api, request: request)
         return Response(status: api.status, headers: headers, body: .init(string: page.raw))
+    }
+}
+
+/// A resident whose link to a household staff have not approved yet may file cases and follow their own, and
+/// nothing more: every other page and endpoint answers 403 until the link is approved.
+struct UnlinkedResidentMiddleware: AsyncMiddleware {
+    /// Path prefixes open to such an account (web and API).
+    static let allowed = ["/cases", "/notifications", "/account", "/logout", "/api/v1/me", "/api/v1/auth/", "/api/v1/cases",
+                          "/api/v1/case-categories"]
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let actor = request.actor, actor.role == .resident, actor.user.residentID == nil {
+            let path = request.url.path
+            guard path == "/" || Self.allowed.contains(where: { path == $0 || path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) else {
+                throw APIError(.forbidden, code: "link_pending",
+                               "您的账号尚待社区确认住址，确认前只能反映诉求、查看自己的诉求 (until the community confirms your household you may only file and follow your own cases)")
+            }
+        }
+        return try await next.respond(to: request)
     }
 }

@@ -9,9 +9,9 @@ func registerRoutes(_ app: Application) throws {
     }
 
     let web = app.grouped(app.sessions.middleware, SessionActorMiddleware(), CSRFMiddleware())
-    let staff = web.grouped(RequireActorMiddleware(redirectToLogin: true))
+    let staff = web.grouped(RequireActorMiddleware(redirectToLogin: true), UnlinkedResidentMiddleware())
     let api = app.grouped("api", "v1").grouped(BearerActorMiddleware())
-    let apiAuthed = api.grouped(RequireActorMiddleware(redirectToLogin: false))
+    let apiAuthed = api.grouped(RequireActorMiddleware(redirectToLogin: false), UnlinkedResidentMiddleware())
 
     AuthPages.register(web: web, authed: staff)
     AuthAPI.register(api: api, authed: apiAuthed)

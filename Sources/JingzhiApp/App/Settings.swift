@@ -12,6 +12,8 @@ public struct Settings: Sendable {
     public var logSQL: Bool
     /// Behind a reverse proxy: take the client address from `X-Forwarded-For`. `JINGZHI_TRUST_PROXY=1`.
     public var trustProxy: Bool = false
+    /// Mark the session cookie Secure on every response (the site is only reached over HTTPS). `JINGZHI_SECURE_COOKIES=1`.
+    public var secureCookies: Bool = false
     /// PostgreSQL schema to work in (tests give each run its own); nil uses the server's default.
     public var databaseSchema: String?
 
@@ -31,6 +33,7 @@ public struct Settings: Sendable {
         let url = databaseURL ?? env["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         var settings = Settings(dataDirectory: dir, databaseURL: url)
         settings.trustProxy = ["1", "true", "yes"].contains(env["JINGZHI_TRUST_PROXY"]?.lowercased() ?? "")
+        settings.secureCookies = ["1", "true", "yes"].contains(env["JINGZHI_SECURE_COOKIES"]?.lowercased() ?? "")
         return settings
     }
 

@@ -1,20 +1,26 @@
 import Vapor
 
-/// Page number and size read from `page` and `per` query parameters (1-based, at most 100 a page).
+/// Page number and size read from `page` and `per` query parameters (1-based, at most 100 a page, at most
+/// `maxPage` pages, so the offset can never overflow).
 struct PageRequest: Sendable {
+    static let maxPage = 100_000
     let page: Int
     let per: Int
     var offset: Int { (page - 1) * per }
+    /// The rows of this page, for `QueryBuilder.range`.
+    var range: Range<Int> { offset..<(offset + per) }
 
     init(page: Int = 1, per: Int = 20) {
-        self.page = max(1, page)
+        self.page = min(Self.maxPage, max(1, page))
         self.per = min(100, max(1, per))
     }
 
     init(_ req: Request, defaultPer: Int = 20) throws {
         let page = try req.query.get(Int?.self, at: "page") ?? 1
         let per = try req.query.get(Int?.self, at: "per") ?? defaultPer
-        guard page >= 1 else { throw APIError.invalid("page", "页码须为正整数 (page must be ≥ 1)") }
+        guard (1...Self.maxPage).contains(page) else {
+            throw APIError.invalid("page", "页码须在 1–\(Self.maxPage) 之间 (page must be 1–\(Self.maxPage))")
+        }
         guard (1...100).contains(per) else { throw APIError.invalid("per", "每页条数须在 1–100 之间 (per must be 1–100)") }
         self.init(page: page, per: per)
     }

@@ -6,7 +6,7 @@ import Vapor
 extension DemoSeeder {
     /// One demo account: who it is, where it sits in the tree, and what it is tied to.
     struct AccountSpec {
-        enum Link { case none, gridWorker(gridCode: String), resident, firstCompound(ofCommunity: String) }
+        enum Link { case none, gridWorker(gridCode: String), resident, firstCompound(ofCommunity: String), department(code: String) }
 
         let username: String
         let role: Role
@@ -38,7 +38,8 @@ extension DemoSeeder {
                         nodeName: "古亭社区 第一网格", link: .gridWorker(gridCode: "YT-GT-01-G01")),
             AccountSpec(username: "bh01_grid", role: .gridWorker, nodeCode: "YT-BH-01-G01", displayName: "站前社区网格员",
                         nodeName: "站前社区 第一网格", link: .gridWorker(gridCode: "YT-BH-01-G01")),
-            AccountSpec(username: "dept_zhujian", role: .departmentStaff, nodeCode: "YT", displayName: "县住建局", nodeName: "鱼台县"),
+            AccountSpec(username: "dept_zhujian", role: .departmentStaff, nodeCode: "YT", displayName: "县住建局", nodeName: "鱼台县",
+                        link: .department(code: "zhujian")),
             AccountSpec(username: "property_demo", role: .propertyStaff, nodeCode: nil, displayName: "幸福家园物业服务中心",
                         nodeName: "幸福家园", link: .firstCompound(ofCommunity: "YT-GT-01")),
             AccountSpec(username: "partner_demo", role: .partner, nodeCode: "YT-GT-01", displayName: "孝贤大食堂（红色合伙人）",
@@ -60,8 +61,11 @@ extension DemoSeeder {
                 continue
             }
             var nodeCode = spec.nodeCode, displayName = spec.displayName, phone: String?
+            var department: Department?
             switch spec.link {
             case .none: break
+            case .department(let code):
+                department = try await Department.query(on: tx).filter(\.$code == code).first()
             case .gridWorker(let gridCode):
                 guard let worker = landmarks.firstWorkers[gridCode] else { continue }
                 displayName = worker.name
@@ -79,7 +83,7 @@ extension DemoSeeder {
                 guard node != nil else { continue }
             }
             let user = try await service.createUser(username: spec.username, password: password, role: spec.role, node: node,
-                                                    displayName: displayName, phone: phone, creator: nil, source: .cli("seed"))
+                                                    displayName: displayName, phone: phone, department: department, creator: nil, source: .cli("seed"))
             let userID = try user.requireID()
             switch spec.link {
             case .gridWorker(let gridCode):

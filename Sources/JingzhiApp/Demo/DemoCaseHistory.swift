@@ -79,7 +79,10 @@ struct DemoCaseHistory {
             filed += cases.count
             log?("诉求历史：\(filed) 件 (cases)")
         }
-        try await db.writeTransaction { tx in try await CaseTallies.rebuild(under: root.path, on: tx) }
+        try await db.writeTransaction { tx in
+            try await CaseTallies.rebuild(under: root.path, on: tx)
+            try await CaseHandlings.backfill(on: tx)
+        }
         return filed
     }
 

@@ -38,7 +38,9 @@ enum Migrations {
         M032CreatePropertyRatings(),   // inspections, residents' ratings, scoring rules, published months
         M050AddCasesCreatedCoveringIndex(), // command centre: a month of a city read from one index
         M051AddOpenCasesCoveringIndex(), // measures and command centre: a period's open cases and their deadlines
-        // (next: M024; M033–M039 property, M052–M059 command centre)
+        M024AddUserDepartmentAndSessionVersion(), // department staff tied to their department; sessions end with a password change
+        M025CreateCaseHandlings(),   // every unit that has handled a case, for who may read it
+        // (next: M026; M033–M039 property, M052–M059 command centre)
     ]
 }
 

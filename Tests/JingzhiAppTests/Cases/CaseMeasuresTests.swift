@@ -82,7 +82,7 @@ import VaporTesting
                steps: [(2, "accept", st, "{}"), (2, "dispatch", st, grid), (30, "reply", st, note), (31, "rate", me, unsatisfied)]),
         Script(category: "zhian", node: "YT-BH-01-G01", created: "2026-11-02 09:00",
                steps: [(0.5, "accept", "bh01_community", "{}"), (0.5, "dispatch", "bh01_community", #"{"level":"department","departmentCode":"gongan"}"#),
-                       (10, "reply", "dept_zhujian", note)]),
+                       (10, "reply", "dept_gongan", note)]),
     ]
 
     /// Files every script's case as the demo resident at its creation time, walks it, and stops the clock at `asOf`.
@@ -94,6 +94,11 @@ import VaporTesting
             tokens[user] = t
             return t
         }
+        // 县公安局's own account answers the case dispatched to it (a department acts only on its own cases).
+        let gongan = try #require(try await Department.query(on: app.db).filter(\.$code == "gongan").first())
+        _ = try await AccountService(app: app).createUser(username: "dept_gongan", password: DemoSeeder.password, role: .departmentStaff,
+                                                          node: try await app.node("YT"), displayName: "县公安局", phone: nil, department: gongan,
+                                                          creator: nil, source: .cli("test"))
         let grid1 = try await app.node("YT-GT-01-G01")
         let compound = try #require(try await OrgNode.query(on: app.db).filter(\.$kindRaw == NodeKind.compound.rawValue)
             .within(DataScope(rootPath: grid1.path)).sort(\.$path).first())
@@ -318,7 +323,8 @@ import VaporTesting
                 (try await measures(app, "", as: user).json["filters"] as? [String: Any])?["node"] as? [String: Any]
             }
             #expect(try await defaultNode("gt01_grid")?["code"] as? String == "YT-GT-01-G01")
-            #expect(try await defaultNode("property_demo")?["kind"] as? String == "compound")
+            // a property company has no case measures (its figures are its monthly scoring): it reads only what is dispatched to it
+            #expect(try await get(app, "", as: "property_demo").status == .forbidden)
             #expect(try await defaultNode("dept_zhujian")?["code"] as? String == "YT")
         }
     }

@@ -28,10 +28,18 @@ import VaporTesting
             #expect(res.status == .seeOther)
             let c = try #require(try await Case.query(on: app.db).first())
             #expect(c.channel == "qr" && c.nodeID == place.id && c.reporterPhone == "13712345678")
-            let track = try await browser.get("/track?number=\(c.number)&phone=13712345678")
+            // the browser that filed it follows it by number; the phone never goes into a URL
+            #expect(res.headers.first(name: .location) == "/track?number=\(c.number)")
+            let track = try await browser.get("/track?number=\(c.number)")
             #expect(track.text.contains(c.number) && track.text.contains("已提交"))
-            let wrong = try await browser.get("/track?number=\(c.number)&phone=13700000000")
-            #expect(!wrong.text.contains("垃圾桶满了"))
+            let stranger = Browser(app)
+            let guess = try await stranger.get("/track?number=\(c.number)&phone=13712345678")
+            #expect(!guess.text.contains("垃圾桶满了"))
+            _ = try await stranger.get("/track")
+            let wrong = try await stranger.post("/track", [("number", c.number), ("phone", "13700000000")])
+            #expect(wrong.status == .notFound && !wrong.text.contains("垃圾桶满了"))
+            let right = try await stranger.post("/track", [("number", c.number), ("phone", "13712345678")])
+            #expect(right.status == .ok && right.text.contains("垃圾桶满了"))
             // The same form sent twice still makes one case.
             _ = try await browser.post("/c/\(place.code)", [("categoryCode", "huanjing"), ("description", "垃圾桶满了没人清"),
                                                             ("phone", "13712345678"), ("idempotencyKey", "scan-1")])

@@ -82,6 +82,28 @@ enum Assets {
     document.addEventListener('click', function (e) {
       if (e.target.matches('[data-back]') && history.length > 1) { e.preventDefault(); history.back(); }
     });
+    // The hotline page: Ctrl+Enter files; a known caller's phone fills in their home and lists their open cases.
+    (function () {
+      var form = document.getElementById('hotline-form');
+      if (!form) return;
+      form.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : form.submit(); }
+      });
+      var phone = form.elements.reporterPhone, place = form.elements.place, known = document.getElementById('caller-known');
+      phone.addEventListener('change', function () {
+        if (!/^1\\d{10}$/.test(phone.value)) return;
+        fetch('/cases/hotline/caller?phone=' + encodeURIComponent(phone.value), {credentials: 'same-origin'})
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (k) {
+            if (!k) return;
+            if (k.place && !place.value) place.value = k.place;
+            var text = [];
+            if (k.place) text.push(form.getAttribute('data-lives-at') + '：' + k.place);
+            if (k.openCases.length) text.push(form.getAttribute('data-open-cases') + '：' + k.openCases.join('、'));
+            known.textContent = text.join('；');
+          });
+      });
+    })();
     """
 
     static func register(_ app: Application) {

@@ -48,8 +48,9 @@ struct Layout {
         if [.admin, .streetStaff, .communityStaff, .gridWorker].contains(actor.role) {
             links.append((actor.role == .gridWorker ? "/patrol" : "/patrols", lang.t("巡查走访", "Patrols & visits")))
         }
-        if actor.role.isStaff && actor.role != .partner { links.append(("/measures", lang.t("考核统计", "Measures"))) }
-        if ![.partner, .departmentStaff].contains(actor.role) { links.append((actor.role == .resident ? "/my/property" : "/property", lang.t("物业服务", "Property"))) }
+        if actor.role != .partner && actor.role != .propertyStaff && actor.role.isStaff { links.append(("/measures", lang.t("考核统计", "Measures"))) }
+        let unlinked = actor.role == .resident && actor.user.residentID == nil
+        if ![.partner, .departmentStaff].contains(actor.role) && !unlinked { links.append((actor.role == .resident ? "/my/property" : "/property", lang.t("物业服务", "Property"))) }
         if CommandCentreAccess.roles.contains(actor.role) { links.append(("/command", lang.t("指挥中心", "Command centre"))) }
         if actor.can(.viewOrg) { links.append((SiteURL.org.path, lang.t("组织网格", "Org & grids"))) }
         if actor.can(.viewResidents) { links.append((SiteURL.residents(query: []).path, lang.t("居民信息", "Residents"))) }
@@ -111,7 +112,7 @@ enum ErrorPage {
         }
         return Layout(req: request, title: title).render("""
         <p class="error">\(error.text(lang))</p>
-        <p><a href="javascript:history.back()" data-back>\(lang.t("返回上一页", "Go back"))</a> · <a href="\(SiteURL.home.path)">\(lang.t("首页", "Home"))</a></p>
+        <p><a href="\(SiteURL.home.path)" data-back>\(lang.t("返回上一页", "Go back"))</a> · <a href="\(SiteURL.home.path)">\(lang.t("首页", "Home"))</a></p>
         """)
     }
 }

@@ -16,11 +16,23 @@ struct AccountService {
 
     init(req: Request) { self.init(app: req.application, db: req.db) }
 
-    /// Failures tolerated before a key is locked, and the first lock's length (it doubles, up to 15 min).
-    static let userFailureLimit = 5
-    static let addressFailureLimit = 20
-    static let firstLock: TimeInterval = 30
-    static let longestLock: TimeInterval = 15 * 60
+    /// How failed logins are counted under one key: failures tolerated before it locks, the first lock (doubling with
+    /// each further failure up to `longestLock`), and how fast failures are forgiven.
+    struct ThrottleRule: Sendable {
+        let limit: Int
+        let firstLock: TimeInterval
+        let longestLock: TimeInterval
+        /// One failure is forgiven per this many quiet seconds.
+        let forgiveEvery: TimeInterval
+    }
+
+    /// One username guessed from one address: locks hard, as before.
+    static let userAtAddress = ThrottleRule(limit: 5, firstLock: 30, longestLock: 15 * 60, forgiveEvery: 720)
+    /// One username from anywhere: only slows down (never more than a minute), so nobody can lock a colleague out.
+    static let userAnywhere = ThrottleRule(limit: 10, firstLock: 2, longestLock: 60, forgiveEvery: 360)
+    /// One address (perhaps a whole office behind NAT): short locks that fade, cleared by a successful login.
+    static let address = ThrottleRule(limit: 20, firstLock: 10, longestLock: 5 * 60, forgiveEvery: 180)
+    static let userFailureLimit = userAtAddress.limit
 
     func hash(_ password: String) throws -> String {
         try Bcrypt.hash(password, cost: passwordCost)
@@ -36,40 +48,40 @@ struct AccountService {
     /// Checks a username and password. Locked keys are refused before the password is even looked at.
     func authenticate(username: String, password: String, ip: String) async throws -> User {
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
-        let keys = [("user:" + name, Self.userFailureLimit), ("ip:" + ip, Self.addressFailureLimit)]
+        let keys = [("user:\(name)|ip:\(ip)", Self.userAtAddress), ("user:" + name, Self.userAnywhere), ("ip:" + ip, Self.address)]
         let now = clock.now()
-        for (key, _) in keys {
-            if let row = try await LoginThrottle.query(on: db).filter(\.$key == key).first(),
-               let until = row.lockedUntil, until > now {
-                var error = APIError(.tooManyRequests, code: "login_throttled",
-                                     "登录失败次数过多，请 \(Int(until.timeIntervalSince(now).rounded(.up))) 秒后再试 (too many failed logins; try again later)")
-                error.headers.replaceOrAdd(name: .retryAfter, value: String(Int(until.timeIntervalSince(now).rounded(.up))))
-                throw error
-            }
+        let rows = try await LoginThrottle.query(on: db).filter(\.$key ~~ keys.map(\.0)).all()
+        if let until = rows.compactMap(\.lockedUntil).filter({ $0 > now }).max() {
+            let wait = max(1, Int(until.timeIntervalSince(now).rounded(.up)))
+            var error = APIError(.tooManyRequests, code: "login_throttled",
+                                 "登录失败次数过多，请 \(wait) 秒后再试 (too many failed logins; try again in \(wait) s)")
+            error.headers.replaceOrAdd(name: .retryAfter, value: String(wait))
+            throw error
         }
         let user = try await User.query(on: db).filter(\.$username == name).first()
         var ok = false
         if let user, user.active { ok = try Bcrypt.verify(password, created: user.passwordHash) }
         guard ok, let user else {
-            for (key, limit) in keys { try await noteFailure(key: key, limit: limit, now: now) }
+            for (key, rule) in keys { try await noteFailure(key: key, rule: rule, row: rows.first { $0.key == key }, now: now) }
             throw APIError(.unauthorized, code: "bad_credentials", "用户名或密码错误 (wrong username or password)")
         }
-        try await LoginThrottle.query(on: db).filter(\.$key == keys[0].0).delete()
+        // Success forgives this name and this address.
+        try await LoginThrottle.query(on: db).filter(\.$key ~~ keys.map(\.0)).delete()
         user.lastLoginAt = now
         try await user.save(on: db)
         return user
     }
 
-    private func noteFailure(key: String, limit: Int, now: Date) async throws {
-        let row = try await LoginThrottle.query(on: db).filter(\.$key == key).first()
-            ?? LoginThrottle(key: key, failures: 0, lastFailureAt: now)
-        // A quiet hour forgives earlier failures.
-        if now.timeIntervalSince(row.lastFailureAt) > 3600 { row.failures = 0 }
-        row.failures += 1
+    private func noteFailure(key: String, rule: ThrottleRule, row existing: LoginThrottle?, now: Date) async throws {
+        let row = existing ?? LoginThrottle(key: key, failures: 0, lastFailureAt: now)
+        // Quiet time forgives earlier failures, one per `forgiveEvery` seconds.
+        let quiet = max(0, now.timeIntervalSince(row.lastFailureAt))
+        row.failures = max(0, row.failures - Int(min(quiet / rule.forgiveEvery, 1_000_000)))
+        row.failures = min(row.failures + 1, 1_000_000)
         row.lastFailureAt = now
-        if row.failures >= limit {
-            let lock = min(Self.longestLock, Self.firstLock * pow(2, Double(row.failures - limit)))
-            row.lockedUntil = now.addingTimeInterval(lock)
+        if row.failures >= rule.limit {
+            let doublings = Double(min(row.failures - rule.limit, 30))
+            row.lockedUntil = now.addingTimeInterval(min(rule.longestLock, rule.firstLock * pow(2, doublings)))
         }
         try await row.save(on: db)
     }
@@ -99,6 +111,7 @@ struct AccountService {
         }
         try Self.checkPasswordStrength(new, field: "newPassword")
         user.passwordHash = try hash(new)
+        user.sessionVersion += 1
         try await db.writeTransaction { tx in
             try await user.save(on: tx)
             try await APIToken.query(on: tx).filter(\.$userID == user.id!).delete()
@@ -108,8 +121,20 @@ struct AccountService {
     }
 
     /// Creates an account. `creator` nil means the command line (trusted, any role anywhere).
+    /// The department named by `code`, for a department-staff account; nil without a code.
+    static func department(code: String?, for role: Role, on db: any Database) async throws -> Department? {
+        guard let code, !code.isEmpty else { return nil }
+        guard role == .departmentStaff else {
+            throw APIError.invalid("departmentCode", "只有职能部门账号属于部门 (only department staff belong to a department)")
+        }
+        guard let d = try await Department.query(on: db).filter(\.$code == code).filter(\.$active == true).first() else {
+            throw APIError.invalid("departmentCode", "未知部门 \(code) (unknown department)")
+        }
+        return d
+    }
+
     func createUser(username: String, password: String, role: Role, node: OrgNode?, displayName: String?,
-                    phone: String?, creator: Actor?, source: AuditSource) async throws -> User {
+                    phone: String?, department: Department? = nil, creator: Actor?, source: AuditSource) async throws -> User {
         let name = username.trimmingCharacters(in: .whitespaces).lowercased()
         guard (3...32).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }) else {
             throw APIError.invalid("username", "用户名 3–32 位，只能用字母、数字和 _.- (3–32 letters, digits or _.-)")
@@ -129,6 +154,7 @@ struct AccountService {
         }
         let user = User(username: name, displayName: displayName ?? name, passwordHash: try hash(password), role: role,
                         nodeID: node?.id, phone: phone)
+        user.departmentID = department?.id
         try await db.writeTransaction { tx in
             try await user.create(on: tx)
             try await AuditLog.record(on: tx, by: source, at: clock.now(), action: "create", entity: "user", entityID: user.id,
@@ -144,10 +170,12 @@ struct AccountService {
         }
         try Self.checkPasswordStrength(password)
         user.passwordHash = try hash(password)
+        user.sessionVersion += 1
         try await db.writeTransaction { tx in
             try await user.save(on: tx)
             try await APIToken.query(on: tx).filter(\.$userID == user.id!).delete()
             try await LoginThrottle.query(on: tx).filter(\.$key == "user:" + user.username).delete()
+            try await LoginThrottle.query(on: tx).filter(\.$key >= "user:\(user.username)|").filter(\.$key < "user:\(user.username)|~").delete()
             try await AuditLog.record(on: tx, by: source, at: clock.now(), action: "password_reset", entity: "user",
                                       entityID: user.id, nodePath: try await nodePath(of: user, on: tx), summary: "重置密码 \(user.username)")
         }

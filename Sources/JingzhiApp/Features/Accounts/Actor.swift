@@ -9,6 +9,8 @@ struct Actor: Sendable {
     let nodePath: String
 
     var role: Role { user.role }
+    /// The department a department-staff account works for.
+    var departmentID: UUID? { user.role == .departmentStaff ? user.departmentID : nil }
     var userID: UUID { user.id! }
 
     func can(_ permission: Permission) -> Bool { role.permissions.contains(permission) }

@@ -39,7 +39,7 @@ enum AuthPages {
         let form = try req.content.decode(LoginForm.self)
         do {
             let user = try await AccountService(req: req).authenticate(username: form.username ?? "", password: form.password ?? "", ip: req.clientIP)
-            try await req.startSession(for: user.id!)
+            try await req.startSession(for: user)
             let next = (try? req.query.get(String?.self, at: "next")) ?? nil
             return req.redirect(to: localPath(next))
         } catch let e as APIError where e.status == .unauthorized || e.status == .tooManyRequests {
@@ -87,7 +87,9 @@ enum AuthPages {
         let form = try req.content.decode(PasswordForm.self)
         try await AccountService(req: req).changePassword(actor.user, current: form.currentPassword ?? "", new: form.newPassword ?? "",
                                                           source: req.auditSource)
-        req.flash(req.t("密码已修改", "Password changed"))
+        // Every other browser and token of the account is signed out; this one carries on under a new session.
+        try await req.startSession(for: actor.user)
+        req.flash(req.t("密码已修改，其他设备上的登录已退出", "Password changed; you are signed out everywhere else"))
         return req.redirect(to: SiteURL.home.path)
     }
 
@@ -128,7 +130,8 @@ enum AuthPages {
             }
             let link = try await Registrations(req: req).register(phone: form.phone ?? "", password: form.password ?? "", name: form.name ?? "",
                                                                   nodeID: nodeID, room: form.room ?? "")
-            try await req.startSession(for: link.userID)
+            guard let user = try await User.find(link.userID, on: req.db) else { throw APIError.notFound }
+            try await req.startSession(for: user)
             req.flash(req.t("注册成功，等待社区审核", "Signed up; waiting for the community to confirm"))
             return req.redirect(to: SiteURL.home.path)
         } catch let e as APIError where e.status.code < 500 {

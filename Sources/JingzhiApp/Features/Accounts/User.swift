@@ -15,6 +15,10 @@ final class User: Model, @unchecked Sendable {
     @OptionalField(key: "phone") var phone: String?
     /// For residents: their entry in the register, once staff approved the link.
     @OptionalField(key: "resident_id") var residentID: UUID?
+    /// For department staff: the county department they work for; a department acts on the cases dispatched to it.
+    @OptionalField(key: "department_id") var departmentID: UUID?
+    /// Bumped when the password changes or is reset: every web session signed in under an older value ends.
+    @Field(key: "session_version") var sessionVersion: Int
     @Field(key: "active") var active: Bool
     @OptionalField(key: "last_login_at") var lastLoginAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -29,6 +33,7 @@ final class User: Model, @unchecked Sendable {
         self.roleRaw = role.rawValue
         self.nodeID = nodeID
         self.phone = phone
+        self.sessionVersion = 0
         self.active = true
     }
 

@@ -22,7 +22,7 @@ enum UserPages {
         let text = (try req.query.get(String?.self, at: "q")) ?? ""
         if !text.isEmpty { q = q.group(.or) { $0.filter(\.$username ~~ text.lowercased()).filter(\.$displayName ~~ text) } }
         let total = try await q.count()
-        let users = try await q.sort(\.$roleRaw).sort(\.$username).range(page.offset..<(page.offset + page.per)).all()
+        let users = try await q.sort(\.$roleRaw).sort(\.$username).range(page.range).all()
         let nodes = try await OrgNode.query(on: req.db).filter(\.$id ~~ users.compactMap(\.nodeID)).all()
         let nodeName = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id!, $0.name) })
         let rows = users.map { u -> HTML in

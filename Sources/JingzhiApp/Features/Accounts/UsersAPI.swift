@@ -10,6 +10,7 @@ enum UsersAPI {
         var nodeId: UUID?
         var displayName: String?
         var phone: String?
+        var departmentCode: String?
     }
     struct UserPatch: Content { var displayName: String?; var phone: String?; var active: Bool? }
     struct Approval: Content { var residentId: UUID }
@@ -46,7 +47,7 @@ enum UsersAPI {
             q = q.group(.or) { $0.filter(\.$username ~~ text.lowercased()).filter(\.$displayName ~~ text) }
         }
         let total = try await q.count()
-        let rows = try await q.sort(\.$username).range(page.offset..<(page.offset + page.per)).all()
+        let rows = try await q.sort(\.$username).range(page.range).all()
         return Paged(items: rows.map { UserDTO($0, viewer: actor) }, total: total, page: page.page, per: page.per)
     }
 
@@ -58,8 +59,9 @@ enum UsersAPI {
         if let id = body.nodeId {
             node = try await OrgService(req: req).node(id.uuidString, within: actor.scope, field: "nodeId")
         }
+        let department = try await AccountService.department(code: body.departmentCode, for: role, on: req.db)
         let user = try await AccountService(req: req).createUser(username: body.username, password: body.password, role: role, node: node,
-                                                                 displayName: body.displayName, phone: body.phone, creator: actor,
+                                                                 displayName: body.displayName, phone: body.phone, department: department, creator: actor,
                                                                  source: req.auditSource)
         return try await UserDTO(user, viewer: actor).encodeResponse(status: .created, for: req)
     }
@@ -107,7 +109,7 @@ enum UsersAPI {
         let status = try req.query.get(String?.self, at: "status") ?? "pending"
         let q = LinkRequest.query(on: req.db).within(actor.scope).filter(\.$status == status)
         let total = try await q.count()
-        let rows = try await q.sort(\.$createdAt).range(page.offset..<(page.offset + page.per)).all()
+        let rows = try await q.sort(\.$createdAt).range(page.range).all()
         return Paged(items: rows.map(LinkRequestDTO.init), total: total, page: page.page, per: page.per)
     }
 

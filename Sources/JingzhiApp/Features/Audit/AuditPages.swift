@@ -59,7 +59,7 @@ enum AuditPages {
         let page = try PageRequest(req)
         let q = try query(req, actor)
         let total = try await q.count()
-        let rows = try await q.sort(\.$at, .descending).range(page.offset..<(page.offset + page.per)).all()
+        let rows = try await q.sort(\.$at, .descending).range(page.range).all()
         return Paged(items: rows.map(AuditEntryDTO.init), total: total, page: page.page, per: page.per)
     }
 
@@ -69,7 +69,7 @@ enum AuditPages {
         let page = try PageRequest(req, defaultPer: 50)
         let q = try query(req, actor)
         let total = try await q.count()
-        let rows = try await q.sort(\.$at, .descending).range(page.offset..<(page.offset + page.per)).all()
+        let rows = try await q.sort(\.$at, .descending).range(page.range).all()
         let params = ["entity", "action", "actor", "from", "to"].map { ($0, (try? req.query.get(String?.self, at: $0)) ?? nil ?? "") }
         func value(_ k: String) -> String { params.first { $0.0 == k }?.1 ?? "" }
         let entities = [("resident", "居民"), ("household", "住户"), ("visit", "走访"), ("org_node", "组织节点"), ("user", "账号"),

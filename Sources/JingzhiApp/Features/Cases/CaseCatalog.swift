@@ -38,6 +38,22 @@ enum CaseCatalog {
         Entry(code: "qita", name: "其他", parent: nil, level: .community, department: nil, response: 8, resolution: 120, workingHours: true, autoEscalate: false),
     ]
 
+    /// Categories about people rather than places (welfare checks, disputes): never public, with all their subcategories.
+    static let privateRoots: Set<String> = ["guanai", "maodun"]
+
+    /// The codes of the private categories and every category under them, as the category tree stands now.
+    static func privateCodes(on db: any Database) async throws -> [String] {
+        let all = try await CaseCategory.query(on: db).all()
+        var codes = Set(all.filter { privateRoots.contains($0.code) }.compactMap(\.id))
+        var grew = true
+        while grew {
+            let before = codes.count
+            for c in all where c.parentID.map(codes.contains) == true { codes.insert(c.id!) }
+            grew = codes.count > before
+        }
+        return all.filter { codes.contains($0.id!) }.map(\.code).sorted() + privateRoots.filter { root in !all.contains { $0.code == root } }
+    }
+
     /// Inserts whatever of the catalogue is missing; running it again changes nothing.
     static func install(on db: any Database) async throws {
         var departmentIDs: [String: UUID] = [:]

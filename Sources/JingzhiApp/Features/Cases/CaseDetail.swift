@@ -13,7 +13,9 @@ enum CaseDetail {
         if let d = c.handlerDepartmentID { unit = try await Department.find(d, on: req.db)?.name ?? "" }
         else if let n = c.handlerNodeID { unit = try await OrgNode.find(n, on: req.db)?.name ?? "" }
         else { unit = "" }
-        let allowed = CaseAction.allCases.filter { CaseMachine.refusal($0, from: c.state, role: actor.role) == nil }
+        let handlerPath = try await CaseAccess.handlerPath(of: c, on: req.db)
+        let allowed = CaseAccess.actions(on: c, by: actor, handlerPath: handlerPath)
+        let mayAddPhotos = CaseAccess.canAddPhotos(c, actor, handlerPath: handlerPath)
         let similar = allowed.contains(.merge) ? try await similarCases(req, c, scope: actor.scope) : []
         let dto = CaseDTO(c, viewer: actor, lang: lang)
         let photos = try await CasePhoto.query(on: req.db).filter(\.$caseID == c.id!).sort(\.$createdAt).field(\.$id).field(\.$createdAt).all()
@@ -33,7 +35,7 @@ enum CaseDetail {
           </dl>
         </div>
         \(photos.isEmpty ? .empty : HTML("<div class=\"photos\">\(photos.map { p -> HTML in "<a href=\"/cases/\(c.id)/photos/\(p.id)\"><img src=\"/cases/\(c.id)/photos/\(p.id)\" alt=\"\(req.t("照片", "Photo"))\" loading=\"lazy\"></a>" })</div>"))
-        \(c.state.isOpen ? HTML("""
+        \(mayAddPhotos ? HTML("""
         <details class="card"><summary>\(req.t("上传照片", "Add photos"))</summary>
         <form method="post" action="/cases/\(c.id)/photos" enctype="multipart/form-data">\(Form.csrf(req))
           <input type="file" name="photos[]" accept="image/*" multiple capture="environment"><button>\(req.t("上传", "Upload"))</button></form></details>

@@ -27,7 +27,9 @@ enum CaseMeasuresAPI {
     /// (the same 404 as a missing node) and defaults to the scope's root.
     static func query(_ req: Request) async throws -> CaseMeasuresQuery {
         let actor = try req.requireActor()
-        guard actor.role.isStaff, actor.role != .partner else { throw APIError.forbidden }
+        // Measures count the cases an account may read: tree staff their area's, a department those it handles. A
+        // property company's own figures are its scoring; partners and residents have none.
+        guard CaseAccess.treeRoles.contains(actor.role) || actor.role == .departmentStaff else { throw APIError.forbidden }
         var q = CaseMeasuresQuery()
         if let raw = try req.query.get(String?.self, at: "node"), !raw.isEmpty {
             q.node = try await OrgService(req: req).node(raw, within: actor.scope, field: "node")
@@ -52,6 +54,13 @@ enum CaseMeasuresAPI {
             if let id = UUID(uuidString: raw) { department = try await Department.find(id, on: req.db) }
             if department == nil { department = try await Department.query(on: req.db).filter(\.$code == raw).first() }
             guard let department else { throw APIError.invalid("department", "未知部门 \(raw) (unknown department)") }
+            q.department = department
+        }
+        if actor.role == .departmentStaff {
+            guard let own = actor.departmentID, let department = try await Department.find(own, on: req.db) else { throw APIError.forbidden }
+            guard q.department == nil || q.department?.id == own else {
+                throw APIError(.forbidden, code: "forbidden", "只能查看本部门承办的诉求 (only your department's cases)")
+            }
             q.department = department
         }
         return q
@@ -88,7 +97,7 @@ extension OpenAPIDocument {
                                              "asOf": "date-time", "rows": "[CaseMeasures]"], required: ["by", "period", "filters", "asOf", "rows"]),
             "CaseMeasuresPeriod": object(["from": "string?", "to": "string?"]),
             "CaseMeasuresNode": object(["id": "uuid", "code": "string", "name": "string", "kind": "string"]),
-            "CaseMeasuresFilters": object(["node": "CaseMeasuresNode", "category": "string?", "department": "string?"]),
+            "CaseMeasuresFilters": nullableRefs(object(["node": "CaseMeasuresNode", "category": "string?", "department": "string?"]), ["node"]),
             "CaseMeasuresGroup": object(["by": "string", "key": "string", "name": "string", "nodeId": "uuid?"], required: ["by", "key", "name"]),
             fraction: object(["numerator": "integer", "denominator": "integer"], required: ["numerator", "denominator"]),
             "CaseMeasuresBasis": object(["response": fraction, "resolution": fraction, "satisfaction": fraction, "onTime": fraction,

@@ -57,7 +57,7 @@ enum CaseMeasuresPage {
 
     @Sendable static func page(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        guard actor.role.isStaff, actor.role != .partner else { throw APIError.forbidden }
+        guard CaseAccess.treeRoles.contains(actor.role) || actor.role == .departmentStaff else { throw APIError.forbidden }
         var p = Params(req)
         // The node first: a foreign or missing node is a 404, not a message on the page.
         var root: OrgNode?

@@ -6,10 +6,17 @@ struct CaseNotifier {
     let db: any Database
     let now: Date
 
-    /// Accounts that work for the unit now handling `c`: staff bound to the handler node, and its grid workers.
+    /// Accounts that work for the unit now handling `c`: staff bound to the handler node and its grid workers, or the
+    /// department's staff. Partners and residents bound to the same node are not the unit's people.
     func handlerUsers(of c: Case) async throws -> [UUID] {
+        if let department = c.handlerDepartmentID {
+            return try await User.query(on: db).filter(\.$departmentID == department).filter(\.$roleRaw == Role.departmentStaff.rawValue)
+                .filter(\.$active == true).all().compactMap(\.id)
+        }
         guard let nodeID = c.handlerNodeID else { return [] }
-        var ids = try await User.query(on: db).filter(\.$nodeID == nodeID).filter(\.$active == true).all().compactMap(\.id)
+        let roles: [Role] = c.handlerLevel == .property ? [.propertyStaff] : [.streetStaff, .communityStaff, .gridWorker]
+        var ids = try await User.query(on: db).filter(\.$nodeID == nodeID).filter(\.$active == true)
+            .filter(\.$roleRaw ~~ roles.map(\.rawValue)).all().compactMap(\.id)
         ids += try await GridWorker.query(on: db).filter(\.$gridID == nodeID).all().compactMap(\.userID)
         return Array(Set(ids))
     }

@@ -39,7 +39,7 @@ enum CasePages {
         }
         let total = try await q.count()
         // Overdue first, then the nearest deadline.
-        let rows = try await q.sort(\.$resolutionOverdueAt, .descending).sort(\.$resolutionDueAt).range(page.offset..<(page.offset + page.per)).all()
+        let rows = try await q.sort(\.$resolutionOverdueAt, .descending).sort(\.$resolutionDueAt).range(page.range).all()
         let categories = Dictionary(uniqueKeysWithValues: try await CaseCategory.query(on: req.db).all().map { ($0.code, $0.name) })
         let params = [("state", state), ("mine", mine ? "1" : ""), ("node", place?.id?.uuidString ?? "")]
         // Dispatchers may send several accepted cases on at once.

@@ -64,14 +64,19 @@ enum CasePhotos {
     }
 
     /// Checks every file first, then stores them all, so a bad file in a batch stores nothing.
+    /// The count is taken inside the transaction, with the case's row locked on PostgreSQL (SQLite has one writer), so
+    /// parallel uploads cannot together pass the limit.
     static func add(_ files: [Data], to c: Case, by user: UUID?, on db: any Database, now: Date) async throws -> [CasePhoto] {
-        let existing = try await CasePhoto.query(on: db).filter(\.$caseID == c.id!).count()
-        guard existing + files.count <= maxPerCase else {
-            throw APIError.invalid("photos", "每件诉求最多 \(maxPerCase) 张照片 (at most \(maxPerCase) photos a case)")
-        }
         let typed = try check(files)
         return try await db.writeTransaction { tx in
-            try await typed.asyncMap { data, type in
+            if tx.isPostgres {
+                try await tx.sql.raw("SELECT id FROM \(ident: Case.schema) WHERE id = \(bind: c.id!) FOR UPDATE").run()
+            }
+            let existing = try await CasePhoto.query(on: tx).filter(\.$caseID == c.id!).count()
+            guard existing + typed.count <= maxPerCase else {
+                throw APIError.invalid("photos", "每件诉求最多 \(maxPerCase) 张照片 (at most \(maxPerCase) photos a case)")
+            }
+            return try await typed.asyncMap { data, type in
                 let p = CasePhoto()
                 p.caseID = c.id!
                 p.uploadedBy = user
@@ -96,6 +101,7 @@ enum CasePhotos {
         let actor = try req.requireActor()
         let c = try await CasesAPI.load(req, actor)
         guard c.state.isOpen else { throw APIError.conflict("诉求已结束，不能再添加照片 (the case is finished)", code: "illegal_transition") }
+        try await requireUploader(c, actor, req.db)
         guard let buffer = req.body.data, buffer.readableBytes > 0 else { throw APIError.missing("photo") }
         let photo = try await add([Data(buffer: buffer)], to: c, by: actor.userID, on: req.db, now: req.now)[0]
         return try await ["id": photo.id!.uuidString, "contentType": photo.contentType, "size": String(photo.size)]
@@ -115,6 +121,12 @@ enum CasePhotos {
         return Response(status: .ok, headers: headers, body: .init(data: photo.bytes))
     }
 
+    static func requireUploader(_ c: Case, _ actor: Actor, _ db: any Database) async throws {
+        guard CaseAccess.canAddPhotos(c, actor, handlerPath: try await CaseAccess.handlerPath(of: c, on: db)) else {
+            throw APIError(.forbidden, code: "not_your_case", "只有反映人和办理单位可以添加照片 (only the reporter and the handling units may add photos)")
+        }
+    }
+
     struct PhotoForm: Content { var photos: [File]? }
 
     @Sendable static func uploadForm(req: Request) async throws -> Response {
@@ -124,6 +136,7 @@ enum CasePhotos {
         do {
             guard !files.isEmpty else { throw APIError.missing("photos") }
             guard c.state.isOpen else { throw APIError.conflict("诉求已结束，不能再添加照片 (the case is finished)", code: "illegal_transition") }
+            try await requireUploader(c, actor, req.db)
             _ = try await add(files.map { Data(buffer: $0.data) }, to: c, by: actor.userID, on: req.db, now: req.now)
         } catch let e as APIError where e.status.code < 500 {
             return try await CaseDetail.render(req, actor, c, error: e.text(req.lang)).encodeResponse(status: e.status, for: req)

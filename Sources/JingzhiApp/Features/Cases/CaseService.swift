@@ -101,6 +101,7 @@ struct CaseService {
                     c.number = try await nextNumber(for: node, on: tx)
                     try await c.create(on: tx)
                     try await CaseTallies.apply(old: nil, new: try await CaseTallies.facts(of: c.id!, on: tx), on: tx)
+                    try await CaseHandlings.record(c, nodePath: try await CaseAccess.handlerPath(of: c, on: tx), on: tx, at: now)
                     if let key {
                         let record = IdempotencyRecord()
                         record.key = key

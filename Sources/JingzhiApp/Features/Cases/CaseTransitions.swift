@@ -3,22 +3,16 @@ import SQLKit
 import Vapor
 
 extension CaseService {
-    /// Whether `actor` may see `c` at all: the reporter, or staff whose scope holds the place — except that a
-    /// property company never sees complaints about property companies (they go to the community, with the
-    /// complainant's name).
-    static func visible(_ c: Case, to actor: Actor) -> Bool {
-        if actor.role == .resident { return c.reporterID == actor.userID }
-        if actor.role == .propertyStaff, c.categoryCode == PropertyCatalog.complaintCategory { return false }
-        return actor.scope.contains(c.nodePath)
-    }
-
     /// Moves a case by `action`, in one transaction that also writes the event. `expectedVersion` (from the page or
     /// client that showed the case) makes a second writer fail with 409 instead of overwriting.
     @discardableResult
     func perform(_ action: CaseAction, on c: Case, by actor: Actor, expectedVersion: Int?, input: CaseTransitionInput) async throws -> Case {
-        guard Self.visible(c, to: actor) else { throw APIError.notFound }
+        guard try await CaseAccess.canRead(c, actor, on: db) else { throw APIError.notFound }
         if let refusal = CaseMachine.refusal(action, from: c.state, role: actor.role) {
             throw CaseMachine.rule(action).roles.contains(actor.role) ? APIError.conflict(refusal, code: "illegal_transition") : APIError(.forbidden, code: "forbidden", refusal)
+        }
+        if let refusal = CaseAccess.refusal(action, on: c, by: actor, handlerPath: try await CaseAccess.handlerPath(of: c, on: db)) {
+            throw APIError(.forbidden, code: "not_your_case", refusal)
         }
         if let expectedVersion, expectedVersion != c.version {
             throw APIError.conflict("该诉求已被他人更新，请刷新后再操作 (the case changed since you loaded it; reload)", code: "case_changed")
@@ -62,8 +56,17 @@ extension CaseService {
             break
         }
         if to == .closed || to == .rejected || to == .merged { c.closedAt = now }
-        let claimed = try await commit(c, action: action, from: from, to: to, actorID: actor.userID, actorName: actor.user.displayName,
+        var claimed = try await commit(c, action: action, from: from, to: to, actorID: actor.userID, actorName: actor.user.displayName,
                                        note: note ?? input.rating.map(\.zh))
+        // A note changes nothing another writer could have changed: without a version it claims the latest one.
+        var attempts = 0
+        while !claimed, action == .note, expectedVersion == nil, attempts < 20 {
+            attempts += 1
+            guard let fresh = try await Case.find(c.id, on: db), fresh.state.isOpen else { break }
+            claimed = try await commit(fresh, action: action, from: fresh.state, to: fresh.state, actorID: actor.userID,
+                                       actorName: actor.user.displayName, note: note)
+            if claimed { return fresh }
+        }
         guard claimed else {
             throw APIError.conflict("该诉求已被他人更新，请刷新后再操作 (the case changed since you loaded it; reload)", code: "case_changed")
         }
@@ -93,6 +96,7 @@ extension CaseService {
             c.version = version + 1
             let before = try await CaseTallies.facts(of: c.id!, on: tx)
             try await c.save(on: tx)
+            try await CaseHandlings.record(c, nodePath: try await CaseAccess.handlerPath(of: c, on: tx), on: tx, at: now)
             try await CaseTallies.apply(old: before, new: try await CaseTallies.refreshedFacts(of: c.id!, on: tx), on: tx)
             try await event(c, action: action.rawValue, from: from.rawValue, to: to, actorID: actorID, actorName: actorName, note: note, on: tx)
             try await CaseNotifier(db: tx, now: now).afterTransition(c, action: action)
@@ -143,11 +147,3 @@ extension CaseService {
     }
 }
 
-extension QueryBuilder where Model == Case {
-    /// The cases `actor` may see, as `CaseService.visible` decides for one case.
-    func visible(to actor: Actor) -> Self {
-        if actor.role == .resident { return filter(\.$reporterID == actor.userID) }
-        if actor.role == .propertyStaff { return within(actor.scope).filter(\.$categoryCode != PropertyCatalog.complaintCategory) }
-        return within(actor.scope)
-    }
-}

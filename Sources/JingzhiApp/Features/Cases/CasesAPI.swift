@@ -148,13 +148,12 @@ enum CasesAPI {
             q = q.within(DataScope(rootPath: node.path))
         }
         let total = try await q.count()
-        let rows = try await q.sort(\.$createdAt, .descending).range(page.offset..<(page.offset + page.per)).all()
+        let rows = try await q.sort(\.$createdAt, .descending).range(page.range).all()
         return Paged(items: rows.map { CaseDTO($0, viewer: actor, lang: req.lang) }, total: total, page: page.page, per: page.per)
     }
 
     static func load(_ req: Request, _ actor: Actor) async throws -> Case {
-        guard let c = try await Case.find(try req.idParameter(), on: req.db), CaseService.visible(c, to: actor) else { throw APIError.notFound }
-        return c
+        try await CaseAccess.load(try req.idParameter(), for: actor, on: req.db)
     }
 
     static func history(_ c: Case, _ req: Request) async throws -> [CaseEventDTO] {

@@ -116,7 +116,7 @@ enum HotlinePage {
         let body: HTML = """
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0.text(req.lang))</p>") } ?? .empty)
         <div class="hotline">
-        <form method="post" action="/cases/hotline" class="card" id="hotline-form">\(Form.csrf(req))
+        <form method="post" action="/cases/hotline" class="card" id="hotline-form" data-lives-at="\(req.t("居民住址", "Lives at"))" data-open-cases="\(req.t("未办结诉求", "Open cases"))">\(Form.csrf(req))
           <input type="hidden" name="idempotencyKey" value="\(key)">
           \(Form.field(req.t("来电号码", "Caller's phone"), name: "reporterPhone", value: e.reporterPhone, type: "tel", required: true,
                        attrs: "autocomplete=\"off\" inputmode=\"tel\" \(autofocus("reporterPhone"))"))
@@ -137,28 +137,6 @@ enum HotlinePage {
             "<li><a href=\"/cases/\(c.id!)\">\(c.number)</a><span class=\"muted\">\(c.state.zh)</span></li>"
         })</ul></section>
         </div>
-        <script>
-        (function () {
-          var form = document.getElementById('hotline-form');
-          form.addEventListener('keydown', function (e) {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : form.submit(); }
-          });
-          var phone = form.elements.reporterPhone, place = form.elements.place, known = document.getElementById('caller-known');
-          phone.addEventListener('change', function () {
-            if (!/^1\\d{10}$/.test(phone.value)) return;
-            fetch('/cases/hotline/caller?phone=' + encodeURIComponent(phone.value), {credentials: 'same-origin'})
-              .then(function (r) { return r.ok ? r.json() : null; })
-              .then(function (k) {
-                if (!k) return;
-                if (k.place && !place.value) place.value = k.place;
-                var text = [];
-                if (k.place) text.push('\(req.t("居民住址", "Lives at"))：' + k.place);
-                if (k.openCases.length) text.push('\(req.t("未办结诉求", "Open cases"))：' + k.openCases.join('、'));
-                known.textContent = text.join('；');
-              });
-          });
-        })();
-        </script>
         """
         return try await Layout(req: req, title: req.t("热线快速录入", "Hotline entry"), wide: true).render(body).encodeResponse(status: status, for: req)
     }

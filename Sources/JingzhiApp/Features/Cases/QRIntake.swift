@@ -8,6 +8,7 @@ enum QRIntake {
         web.get("c", ":code", use: form)
         web.post("c", ":code", use: submit)
         web.get("track", use: track)
+        web.post("track", use: lookUp)
         staff.get("org", ":id", "qr", use: sheet)
     }
 
@@ -63,7 +64,8 @@ enum QRIntake {
             let submission = CaseSubmission(categoryCode: f.categoryCode, nodeID: node.id, description: f.description, channel: "qr",
                                             reporterName: f.name.flatMap { $0.isEmpty ? nil : $0 }, reporterPhone: phone)
             let (c, _) = try await CaseService(req: req).submit(submission, by: nil, idempotencyKey: f.idempotencyKey)
-            return req.redirect(to: "/track" + SiteURL.query([("number", c.number), ("phone", phone)]))
+            remember(c.number, req)
+            return req.redirect(to: "/track" + SiteURL.query([("number", c.number)]))
         } catch let e as APIError where e.status.code < 500 {
             let res = try await page(req, node, f, error: e.text(req.lang), status: e.status)
             for (name, value) in e.headers { res.headers.replaceOrAdd(name: name, value: value) }
@@ -76,29 +78,71 @@ enum QRIntake {
                                 message: "提交过于频繁，请稍后再试 (too many submissions; try again later)")
     }
 
-    /// Progress of a case for someone without an account: the number and the phone it was filed with.
-    @Sendable static func track(req: Request) async throws -> HTML {
-        let number = (try req.query.get(String?.self, at: "number")) ?? ""
-        let phone = (try req.query.get(String?.self, at: "phone")) ?? ""
+    /// Case numbers this browser filed or looked up with the right phone: it may follow them without the phone again.
+    static func remember(_ number: String, _ req: Request) {
+        var seen = (req.session.data["track"] ?? "").split(separator: ",").map(String.init).filter { $0 != number }
+        seen.append(number)
+        req.session.data["track"] = seen.suffix(10).joined(separator: ",")
+    }
+
+    static func remembered(_ number: String, _ req: Request) -> Bool {
+        (req.session.data["track"] ?? "").split(separator: ",").contains { $0 == number }
+    }
+
+    struct TrackForm: Content { var number: String?; var phone: String? }
+
+    /// Progress of a case for someone without an account: the number, and the phone it was filed with. The phone is
+    /// posted, never put in a URL (where history, logs and Referer headers would keep it).
+    @Sendable static func track(req: Request) async throws -> Response {
+        let number = ((try? req.query.get(String?.self, at: "number")) ?? nil)?.trimmingCharacters(in: .whitespaces) ?? ""
+        if !number.isEmpty, remembered(number, req), let c = try await Case.query(on: req.db).filter(\.$number == number).first() {
+            return try await trackPage(req, number: number, found: c, error: nil)
+        }
+        return try await trackPage(req, number: number, found: nil, error: nil)
+    }
+
+    @Sendable static func lookUp(req: Request) async throws -> Response {
+        let f = try req.content.decode(TrackForm.self)
+        let number = (f.number ?? "").trimmingCharacters(in: .whitespaces), phone = (f.phone ?? "").replacingOccurrences(of: " ", with: "")
+        guard !number.isEmpty, !phone.isEmpty, number.count <= 40, phone.count <= 20 else {
+            return try await trackPage(req, number: number, found: nil, error: req.t("请填写诉求编号和手机号", "Enter the case number and the phone"),
+                                       status: .unprocessableEntity)
+        }
+        do {
+            try await RateLimit.hit("track:ip:" + req.clientIP, perHour: 60, on: req.db, now: req.now,
+                                    message: "查询过于频繁，请稍后再试 (too many look-ups; try again later)")
+        } catch let e as APIError {
+            let res = try await trackPage(req, number: number, found: nil, error: e.text(req.lang), status: e.status)
+            for (name, value) in e.headers { res.headers.replaceOrAdd(name: name, value: value) }
+            return res
+        }
+        guard let c = try await Case.query(on: req.db).filter(\.$number == number).first(), c.reporterPhone == phone else {
+            return try await trackPage(req, number: number, found: nil, error: req.t("没有找到与该手机号对应的诉求", "No case with that number and phone"),
+                                       status: .notFound)
+        }
+        remember(c.number, req)
+        return try await trackPage(req, number: number, found: c, error: nil)
+    }
+
+    static func trackPage(_ req: Request, number: String, found c: Case?, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         var body: [HTML] = ["""
-        <form method="get" class="card filters">\(Form.field(req.t("诉求编号", "Case number"), name: "number", value: number, required: true))
-        \(Form.field(req.t("手机号", "Phone"), name: "phone", value: phone, type: "tel", required: true))<button>\(req.t("查询", "Look up"))</button></form>
+        \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
+        <form method="post" action="/track" class="card filters">\(Form.csrf(req))\(Form.field(req.t("诉求编号", "Case number"), name: "number", value: number, required: true))
+        \(Form.field(req.t("手机号", "Phone"), name: "phone", value: nil, type: "tel", required: true))<button>\(req.t("查询", "Look up"))</button></form>
         """]
-        if !number.isEmpty {
-            guard let c = try await Case.query(on: req.db).filter(\.$number == number).first(), c.reporterPhone == phone, !phone.isEmpty else {
-                body.append("<p class=\"error\">\(req.t("没有找到与该手机号对应的诉求", "No case with that number and phone"))</p>")
-                return Layout(req: req, title: req.t("诉求进度", "Follow a case")).render(HTML(body))
-            }
+        if let c {
             let events = try await CaseService(req: req).history(of: c)
             body.append("""
             <div class="card"><p><b>\(c.number)</b> · \(req.lang.t(c.state.zh, c.state.en))</p><p>\(c.description)</p></div>
             <ul class="tree">\(events.map { e -> HTML in
                 let s = CaseState(rawValue: e.toState)
-                return "<li><span><b>\(s.map { req.lang.t($0.zh, $0.en) } ?? e.toState)</b> \(e.note ?? "")</span><span class=\"muted\">\(ShanghaiTime.format(e.at))</span></li>"
+                // Only what was written to the resident: the reply; staff notes stay inside.
+                let note = CaseAccess.publicNoteActions.contains { $0.rawValue == e.action } ? e.note ?? "" : ""
+                return "<li><span><b>\(s.map { req.lang.t($0.zh, $0.en) } ?? e.toState)</b> \(note)</span><span class=\"muted\">\(ShanghaiTime.format(e.at))</span></li>"
             })</ul>
             """)
         }
-        return Layout(req: req, title: req.t("诉求进度", "Follow a case")).render(HTML(body))
+        return try await Layout(req: req, title: req.t("诉求进度", "Follow a case")).render(HTML(body)).encodeResponse(status: status, for: req)
     }
 
     /// A printable sheet of QR codes, one per compound under the node.

@@ -81,13 +81,10 @@ enum Open311API {
 
     // MARK: Reading requests
 
-    /// Categories about people rather than places (welfare checks, disputes): never listed publicly.
-    static let privateCategories = ["guanai", "maodun"]
-
     @Sendable static func requests(_ req: Request, _ format: Open311Format) async throws -> Response {
         var f = Open311Fields()
         if let query = req.url.query { f.addForm(query) }
-        var q = Case.query(on: req.db).filter(\.$categoryCode !~ privateCategories)
+        var q = Case.query(on: req.db).filter(\.$categoryCode !~ (try await CaseCatalog.privateCodes(on: req.db)))
         if let raw = f["service_request_id"] {
             // The specification: a list of ids overrides every other filter.
             let ids = list(raw)
@@ -136,7 +133,7 @@ enum Open311API {
 
     @Sendable static func request(_ req: Request) async throws -> Response {
         let (id, format) = try file(req)
-        guard let c = try await Case.query(on: req.db).filter(\.$number == id).filter(\.$categoryCode !~ privateCategories).first() else {
+        guard let c = try await Case.query(on: req.db).filter(\.$number == id).filter(\.$categoryCode !~ (try await CaseCatalog.privateCodes(on: req.db))).first() else {
             throw APIError(.notFound, code: "not_found", "未找到服务请求 \(id) (service request \(id) not found)")
         }
         return try await requestsDocument([c], req.db).response(format)
@@ -145,7 +142,9 @@ enum Open311API {
     /// We create requests at once, so a token (the case's id, returned by POST) maps straight to its number.
     @Sendable static func token(_ req: Request) async throws -> Response {
         let (token, format) = try file(req)
-        guard let id = UUID(uuidString: token), let c = try await Case.find(id, on: req.db) else {
+        let hidden = try await CaseCatalog.privateCodes(on: req.db)
+        guard let id = UUID(uuidString: token),
+              let c = try await Case.query(on: req.db).filter(\.$id == id).filter(\.$categoryCode !~ hidden).first() else {
             throw APIError(.notFound, code: "not_found", "未找到令牌 \(token) (token \(token) not found)")
         }
         let value = Open311Value.list(item: "request", [.object([("service_request_id", .text(c.number)), ("token", .text(token))])])

@@ -103,10 +103,12 @@ struct Open311Requests {
             for d in try await Department.query(on: db).filter(\.$id ~~ part).all() { departmentNames[d.id!] = d.name }
         }
 
-        // The latest note in each case's history.
+        // The latest public reply (答复, or the reason given for not accepting) in each case's history; staff notes and
+        // residents' ratings stay inside.
         var notes: [UUID: String] = [:]
         for part in cases.compactMap(\.id).chunked(Self.chunk) {
-            let events = try await CaseEvent.query(on: db).filter(\.$caseID ~~ part).filter(\.$note != nil).sort(\.$at).all()
+            let events = try await CaseEvent.query(on: db).filter(\.$caseID ~~ part).filter(\.$note != nil)
+                .filter(\.$action ~~ CaseAccess.publicNoteActions.map(\.rawValue)).sort(\.$at).all()
             for e in events {
                 if let note = e.note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty { notes[e.caseID] = note }
             }

@@ -87,7 +87,9 @@ enum OpenAPIDocument {
         Op(method: "get", path: "/healthz", tag: "system", summary: "Liveness and database check", response: "Health", isPublic: true),
     ] + patrolOps + propertyOps + commandCentreOps
 
-    static let paging: [(String, String, String)] = [("page", "integer", "1-based page"), ("per", "integer", "Page size, 1–100 (default 20)")]
+    static let paging: [(String, String, String)] = [("page", "integer", "1-based page, at most \(PageRequest.maxPage)"), ("per", "integer", "Page size, 1–100 (default 20)")]
+    /// The range the server accepts for each integer query parameter; outside it the answer is 422.
+    static let integerBounds: [String: ClosedRange<Int>] = ["page": 1...PageRequest.maxPage, "per": 1...100, "ageMin": 0...150, "ageMax": 0...150]
     static let residentFilters: [(String, String, String)] = [
         ("q", "string", "Name, phone, ID number (or their last digits) or address"), ("tag", "string", "Special-group tag"),
         ("node", "string", "Node id or code: only its subtree"), ("gender", "string", "男 or 女"),

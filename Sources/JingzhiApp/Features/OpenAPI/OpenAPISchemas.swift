@@ -23,6 +23,30 @@ extension OpenAPIDocument {
         return out
     }
 
+    /// `schema` with `minimum` and `maximum` on the named integer properties: what the server accepts, so clients
+    /// and the fuzzer know the bounds.
+    static func bounded(_ schema: [String: Any], _ bounds: [String: ClosedRange<Int>]) -> [String: Any] {
+        var out = schema
+        var props = out["properties"] as? [String: Any] ?? [:]
+        for (name, range) in bounds {
+            guard var p = props[name] as? [String: Any] else { continue }
+            p["minimum"] = range.lowerBound
+            p["maximum"] = range.upperBound
+            props[name] = p
+        }
+        out["properties"] = props
+        return out
+    }
+
+    /// `schema` with the named `$ref` properties made nullable (OpenAPI 3.0 spells it with `allOf`).
+    static func nullableRefs(_ schema: [String: Any], _ names: [String]) -> [String: Any] {
+        var out = schema
+        var props = out["properties"] as? [String: Any] ?? [:]
+        for name in names { if let p = props[name] { props[name] = ["nullable": true, "allOf": [p]] as [String: Any] } }
+        out["properties"] = props
+        return out
+    }
+
     static func paged(_ item: String) -> [String: Any] {
         object(["items": "[\(item)]", "total": "integer", "page": "integer", "per": "integer"], required: ["items", "total", "page", "per"])
     }
@@ -37,7 +61,7 @@ extension OpenAPIDocument {
         "PasswordChange": object(["currentPassword": "string", "newPassword": "string"], required: ["currentPassword", "newPassword"]),
         "User": object(["id": "uuid", "username": "string", "displayName": "string", "role": "string", "nodeId": "uuid?",
                         "phone": "string?", "residentId": "uuid?", "active": "boolean"]),
-        "NewUser": object(["username": "string", "password": "string", "role": "string", "nodeId": "uuid?", "displayName": "string?", "phone": "string?"],
+        "NewUser": object(["username": "string", "password": "string", "role": "string", "nodeId": "uuid?", "displayName": "string?", "phone": "string?", "departmentCode": "string?"],
                           required: ["username", "password", "role"]),
         "UserPatch": object(["displayName": "string?", "phone": "string?", "active": "boolean"]),
         "OrgNode": object(["id": "uuid", "parentId": "uuid?", "kind": "string", "code": "string", "name": "string", "depth": "integer",
@@ -51,7 +75,7 @@ extension OpenAPIDocument {
         "Resident": object(["id": "uuid", "name": "string", "gender": "string", "birthDate": "string?", "age": "integer",
                             "idNumber": "string?", "phone": "string?", "relation": "string", "tags": "[string]", "nodeId": "uuid",
                             "householdId": "uuid", "address": "string?", "note": "string?", "updatedAt": "date-time"],
-                           required: ["id", "name", "idNumber", "phone", "tags", "nodeId"]),
+                           required: ["id", "name", "tags", "nodeId"]),
         "ResidentBody": object(["householdId": "uuid", "name": "string", "gender": "string", "birthDate": "string", "idNumber": "string",
                                 "phone": "string", "relation": "string", "tags": "[string]", "note": "string"]),
         "Household": object(["id": "uuid", "nodeId": "uuid", "room": "string", "address": "string", "occupancy": "string?",
@@ -69,8 +93,9 @@ extension OpenAPIDocument {
                                 "unchanged": "integer", "skipped": "integer", "committed": "boolean", "errors": "[ImportError]"]),
         "ImportError": object(["line": "integer", "field": "string?", "message": "string"]),
         "Health": object(["status": "string"]),
-        "CaseCategoryBody": object(["code": "string", "name": "string", "parentCode": "string?", "defaultLevel": "string", "departmentCode": "string?",
+        "CaseCategoryBody": bounded(object(["code": "string", "name": "string", "parentCode": "string?", "defaultLevel": "string", "departmentCode": "string?",
                                     "responseHours": "integer", "resolutionHours": "integer", "workingHours": "boolean", "autoEscalate": "boolean", "active": "boolean"]),
+                                    ["responseHours": 1...2160, "resolutionHours": 1...2160]),
         "PhotoRef": object(["id": "uuid", "contentType": "string", "size": "string"]),
         "PagedResidents": paged("Resident"), "PagedHouseholds": paged("Household"), "PagedUsers": paged("User"),
         "PagedLinkRequests": paged("LinkRequest"), "PagedAudit": paged("AuditEntry"), "PagedCases": paged("Case"),
@@ -87,7 +112,7 @@ extension OpenAPIDocument {
                         "deadlines": "CaseDeadlines", "respondedAt": "date-time", "repliedAt": "date-time", "closedAt": "date-time",
                         "rating": "string?", "ratingComment": "string?", "reopenedCount": "integer", "mergedIntoId": "uuid?",
                         "version": "integer", "createdAt": "date-time", "history": "[CaseEvent]"],
-                       required: ["id", "number", "state", "categoryCode", "nodeId", "deadlines", "history"]),
+                       required: ["id", "number", "state", "categoryCode", "nodeId", "deadlines"]),
     ].merging(caseMeasuresSchemas) { a, _ in a }.merging(patrolSchemas) { a, _ in a }.merging(propertySchemas) { a, _ in a }.merging(commandCentreSchemas) { a, _ in a } }
 
     static func content(_ name: String) -> [String: Any] {
@@ -108,7 +133,11 @@ extension OpenAPIDocument {
             var params: [[String: Any]] = op.path.split(separator: "/").filter { $0.hasPrefix("{") }.map {
                 ["name": String($0.dropFirst().dropLast()), "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]
             }
-            params += op.query.map { ["name": $0.0, "in": "query", "required": false, "schema": ["type": $0.1], "description": $0.2] }
+            params += op.query.map { q -> [String: Any] in
+                var schema: [String: Any] = ["type": q.1]
+                if q.1 == "integer", let r = integerBounds[q.0] { schema["minimum"] = r.lowerBound; schema["maximum"] = r.upperBound }
+                return ["name": q.0, "in": "query", "required": false, "schema": schema, "description": q.2]
+            }
             if !params.isEmpty { operation["parameters"] = params }
             if let body = op.body { operation["requestBody"] = ["required": true, "content": content(body)] }
             var responses: [String: Any] = ["default": errorResponse]

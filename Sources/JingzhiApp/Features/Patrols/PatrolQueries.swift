@@ -114,7 +114,7 @@ extension PatrolService {
         if let from = try day(filter.from, field: "from") { q = q.filter(\.$startedAt >= from) }
         if let to = try day(filter.to, field: "to") { q = q.filter(\.$startedAt < to.addingTimeInterval(86400)) }
         let total = try await q.copy().count()
-        let rows = try await q.sort(\.$startedAt, .descending).range(page.offset..<(page.offset + page.per)).all()
+        let rows = try await q.sort(\.$startedAt, .descending).range(page.range).all()
         return (rows, total)
     }
 

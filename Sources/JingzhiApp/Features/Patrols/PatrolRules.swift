@@ -41,7 +41,8 @@ struct FixInput: Decodable, Sendable {
         accuracy = (try? c.decodeIfPresent(Double.self, forKey: .accuracy)) ?? nil
         // ISO 8601 text, or milliseconds since 1970 as JavaScript's `position.timestamp` gives them.
         if let ms = (try? c.decodeIfPresent(Double.self, forKey: .recordedAt)) ?? nil {
-            recordedAt = Date(timeIntervalSince1970: ms / 1000)
+            // Beyond ±1e14 ms (the year 5138) no phone reports a time: unreadable, not a trap further on.
+            if ms.isFinite, abs(ms) < 1e14 { recordedAt = Date(timeIntervalSince1970: ms / 1000) } else { unreadableTime = true }
         } else if let text = (try? c.decodeIfPresent(String.self, forKey: .recordedAt)) ?? nil {
             recordedAt = Self.parseTime(text)
             unreadableTime = recordedAt == nil
@@ -62,7 +63,7 @@ struct FixInput: Decodable, Sendable {
     var clientKey: String? {
         if let id, !id.isEmpty { return String(id.prefix(80)) }
         if let seq { return "seq:\(seq)" }
-        return recordedAt.map { "t:\(Int64(($0.timeIntervalSince1970 * 1000).rounded()))" }
+        return recordedAt.flatMap { Int64(exactly: ($0.timeIntervalSince1970 * 1000).rounded()) }.map { "t:\($0)" }
     }
 }
 

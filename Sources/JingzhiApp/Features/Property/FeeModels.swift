@@ -4,6 +4,8 @@ import Foundation
 /// A fee a company charges (收费项目), priced in fen.
 final class FeeItem: Model, @unchecked Sendable {
     static let schema = "property_fee_items"
+    /// The highest unit price (10 万元): a price per m², per space or per household is far below it.
+    static let maxUnitFen = 10_000_000
 
     @ID(key: .id) var id: UUID?
     @Field(key: "company_id") var companyID: UUID
@@ -109,10 +111,31 @@ final class DunningNotice: Model, PathScoped, @unchecked Sendable {
 
 /// Money in fen, as people write it in yuan.
 enum Money {
+    /// The largest amount any input, price or bill may carry (10亿元): products with an area or a count, and sums
+    /// over a county's bills, then stay far inside 64 bits.
+    static let maxFen = 100_000_000_000
+
+    /// `a + b`, held at the largest Int instead of trapping (only rows stored before amounts were bounded get there).
+    static func sum(_ a: Int, _ b: Int) -> Int {
+        let (s, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (a < 0 ? Int.min : Int.max) : s
+    }
+
+    static func total<S: Sequence>(_ amounts: S) -> Int where S.Element == Int { amounts.reduce(0, sum) }
+
+    /// `a × b` in fen, or an error when the result would pass `maxFen` (never a trap).
+    static func product(_ a: Int, _ b: Int, field: String) throws -> Int {
+        let (p, overflow) = a.multipliedReportingOverflow(by: b)
+        guard !overflow else {
+            throw APIError.invalid(field, "金额超出可计算的范围 (the amount is out of range)")
+        }
+        return p
+    }
+
     /// `123456` → `1234.56`.
     static func yuan(_ fen: Int) -> String {
         let sign = fen < 0 ? "-" : ""
-        let a = abs(fen)
+        let a = fen.magnitude
         return sign + "\(a / 100)." + String(format: "%02d", a % 100)
     }
 
@@ -130,10 +153,13 @@ enum Money {
     }
 
     /// A JSON amount in fen: a whole number, ≥ `min`. 12.5 or -3 are refused with a clear message.
-    static func fen(_ value: Double?, field: String, min: Int = 1) throws -> Int {
+    static func fen(_ value: Double?, field: String, min: Int = 1, max: Int = maxFen) throws -> Int {
         guard let value else { throw APIError.missing(field) }
-        guard value == value.rounded(), abs(value) < 1e12 else {
+        guard value == value.rounded(), value.isFinite else {
             throw APIError.invalid(field, "金额须为整数（单位：分） (amount must be whole fen)")
+        }
+        guard value <= Double(max) else {
+            throw APIError.invalid(field, "金额最多 \(yuan(max)) 元（\(max) 分） (at most \(max) fen)")
         }
         let fen = Int(value)
         guard fen >= min else {

@@ -33,7 +33,7 @@ enum FeePages {
         if !period.isEmpty { q = q.filter(\.$period == (try PropertyDates.month(period, field: "period"))) }
         if owing { q = q.filter(\.$status == "open").filter(.sql(unsafeRaw: "paid_fen < amount_fen")) }
         let total = try await q.count()
-        let rows = try await q.sort(\.$period, .descending).sort(\.$nodePath).range(page.offset..<(page.offset + page.per)).all()
+        let rows = try await q.sort(\.$period, .descending).sort(\.$nodePath).range(page.range).all()
         let addresses = Dictionary(try await Household.query(on: req.db).filter(\.$id ~~ Set(rows.map(\.householdID))).all().map { ($0.id!, $0.address) }) { a, _ in a }
         let params = [("compound", compound), ("period", period), ("owing", owing ? "1" : "")]
         return Layout(req: req, title: req.t("账单与缴费", "Bills and payments"), wide: true).render("""

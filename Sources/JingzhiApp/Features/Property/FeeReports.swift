@@ -25,7 +25,7 @@ struct FeeReports {
     }
 
     static func rate(_ collected: Int, _ billed: Int) -> Double? {
-        billed == 0 ? nil : (Double(collected * 10_000 / billed)) / 10_000
+        billed == 0 ? nil : (Double(collected) / Double(billed) * 10_000).rounded(.down) / 10_000
     }
 
     /// Billed and collected fen per group (`compound`, `company`, or `month` alone) and billing period, for bills

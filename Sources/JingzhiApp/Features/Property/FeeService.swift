@@ -30,7 +30,7 @@ struct FeeService {
             throw APIError.invalid("basis", "计费方式须为 per_m2、per_household、per_parking 或 one_off (unknown basis)")
         }
         item.basis = basis
-        item.unitFen = try Money.fen(unitFen, field: "unitFen")
+        item.unitFen = try Money.fen(unitFen, field: "unitFen", max: FeeItem.maxUnitFen)
         item.active = true
         return try await db.writeTransaction { tx in
             try await item.create(on: tx)
@@ -62,17 +62,23 @@ struct FeeService {
 
     /// What one household owes for `item` in a period, or nil when the item does not apply to it.
     /// Per m²: ⌊area × price / 100 + ½⌋ fen (area in hundredths of a m²).
-    static func charge(_ item: FeeItem, facts: HouseholdFacts?) -> Int? {
+    /// Rows written before amounts were bounded may hold anything: a product past `Money.maxFen` is an error, not a trap.
+    static func charge(_ item: FeeItem, facts: HouseholdFacts?) throws -> Int? {
+        let amount: Int
         switch item.basis {
         case "per_m2":
             guard let area = facts?.areaCentiM2, area > 0 else { return nil }
-            return (area * item.unitFen + 50) / 100
+            amount = (try Money.product(area, item.unitFen, field: "unitFen") + 50) / 100
         case "per_parking":
             guard let spaces = facts?.parkingSpaces, spaces > 0 else { return nil }
-            return spaces * item.unitFen
+            amount = try Money.product(spaces, item.unitFen, field: "unitFen")
         default:
-            return item.unitFen
+            amount = item.unitFen
         }
+        guard (0...Money.maxFen).contains(amount) else {
+            throw APIError.invalid("unitFen", "账单金额超出范围（最多 \(Money.yuan(Money.maxFen)) 元），请检查单价和计费面积 (the bill would be out of range; check the price and the area)")
+        }
+        return amount
     }
 
     struct GenerationReport: Content {
@@ -100,7 +106,7 @@ struct FeeService {
         let due = PropertyDates.lastDay(of: period)
         var billable: [(UUID, Household, Int)] = []
         for h in households {
-            if let amount = Self.charge(item, facts: facts[h.id!]), amount > 0 { billable.append((UUID(), h, amount)) }
+            if let amount = try Self.charge(item, facts: facts[h.id!]), amount > 0 { billable.append((UUID(), h, amount)) }
         }
         let rows = billable, notApplicable = households.count - billable.count
         let (created, createdFen) = try await db.writeTransaction { tx -> (Int, Int) in
@@ -121,7 +127,7 @@ struct FeeService {
             let mine = Set(fresh.map(\.0))
             let inserted = try await PropertyBill.query(on: tx).filter(\.$compoundID == compound.id!).filter(\.$feeItemID == item.id!)
                 .filter(\.$period == period).all().filter { mine.contains($0.id!) }
-            let total = inserted.reduce(0) { $0 + $1.amountFen }
+            let total = Money.total(inserted.map(\.amountFen))
             let count = inserted.count
             try await AuditLog.record(on: tx, by: source, at: now, action: "bill", entity: "property_bill", entityID: compound.id,
                                       nodePath: compound.path,

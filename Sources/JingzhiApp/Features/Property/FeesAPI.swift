@@ -103,7 +103,7 @@ enum FeesAPI {
         if let raw = try req.query.get(String?.self, at: "period"), !raw.isEmpty { q = q.filter(\.$period == (try PropertyDates.month(raw, field: "period"))) }
         if try req.query.get(String?.self, at: "owing") == "1" { q = q.filter(\.$status == "open").filter(.sql(unsafeRaw: "paid_fen < amount_fen")) }
         let total = try await q.count()
-        let rows = try await q.sort(\.$period, .descending).sort(\.$nodePath).range(page.offset..<(page.offset + page.per)).all()
+        let rows = try await q.sort(\.$period, .descending).sort(\.$nodePath).range(page.range).all()
         return Paged(items: rows.map(BillDTO.init), total: total, page: page.page, per: page.per)
     }
 
@@ -233,7 +233,7 @@ enum FeesAPI {
         let payments = try await PropertyPayment.query(on: req.db).filter(\.$householdID == h.id!).sort(\.$at, .descending).limit(120).all()
         let latest = try await company.asyncMap { try await RatingsAPI.latestStars(of: $0, on: req.db) } ?? nil
         return MeDTO(householdId: h.id!, address: h.address, compound: compound.name, company: company.map(CompanyDTO.init),
-                     stars: latest?.stars, ratingMonth: latest?.month, owedFen: bills.reduce(0) { $0 + $1.owedFen },
+                     stars: latest?.stars, ratingMonth: latest?.month, owedFen: Money.total(bills.map(\.owedFen)),
                      bills: bills.map(BillDTO.init), payments: payments.map(PaymentDTO.init))
     }
 

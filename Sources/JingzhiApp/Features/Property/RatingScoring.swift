@@ -69,7 +69,7 @@ struct RatingInputs: Codable, Equatable, Sendable {
     static func + (a: RatingInputs, b: RatingInputs) -> RatingInputs {
         RatingInputs(households: a.households + b.households, response: a.response + b.response, resolution: a.resolution + b.resolution,
                      satisfaction: a.satisfaction + b.satisfaction, onTime: a.onTime + b.onTime, propertyCases: a.propertyCases + b.propertyCases,
-                     complaints: a.complaints + b.complaints, billedFen: a.billedFen + b.billedFen, collectedFen: a.collectedFen + b.collectedFen,
+                     complaints: a.complaints + b.complaints, billedFen: Money.sum(a.billedFen, b.billedFen), collectedFen: Money.sum(a.collectedFen, b.collectedFen),
                      inspectionPoints: a.inspectionPoints + b.inspectionPoints, inspectionMax: a.inspectionMax + b.inspectionMax,
                      ratings: a.ratings + b.ratings, ratingStars: a.ratingStars + b.ratingStars)
     }

@@ -93,14 +93,14 @@ struct ResidentService {
         } else {
             builder = builder.sort(\.$nodePath).sort(\.$id)
         }
-        return try await withHouseholds(try await builder.range(page.offset..<(page.offset + page.per)).all(), total: total)
+        return try await withHouseholds(try await builder.range(page.range).all(), total: total)
     }
 
     /// Tag rows exist only for live residents, so a tag's count and page come from its index alone.
     private func listByTag(_ tag: String, scope: DataScope, page: PageRequest) async throws -> (items: [(Resident, Household)], total: Int) {
         let tags = ResidentTag.query(on: db).filter(\.$tag == tag).within(scope)
         let total = try await tags.count()
-        let ids = try await tags.sort(\.$nodePath).sort(\.$residentID).range(page.offset..<(page.offset + page.per)).all().map(\.residentID)
+        let ids = try await tags.sort(\.$nodePath).sort(\.$residentID).range(page.range).all().map(\.residentID)
         let byID = Dictionary(uniqueKeysWithValues: try await Resident.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
         return try await withHouseholds(ids.compactMap { byID[$0] }, total: total)
     }

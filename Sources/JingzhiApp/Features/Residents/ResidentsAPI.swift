@@ -107,7 +107,7 @@ enum ResidentsAPI {
         var builder = Household.query(on: req.db).within(scope)
         if let q = try req.query.get(String?.self, at: "q"), !q.isEmpty { builder = builder.filter(\.$address ~~ q) }
         let total = try await builder.count()
-        let rows = try await builder.sort(\.$nodePath).sort(\.$room).range(page.offset..<(page.offset + page.per)).all()
+        let rows = try await builder.sort(\.$nodePath).sort(\.$room).range(page.range).all()
         return Paged(items: rows.map(HouseholdDTO.init), total: total, page: page.page, per: page.per)
     }
 
