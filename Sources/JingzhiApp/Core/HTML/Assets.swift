@@ -81,6 +81,7 @@ enum Assets {
     });
     document.addEventListener('click', function (e) {
       if (e.target.matches('[data-back]') && history.length > 1) { e.preventDefault(); history.back(); }
+      if (e.target.matches('[data-print]')) { window.print(); }
     });
     // The hotline page: Ctrl+Enter files; a known caller's phone fills in their home and lists their open cases.
     (function () {

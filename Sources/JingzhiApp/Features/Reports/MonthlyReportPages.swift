@@ -111,8 +111,9 @@ enum MonthlyReportPages {
         return """
         <!doctype html>
         <html lang="\(req.lang == .zh ? "zh-CN" : "en")"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(title(req, r))</title><link rel="stylesheet" href="/static/app.css"><link rel="stylesheet" href="/static/command.css"></head>
-        <body class="print"><p class="no-print actions"><button onclick="window.print()">\(req.t("打印", "Print"))</button>
+        <title>\(title(req, r))</title><link rel="stylesheet" href="/static/app.css"><link rel="stylesheet" href="/static/command.css">
+        <script src="/static/app.js" defer></script></head>
+        <body class="print"><p class="no-print actions"><button type="button" data-print>\(req.t("打印", "Print"))</button>
         <a href="/reports/monthly\(SiteURL.query([("node", r.node.id.uuidString), ("month", r.month)]))">\(req.t("返回", "Back"))</a></p>
         <h1>\(title(req, r))</h1>
         \(content(req, r))
