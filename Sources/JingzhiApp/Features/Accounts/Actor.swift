@@ -31,8 +31,9 @@ struct Actor: Sendable {
             path = try await OrgNode.find(nodeID, on: db)?.path
         }
         var scope = scope(for: user, nodePath: path)
-        // Property staff linked to a company see the compounds of its contracts, wherever they lie in the tree.
-        if user.role == .propertyStaff, let compounds = try await PropertyScope.staffScope(of: user, on: db, now: now) { scope = compounds }
+        // Property staff see the compounds of their company's contracts, wherever they lie in the tree; an account not
+        // (yet) linked to a company sees none, whatever node it was made at.
+        if user.role == .propertyStaff { scope = try await PropertyScope.staffScope(of: user, on: db, now: now) ?? .nothing }
         return Actor(user: user, scope: scope, nodePath: path ?? "")
     }
 }
@@ -57,9 +58,10 @@ extension Request {
 
     /// The client's address, for throttling and the audit log; a trusted proxy's `X-Forwarded-For` wins.
     var clientIP: String {
+        // The proxy appends the address it saw: the last entry. Earlier ones are the client's own word.
         if application.settings.trustProxy,
-           let first = headers.first(name: "X-Forwarded-For")?.split(separator: ",").first?.trimmingCharacters(in: .whitespaces), !first.isEmpty {
-            return first
+           let last = headers[.xForwardedFor].joined(separator: ",").split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            return last
         }
         return remoteAddress?.ipAddress ?? "unknown"
     }

@@ -14,7 +14,13 @@ struct CaseNotifier {
                 .filter(\.$active == true).all().compactMap(\.id)
         }
         guard let nodeID = c.handlerNodeID else { return [] }
-        let roles: [Role] = c.handlerLevel == .property ? [.propertyStaff] : [.streetStaff, .communityStaff, .gridWorker]
+        if c.handlerLevel == .property {
+            // The staff of the company serving the compound now, wherever their accounts were made.
+            guard let contract = try await PropertyScope.contract(of: nodeID, on: db, now: now) , let company = contract.companyID else { return [] }
+            let linked = try await PropertyStaffLink.query(on: db).filter(\.$companyID == company).all().map(\.userID)
+            return try await User.query(on: db).filter(\.$id ~~ linked).filter(\.$active == true).all().compactMap(\.id)
+        }
+        let roles: [Role] = [.streetStaff, .communityStaff, .gridWorker]
         var ids = try await User.query(on: db).filter(\.$nodeID == nodeID).filter(\.$active == true)
             .filter(\.$roleRaw ~~ roles.map(\.rawValue)).all().compactMap(\.id)
         ids += try await GridWorker.query(on: db).filter(\.$gridID == nodeID).all().compactMap(\.userID)

@@ -28,7 +28,7 @@ enum FeePages {
         let compound = try req.query.get(String?.self, at: "compound") ?? ""
         let period = try req.query.get(String?.self, at: "period") ?? ""
         let owing = try req.query.get(String?.self, at: "owing") == "1"
-        var q = PropertyBill.query(on: req.db).within(actor.scope)
+        var q = PropertyBill.query(on: req.db).within(actor.scope).ofCompany(try await PropertyScope.feeCompany(of: actor, on: req.db))
         if let id = UUID(uuidString: compound) { q = q.filter(\.$compoundID == id) }
         if !period.isEmpty { q = q.filter(\.$period == (try PropertyDates.month(period, field: "period"))) }
         if owing { q = q.filter(\.$status == "open").filter(.sql(unsafeRaw: "paid_fen < amount_fen")) }
@@ -60,7 +60,8 @@ enum FeePages {
         let period = try (try req.query.get(String?.self, at: "period")).flatMap { $0.isEmpty ? nil : try PropertyDates.month($0, field: "period") }
         var compound: OrgNode?
         if let raw = try req.query.get(String?.self, at: "compound"), !raw.isEmpty { compound = try await req.compound(UUID(uuidString: raw), within: actor.scope) }
-        let text = try await FeeReports(db: req.db, now: req.now).csv(scope: actor.scope, period: period, compound: compound)
+        let text = try await FeeReports(db: req.db, now: req.now).csv(scope: actor.scope, period: period, compound: compound,
+                                                                      company: try await PropertyScope.feeCompany(of: actor, on: req.db))
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"bills-\(period ?? "all").csv\"")
@@ -70,6 +71,7 @@ enum FeePages {
     @Sendable static func bill(req: Request) async throws -> HTML {
         let actor = try reader(req)
         let b = try await PropertyBill.find(try req.idParameter(), within: actor.scope, on: req.db)
+        if case .some(let mine) = try await PropertyScope.feeCompany(of: actor, on: req.db), b.companyID != mine { throw APIError.notFound }
         let household = try await Household.find(b.householdID, on: req.db)
         let payments = try await PropertyPayment.query(on: req.db).filter(\.$billID == b.id!).sort(\.$at).all()
         let mayBill = (try? await PropertyPolicy.requireBilling(actor, company: b.companyID, on: req.db)) != nil
@@ -130,10 +132,12 @@ enum FeePages {
         let to = try PropertyDates.month(try req.query.get(String?.self, at: "to") ?? PropertyDates.currentMonth(req.now), field: "to")
         var from = to
         for _ in 0..<5 { from = PropertyDates.previous(from) }
-        let rows = try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: "compound", from: from, to: to)
+        let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
+        let scope = mine == .some(nil) ? DataScope.nothing : actor.scope
+        let rows = try await FeeReports(db: req.db, now: req.now).collection(scope: scope, by: "compound", from: from, to: to, company: mine ?? nil)
         let months = Set(rows.map(\.period)).sorted()
         let byCompound = Dictionary(grouping: rows, by: \.name)
-        let totals = try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: "month", from: from, to: to)
+        let totals = try await FeeReports(db: req.db, now: req.now).collection(scope: scope, by: "month", from: from, to: to, company: mine ?? nil)
         func cell(_ r: FeeReports.Collection?) -> HTML {
             guard let r else { return "<td>—</td>" }
             return "<td title=\"\(Money.yuan(r.collectedFen))/\(Money.yuan(r.billedFen))\">\(r.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—")</td>"

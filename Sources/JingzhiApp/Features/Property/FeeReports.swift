@@ -133,8 +133,8 @@ struct FeeReports {
     }
 
     /// The bills in scope (optionally one period and one compound) as CSV, UTF-8 with BOM.
-    func csv(scope: DataScope, period: String?, compound: OrgNode?) async throws -> String {
-        var q = PropertyBill.query(on: db).within(scope)
+    func csv(scope: DataScope, period: String?, compound: OrgNode?, company: UUID?? = .none) async throws -> String {
+        var q = PropertyBill.query(on: db).within(scope).ofCompany(company)
         if let period { q = q.filter(\.$period == period) }
         if let compound { q = q.filter(\.$compoundID == compound.id!) }
         let bills = try await q.sort(\.$nodePath).sort(\.$period).limit(200_000).all()
@@ -145,5 +145,16 @@ struct FeeReports {
                              b.status == "cancelled" ? "已作废" : (b.owedFen == 0 ? "已缴清" : (b.paidFen > 0 ? "部分缴纳" : "未缴")), b.dueDay])
         }
         return out
+    }
+}
+
+extension QueryBuilder where Model == PropertyBill {
+    /// Only `company`'s bills when one is given (`.some(nil)`: a staff account with no company reads none).
+    func ofCompany(_ company: UUID??) -> Self {
+        switch company {
+        case .none: return self
+        case .some(.none): return filter(.sql(unsafeRaw: "1 = 0"))
+        case .some(.some(let id)): return filter(\.$companyID == id)
+        }
     }
 }

@@ -97,7 +97,7 @@ enum FeesAPI {
         let actor = try req.requireActor()
         try PropertyPolicy.requireFeeReader(actor)
         let page = try PageRequest(req)
-        var q = PropertyBill.query(on: req.db).within(actor.scope)
+        var q = PropertyBill.query(on: req.db).within(actor.scope).ofCompany(try await PropertyScope.feeCompany(of: actor, on: req.db))
         if let raw = try req.query.get(String?.self, at: "compound"), !raw.isEmpty { q = q.filter(\.$compoundID == (UUID(uuidString: raw) ?? UUID())) }
         if let raw = try req.query.get(String?.self, at: "household"), !raw.isEmpty { q = q.filter(\.$householdID == (UUID(uuidString: raw) ?? UUID())) }
         if let raw = try req.query.get(String?.self, at: "period"), !raw.isEmpty { q = q.filter(\.$period == (try PropertyDates.month(raw, field: "period"))) }
@@ -115,7 +115,9 @@ enum FeesAPI {
             return bill
         }
         try PropertyPolicy.requireFeeReader(actor)
-        return try await PropertyBill.find(try req.idParameter(), within: actor.scope, on: req.db)
+        let bill = try await PropertyBill.find(try req.idParameter(), within: actor.scope, on: req.db)
+        if case .some(let mine) = try await PropertyScope.feeCompany(of: actor, on: req.db), bill.companyID != mine { throw APIError.notFound }
+        return bill
     }
 
     @Sendable static func bill(req: Request) async throws -> BillDTO {
@@ -171,7 +173,9 @@ enum FeesAPI {
         if let raw = try req.query.get(String?.self, at: "compound"), !raw.isEmpty {
             compound = try await req.compound(UUID(uuidString: raw), within: actor.scope)
         }
-        return try await FeeReports(db: req.db, now: req.now).arrears(scope: actor.scope, compound: compound, company: nil)
+        let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
+        if case .some(.none) = mine { return [] }
+        return try await FeeReports(db: req.db, now: req.now).arrears(scope: actor.scope, compound: compound, company: mine ?? nil)
     }
 
     @Sendable static func dun(req: Request) async throws -> [String: Int] {
@@ -192,8 +196,10 @@ enum FeesAPI {
         let from = try PropertyDates.month(try req.query.get(String?.self, at: "from") ?? String(thisMonth.prefix(4)) + "-01", field: "from")
         let to = try PropertyDates.month(try req.query.get(String?.self, at: "to") ?? thisMonth, field: "to")
         guard from <= to else { throw APIError.invalid("to", "结束月份早于开始月份 (to is before from)") }
+        let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
+        if case .some(.none) = mine { return [] }
         return try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: try req.query.get(String?.self, at: "by") ?? "compound",
-                                                                        from: from, to: to)
+                                                                        from: from, to: to, company: mine ?? nil)
     }
 
     @Sendable static func export(req: Request) async throws -> Response {
@@ -202,7 +208,8 @@ enum FeesAPI {
         let period = try (try req.query.get(String?.self, at: "period")).flatMap { $0.isEmpty ? nil : try PropertyDates.month($0, field: "period") }
         var compound: OrgNode?
         if let raw = try req.query.get(String?.self, at: "compound"), !raw.isEmpty { compound = try await req.compound(UUID(uuidString: raw), within: actor.scope) }
-        let text = try await FeeReports(db: req.db, now: req.now).csv(scope: actor.scope, period: period, compound: compound)
+        let text = try await FeeReports(db: req.db, now: req.now).csv(scope: actor.scope, period: period, compound: compound,
+                                                                      company: try await PropertyScope.feeCompany(of: actor, on: req.db))
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
         headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"bills-\(period ?? "all").csv\"")

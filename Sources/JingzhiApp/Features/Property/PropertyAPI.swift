@@ -82,6 +82,17 @@ enum PropertyAPI {
         guard let user = try await User.find(id, on: req.db) else {
             throw APIError(.notFound, code: "unknown_user", "账号不存在 (unknown account)", field: "userId")
         }
+        // Linking decides the account's whole scope: a street links only its own accounts, to a company that serves it.
+        if actor.role != .admin {
+            let node = try await user.nodeID.asyncMap { try await OrgNode.find($0, on: req.db) } ?? nil
+            guard let node, actor.scope.contains(node.path) else {
+                throw APIError(.notFound, code: "unknown_user", "账号不存在或不在您的管辖范围 (unknown account)", field: "userId")
+            }
+            let serves = try await PropertyScope.compoundPaths(company: c.id!, on: req.db, now: req.now).contains(where: actor.scope.contains)
+            guard serves else {
+                throw APIError(.forbidden, code: "forbidden", "该企业未在您的辖区内服务 (the company serves nothing in your area)")
+            }
+        }
         try await CompanyService(req: req).linkStaff(user, to: c)
         return .noContent
     }

@@ -30,6 +30,13 @@ enum PropertyScope {
             .filter(\.$startDay <= today).filter(\.$endDay >= today)
     }
 
+    /// For property staff, the company whose bills and payments they read (a company's records about households stay
+    /// its own after a compound changes hands); nil for everyone else, who read by scope alone.
+    static func feeCompany(of actor: Actor, on db: any Database) async throws -> UUID?? {
+        guard actor.role == .propertyStaff else { return .none }
+        return .some(try await PropertyStaffLink.query(on: db).filter(\.$userID == actor.userID).first()?.companyID)
+    }
+
     /// The company a property-staff account works for.
     static func company(of actor: Actor, on db: any Database) async throws -> PropertyCompany? {
         guard actor.role == .propertyStaff,

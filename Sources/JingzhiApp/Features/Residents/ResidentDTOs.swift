@@ -23,7 +23,8 @@ struct ResidentDTO: Content {
         id = r.id!
         name = r.name
         gender = r.gender
-        birthDate = r.birthDate
+        // The birth date is digits 7–14 of the ID number: shown beside a masked number it would unmask it.
+        birthDate = own || role?.seesFullIDNumber == true ? r.birthDate : nil
         age = r.birthDate.flatMap { Self.age(born: $0, now: now) }
         idNumber = own || role?.seesFullIDNumber == true ? r.idNumber : Mask.idNumber(r.idNumber)
         phone = own || role?.seesFullPhone == true ? r.phone : Mask.phone(r.phone)

@@ -24,7 +24,7 @@ struct ResidentExporter {
                 func name(_ kind: NodeKind) -> String? { chain.last { $0.kind == kind }?.name }
                 let fullID = role == nil || role!.seesFullIDNumber, fullPhone = role == nil || role!.seesFullPhone
                 out += CSV.line([name(.community), name(.compound), name(.building), name(.unit), h.room, r.name, r.gender,
-                                 r.birthDate, fullID ? r.idNumber : Mask.idNumber(r.idNumber),
+                                 fullID ? r.birthDate : r.birthDate.map { String($0.prefix(4)) }, fullID ? r.idNumber : Mask.idNumber(r.idNumber),
                                  fullPhone ? r.phone : Mask.phone(r.phone), r.relation, r.tagList.joined(separator: "、"), r.note])
             }
             if chunk.items.count < 100 || page * 100 >= chunk.total { break }

@@ -18,7 +18,8 @@ enum ResidentForms {
 
     /// Roles that only see masked values leave those fields blank to keep what is stored.
     static func input(_ f: ResidentForm, actor: Actor, creating: Bool) -> ResidentInput {
-        ResidentInput(name: f.name ?? "", gender: f.gender ?? "", birthDate: f.birthDate ?? "",
+        ResidentInput(name: f.name ?? "", gender: f.gender ?? "",
+                      birthDate: actor.role.seesFullIDNumber || creating || f.birthDate?.isEmpty == false ? (f.birthDate ?? "") : nil,
                       idNumber: actor.role.seesFullIDNumber || creating || f.idNumber?.isEmpty == false ? (f.idNumber ?? "") : nil,
                       phone: actor.role.seesFullPhone || creating || f.phone?.isEmpty == false ? (f.phone ?? "") : nil,
                       relation: f.relation ?? "", tags: f.tags ?? [], note: f.note ?? "")
@@ -32,7 +33,8 @@ enum ResidentForms {
         \(Form.field(req.t("姓名", "Name"), name: "name", value: f.name, required: true))
         \(Form.field(req.t("身份证号", "ID number"), name: "idNumber", value: f.idNumber, hint: idHint ?? req.t("18 位，自动核对校验位并带出出生日期和性别", "18 characters; fills in birth date and sex")))
         \(Form.select(req.t("性别", "Sex"), name: "gender", options: [("男", "男"), ("女", "女")], selected: f.gender, includeBlank: req.t("按身份证号", "from ID number")))
-        \(Form.field(req.t("出生日期", "Birth date"), name: "birthDate", value: f.birthDate, type: "date"))
+        \(Form.field(req.t("出生日期", "Birth date"), name: "birthDate", value: f.birthDate, type: "date",
+                     hint: masked.flatMap { m in actor.role.seesFullIDNumber ? nil : req.t("当前：\(m.age.map { "\($0) 岁" } ?? "—")，留空则不修改", "now \(m.age.map { "age \($0)" } ?? "—"); leave blank to keep") }))
         \(Form.field(req.t("电话", "Phone"), name: "phone", value: f.phone, type: "tel", hint: phoneHint))
         \(Form.select(req.t("与户主关系", "Relation to head"), name: "relation", options: ResidentService.relations.map { ($0, $0) }, selected: f.relation))
         <fieldset class="field"><legend class="muted">\(req.t("标签", "Tags"))</legend>
@@ -88,7 +90,7 @@ enum ResidentForms {
 
     @Sendable static func editForm(req: Request) async throws -> Response {
         let (actor, r, dto) = try await loadEditable(req)
-        let f = ResidentForm(name: r.name, gender: r.gender, birthDate: r.birthDate,
+        let f = ResidentForm(name: r.name, gender: r.gender, birthDate: actor.role.seesFullIDNumber ? r.birthDate : nil,
                              idNumber: actor.role.seesFullIDNumber ? r.idNumber : nil, phone: actor.role.seesFullPhone ? r.phone : nil,
                              relation: r.relation, tags: r.tagList, note: r.note)
         return try await formPage(req, title: req.t("编辑 \(r.name)", "Edit \(r.name)"), error: nil,

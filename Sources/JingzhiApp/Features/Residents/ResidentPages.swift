@@ -80,7 +80,7 @@ enum ResidentPages {
         return Layout(req: req, title: dto.name).render("""
         <div class="card"><dl class="props">
           <dt>\(req.t("性别", "Sex"))</dt><dd>\(dto.gender)</dd>
-          <dt>\(req.t("出生日期", "Born"))</dt><dd>\(dto.birthDate ?? "—") \(dto.age.map { req.t("（\($0) 岁）", " (\($0))") } ?? "")</dd>
+          <dt>\(req.t("出生日期", "Born"))</dt><dd>\(dto.birthDate ?? "") \(dto.age.map { req.t("（\($0) 岁）", " (\($0))") } ?? "")</dd>
           <dt>\(req.t("身份证号", "ID number"))</dt><dd>\(dto.idNumber ?? "—")</dd>
           <dt>\(req.t("电话", "Phone"))</dt><dd>\(dto.phone.map { HTML("<a href=\"tel:\($0)\">\($0)</a>") } ?? "—")</dd>
           <dt>\(req.t("住址", "Address"))</dt><dd><a href="\(SiteURL.household(h.id!).path)">\(h.address)</a></dd>

@@ -1,0 +1,103 @@
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import JingzhiApp
+
+/// The same class of defect outside cases: property accounts reach only their own company's compounds and records,
+/// and only a unit whose area it concerns can widen an account's reach.
+@Suite struct PropertyAccessTests {
+    @Test func aPropertyAccountWithoutACompanySeesNothing() async throws {
+        try await withDemoApp { app in
+            // setup: a community makes a property account at its own node and never links it
+            let community = try await app.node("YT-GT-01")
+            let res = try await app.api(.POST, "/api/v1/users", token: try await app.token("gt01_community"),
+                                        json: #"{"username":"prop_x","password":"Passw0rd1","role":"property_staff","nodeId":"\#(community.id!)"}"#)
+            res.checkStatus(.created)
+            let wuye = try await SecurityFixture.file(app, "wuye", at: try await SecurityFixture.compound(app))
+            try await SecurityFixture.act(app, wuye, "accept", as: "gt01_community").checkStatus(.ok)
+            try await SecurityFixture.act(app, wuye, "dispatch", as: "gt01_community", #"{"level":"property"}"#).checkStatus(.ok)
+            // act
+            let token = try await app.token("prop_x", password: "Passw0rd1")
+            let cases = try await app.api(.GET, "/api/v1/cases", token: token)
+            let bills = try await app.api(.GET, "/api/v1/property/bills", token: token)
+            let reply = try await app.api(.POST, "/api/v1/cases/\(wuye)/actions/start", token: token, json: "{}")
+            // check
+            #expect(try cases.json()["total"] as? Int == 0)
+            #expect(try bills.json()["total"] as? Int == 0)
+            #expect(reply.status == .notFound)
+        }
+    }
+
+    @Test func aStreetLinksOnlyItsOwnAccountsToACompanyServingIt() async throws {
+        try await withDemoApp { app in
+            // setup: an account made by 古亭社区, and a company that serves 谷亭
+            let company = try await PropertyFixture.homeCompany(app)
+            let community = try await app.node("YT-GT-01")
+            let made = try await app.api(.POST, "/api/v1/users", token: try await app.token("gt01_community"),
+                                         json: #"{"username":"prop_y","password":"Passw0rd1","role":"property_staff","nodeId":"\#(community.id!)"}"#)
+            let userID = try #require(try made.json()["id"] as? String)
+            // act: 滨湖街道 (another street) tries to link it; then 谷亭街道 does
+            let foreign = try await app.api(.POST, "/api/v1/property/companies/\(company.id!)/staff", token: try await app.token("bh_street"),
+                                            json: #"{"userId":"\#(userID)"}"#)
+            let own = try await app.api(.POST, "/api/v1/property/companies/\(company.id!)/staff", token: try await app.token("gt_street"),
+                                        json: #"{"userId":"\#(userID)"}"#)
+            // check
+            #expect(foreign.status == .notFound || foreign.status == .forbidden, "\(foreign.status)")
+            #expect(own.status == .noContent)
+        }
+    }
+
+    @Test func aCompanyReadsOnlyItsOwnBillsEvenWhereItNowServes() async throws {
+        try await withDemoApp { app in
+            // setup: bills of another company at a compound; then property_demo's company takes that compound over
+            let mine = try await PropertyFixture.homeCompany(app), other = try await PropertyFixture.otherCompany(app)
+            let otherCompound = try #require(try await PropertyFixture.compounds(of: other, app).first)
+            let otherStaff = try await PropertyFixture.staff(app, for: other, username: "other_fees")
+            try await PropertyFixture.generate(app, token: otherStaff, compound: otherCompound, item: try await PropertyFixture.serviceFee(app, of: other),
+                                               period: ShanghaiTime.format(Date(), "yyyy-MM")).checkStatus(.ok)
+            let otherBills = try await PropertyBill.query(on: app.db).filter(\.$companyID == other.id!).filter(\.$compoundID == otherCompound.id!).count()
+            try #require(otherBills > 0)
+            for contract in try await PropertyContract.query(on: app.db).filter(\.$compoundID == otherCompound.id!).all() {
+                contract.companyID = mine.id
+                try await contract.save(on: app.db)
+            }
+            // act
+            let token = try await app.token("property_demo")
+            let listed = try await app.api(.GET, "/api/v1/property/bills?compound=\(otherCompound.id!)&per=100", token: token)
+            let oneBill = try #require(try await PropertyBill.query(on: app.db).filter(\.$companyID == other.id!).filter(\.$compoundID == otherCompound.id!).first())
+            let single = try await app.api(.GET, "/api/v1/property/bills/\(oneBill.id!)", token: token)
+            let csv = try await app.api(.GET, "/api/v1/property/bills/export?compound=\(otherCompound.id!)", token: token)
+            // check: the compound is now in scope, but the other company's records are not property_demo's
+            #expect(try listed.json()["total"] as? Int == 0)
+            #expect(single.status == .notFound)
+            #expect(csv.status == .ok && csv.text.split(separator: "\n").count == 1)
+        }
+    }
+
+    @Test func behindAProxyTheAddressIsTheOneTheProxySaw() async throws {
+        try await withDemoApp { app in
+            // a client that sends its own X-Forwarded-For cannot pick the address its failures count against
+            app.settings.trustProxy = true
+            for i in 1...5 {
+                try await app.api(.POST, "/api/v1/auth/token", token: nil, json: try Fixture.json(["username": "gt01_grid", "password": "wrong-\(i)"]),
+                                  headers: ["X-Forwarded-For": "10.9.9.\(i), 203.0.113.50"]).checkStatus(.unauthorized)
+            }
+            let res = try await app.api(.POST, "/api/v1/auth/token", token: nil, json: try Fixture.json(["username": "gt01_grid", "password": DemoSeeder.password]),
+                                        headers: ["X-Forwarded-For": "10.8.8.8, 203.0.113.50"])
+            #expect(res.status == .tooManyRequests)
+        }
+    }
+
+    @Test func casesDispatchedToACompoundNotifyTheCompanysStaff() async throws {
+        try await withDemoApp { app in
+            let id = try await SecurityFixture.file(app, "wuye", at: try await SecurityFixture.compound(app))
+            try await SecurityFixture.act(app, id, "accept", as: "gt01_community").checkStatus(.ok)
+            try await SecurityFixture.act(app, id, "dispatch", as: "gt01_community", #"{"level":"property"}"#).checkStatus(.ok)
+            let staff = try #require(try await User.query(on: app.db).filter(\.$username == "property_demo").first())
+            let notes = try await JingzhiApp.Notification.query(on: app.db).filter(\.$userID == staff.id!).filter(\.$caseID == UUID(uuidString: id)).count()
+            #expect(notes >= 1)
+        }
+    }
+}
