@@ -90,18 +90,18 @@ import VaporTesting
             _ = try await browser.post("/cases/hotline", [("reporterPhone", phone), ("place", place.code), ("category", "wuye"), ("description", "门禁坏了")])
             let open = try #require(try await Case.query(on: app.db).filter(\.$reporterPhone == phone).first())
             // act
-            let known = try await browser.get("/cases/hotline/caller?phone=\(phone)")
+            let known = try await browser.post("/cases/hotline/caller", [("phone", phone)])
             // check
             #expect(known.status == .ok)
             let json = try known.json()
             #expect((json["place"] as? String)?.hasSuffix("）") == true)
             #expect(json["openCases"] as? [String] == [open.number])
-            #expect(try await browser.get("/cases/hotline/caller?phone=12").status == .unprocessableEntity)
+            #expect(try await browser.post("/cases/hotline/caller", [("phone", "12")]).status == .unprocessableEntity)
             // residents and grid workers do not take calls
             let resident2 = Browser(app)
             try await resident2.login("resident_demo")
             #expect(try await resident2.get("/cases/hotline").status == .forbidden)
-            #expect(try await resident2.get("/cases/hotline/caller?phone=\(phone)").status == .forbidden)
+            #expect(try await resident2.post("/cases/hotline/caller", [("phone", phone)]).status == .forbidden)
             let worker = Browser(app)
             try await worker.login("gt01_grid")
             #expect(try await worker.get("/cases/hotline").status == .forbidden)

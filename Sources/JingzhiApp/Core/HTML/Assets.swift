@@ -93,7 +93,8 @@ enum Assets {
       var phone = form.elements.reporterPhone, place = form.elements.place, known = document.getElementById('caller-known');
       phone.addEventListener('change', function () {
         if (!/^1\\d{10}$/.test(phone.value)) return;
-        fetch('/cases/hotline/caller?phone=' + encodeURIComponent(phone.value), {credentials: 'same-origin'})
+        var body = new URLSearchParams({phone: phone.value, _csrf: form.elements._csrf.value});
+        fetch('/cases/hotline/caller', {method: 'POST', body: body, credentials: 'same-origin'})
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (k) {
             if (!k) return;

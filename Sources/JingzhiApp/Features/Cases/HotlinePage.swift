@@ -10,7 +10,7 @@ enum HotlinePage {
     static func register(_ staff: any RoutesBuilder) {
         staff.get("cases", "hotline", use: form)
         staff.post("cases", "hotline", use: file)
-        staff.get("cases", "hotline", "caller", use: caller)
+        staff.post("cases", "hotline", "caller", use: caller)
     }
 
     struct Entry: Content {
@@ -54,10 +54,12 @@ enum HotlinePage {
     }
 
     /// What the page knows about a caller's phone: the home compound of a resident with that number (in the
-    /// operator's scope) and the numbers of their open cases. JSON for the page's script.
+    /// operator's scope) and the numbers of their open cases. JSON for the page's script; the phone is posted, so it
+    /// never sits in a URL.
     @Sendable static func caller(req: Request) async throws -> Response {
         let actor = try requireOperator(req)
-        guard let phone = try req.query.get(String?.self, at: "phone").flatMap(Validate.phone) else {
+        struct Lookup: Content { var phone: String? }
+        guard let phone = (try? req.content.decode(Lookup.self))?.phone.flatMap(Validate.phone) else {
             throw APIError.invalid("phone", "电话号码无效 (invalid phone number)")
         }
         struct Known: Content { var place: String?; var openCases: [String] }
