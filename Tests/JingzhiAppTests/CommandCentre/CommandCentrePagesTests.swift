@@ -168,13 +168,13 @@ import VaporTesting
                                  longitude: box.west + (box.east - box.west) * 0.5, at: CommandCentreScenario.now.addingTimeInterval(Double(i) * 60))
             }
             let gridID = grid.id!, gridPath = grid.path
-            app.commandCentre.patrols = { _, scope, _ in
+            app.commandCentre.patrols = { _, scope, _, _ in
                 scope.contains(gridPath) ? [PatrolOnMap(patrolId: patrolID, workerName: "张网格", gridId: gridID, gridName: "第一网格",
                                                          startedAt: CommandCentreScenario.now, lastFixAt: points.last?.at,
                                                          latitude: points.last?.latitude, longitude: points.last?.longitude, distanceMeters: 420)] : []
             }
-            app.commandCentre.track = { _, scope, id in
-                id == patrolID && scope.contains(gridPath) ? TrackOnMap(patrolId: id, workerName: "张网格", gridId: gridID, points: points) : nil
+            app.commandCentre.track = { _, viewer, id in
+                id == patrolID && viewer.scope.contains(gridPath) ? TrackOnMap(patrolId: id, workerName: "张网格", gridId: gridID, points: points) : nil
             }
             app.clock.set(CommandCentreScenario.now)
             // act

@@ -101,3 +101,29 @@ import VaporTesting
         }
     }
 }
+
+/// A grid worker's position is personal data: on the command centre a grid worker follows only their own patrol.
+@Suite struct PatrolPrivacyTests {
+    @Test func aGridWorkerSeesOnlyTheirOwnPatrolAndTrackOnTheCommandCentre() async throws {
+        try await withDemoApp { app in
+            // setup: a colleague on the same grid is out on patrol
+            let grid = try await app.node("YT-GT-01-G01")
+            _ = try await AccountService(app: app).createUser(username: "gt01_grid2", password: DemoSeeder.password, role: .gridWorker, node: grid,
+                                                              displayName: "同网格同事", phone: nil, creator: nil, source: .cli("test"))
+            let colleague = try await app.token("gt01_grid2")
+            let started = try await app.api(.POST, "/api/v1/patrols", token: colleague)
+            started.checkStatus(.created)
+            let patrolID = try #require(try started.json()["id"] as? String)
+            // act
+            let me = try await app.token("gt01_grid")
+            let wall = try await app.api(.GET, "/api/v1/command-centre", token: me).json()
+            let track = try await app.api(.GET, "/api/v1/command-centre/patrols/\(patrolID)/track", token: me)
+            let staff = try await app.api(.GET, "/api/v1/command-centre/patrols/\(patrolID)/track", token: try await app.token("gt01_community"))
+            // check
+            let active = ((wall["patrols"] as? [String: Any])?["active"] as? [[String: Any]]) ?? []
+            #expect(active.isEmpty)
+            #expect(track.status == .notFound)
+            #expect(staff.status == .ok)
+        }
+    }
+}

@@ -65,6 +65,24 @@ import VaporTesting
         }
     }
 
+    @Test func whatStaffTypedOnPatrolIsNotPublishedAndTheAddressStopsAtTheCompound() async throws {
+        try await withDemoApp { app in
+            // setup: a grid worker reports at a building what a visit found
+            let compound = try await F.compound(app)
+            let building = try #require(try await OrgNode.query(on: app.db).filter(\.$parentID == compound.id).filter(\.$kindRaw == NodeKind.building.rawValue).first())
+            let id = try await F.file(app, "huanjing", at: building, as: "gt01_grid", description: "独居老人李某家门口堆放杂物")
+            let number = try #require(try await Case.find(UUID(uuidString: id), on: app.db)?.number)
+            // act
+            let res = try await open311(app, "/open311/v2/requests/\(number).json")
+            // check
+            let item = try #require(try res.jsonArray().first)
+            #expect(!res.text.contains("李某"))
+            #expect(item["description"] as? String == "环境卫生")
+            #expect((item["address"] as? String)?.hasSuffix(compound.name) == true)
+            #expect(item["address_id"] as? String == compound.code)
+        }
+    }
+
     @Test func aSubcategoryAddedUnderAPrivateOneIsPrivateToo() async throws {
         try await withDemoApp { app in
             // setup: an admin adds 邻里纠纷 under 矛盾纠纷

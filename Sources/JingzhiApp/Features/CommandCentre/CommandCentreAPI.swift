@@ -51,7 +51,7 @@ enum CommandCentreAPI {
         guard let provider = req.application.commandCentre.track else {
             throw APIError(.notFound, code: "no_patrols", "暂无巡查数据 (patrol tracks are not available)")
         }
-        guard let id = req.parameters.get("id", as: UUID.self), let track = try await provider(req.db, actor.scope, id) else { throw APIError.notFound }
+        guard let id = req.parameters.get("id", as: UUID.self), let track = try await provider(req.db, actor, id) else { throw APIError.notFound }
         return track
     }
 }

@@ -176,7 +176,7 @@ enum CommandCentrePages {
         guard let provider = req.application.commandCentre.track else {
             throw APIError(.notFound, code: "no_patrols", "暂无巡查数据 (patrol tracks are not available)")
         }
-        guard let id = req.parameters.get("id", as: UUID.self), let track = try await provider(req.db, actor.scope, id) else { throw APIError.notFound }
+        guard let id = req.parameters.get("id", as: UUID.self), let track = try await provider(req.db, actor, id) else { throw APIError.notFound }
         var grid: OrgNode?
         if let id = track.gridId { grid = try await OrgNode.find(id, within: actor.scope, on: req.db) }
         if grid == nil { grid = try await CommandCentreAccess.node(req, raw: nil) }

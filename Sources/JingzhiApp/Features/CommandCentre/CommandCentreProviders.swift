@@ -41,10 +41,10 @@ struct VisitsCoverage: Content, Equatable {
 /// What other features tell the command centre and the reports, registered at start-up (`app.commandCentre`).
 /// The patrol and visit features live on their own; until one registers, the pages say there is no data.
 struct CommandCentreProviders: Sendable {
-    /// Workers on patrol now inside the scope.
-    typealias Patrols = @Sendable (_ db: any Database, _ scope: DataScope, _ now: Date) async throws -> [PatrolOnMap]
-    /// One patrol's track when it lies inside the scope; nil when it does not exist there.
-    typealias Track = @Sendable (_ db: any Database, _ scope: DataScope, _ patrolID: UUID) async throws -> TrackOnMap?
+    /// Workers on patrol now inside the scope, as far as `viewer` may see them (a worker's position is personal data).
+    typealias Patrols = @Sendable (_ db: any Database, _ scope: DataScope, _ now: Date, _ viewer: Actor?) async throws -> [PatrolOnMap]
+    /// One patrol's track when `viewer` may read it; nil when it does not exist for them.
+    typealias Track = @Sendable (_ db: any Database, _ viewer: Actor, _ patrolID: UUID) async throws -> TrackOnMap?
     /// Coverage of each of `nodes` for visits due on the days `from`…`to` (inclusive, `yyyy-MM-dd`).
     typealias Visits = @Sendable (_ db: any Database, _ nodes: [OrgNode], _ from: String, _ to: String) async throws -> [VisitsCoverage]
 

@@ -9,6 +9,8 @@ struct CommandCentreService {
     let now: Date
     let cache: CommandCentreCache
     var providers = CommandCentreProviders()
+    /// Who is looking: a grid worker sees only their own patrol among those on the map.
+    var viewer: Actor?
 
     init(db: any Database, now: Date, cache: CommandCentreCache, providers: CommandCentreProviders = .init()) {
         self.db = db
@@ -19,6 +21,7 @@ struct CommandCentreService {
 
     init(req: Request) {
         self.init(db: req.db, now: req.now, cache: req.application.commandCentreCache, providers: req.application.commandCentre)
+        viewer = req.actor
     }
 
     static let listLimit = 20
@@ -141,6 +144,6 @@ struct CommandCentreService {
 
     func patrols(path: String) async throws -> CommandCentrePatrolsBlock {
         guard let provider = providers.patrols else { return CommandCentrePatrolsBlock(available: false, active: []) }
-        return CommandCentrePatrolsBlock(available: true, active: try await provider(db, DataScope(rootPath: path), now))
+        return CommandCentrePatrolsBlock(available: true, active: try await provider(db, DataScope(rootPath: path), now, viewer))
     }
 }

@@ -54,6 +54,9 @@ enum Open311Services {
 /// Our cases as GeoReport v2 service requests. Everything a list needs is loaded in a few batched queries.
 /// Nothing about the reporter (name, phone) is ever part of it: these answers are public.
 struct Open311Requests {
+    /// Channels where the reporter wrote the description themselves, for the public to read.
+    static let publicChannels: Set<String> = ["web", "qr", "open311", "api", "device"]
+
     let db: any Database
 
     static let chunk = 500
@@ -115,7 +118,11 @@ struct Open311Requests {
         }
 
         return cases.map { c in
-            let chain = stride(from: width, through: c.nodePath.count, by: width).compactMap { nodesByPath[String(c.nodePath.prefix($0))] }
+            // The place down to the compound, never the building or the unit of a household.
+            var chain = stride(from: width, through: c.nodePath.count, by: width).compactMap { nodesByPath[String(c.nodePath.prefix($0))] }
+            if let compound = chain.firstIndex(where: { $0.kind == .compound }) { chain = Array(chain[...compound]) }
+            // What a resident wrote for the public is public; what staff typed on a visit, a patrol or a call is not.
+            let description = Self.publicChannels.contains(c.channel) ? c.description : (categoryNames[c.categoryCode] ?? c.categoryCode)
             let agency = c.handlerDepartmentID.flatMap { departmentNames[$0] } ?? c.handlerNodeID.flatMap(handlerName)
             return .object([
                 ("service_request_id", .text(c.number)),
@@ -123,14 +130,14 @@ struct Open311Requests {
                 ("status_notes", .text(c.id.flatMap { notes[$0] })),
                 ("service_name", .text(categoryNames[c.categoryCode] ?? c.categoryCode)),
                 ("service_code", .text(c.categoryCode)),
-                ("description", .text(c.description)),
+                ("description", .text(description)),
                 ("agency_responsible", .text(agency)),
                 ("service_notice", .text("\(c.state.zh) (\(c.state.en))")),
                 ("requested_datetime", .text(c.createdAt.map(W3CDateTime.format))),
                 ("updated_datetime", .text((c.updatedAt ?? c.createdAt).map(W3CDateTime.format))),
                 ("expected_datetime", .text(c.resolutionDueAt.map(W3CDateTime.format))),
                 ("address", .text(chain.isEmpty ? nil : chain.map(\.name).joined(separator: " "))),
-                ("address_id", .text(nodesByPath[c.nodePath]?.code)),
+                ("address_id", .text(chain.last?.code)),
                 ("zipcode", .text(nil)),
                 ("lat", .number(c.latitude)),
                 ("long", .number(c.longitude)),

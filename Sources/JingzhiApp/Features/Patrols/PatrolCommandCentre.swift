@@ -4,15 +4,21 @@ import Vapor
 /// Tells the command centre and the monthly reports about patrols and care visits (`app.commandCentre`).
 enum PatrolCommandCentre {
     static func register(_ app: Application) {
-        app.commandCentre.patrols = { db, scope, now in
-            try await PatrolService(db: db, now: now).active(within: scope).map {
+        app.commandCentre.patrols = { db, scope, now, viewer in
+            // A grid worker follows their own patrol, not their colleagues' positions.
+            try await PatrolService(db: db, now: now).active(within: scope)
+                .filter { viewer?.role != .gridWorker || $0.workerId == viewer?.userID }.map {
                 PatrolOnMap(patrolId: $0.patrolId, workerName: $0.workerName, gridId: $0.gridId, gridName: $0.gridName, startedAt: $0.startedAt,
                             lastFixAt: $0.lastFixAt, latitude: $0.lastLatitude, longitude: $0.lastLongitude, distanceMeters: Double($0.distanceMetres))
             }
         }
-        app.commandCentre.track = { db, scope, id in
+        app.commandCentre.track = { db, viewer, id in
             let track: PatrolTrack
-            do { track = try await PatrolService(db: db, now: Date()).track(id, within: scope) } catch let e as APIError where e.status == .notFound { return nil }
+            do {
+                let service = PatrolService(db: db, now: Date())
+                _ = try await service.visible(id, to: viewer)
+                track = try await service.track(id, within: viewer.scope)
+            } catch let e as APIError where e.status == .notFound || e.status == .forbidden { return nil }
             return TrackOnMap(patrolId: id, workerName: track.patrol.workerName, gridId: track.patrol.gridID,
                               points: track.fixes.map { PatrolTrackPoint(latitude: $0.latitude, longitude: $0.longitude, at: $0.recordedAt) })
         }
