@@ -127,3 +127,29 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct CompanyEditTests {
+    @Test func aStreetCannotChangeACompanyThatServesOtherStreets() async throws {
+        try await withDemoApp { app in
+            // setup: the company also serves a compound outside 谷亭 (given one there for this test)
+            let company = try await PropertyFixture.homeCompany(app)
+            let elsewhere = try #require(try await OrgNode.query(on: app.db).filter(\.$kindRaw == NodeKind.compound.rawValue)
+                .filter(\.$path >= (try await app.node("YT-GT-02")).path).filter(\.$path < (try await app.node("YT-GT-02")).path + "~").first())
+            let contract = try #require(try await PropertyContract.query(on: app.db).filter(\.$compoundID == elsewhere.id!).first())
+            contract.companyID = company.id
+            try await contract.save(on: app.db)
+            // a street-level account whose area is 古亭社区 only
+            _ = try await AccountService(app: app).createUser(username: "narrow_street", password: DemoSeeder.password, role: .streetStaff,
+                                                              node: try await app.node("YT-GT-01"), displayName: "x", phone: nil, creator: nil, source: .cli("test"))
+            // act
+            let community = try await app.api(.PATCH, "/api/v1/property/companies/\(company.id!)", token: try await app.token("narrow_street"),
+                                              json: #"{"active":false}"#)
+            let admin = try await app.api(.PATCH, "/api/v1/property/companies/\(company.id!)", token: try await app.token("admin"),
+                                          json: #"{"contactPhone":"13900000000"}"#)
+            // check
+            #expect(community.status == .forbidden)
+            #expect(admin.status == .ok)
+            #expect(try await PropertyCompany.find(company.id, on: app.db)?.active == true)
+        }
+    }
+}

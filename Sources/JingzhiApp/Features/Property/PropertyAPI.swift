@@ -67,9 +67,20 @@ enum PropertyAPI {
         let actor = try req.requireActor()
         try PropertyPolicy.requireCompanyManager(actor)
         let c = try await loadCompany(req)
+        try await requireWholeCompany(c, actor, req)
         let body = try req.decodeJSON(CompanyBody.self)
         try await CompanyService(req: req).updateCompany(c, body.input, active: body.active)
         return CompanyDTO(c)
+    }
+
+    /// A company serving compounds outside a street is the county's to change: a street changes only a company that
+    /// serves nothing outside it.
+    static func requireWholeCompany(_ c: PropertyCompany, _ actor: Actor, _ req: Request) async throws {
+        guard actor.role != .admin else { return }
+        let paths = try await PropertyScope.compoundPaths(company: c.id!, on: req.db, now: req.now)
+        guard paths.allSatisfy(actor.scope.contains) else {
+            throw APIError(.forbidden, code: "forbidden", "该企业在您辖区以外也有服务合同，请由县级管理员修改 (the company also serves other areas; the county changes it)")
+        }
     }
 
     struct StaffBody: Content { var userId: UUID? }
