@@ -153,3 +153,23 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct BoundaryCaptureTests {
+    @Test func aGridDrawnOverAnotherAreaDoesNotDrawItsCasesIn() async throws {
+        try await withDemoApp { app in
+            // setup: a point well inside another community's grid
+            let other = try await app.node("YT-GT-02-G01")
+            let text = try #require(other.boundary)
+            let box = try #require(MapBox(boundaries: [try Boundary.parse(text: text)]))
+            let (lat, lon) = ((box.south + box.north) / 2, (box.west + box.east) / 2)
+            #expect(try await GridLocator.grid(latitude: lat, longitude: lon, on: app.db)?.code == "YT-GT-02-G01")
+            // act: 古亭社区 draws its first grid over the whole county
+            let grid = try await app.node("YT-GT-01-G01")
+            let huge = #"{"type":"Polygon","coordinates":[[[100,20],[130,20],[130,45],[100,45],[100,20]]]}"#
+            try await Fixture.send(app, .PUT, "/api/v1/org/nodes/\(grid.id!)/boundary", token: try await app.token("gt01_community"), body: huge,
+                                   contentType: .json).checkStatus(.ok)
+            // check: the point still belongs where it lies
+            #expect(try await GridLocator.grid(latitude: lat, longitude: lon, on: app.db)?.code == "YT-GT-02-G01")
+        }
+    }
+}

@@ -2,6 +2,13 @@ import Fluent
 import Foundation
 
 extension Boundary {
+    /// The area of the outer ring's bounding box, in square degrees: enough to tell a small grid from a large one.
+    var boxArea: Double {
+        guard let outer = rings.first, !outer.isEmpty else { return .infinity }
+        let xs = outer.map { $0[0] }, ys = outer.map { $0[1] }
+        return (xs.max()! - xs.min()!) * (ys.max()! - ys.min()!)
+    }
+
     /// Whether the point lies inside the polygon: inside the outer ring (its edge counts as inside)
     /// and not strictly inside any hole. Coordinates are longitude/latitude, as in GeoJSON.
     func contains(longitude x: Double, latitude y: Double) -> Bool {
@@ -36,17 +43,25 @@ extension Boundary {
 }
 
 enum GridLocator {
-    /// The grid whose boundary contains the point; when boundaries overlap, the first in tree order.
-    /// Grids without a boundary (or with one that no longer parses) are skipped.
+    /// The grid whose boundary contains the point, inside the boundaries of its community and street where those are
+    /// drawn (so a grid drawn over another area cannot draw that area's cases in); when grids overlap, the smallest,
+    /// then the first in tree order. Grids without a boundary (or with one that no longer parses) are skipped.
     static func grid(latitude: Double, longitude: Double, on db: any Database) async throws -> OrgNode? {
-        let grids = try await OrgNode.query(on: db)
-            .filter(\.$kindRaw == NodeKind.grid.rawValue)
+        let nodes = try await OrgNode.query(on: db)
+            .filter(\.$kindRaw ~~ [NodeKind.street.rawValue, NodeKind.community.rawValue, NodeKind.grid.rawValue])
             .filter(\.$boundary != nil)
             .sort(\.$path)
             .all()
-        return grids.first { node in
-            guard let text = node.boundary, let boundary = try? Boundary.parse(text: text) else { return false }
-            return boundary.contains(longitude: longitude, latitude: latitude)
+        var areas: [String: Boundary] = [:]
+        for n in nodes where n.kind != .grid { if let text = n.boundary, let b = try? Boundary.parse(text: text) { areas[n.path] = b } }
+        let width = PathSegment.width
+        let found = nodes.filter { $0.kind == .grid }.compactMap { node -> (OrgNode, Double)? in
+            guard let text = node.boundary, let boundary = try? Boundary.parse(text: text),
+                  boundary.contains(longitude: longitude, latitude: latitude) else { return nil }
+            let above = stride(from: width, to: node.path.count, by: width).compactMap { areas[String(node.path.prefix($0))] }
+            guard above.allSatisfy({ $0.contains(longitude: longitude, latitude: latitude) }) else { return nil }
+            return (node, boundary.boxArea)
         }
+        return found.min { $0.1 < $1.1 }?.0
     }
 }
