@@ -96,6 +96,11 @@ struct JingzhiErrorMiddleware: AsyncMiddleware {
         switch error {
         case let e as APIError: return e
         case let e as DecodingError: return decoding(e)
+        case is ConnectionPoolTimeoutError, is ConnectionPoolError:
+            // Every database connection busy (or the server shutting down): the request may be retried, it did not fail.
+            var out = APIError(.serviceUnavailable, code: "busy", "服务繁忙，请稍后再试 (the server is busy; try again shortly)")
+            out.headers.replaceOrAdd(name: .retryAfter, value: "5")
+            return out
         case let e as any AbortError:
             let code = e.status == .notFound ? "not_found" : "http_\(e.status.code)"
             let message = e.status == .notFound ? APIError.notFound.message : (e.status.code < 500 ? e.reason : "服务器内部错误 (internal error)")

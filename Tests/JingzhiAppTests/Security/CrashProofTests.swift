@@ -105,6 +105,14 @@ import VaporTesting
         #expect(throws: APIError.self) { try Money.fen(.infinity, field: "amountFen") }
     }
 
+    @Test func aBusyDatabaseIsAnsweredAsBusyNotAsAnInternalError() {
+        for error in [ConnectionPoolTimeoutError.connectionRequestTimeout as any Error, ConnectionPoolError.shutdown] {
+            let described = JingzhiErrorMiddleware.describe(error)
+            #expect(described.status == .serviceUnavailable && described.code == "busy")
+            #expect(described.headers.first(name: .retryAfter) == "5")
+        }
+    }
+
     @Test func aFixFromAClockPastTheYear5000IsRefusedNotATrap() async throws {
         try await withDemoApp { app in
             let scene = try await PatrolScene.make(app)

@@ -131,7 +131,10 @@ extension OpenAPIDocument {
             var operation: [String: Any] = ["tags": [op.tag], "summary": op.summary,
                                             "operationId": op.method + op.path.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")]
             var params: [[String: Any]] = op.path.split(separator: "/").filter { $0.hasPrefix("{") }.map {
-                ["name": String($0.dropFirst().dropLast()), "in": "path", "required": true, "schema": ["type": "string", "format": "uuid"]]
+                let name = String($0.dropFirst().dropLast())
+                // Ids are UUIDs; codes, actions and months are plain strings.
+                let schema: [String: Any] = name == "id" || name.hasSuffix("Id") ? ["type": "string", "format": "uuid"] : ["type": "string"]
+                return ["name": name, "in": "path", "required": true, "schema": schema] as [String: Any]
             }
             params += op.query.map { q -> [String: Any] in
                 var schema: [String: Any] = ["type": q.1]

@@ -12,9 +12,10 @@ struct ResidentExporter {
         var out = CSV.utf8BOM + CSV.line(ResidentImporter.exportHeader)
         let service = ResidentService(db: db, now: now)
         var names: [String: OrgNode] = [:]
-        var page = 1
+        let size = 2000
+        var offset = 0
         while true {
-            let chunk = try await service.list(query, scope: scope, page: PageRequest(page: page, per: 100))
+            let chunk = try await service.list(query, scope: scope, rows: offset..<(offset + size), counting: false)
             let missing = Set(chunk.items.flatMap { prefixes($0.1.nodePath) }).subtracting(names.keys)
             if !missing.isEmpty {
                 for node in try await OrgNode.query(on: db).filter(\.$path ~~ Array(missing)).all() { names[node.path] = node }
@@ -27,8 +28,8 @@ struct ResidentExporter {
                                  fullID ? r.birthDate : r.birthDate.map { String($0.prefix(4)) }, fullID ? r.idNumber : Mask.idNumber(r.idNumber),
                                  fullPhone ? r.phone : Mask.phone(r.phone), r.relation, r.tagList.joined(separator: "、"), r.note])
             }
-            if chunk.items.count < 100 || page * 100 >= chunk.total { break }
-            page += 1
+            if chunk.items.count < size { break }
+            offset += size
         }
         return out
     }

@@ -44,6 +44,12 @@ struct ResidentService {
     // MARK: Reading
 
     func list(_ query: ResidentQuery, scope: DataScope, page: PageRequest) async throws -> (items: [(Resident, Household)], total: Int) {
+        try await list(query, scope: scope, rows: page.range, counting: true)
+    }
+
+    /// The rows `rows` of the matching residents in path order; `total` is counted only when asked (-1 otherwise),
+    /// so an export reading every row does not count them all again for each chunk.
+    func list(_ query: ResidentQuery, scope: DataScope, rows: Range<Int>, counting: Bool) async throws -> (items: [(Resident, Household)], total: Int) {
         var effective = scope
         if let node = query.node {
             guard scope.contains(node.path) else { throw APIError.notFound }
@@ -52,7 +58,7 @@ struct ResidentService {
         let noOtherFilters = (query.q ?? "").trimmingCharacters(in: .whitespaces).isEmpty && (query.gender ?? "").isEmpty
             && query.ageMin == nil && query.ageMax == nil
         if let tag = query.tag, !tag.isEmpty, noOtherFilters {
-            return try await listByTag(tag, scope: effective, page: page)
+            return try await listByTag(tag, scope: effective, rows: rows, counting: counting)
         }
         var builder = Resident.query(on: db)
         if let tag = query.tag, !tag.isEmpty {
@@ -87,20 +93,20 @@ struct ResidentService {
         if let g = query.gender, !g.isEmpty { builder = builder.filter(\.$gender == g) }
         if let min = query.ageMin { builder = builder.filter(\.$birthDate <= birthCutoff(age: min)) }
         if let max = query.ageMax { builder = builder.filter(\.$birthDate > birthCutoff(age: max + 1)) }
-        let total = try await builder.count()
+        let total = counting ? try await builder.count() : -1
         if query.tag?.isEmpty == false {
             builder = builder.sort(ResidentTag.self, \.$nodePath).sort(ResidentTag.self, \.$residentID)
         } else {
             builder = builder.sort(\.$nodePath).sort(\.$id)
         }
-        return try await withHouseholds(try await builder.range(page.range).all(), total: total)
+        return try await withHouseholds(try await builder.range(rows).all(), total: total)
     }
 
     /// Tag rows exist only for live residents, so a tag's count and page come from its index alone.
-    private func listByTag(_ tag: String, scope: DataScope, page: PageRequest) async throws -> (items: [(Resident, Household)], total: Int) {
+    private func listByTag(_ tag: String, scope: DataScope, rows: Range<Int>, counting: Bool) async throws -> (items: [(Resident, Household)], total: Int) {
         let tags = ResidentTag.query(on: db).filter(\.$tag == tag).within(scope)
-        let total = try await tags.count()
-        let ids = try await tags.sort(\.$nodePath).sort(\.$residentID).range(page.range).all().map(\.residentID)
+        let total = counting ? try await tags.count() : -1
+        let ids = try await tags.sort(\.$nodePath).sort(\.$residentID).range(rows).all().map(\.residentID)
         let byID = Dictionary(uniqueKeysWithValues: try await Resident.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
         return try await withHouseholds(ids.compactMap { byID[$0] }, total: total)
     }
