@@ -96,6 +96,16 @@ import VaporTesting
         }
     }
 
+    @Test func aDepartmentIsNotOfferedAnEscalationAboveTheTop() async throws {
+        try await withDemoApp { app in
+            let id = try await F.dispatchedToDepartment(app, "zhujian")
+            let page = try await WebSession.login(app, "dept_zhujian").get("/cases/\(id)")
+            #expect(page.status == .ok)
+            #expect(page.text.contains("/cases/\(id)/act/start"))
+            #expect(!page.text.contains("/cases/\(id)/act/escalate"))
+        }
+    }
+
     @Test func departmentsSeeOnlyTheirCasesAndTheirHistoryOfThem() async throws {
         try await withDemoApp { app in
             // setup: a case for 住建局 that it hands back, one for 执法局, one never dispatched

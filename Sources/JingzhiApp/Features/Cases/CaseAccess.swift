@@ -105,6 +105,13 @@ enum CaseAccess {
     static func actions(on c: Case, by actor: Actor, handlerPath: String?) -> [CaseAction] {
         CaseAction.allCases.filter {
             CaseMachine.refusal($0, from: c.state, role: actor.role) == nil && refusal($0, on: c, by: actor, handlerPath: handlerPath) == nil
+        }.filter {
+            // Nothing above the top of the ladder to escalate to, nothing below the bottom to hand back to.
+            switch $0 {
+            case .escalate: c.handlerLevel.up != nil
+            case .handBack: CaseService.rank(c.handlerLevel) > 0
+            default: true
+            }
         }
     }
 }
