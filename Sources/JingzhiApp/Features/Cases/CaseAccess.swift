@@ -126,14 +126,9 @@ extension QueryBuilder where Model == Case {
             guard let d = actor.departmentID else { return filter(.sql(unsafeRaw: "1 = 0")) }
             return filter(.sql(embed: "\(ident: Case.schema).\(ident: "id") IN (SELECT \(ident: "case_id") FROM \(ident: CaseHandlings.table) WHERE \(ident: "department_id") = \(bind: d))"))
         case .propertyStaff:
-            let ranges = actor.scope.roots.map { root -> SQLQueryString in
-                root.isEmpty ? "1 = 1" : "(\(ident: "node_path") >= \(bind: root) AND \(ident: "node_path") < \(bind: root + "~"))"
-            }
-            var any: SQLQueryString = ranges[0]
-            for r in ranges.dropFirst() { any = any + " OR " + r }
             return filter(\.$categoryCode != PropertyCatalog.complaintCategory).filter(.sql(embed: """
                 \(ident: Case.schema).\(ident: "id") IN (SELECT \(ident: "case_id") FROM \(ident: CaseHandlings.table) \
-                WHERE \(ident: "level") = \(bind: HandlerLevel.property.rawValue) AND (\(any)))
+                WHERE \(ident: "level") = \(bind: HandlerLevel.property.rawValue) AND \(FeeReports.scopeSQL(actor.scope)))
                 """))
         case .admin, .streetStaff, .communityStaff, .gridWorker:
             return within(actor.scope)

@@ -71,7 +71,7 @@ enum FeePages {
     @Sendable static func bill(req: Request) async throws -> HTML {
         let actor = try reader(req)
         let b = try await PropertyBill.find(try req.idParameter(), within: actor.scope, on: req.db)
-        if case .some(let mine) = try await PropertyScope.feeCompany(of: actor, on: req.db), b.companyID != mine { throw APIError.notFound }
+        if let mine = try await PropertyScope.feeCompany(of: actor, on: req.db), b.companyID != mine { throw APIError.notFound }
         let household = try await Household.find(b.householdID, on: req.db)
         let payments = try await PropertyPayment.query(on: req.db).filter(\.$billID == b.id!).sort(\.$at).all()
         let mayBill = (try? await PropertyPolicy.requireBilling(actor, company: b.companyID, on: req.db)) != nil
@@ -133,11 +133,10 @@ enum FeePages {
         var from = to
         for _ in 0..<5 { from = PropertyDates.previous(from) }
         let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
-        let scope = mine == .some(nil) ? DataScope.nothing : actor.scope
-        let rows = try await FeeReports(db: req.db, now: req.now).collection(scope: scope, by: "compound", from: from, to: to, company: mine ?? nil)
+        let rows = try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: "compound", from: from, to: to, company: mine)
         let months = Set(rows.map(\.period)).sorted()
         let byCompound = Dictionary(grouping: rows, by: \.name)
-        let totals = try await FeeReports(db: req.db, now: req.now).collection(scope: scope, by: "month", from: from, to: to, company: mine ?? nil)
+        let totals = try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: "month", from: from, to: to, company: mine)
         func cell(_ r: FeeReports.Collection?) -> HTML {
             guard let r else { return "<td>—</td>" }
             return "<td title=\"\(Money.yuan(r.collectedFen))/\(Money.yuan(r.billedFen))\">\(r.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—")</td>"

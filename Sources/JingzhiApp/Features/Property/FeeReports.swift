@@ -133,7 +133,7 @@ struct FeeReports {
     }
 
     /// The bills in scope (optionally one period and one compound) as CSV, UTF-8 with BOM.
-    func csv(scope: DataScope, period: String?, compound: OrgNode?, company: UUID?? = .none) async throws -> String {
+    func csv(scope: DataScope, period: String?, compound: OrgNode?, company: UUID? = nil) async throws -> String {
         var q = PropertyBill.query(on: db).within(scope).ofCompany(company)
         if let period { q = q.filter(\.$period == period) }
         if let compound { q = q.filter(\.$compoundID == compound.id!) }
@@ -149,12 +149,8 @@ struct FeeReports {
 }
 
 extension QueryBuilder where Model == PropertyBill {
-    /// Only `company`'s bills when one is given (`.some(nil)`: a staff account with no company reads none).
-    func ofCompany(_ company: UUID??) -> Self {
-        switch company {
-        case .none: return self
-        case .some(.none): return filter(.sql(unsafeRaw: "1 = 0"))
-        case .some(.some(let id)): return filter(\.$companyID == id)
-        }
+    /// Only `company`'s bills when one is given.
+    func ofCompany(_ company: UUID?) -> Self {
+        company.map { filter(\.$companyID == $0) } ?? self
     }
 }

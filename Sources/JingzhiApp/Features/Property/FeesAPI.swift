@@ -116,7 +116,7 @@ enum FeesAPI {
         }
         try PropertyPolicy.requireFeeReader(actor)
         let bill = try await PropertyBill.find(try req.idParameter(), within: actor.scope, on: req.db)
-        if case .some(let mine) = try await PropertyScope.feeCompany(of: actor, on: req.db), bill.companyID != mine { throw APIError.notFound }
+        if let mine = try await PropertyScope.feeCompany(of: actor, on: req.db), bill.companyID != mine { throw APIError.notFound }
         return bill
     }
 
@@ -173,9 +173,8 @@ enum FeesAPI {
         if let raw = try req.query.get(String?.self, at: "compound"), !raw.isEmpty {
             compound = try await req.compound(UUID(uuidString: raw), within: actor.scope)
         }
-        let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
-        if case .some(.none) = mine { return [] }
-        return try await FeeReports(db: req.db, now: req.now).arrears(scope: actor.scope, compound: compound, company: mine ?? nil)
+        return try await FeeReports(db: req.db, now: req.now).arrears(scope: actor.scope, compound: compound,
+                                                                      company: try await PropertyScope.feeCompany(of: actor, on: req.db))
     }
 
     @Sendable static func dun(req: Request) async throws -> [String: Int] {
@@ -197,9 +196,8 @@ enum FeesAPI {
         let to = try PropertyDates.month(try req.query.get(String?.self, at: "to") ?? thisMonth, field: "to")
         guard from <= to else { throw APIError.invalid("to", "结束月份早于开始月份 (to is before from)") }
         let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
-        if case .some(.none) = mine { return [] }
         return try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: try req.query.get(String?.self, at: "by") ?? "compound",
-                                                                        from: from, to: to, company: mine ?? nil)
+                                                                        from: from, to: to, company: mine)
     }
 
     @Sendable static func export(req: Request) async throws -> Response {

@@ -31,10 +31,11 @@ enum PropertyScope {
     }
 
     /// For property staff, the company whose bills and payments they read (a company's records about households stay
-    /// its own after a compound changes hands); nil for everyone else, who read by scope alone.
-    static func feeCompany(of actor: Actor, on db: any Database) async throws -> UUID?? {
-        guard actor.role == .propertyStaff else { return .none }
-        return .some(try await PropertyStaffLink.query(on: db).filter(\.$userID == actor.userID).first()?.companyID)
+    /// its own after a compound changes hands); nil for everyone else, who read by scope alone (an unlinked
+    /// property account has no scope at all).
+    static func feeCompany(of actor: Actor, on db: any Database) async throws -> UUID? {
+        guard actor.role == .propertyStaff else { return nil }
+        return try await PropertyStaffLink.query(on: db).filter(\.$userID == actor.userID).first()?.companyID
     }
 
     /// The company a property-staff account works for.
