@@ -19,12 +19,22 @@ let package = Package(
             name: "jingzhi",
             dependencies: [
                 .target(name: "JingzhiApp"),
+                .target(name: "JingzhiCore"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The kernel: money, calendar, geometry, markup, scope, audit, HTTP plumbing. It imports no feature.
+        .target(
+            name: "JingzhiCore",
+            dependencies: [
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
             ]
         ),
         .target(
             name: "JingzhiApp",
             dependencies: [
+                .target(name: "JingzhiCore"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -35,6 +45,7 @@ let package = Package(
             name: "JingzhiAppTests",
             dependencies: [
                 .target(name: "JingzhiApp"),
+                .target(name: "JingzhiCore"),
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import JingzhiApp
+import JingzhiCore
 
 /// Where the data lives; every subcommand takes these.
 struct DatabaseOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
+import JingzhiCore
 import Vapor
 
 /// Sets up databases, migrations, sessions, middleware and routes. Tests and the CLI call this alike.

@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// Generates the demo tree and register, one community at a time, from a single seeded generator:
 /// the same plan always yields the same rows, in the same order.

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 import SQLKit
 
 /// Writes demo rows with multi-row `INSERT`s. Values are bound as the same Swift types Fluent binds for

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 import SQLKit
 
 /// A year of case history for the demo county, so queues, deadlines and measures have something to show.

@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// A longitude/latitude rectangle; the demo lays streets, communities and grids out as nested tiles,
 /// so siblings never overlap and every child sits inside its parent.

@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// Word lists for the demo data: people's names, compound and community names, visit notes.
 enum DemoNames {

@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// The make-up of a household, which decides ages, relations and several tags.
 enum HouseholdKind: CaseIterable {

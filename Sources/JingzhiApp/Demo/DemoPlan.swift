@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// Where a demo data set lives: the root node, its map area, and local flavour (ID area codes,
 /// phone area code, road names, place-name stems).

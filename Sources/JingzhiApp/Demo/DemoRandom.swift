@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// SplitMix64: a small seeded generator, so a demo scale produces the same rows on every run and machine.
 /// Deliberately not a `RandomNumberGenerator`: the standard library's `random(in:using:)` algorithms may

@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// Rows the demo generator produces, column for column as the tables store them.
 struct NodeRow {

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 import SQLKit
 
 /// The property work of the demo: companies, contracts (one compound in eight left without a company), classes and
@@ -127,7 +128,7 @@ enum PropertyDemo {
                     + "(f.area_centi_m2 * \(literal: unit) + 50) / 100, "
                     + "CASE WHEN (f.area_centi_m2 * 7 + \(literal: m * 13)) % 100 < \(literal: share) THEN "
                     + "(CASE WHEN (f.area_centi_m2 * 11 + \(literal: m * 3)) % 100 < 8 THEN (f.area_centi_m2 * \(literal: unit) + 50) / 200 "
-                    + "ELSE (f.area_centi_m2 * \(literal: unit) + 50) / 100 END) ELSE 0 END, \(bind: PropertyDates.lastDay(of: month)), 'open', "
+                    + "ELSE (f.area_centi_m2 * \(literal: unit) + 50) / 100 END) ELSE 0 END, \(bind: ShanghaiTime.lastDay(of: month)), 'open', "
                     + "\(bind: DemoDate.instant(first, hour: 8)) FROM households h JOIN property_household_facts f ON f.household_id = h.id "
                     + "WHERE h.node_path >= \(bind: compound.path) AND h.node_path < \(bind: compound.path + "~")"
                 try await sql.raw(bills).run()

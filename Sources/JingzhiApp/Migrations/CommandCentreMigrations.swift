@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 
 /// The command centre's month-wide aggregates over a whole city (counts, rates, map, trends) read only this index:

@@ -1,46 +1,48 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 
-/// Every migration, in order. Append only: never edit or reorder one that has shipped.
+/// Every migration, in number order: a new database runs them so, an existing one runs those it lacks. Append only:
+/// never edit one that has shipped.
 enum Migrations {
     static let all: [any Migration] = [
-        M001CreateOrgNodes(),        // the org and grid tree with materialised paths
-        M002CreateUsers(),           // accounts bound to nodes
-        M003CreateSessions(),        // web sessions
-        M004CreateAPITokens(),       // bearer tokens (hashed)
-        M005CreateLoginThrottles(),  // failed-login counters
-        M006CreateAuditLog(),        // who changed what
-        M007CreateGridWorkers(),     // workers on a grid's public sign
-        M008CreateHouseholds(),      // households in buildings
-        M009CreateResidents(),       // the resident register
-        M010CreateResidentTags(),    // special-group tags, indexed by path
-        M011CreateVisits(),          // door-knocking visits
-        M012CreateLinkRequests(),    // residents linking their account to a household
-        M013CreateDepartments(),     // county departments that answer escalated cases
-        M014CreateCaseCategories(),  // the category tree with default handlers and deadlines
-        M015CreateCases(),           // residents' requests and patrol events
-        M016CreateCaseEvents(),      // each case's history
-        M017CreateIdempotencyKeys(), // safe retries of submissions
-        M018SeedCaseCatalog(),       // the starting categories and departments
-        M019CreateNotifications(),   // in-app notifications
-        M020CreateAPIKeys(),        // Open311 api keys
-        M021CreateCasePhotos(),      // photos of cases
-        M022CreateCaseTallies(),     // running totals and duration bins behind the case measures
-        M023IndexCasesForMeasures(), // open cases under a node
-        M040CreatePatrols(),         // grid workers' patrols, one open per worker
-        M041CreatePatrolFixes(),     // patrol tracks: position fixes with flags
-        M042CreatePatrolCheckins(),  // building check-ins on patrol
-        M043CreatePatrolEvents(),    // events reported on patrol, linked to their cases
-        M044CreateVisitPlans(),      // care-visit plans by resident tag and period
-        M045AddVisitCase(),          // the case a visit raised
-        M030CreatePropertyCompanies(), // property companies, contracts, staff links, compound class and tier
-        M031CreatePropertyFees(),      // fee items, bills, payments, dunning notices
-        M032CreatePropertyRatings(),   // inspections, residents' ratings, scoring rules, published months
-        M050AddCasesCreatedCoveringIndex(), // command centre: a month of a city read from one index
-        M051AddOpenCasesCoveringIndex(), // measures and command centre: a period's open cases and their deadlines
-        M024AddUserDepartmentAndSessionVersion(), // department staff tied to their department; sessions end with a password change
-        M025CreateCaseHandlings(),   // every unit that has handled a case, for who may read it
-        // (next: M026; M033–M039 property, M052–M059 command centre)
+        M001CreateOrgNodes(),                         // the org and grid tree with materialised paths
+        M002CreateUsers(),                            // accounts bound to nodes
+        M003CreateSessions(),                         // web sessions
+        M004CreateAPITokens(),                        // bearer tokens (hashed)
+        M005CreateLoginThrottles(),                   // failed-login counters
+        M006CreateAuditLog(),                         // who changed what
+        M007CreateGridWorkers(),                      // workers on a grid's public sign
+        M008CreateHouseholds(),                       // households in buildings
+        M009CreateResidents(),                        // the resident register
+        M010CreateResidentTags(),                     // special-group tags, indexed by path
+        M011CreateVisits(),                           // door-knocking visits
+        M012CreateLinkRequests(),                     // residents linking their account to a household
+        M013CreateDepartments(),                      // county departments that answer escalated cases
+        M014CreateCaseCategories(),                   // the category tree with default handlers and deadlines
+        M015CreateCases(),                            // residents' requests and patrol events
+        M016CreateCaseEvents(),                       // each case's history
+        M017CreateIdempotencyKeys(),                  // safe retries of submissions
+        M018SeedCaseCatalog(),                        // the starting categories and departments
+        M019CreateNotifications(),                    // in-app notifications
+        M020CreateAPIKeys(),                          // Open311 api keys
+        M021CreateCasePhotos(),                       // photos of cases
+        M022CreateCaseTallies(),                      // running totals and duration bins behind the case measures
+        M023IndexCasesForMeasures(),                  // open cases under a node
+        M024AddUserDepartmentAndSessionVersion(),     // department staff tied to their department; sessions end with a password change
+        M025CreateCaseHandlings(),                    // every unit that has handled a case, for who may read it
+        M030CreatePropertyCompanies(),                // property companies, contracts, staff links, compound class and tier
+        M031CreatePropertyFees(),                     // fee items, bills, payments, dunning notices
+        M032CreatePropertyRatings(),                  // inspections, residents' ratings, scoring rules, published months
+        M040CreatePatrols(),                          // grid workers' patrols, one open per worker
+        M041CreatePatrolFixes(),                      // patrol tracks: position fixes with flags
+        M042CreatePatrolCheckins(),                   // building check-ins on patrol
+        M043CreatePatrolEvents(),                     // events reported on patrol, linked to their cases
+        M044CreateVisitPlans(),                       // care-visit plans by resident tag and period
+        M045AddVisitCase(),                           // the case a visit raised
+        M050AddCasesCreatedCoveringIndex(),           // command centre: a month of a city read from one index
+        M051AddOpenCasesCoveringIndex(),              // measures and command centre: a period's open cases and their deadlines
+        // next: M052. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 

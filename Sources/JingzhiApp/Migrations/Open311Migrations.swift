@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 
 /// Keys of Open311 clients; only each key's SHA-256 is kept.
 struct M020CreateAPIKeys: AsyncMigration {

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 
 struct M040CreatePatrols: AsyncMigration {
     func prepare(on db: any Database) async throws {

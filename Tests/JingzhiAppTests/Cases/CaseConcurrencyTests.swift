@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 import Testing
 import Vapor
 import VaporTesting
@@ -14,7 +15,7 @@ import VaporTesting
             let compound = try #require(try await OrgNode.query(on: app.db).within(DataScope(rootPath: community.path))
                 .filter(\.$kindRaw == NodeKind.compound.rawValue).first())
             let service = CaseService(db: app.db, now: app.clock.now())
-            let actor = try await Actor.load(try #require(try await User.query(on: app.db).filter(\.$username == "gt01_community").first()), on: app.db)
+            let actor = try await Actor.load(try #require(try await User.query(on: app.db).filter(\.$username == "gt01_community").first()), on: app.db, now: app.clock.now())
             // act: 20 at once, two of them the same retried submission
             let numbers = try await withThrowingTaskGroup(of: String.self) { group in
                 for i in 0..<20 {

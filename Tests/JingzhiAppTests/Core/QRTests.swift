@@ -1,5 +1,6 @@
 import Foundation
 #if canImport(FoundationXML)
+import JingzhiCore
 import FoundationXML   // XMLParser lives here on Linux
 #endif
 import Testing

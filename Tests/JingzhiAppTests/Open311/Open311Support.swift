@@ -3,6 +3,7 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import JingzhiCore
 import Testing
 import Vapor
 import VaporTesting

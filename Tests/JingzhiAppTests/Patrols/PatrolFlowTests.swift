@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 import Testing
 import Vapor
 import VaporTesting
@@ -62,7 +63,7 @@ import VaporTesting
     @Test func eventPhotosAreStoredWithTheCaseAndABadPhotoFilesNothing() async throws {
         try await withDemoApp { app in
             let s = try await PatrolScene.make(app)
-            let actor = try await Actor.load(try #require(try await User.query(on: app.db).filter(\.$username == "gt01_grid").first()), on: app.db)
+            let actor = try await Actor.load(try #require(try await User.query(on: app.db).filter(\.$username == "gt01_grid").first()), on: app.db, now: app.clock.now())
             let service = PatrolService(db: app.db, now: s.start)
             let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 64))
             let patrol = try await s.stored()

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 import Testing
 import Vapor
 import VaporTesting
@@ -77,7 +78,7 @@ import VaporTesting
             // setup
             let admin = Browser(app)
             try await admin.login("admin")
-            let month = PropertyDates.previous(PropertyDates.currentMonth(app.clock.now()))
+            let month = ShanghaiTime.month(ShanghaiTime.currentMonth(app.clock.now()), plus: -1)
             // act
             let draft = try await Browser(app).get("/property/ratings?month=\(month)")
             let published = try await admin.post("/property/ratings/publish", [("month", month)])

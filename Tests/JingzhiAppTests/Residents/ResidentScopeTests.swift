@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Testing
 import Vapor
 import VaporTesting

@@ -1,5 +1,6 @@
 
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Accounts: passwords, login with throttling, tokens, creation within a scope.
@@ -88,7 +89,7 @@ struct AccountService {
 
     /// Issues a bearer token valid for 30 days; returns the token text (shown once).
     func issueToken(for user: User) async throws -> String {
-        let token = Self.randomToken()
+        let token = Tokens.random()
         let row = APIToken(userID: user.id!, tokenHash: Self.sha256(token), expiresAt: clock.now().addingTimeInterval(30 * 86400))
         try await row.create(on: db)
         return token
@@ -184,12 +185,6 @@ struct AccountService {
     private func nodePath(of user: User, on db: any Database) async throws -> String {
         guard let id = user.nodeID else { return "" }
         return try await OrgNode.find(id, on: db)?.path ?? ""
-    }
-
-    static func randomToken() -> String {
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     static func sha256(_ text: String) -> String {

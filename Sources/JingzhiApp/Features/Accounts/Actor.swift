@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// The signed-in user of a request, with what they may do and where.
@@ -25,7 +26,7 @@ struct Actor: Sendable {
         return user.role == .admin ? .everything : .nothing
     }
 
-    static func load(_ user: User, on db: any Database, now: Date = Date()) async throws -> Actor {
+    static func load(_ user: User, on db: any Database, now: Date) async throws -> Actor {
         var path: String?
         if let nodeID = user.nodeID {
             path = try await OrgNode.find(nodeID, on: db)?.path
@@ -56,19 +57,7 @@ extension Request {
         return actor
     }
 
-    /// The client's address, for throttling and the audit log; a trusted proxy's `X-Forwarded-For` wins.
-    var clientIP: String {
-        // The proxy appends the address it saw: the last entry. Earlier ones are the client's own word.
-        if application.settings.trustProxy,
-           let last = headers[.xForwardedFor].joined(separator: ",").split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
-            return last
-        }
-        return remoteAddress?.ipAddress ?? "unknown"
-    }
-
     var auditSource: AuditSource {
         AuditSource(actorID: actor?.user.id, actorName: actor.map { "\($0.user.displayName)(\($0.user.username))" } ?? "匿名", ip: clientIP)
     }
-
-    var now: Date { application.clock.now() }
 }

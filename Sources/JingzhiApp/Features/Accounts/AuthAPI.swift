@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 struct UserDTO: Content {

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Log in, log out, change password, resident sign-up, language switch.
@@ -18,13 +19,13 @@ enum AuthPages {
         let next = (try? req.query.get(String?.self, at: "next")) ?? nil
         return Layout(req: req, title: req.t("登录", "Log in")).render("""
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
-        <form method="post" action="\(SiteURL.login(next: next).path)" class="card">
+        <form method="post" action="\(SiteURL.Accounts.login(next: next).path)" class="card">
           \(Form.csrf(req))
           \(Form.field(req.t("用户名 / 手机号", "Username or phone"), name: "username", value: username, required: true, attrs: "autocomplete=\"username\" autofocus"))
           \(Form.field(req.t("密码", "Password"), name: "password", type: "password", required: true, attrs: "autocomplete=\"current-password\""))
           <button type="submit">\(req.t("登录", "Log in"))</button>
         </form>
-        <p>\(req.t("居民还没有账号？", "A resident without an account?")) <a href="\(SiteURL.register.path)">\(req.t("手机号注册", "Sign up with your phone"))</a></p>
+        <p>\(req.t("居民还没有账号？", "A resident without an account?")) <a href="\(SiteURL.Accounts.register.path)">\(req.t("手机号注册", "Sign up with your phone"))</a></p>
         """)
     }
 
@@ -59,7 +60,7 @@ enum AuthPages {
 
     @Sendable static func logout(req: Request) async throws -> Response {
         req.session.destroy()
-        return req.redirect(to: SiteURL.login(next: nil).path)
+        return req.redirect(to: SiteURL.Accounts.login(next: nil).path)
     }
 
     @Sendable static func language(req: Request) async throws -> Response {
@@ -138,5 +139,21 @@ enum AuthPages {
             return Response(status: e.status, headers: ["Content-Type": "text/html; charset=utf-8"],
                             body: .init(string: try await registerPage(req, error: e.text(req.lang), form: form).raw))
         }
+    }
+}
+
+extension AuthPages {
+    /// The header's account corner: who is signed in, messages, password, log out; or a log-in link.
+    static func userMenu(_ req: Request) -> HTML {
+        let lang = req.lang
+        guard let actor = req.actor else {
+            return "<a href=\"\(SiteURL.Accounts.login(next: nil).path)\">\(lang.t("登录", "Log in"))</a>"
+        }
+        return """
+        <span class="me">\(actor.user.displayName) · \(actor.role.label(lang))</span>
+        <a href="/notifications">\(lang.t("消息", "Messages"))</a>
+        <a href="\(SiteURL.Accounts.password.path)">\(lang.t("改密码", "Password"))</a>
+        <form method="post" action="\(SiteURL.Accounts.logout.path)" class="inline">\(Form.csrf(req))<button class="link">\(lang.t("退出", "Log out"))</button></form>
+        """
     }
 }

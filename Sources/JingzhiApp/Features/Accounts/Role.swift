@@ -1,3 +1,4 @@
+import JingzhiCore
 /// What a user is in Jingzhi; decides what they may do. Where they may do it is their data scope.
 public enum Role: String, Codable, CaseIterable, Sendable {
     case admin

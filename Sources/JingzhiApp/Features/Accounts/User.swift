@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// An account: staff bound to a node of the tree (its scope), or a resident.
 final class User: Model, @unchecked Sendable {
@@ -59,21 +60,3 @@ final class APIToken: Model, @unchecked Sendable {
     }
 }
 
-/// Failed logins per username and per address, shared by every app server through the database.
-final class LoginThrottle: Model, @unchecked Sendable {
-    static let schema = "login_throttles"
-
-    @ID(key: .id) var id: UUID?
-    @Field(key: "key") var key: String
-    @Field(key: "failures") var failures: Int
-    @OptionalField(key: "locked_until") var lockedUntil: Date?
-    @Field(key: "last_failure_at") var lastFailureAt: Date
-
-    init() {}
-
-    init(key: String, failures: Int, lastFailureAt: Date) {
-        self.key = key
-        self.failures = failures
-        self.lastFailureAt = lastFailureAt
-    }
-}

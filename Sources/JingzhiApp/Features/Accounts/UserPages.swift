@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Accounts inside the manager's scope, and residents' link requests.
@@ -37,10 +38,10 @@ enum UserPages {
         }
         return Layout(req: req, title: req.t("账号管理", "Accounts"), wide: true).render("""
         <form method="get" class="filters card">\(Form.field(req.t("搜索", "Search"), name: "q", value: text, type: "search"))<button>\(req.t("查询", "Search"))</button></form>
-        <p><a class="button" href="\(SiteURL.userNew.path)">+ \(req.t("新建账号", "New account"))</a></p>
+        <p><a class="button" href="\(SiteURL.Accounts.userNew.path)">+ \(req.t("新建账号", "New account"))</a></p>
         <div class="table-wrap"><table class="stack"><thead><tr><th>\(req.t("用户名", "Username"))</th><th>\(req.t("姓名", "Name"))</th><th>\(req.t("角色", "Role"))</th><th>\(req.t("所属", "Node"))</th><th>\(req.t("状态", "State"))</th></tr></thead>
         <tbody>\(rows)</tbody></table></div>
-        \(pager(req, total: total, page: page) { SiteURL.users.path + SiteURL.query([("q", text), ("page", String($0))]) })
+        \(pager(req, total: total, page: page) { SiteURL.Accounts.users.path + SiteURL.query([("q", text), ("page", String($0))]) })
         """)
     }
 
@@ -81,7 +82,7 @@ enum UserPages {
                                                                      displayName: f.displayName, phone: f.phone.flatMap { $0.isEmpty ? nil : $0 },
                                                                      creator: actor, source: req.auditSource)
             req.flash(req.t("已创建账号 \(user.username)", "Created \(user.username)"))
-            return req.redirect(to: SiteURL.users.path)
+            return req.redirect(to: SiteURL.Accounts.users.path)
         } catch let e as APIError where e.status.code < 500 {
             return try await newPage(req, actor, f, error: e.text(req.lang), status: e.status)
         }
@@ -105,7 +106,7 @@ enum UserPages {
                                       changes: ["active": [String(!active), String(active)]])
         }
         req.flash(active ? req.t("已启用", "Activated") : req.t("已停用", "Deactivated"))
-        return req.redirect(to: SiteURL.users.path)
+        return req.redirect(to: SiteURL.Accounts.users.path)
     }
 
     @Sendable static func links(req: Request) async throws -> HTML {
@@ -116,7 +117,7 @@ enum UserPages {
         let names = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id!, $0.name) })
         return Layout(req: req, title: req.t("居民认证审核", "Link requests"), wide: true).render("""
         <ul class="tree">\(pending.isEmpty ? ["<li class=\"muted\">\(req.t("没有待审核的申请", "Nothing waiting"))</li>"] : pending.map { l -> HTML in
-            "<li><a href=\"\(SiteURL.linkRequest(l.id!).path)\">\(l.name)</a><span class=\"muted\">\(names[l.nodeID] ?? "") \(l.room) · \(l.createdAt.map { ShanghaiTime.format($0) } ?? "")</span></li>"
+            "<li><a href=\"\(SiteURL.Accounts.linkRequest(l.id!).path)\">\(l.name)</a><span class=\"muted\">\(names[l.nodeID] ?? "") \(l.room) · \(l.createdAt.map { ShanghaiTime.format($0) } ?? "")</span></li>"
         })</ul>
         """)
     }
@@ -143,12 +144,12 @@ enum UserPages {
         <div class="card"><dl class="props"><dt>\(req.t("申请人", "Applicant"))</dt><dd>\(link.name) \(Mask.phone(user?.phone) ?? "") <b class="req">\(req.t("手机号未经短信验证", "phone not verified"))</b></dd>
         <dt>\(req.t("填写的住址", "Address given"))</dt><dd>\(link.room)</dd><dt>\(req.t("状态", "Status"))</dt><dd>\(link.status)</dd></dl></div>
         \(link.status == "pending" ? HTML("""
-        <form method="post" action="\(SiteURL.linkRequest(link.id!).path)/approve" class="card">\(Form.csrf(req))
+        <form method="post" action="\(SiteURL.Accounts.linkRequest(link.id!).path)/approve" class="card">\(Form.csrf(req))
           <p>\(req.t("选择名册中对应的居民：", "Choose the matching resident:"))</p>
           <p class="muted">\(req.t("姓名和手机号都由申请人自己填写，未经核验：请当面或回拨名册中的电话确认是本人后再通过。", "Name and phone are the applicant's own word: confirm in person, or by calling the number in the register, before approving."))</p>\(options.isEmpty ? ["<p class=\"muted\">\(req.t("名册中没有同名居民，请先登记该居民。", "No matching resident; add them to the register first."))</p>"] : options)
           <button\(HTML(raw: options.isEmpty ? " disabled" : ""))>\(req.t("通过", "Approve"))</button>
         </form>
-        <form method="post" action="\(SiteURL.linkRequest(link.id!).path)/reject" class="card" data-confirm="\(req.t("确定驳回？", "Reject?"))">\(Form.csrf(req))
+        <form method="post" action="\(SiteURL.Accounts.linkRequest(link.id!).path)/reject" class="card" data-confirm="\(req.t("确定驳回？", "Reject?"))">\(Form.csrf(req))
           \(Form.field(req.t("驳回原因", "Reason"), name: "note", required: true))<button class="danger">\(req.t("驳回", "Reject"))</button>
         </form>
         """) : .empty)
@@ -166,7 +167,7 @@ enum UserPages {
         let resident = try await Resident.find(rid, within: actor.scope, on: req.db)
         try await Registrations.approve(link, resident: resident, by: actor, db: req.db, now: req.now, source: req.auditSource)
         req.flash(req.t("已通过 \(link.name) 的认证", "Approved \(link.name)"))
-        return req.redirect(to: SiteURL.linkRequests.path)
+        return req.redirect(to: SiteURL.Accounts.linkRequests.path)
     }
 
     @Sendable static func reject(req: Request) async throws -> Response {
@@ -176,6 +177,6 @@ enum UserPages {
         let f = try req.content.decode(DecisionForm.self)
         try await Registrations.reject(link, note: f.note, by: actor, db: req.db, now: req.now, source: req.auditSource)
         req.flash(req.t("已驳回", "Rejected"))
-        return req.redirect(to: SiteURL.linkRequests.path)
+        return req.redirect(to: SiteURL.Accounts.linkRequests.path)
     }
 }

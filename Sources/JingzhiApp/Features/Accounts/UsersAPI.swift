@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// `/api/v1/users` (accounts inside the caller's scope) and `/api/v1/link-requests`.
@@ -135,9 +136,3 @@ enum UsersAPI {
     }
 }
 
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
-}

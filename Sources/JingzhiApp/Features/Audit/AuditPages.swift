@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 struct AuditEntryDTO: Content {
@@ -94,7 +95,7 @@ enum AuditPages {
             """
           })</tbody>
         </table></div>
-        \(pager(req, total: total, page: page) { SiteURL.audit(query: params + [("page", String($0))]).path })
+        \(pager(req, total: total, page: page) { SiteURL.Audit.log(query: params + [("page", String($0))]).path })
         """
         return Layout(req: req, title: req.t("操作日志", "Audit log"), wide: true).render(body)
     }

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// `jingzhi bench`: measures the register's hot paths on a seeded data set, each against a baseline measured

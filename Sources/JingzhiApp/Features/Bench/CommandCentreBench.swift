@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// `jingzhi bench --part command-centre`: the command centre's data for the whole city, and for its busiest street,

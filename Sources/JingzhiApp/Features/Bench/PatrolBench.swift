@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 import Vapor
 
 extension Bench {
@@ -32,7 +33,7 @@ extension Bench {
     }
 
     private static func walk(_ app: Application, _ user: User, start: Date, fixes count: Int, batch: Int) async throws {
-        let actor = try await Actor.load(user, on: app.db)
+        let actor = try await Actor.load(user, on: app.db, now: app.clock.now())
         guard let grid = try await OrgNode.find(user.nodeID, on: app.db), let box = try grid.boundary.map({ try GeoArea.parse(text: $0) })?.box else { return }
         let patrol = try await PatrolService(db: app.db, now: start).start(by: actor, source: .cli("bench"))
         let south = GeoPoint(lon: (box.minLon + box.maxLon) / 2, lat: box.minLat + (box.maxLat - box.minLat) * 0.1)

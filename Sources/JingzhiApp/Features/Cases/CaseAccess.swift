@@ -1,5 +1,6 @@
 import Fluent
 import FluentSQL
+import JingzhiCore
 import SQLKit
 import Vapor
 
@@ -128,7 +129,7 @@ extension QueryBuilder where Model == Case {
         case .propertyStaff:
             return filter(\.$categoryCode != PropertyCatalog.complaintCategory).filter(.sql(embed: """
                 \(ident: Case.schema).\(ident: "id") IN (SELECT \(ident: "case_id") FROM \(ident: CaseHandlings.table) \
-                WHERE \(ident: "level") = \(bind: HandlerLevel.property.rawValue) AND \(FeeReports.scopeSQL(actor.scope)))
+                WHERE \(ident: "level") = \(bind: HandlerLevel.property.rawValue) AND \(actor.scope.sqlCondition()))
                 """))
         case .admin, .streetStaff, .communityStaff, .gridWorker:
             return within(actor.scope)

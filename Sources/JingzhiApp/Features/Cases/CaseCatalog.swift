@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// The categories (诉求类别) and departments a county starts with.
 enum CaseCatalog {

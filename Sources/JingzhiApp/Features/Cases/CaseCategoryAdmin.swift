@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Admins keep the category tree: default handling level and department, deadlines, working hours, auto-escalation.
@@ -125,7 +126,7 @@ enum CaseCategoryAdmin {
             """
             <tr><td colspan="7"><form method="post" action="/case-categories/\(c.code)" class="filters">\(Form.csrf(req))
               \(Form.field(req.t("名称", "Name"), name: "name", value: c.name))
-              \(Form.select(req.t("默认层级", "Default level"), name: "defaultLevel", options: HandlerLevel.allCases.map { ($0.rawValue, $0.zh) }, selected: c.defaultLevelRaw))
+              \(Form.select(req.t("默认层级", "Default level"), name: "defaultLevel", options: HandlerLevel.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: c.defaultLevelRaw))
               \(Form.select(req.t("默认部门", "Department"), name: "departmentCode", options: departments.map { ($0.code, $0.name) }, selected: c.defaultDepartmentID.flatMap { deptCode[$0] }, includeBlank: "—"))
               \(Form.field(req.t("响应(小时)", "Respond (h)"), name: "responseHours", value: String(c.responseHours), type: "number"))
               \(Form.field(req.t("办结(小时)", "Resolve (h)"), name: "resolutionHours", value: String(c.resolutionHours), type: "number"))

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// One case: what, where, deadlines, every step in plain words, and a form for each move the viewer may make now.
@@ -27,11 +28,11 @@ enum CaseDetail {
           <dl class="props">
             <dt>\(req.t("类别", "Category"))</dt><dd>\(category?.name ?? c.categoryCode)</dd>
             <dt>\(req.t("地点", "Where"))</dt><dd>\(chain.dropFirst().map(\.name).joined(separator: " › "))</dd>
-            <dt>\(req.t("承办单位", "Handled by"))</dt><dd>\(c.handlerLevel.zh) · \(unit)</dd>
+            <dt>\(req.t("承办单位", "Handled by"))</dt><dd>\(c.handlerLevel.label(lang)) · \(unit)</dd>
             <dt>\(req.t("响应时限", "Respond by"))</dt><dd>\(c.responseDueAt.map { ShanghaiTime.format($0) } ?? "—")\(c.responseOverdueAt != nil ? HTML(" <b class=\"req\">\(req.t("已超时", "late"))</b>") : .empty)</dd>
             <dt>\(req.t("办结时限", "Resolve by"))</dt><dd>\(c.resolutionDueAt.map { ShanghaiTime.format($0) } ?? "—")\(c.resolutionOverdueAt != nil ? HTML(" <b class=\"req\">\(req.t("已超期", "overdue"))</b>") : .empty)</dd>
             \(actor.role.isStaff ? HTML("<dt>\(req.t("反映人", "Reporter"))</dt><dd>\(dto.reporterName ?? "—") \(dto.reporterPhone ?? "")</dd>") : .empty)
-            \(c.rating.flatMap(CaseMachine.Rating.init(rawValue:)).map { HTML("<dt>\(req.t("评价", "Rating"))</dt><dd>\($0.zh) \(c.ratingComment ?? "")</dd>") } ?? .empty)
+            \(c.rating.flatMap(CaseMachine.Rating.init(rawValue:)).map { HTML("<dt>\(req.t("评价", "Rating"))</dt><dd>\($0.label(lang)) \(c.ratingComment ?? "")</dd>") } ?? .empty)
           </dl>
         </div>
         \(photos.isEmpty ? .empty : HTML("<div class=\"photos\">\(photos.map { p -> HTML in "<a href=\"/cases/\(c.id)/photos/\(p.id)\"><img src=\"/cases/\(c.id)/photos/\(p.id)\" alt=\"\(req.t("照片", "Photo"))\" loading=\"lazy\"></a>" })</div>"))
@@ -91,10 +92,10 @@ enum CaseDetail {
         switch action {
         case .dispatch, .handBack:
             let levels: [HandlerLevel] = action == .handBack ? HandlerLevel.allCases.filter { CaseService.rank($0) < CaseService.rank(c.handlerLevel) } : HandlerLevel.allCases
-            fields.append(Form.select(req.t("交给", "To"), name: "level", options: levels.map { ($0.rawValue, $0.zh) }, selected: c.handlerLevelRaw))
+            fields.append(Form.select(req.t("交给", "To"), name: "level", options: levels.map { ($0.rawValue, $0.label(req.lang)) }, selected: c.handlerLevelRaw))
             if action == .handBack { fields.append(Form.textarea(req.t("说明", "Reason"), name: "note")) }
         case .rate:
-            fields.append(Form.select(req.t("您的评价", "Your rating"), name: "rating", options: CaseMachine.Rating.allCases.map { ($0.rawValue, $0.zh) }, selected: nil))
+            fields.append(Form.select(req.t("您的评价", "Your rating"), name: "rating", options: CaseMachine.Rating.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: nil))
             fields.append(Form.textarea(req.t("意见（可选）", "Comment (optional)"), name: "note"))
         case .reject, .returnCase, .escalate, .reply, .note:
             fields.append(Form.textarea(action == .reply ? req.t("答复内容", "Reply") : req.t("说明", "Reason"), name: "note"))

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 import Vapor
 
@@ -42,32 +43,3 @@ enum CaseHandlings {
     }
 }
 
-struct M025CreateCaseHandlings: AsyncMigration {
-    func prepare(on db: any Database) async throws {
-        try await db.schema(CaseHandlings.table)
-            .field("case_id", .uuid, .required, .references(Case.schema, "id"))
-            .field("level", .string, .required)
-            .field("node_id", .uuid)
-            .field("node_path", .path(on: db))
-            .field("department_id", .uuid)
-            .field("since", .datetime, .required)
-            .create()
-        try await db.sql.create(index: "case_handlings_node").unique().on(CaseHandlings.table).column("case_id").column("node_id").run()
-        try await db.sql.create(index: "case_handlings_department").unique().on(CaseHandlings.table).column("case_id").column("department_id").run()
-        try await createIndex("case_handlings_by_department", on: CaseHandlings.table, ["department_id", "case_id"], db: db)
-        try await createIndex("case_handlings_by_path", on: CaseHandlings.table, ["node_path", "case_id"], db: db)
-        try await CaseHandlings.backfill(on: db)
-    }
-    func revert(on db: any Database) async throws { try await db.schema(CaseHandlings.table).delete() }
-}
-
-struct M024AddUserDepartmentAndSessionVersion: AsyncMigration {
-    func prepare(on db: any Database) async throws {
-        try await db.schema(User.schema).field("department_id", .uuid, .references(Department.schema, "id")).update()
-        try await db.schema(User.schema).field("session_version", .int, .required, .sql(.default(0))).update()
-    }
-    func revert(on db: any Database) async throws {
-        try await db.schema(User.schema).deleteField("department_id").update()
-        try await db.schema(User.schema).deleteField("session_version").update()
-    }
-}

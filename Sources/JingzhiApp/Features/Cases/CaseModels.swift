@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// A kind of request (诉求类别), with who handles it by default and how fast.
 final class CaseCategory: Model, @unchecked Sendable {

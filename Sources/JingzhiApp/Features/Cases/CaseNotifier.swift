@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// Who hears of a case: the handling unit's people, their superiors, and the resident who reported it.
 struct CaseNotifier {

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Cases in the browser: the queue, the submit form (phone-first), a case with its steps and the moves the viewer may make.
@@ -65,7 +66,7 @@ enum CasePages {
             """
         })</tbody></table></div>
         \(bulk ? HTML("""
-        <div class="actions">\(Form.select(req.t("批量交办给", "Dispatch the ticked cases to"), name: "level", options: HandlerLevel.allCases.map { ($0.rawValue, $0.zh) }, selected: "grid"))
+        <div class="actions">\(Form.select(req.t("批量交办给", "Dispatch the ticked cases to"), name: "level", options: HandlerLevel.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: "grid"))
         <button>\(req.t("批量交办", "Dispatch"))</button></div></form>
         """) : .empty)
         \(pager(req, total: total, page: page) { "/cases" + SiteURL.query(params + [("page", String($0))]) })

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// A photo attached to a case by the reporter or a handler. Stored in the database, so every app server sees it.
@@ -14,22 +15,6 @@ final class CasePhoto: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Date
 
     init() {}
-}
-
-struct M021CreateCasePhotos: AsyncMigration {
-    func prepare(on db: any Database) async throws {
-        try await db.schema(CasePhoto.schema)
-            .id()
-            .field("case_id", .uuid, .required, .references(Case.schema, "id"))
-            .field("uploaded_by", .uuid)
-            .field("content_type", .string, .required)
-            .field("size", .int, .required)
-            .field("bytes", .data, .required)
-            .field("created_at", .datetime, .required)
-            .create()
-        try await createIndex("case_photos_case", on: CasePhoto.schema, ["case_id", "created_at"], db: db)
-    }
-    func revert(on db: any Database) async throws { try await db.schema(CasePhoto.schema).delete() }
 }
 
 /// Photo rules: real images only (the bytes decide, not the file name), bounded in size and number.
@@ -146,10 +131,3 @@ enum CasePhotos {
     }
 }
 
-extension Sequence {
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var out: [T] = []
-        for element in self { out.append(try await transform(element)) }
-        return out
-    }
-}

@@ -1,3 +1,4 @@
+import JingzhiCore
 /// Where a case (诉求/工单) stands in the closed loop (接诉即办).
 public enum CaseState: String, Codable, CaseIterable, Sendable {
     case submitted, accepted, dispatched
@@ -65,6 +66,18 @@ public enum HandlerLevel: String, Codable, CaseIterable, Sendable {
         case .property: "物业企业"
         }
     }
+
+    var en: String {
+        switch self {
+        case .grid: "grid"
+        case .community: "community"
+        case .street: "street"
+        case .department: "department"
+        case .property: "property company"
+        }
+    }
+
+    func label(_ lang: Lang) -> String { lang.t(zh, en) }
 }
 
 /// What someone can do to a case. Each action names the states it starts from, where it leads,
@@ -126,6 +139,16 @@ enum CaseMachine {
             case .unsatisfied: "不满意"
             }
         }
+
+        var en: String {
+            switch self {
+            case .satisfied: "satisfied"
+            case .basicallySatisfied: "basically satisfied"
+            case .unsatisfied: "unsatisfied"
+            }
+        }
+
+        func label(_ lang: Lang) -> String { lang.t(zh, en) }
     }
 
     /// Where a rating leads: an unsatisfied first rating reopens the case; anything else closes it.

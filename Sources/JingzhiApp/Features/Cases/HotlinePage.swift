@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// 热线快速录入: the hotline operator's page, built for the keyboard. Six fields in tab order — caller's phone,
@@ -136,7 +137,7 @@ enum HotlinePage {
         </form>
         <section class="card"><h2>\(req.t("我刚登记的", "Filed by me lately"))</h2>
         <ul class="tree">\(recentCases.isEmpty ? ["<li class=\"muted\">\(req.t("暂无", "None yet"))</li>"] : recentCases.map { c -> HTML in
-            "<li><a href=\"/cases/\(c.id!)\">\(c.number)</a><span class=\"muted\">\(c.state.zh)</span></li>"
+            "<li><a href=\"/cases/\(c.id!)\">\(c.number)</a><span class=\"muted\">\(req.lang.t(c.state.zh, c.state.en))</span></li>"
         })</ul></section>
         </div>
         """

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// 扫码即办: each compound has a QR code whose link opens the submit page with the compound filled in.
@@ -42,7 +43,7 @@ enum QRIntake {
           \(Form.field(req.t("称呼（可选）", "Name (optional)"), name: "name", value: f.name))
           <button>\(req.t("提交", "Submit"))</button>
         </form>
-        <p><a href="\(SiteURL.login(next: "/cases/new?node=\(node.id!.uuidString)").path)">\(req.t("已有账号？登录后提交", "Have an account? Log in first"))</a></p>
+        <p><a href="\(SiteURL.Accounts.login(next: "/cases/new?node=\(node.id!.uuidString)").path)">\(req.t("已有账号？登录后提交", "Have an account? Log in first"))</a></p>
         """).encodeResponse(status: status, for: req)
     }
 

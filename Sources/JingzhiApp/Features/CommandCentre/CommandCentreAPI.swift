@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// `/api/v1/command-centre`: the command centre's figures as JSON for a subtree the caller may see.

@@ -1,3 +1,4 @@
+import JingzhiCore
 import Vapor
 
 /// The command centre's and the reports' stylesheet and script, served from memory like `Assets`.

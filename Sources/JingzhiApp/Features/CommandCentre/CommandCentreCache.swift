@@ -1,3 +1,4 @@
+import JingzhiCore
 import NIOConcurrencyHelpers
 import Vapor
 

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 import Vapor
 
@@ -49,7 +50,7 @@ extension CommandCentreService {
         // months; today's cases are counted on every refresh.
         var counts = try await mapCounts(path: path, from: to, to: to, codes: codes, grids: grids, box: box)
         if from < to {
-            let yesterday = ShanghaiDays.add(-1, to: to)
+            let yesterday = ShanghaiTime.add(-1, to: to)
             let key = "map:\(path):\(from):\(yesterday):\(category?.code ?? "")"
             counts.add(try await cache.value(key, maxAge: CommandCentreCache.pastMonthsMaxAge, now: now) {
                 try await mapCounts(path: path, from: from, to: yesterday, codes: codes, grids: grids, box: box)
@@ -86,7 +87,7 @@ extension CommandCentreService {
     }
 
     func mapCounts(path: String, from: String, to: String, codes: [String]?, grids: [MapGrid], box: MapBox?) async throws -> MapCounts {
-        var filter: SQLQueryString = "\(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiDays.start(from)) AND created_at < \(bind: ShanghaiDays.start(to).addingTimeInterval(86400))"
+        var filter: SQLQueryString = "\(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiTime.dayStart(from)) AND created_at < \(bind: ShanghaiTime.dayStart(to).addingTimeInterval(86400))"
         if let codes { filter = filter + " AND category_code IN (\(binds: codes))" }
         var out = MapCounts()
         if grids.isEmpty {

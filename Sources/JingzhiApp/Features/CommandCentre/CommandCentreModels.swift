@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 import Vapor
 
 /// The days the map and heat layer cover, ending today (Asia/Shanghai).
@@ -27,44 +28,11 @@ enum CommandCentrePeriod: String, CaseIterable, Sendable {
         let today = ShanghaiTime.today(now)
         switch self {
         case .today: return (today, today)
-        case .week: return (ShanghaiDays.add(-6, to: today), today)
-        case .days30: return (ShanghaiDays.add(-29, to: today), today)
+        case .week: return (ShanghaiTime.add(-6, to: today), today)
+        case .days30: return (ShanghaiTime.add(-29, to: today), today)
         case .month: return (String(today.prefix(8)) + "01", today)
-        case .year: return (ShanghaiDays.add(-364, to: today), today)
+        case .year: return (ShanghaiTime.add(-364, to: today), today)
         }
-    }
-}
-
-/// Calendar days in Asia/Shanghai as `yyyy-MM-dd` strings.
-enum ShanghaiDays {
-    static func start(_ day: String) -> Date {
-        // Days come from our own formatting, so they always parse.
-        (try? CaseMeasuresService.dayStart(day, field: "day")) ?? Date(timeIntervalSince1970: 0)
-    }
-
-    static func add(_ days: Int, to day: String) -> String {
-        ShanghaiTime.format(start(day).addingTimeInterval(Double(days) * 86400 + 3600), "yyyy-MM-dd")
-    }
-
-    /// Every day from `from` to `to`, both included.
-    static func range(_ from: String, _ to: String) -> [String] {
-        var out: [String] = [], day = from
-        while day <= to, out.count < 400 {
-            out.append(day)
-            day = add(1, to: day)
-        }
-        return out
-    }
-
-    /// The month `yyyy-MM` `offset` months from `month`.
-    static func month(_ month: String, plus offset: Int) -> String {
-        let y = Int(month.prefix(4)) ?? 2000, m = Int(month.dropFirst(5).prefix(2)) ?? 1
-        let n = y * 12 + (m - 1) + offset
-        return String(format: "%04d-%02d", n / 12, n % 12 + 1)
-    }
-
-    static func lastDay(of month: String) -> String {
-        add(-1, to: Self.month(month, plus: 1) + "-01")
     }
 }
 

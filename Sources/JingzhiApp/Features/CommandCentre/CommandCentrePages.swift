@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// The command centre in the browser (一屏观、一网管): `/command` for a desk, `/command/wall` for a 1920×1080 wall

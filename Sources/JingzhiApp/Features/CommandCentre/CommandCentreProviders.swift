@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// A worker on patrol now, as the patrol feature reports it to the command centre.

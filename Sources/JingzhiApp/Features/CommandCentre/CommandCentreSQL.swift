@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 
 /// The SQL pieces the command centre's aggregates share; the only place the two databases differ.

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 import Vapor
 
@@ -63,7 +64,7 @@ struct CommandCentreService {
     func tallies(path: String, month measures: CaseMeasures) async throws -> (today: CommandCentreTally, month: CommandCentreTally) {
         let today = ShanghaiTime.today(now)
         let monthFirst = String(today.prefix(8)) + "01"
-        let todayStart = ShanghaiDays.start(today), monthStart = ShanghaiDays.start(monthFirst)
+        let todayStart = ShanghaiTime.dayStart(today), monthStart = ShanghaiTime.dayStart(monthFirst)
         let tomorrowStart = todayStart.addingTimeInterval(86400)
         let open = CommandCentreSQL.list(CommandCentreSQL.unanswered)
         let query: SQLQueryString = """

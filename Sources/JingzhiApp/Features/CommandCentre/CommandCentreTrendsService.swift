@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 import Vapor
 
@@ -13,7 +14,7 @@ extension CommandCentreService {
     func trends(node: OrgNode?, currentMonth known: CaseMeasures? = nil) async throws -> CommandCentreTrends {
         let path = Self.path(node)
         let today = ShanghaiTime.today(now)
-        let days = ShanghaiDays.range(ShanghaiDays.add(-(Self.trendDays - 1), to: today), today)
+        let days = ShanghaiTime.days(ShanghaiTime.add(-(Self.trendDays - 1), to: today), today)
         // Past days' counts hardly move (a case keeps its creation day); only today's are counted on every refresh.
         let past = try await cache.value("days:\(path):\(days[0])", maxAge: CommandCentreCache.pastMonthsMaxAge, now: now) {
             try await casesPerDayAndCategory(path: path, from: days[0], to: days[days.count - 2])
@@ -39,8 +40,8 @@ extension CommandCentreService {
     func casesPerDayAndCategory(path: String, from: String, to: String) async throws -> [String: [String: Int]] {
         let query: SQLQueryString = """
             SELECT \(sql.day) AS d, category_code AS c, COUNT(*) AS n FROM \(ident: Case.schema) \
-            WHERE \(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiDays.start(from)) \
-            AND created_at < \(bind: ShanghaiDays.start(to).addingTimeInterval(86400)) GROUP BY \(sql.day), category_code
+            WHERE \(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiTime.dayStart(from)) \
+            AND created_at < \(bind: ShanghaiTime.dayStart(to).addingTimeInterval(86400)) GROUP BY \(sql.day), category_code
             """
         var out: [String: [String: Int]] = [:]
         for row in try await db.sql.raw(query).all() {
@@ -55,13 +56,13 @@ extension CommandCentreService {
     func monthlyRates(node: OrgNode?, currentMonth known: CaseMeasures? = nil) async throws -> [CommandCentreMonthRates] {
         let thisMonth = String(ShanghaiTime.today(now).prefix(7))
         let service = measures
-        let first = ShanghaiDays.month(thisMonth, plus: -(Self.trendMonths - 1)), last = ShanghaiDays.month(thisMonth, plus: -1)
+        let first = ShanghaiTime.month(thisMonth, plus: -(Self.trendMonths - 1)), last = ShanghaiTime.month(thisMonth, plus: -1)
         func rates(_ month: String, _ m: CaseMeasures) -> CommandCentreMonthRates {
             CommandCentreMonthRates(month: month, cases: m.counts.total, responseRate: m.responseRate,
                                     resolutionRate: m.resolutionRate, satisfactionRate: m.satisfactionRate)
         }
         let past = try await cache.value("rates:\(Self.path(node)):\(first)", maxAge: CommandCentreCache.pastMonthsMaxAge, now: now) {
-            let breakdown = try await service.breakdown(CaseMeasuresQuery(node: node, from: first + "-01", to: ShanghaiDays.lastDay(of: last)), by: .month)
+            let breakdown = try await service.breakdown(CaseMeasuresQuery(node: node, from: first + "-01", to: ShanghaiTime.lastDay(of: last)), by: .month)
             return breakdown.rows.compactMap { row in row.group.map { rates($0.key, row) } }
         }
         let current: CaseMeasures

@@ -1,3 +1,4 @@
+import JingzhiCore
 import Vapor
 
 /// The pieces the desk page and the wall screen share. Each live piece sits in an element with `data-live="name"`,

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 import Vapor
 
@@ -29,7 +30,7 @@ enum HomePage {
         if actor.can(.approveLinks) {
             let pending = try await LinkRequest.query(on: req.db).within(actor.scope).filter(\.$status == "pending").count()
             if pending > 0 {
-                sections.append("<p class=\"card\">\(req.t("待审核的居民认证", "Residents waiting for approval"))：<a href=\"\(SiteURL.linkRequests.path)\"><b>\(pending)</b></a></p>")
+                sections.append("<p class=\"card\">\(req.t("待审核的居民认证", "Residents waiting for approval"))：<a href=\"\(SiteURL.Accounts.linkRequests.path)\"><b>\(pending)</b></a></p>")
             }
         }
         if actor.role == .gridWorker {
@@ -39,7 +40,7 @@ enum HomePage {
             sections.insert("""
             <h2>\(req.t("我的网格", "My grids"))</h2>
             <ul class="tree">\(grids.map { g -> HTML in
-                "<li><a href=\"\(SiteURL.orgNode(g.id!).path)\">\(g.name)</a> <a href=\"\(SiteURL.gridSign(code: g.code).path)\">\(req.t("公示牌", "Public sign"))</a></li>"
+                "<li><a href=\"\(SiteURL.Org.node(g.id!).path)\">\(g.name)</a> <a href=\"\(SiteURL.Org.sign(code: g.code).path)\">\(req.t("公示牌", "Public sign"))</a></li>"
             })</ul>
             """, at: 0)
         }
@@ -62,7 +63,7 @@ enum HomePage {
         var counts: [String: Int] = [:]
         for row in rows { counts[try row.decode(column: "tag", as: String.self)] = try row.decode(column: "n", as: Int.self) }
         let items = ResidentTags.all.filter { counts[$0] != nil }.map { tag -> HTML in
-            "<a class=\"stat\" href=\"\(SiteURL.residents(query: [("tag", tag)]).path)\"><span class=\"muted\">\(tag)</span><b>\(counts[tag]!)</b></a>"
+            "<a class=\"stat\" href=\"\(SiteURL.Residents.list(query: [("tag", tag)]).path)\"><span class=\"muted\">\(tag)</span><b>\(counts[tag]!)</b></a>"
         }
         return "<h2>\(req.t("重点人群", "Special groups"))</h2><div class=\"stats\">\(items)</div>"
     }
@@ -83,7 +84,7 @@ enum HomePage {
             """)
             let grid = try await OrgService(req: req).ancestors(of: try await OrgNode.find(h.nodeID, on: req.db)!).last { $0.kind == .grid }
             if let grid {
-                body.append("<p><a class=\"button\" href=\"\(SiteURL.gridSign(code: grid.code).path)\">\(req.t("我的网格员", "My grid workers"))</a></p>")
+                body.append("<p><a class=\"button\" href=\"\(SiteURL.Org.sign(code: grid.code).path)\">\(req.t("我的网格员", "My grid workers"))</a></p>")
             }
         } else {
             let link = try await LinkRequest.query(on: req.db).filter(\.$userID == actor.userID).sort(\.$createdAt, .descending).first()

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 import NIOConcurrencyHelpers
 import Vapor
 
@@ -31,7 +32,7 @@ struct APIKeyService {
     /// Issues a key for `name`; returns the row and the key text (never stored).
     func create(name raw: String, source: AuditSource) async throws -> (APIKey, key: String) {
         let name = try Validate.text(raw, field: "name", max: 60)!
-        let key = AccountService.randomToken()
+        let key = Tokens.random()
         let row = APIKey(name: name, keyHash: AccountService.sha256(key))
         try await db.writeTransaction { tx in
             try await row.create(on: tx)

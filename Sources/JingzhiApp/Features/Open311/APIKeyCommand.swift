@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 extension JingzhiCommands {
     /// Issues an Open311 `api_key` for `name` and returns it; it is shown this once, only its SHA-256 is stored.

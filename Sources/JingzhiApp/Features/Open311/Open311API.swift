@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Open311 GeoReport v2 on top of our cases (诉求), at `/open311/v2/…` with discovery at `/open311/discovery.{json,xml}`.

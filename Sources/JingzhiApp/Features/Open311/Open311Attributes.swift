@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// An extra question a service asks on submission (GeoReport v2 "service definition" attribute).
 struct Open311Attribute: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 import Vapor
 
 /// One Open311 answer as a small ordered tree, rendered the same way to JSON and to XML,
@@ -117,10 +118,7 @@ enum Open311JSON {
 enum W3CDateTime {
     /// `2026-11-25T09:30:00+08:00`. China has kept UTC+8 without daylight saving since 1991.
     static func format(_ date: Date) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(secondsFromGMT: 8 * 3600)!
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d+08:00", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+        ShanghaiTime.format(date, "yyyy-MM-dd'T'HH:mm:ss") + "+08:00"
     }
 
     /// Reads `2026-11-25T09:30:00+08:00`, `…Z`, with optional fractional seconds, or a bare date `2026-11-25`

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// Our case categories as GeoReport v2 services.
 enum Open311Services {

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 import Vapor
 
 /// The fields of a `POST requests` call, from the query string and a form-encoded or JSON body (the body wins).

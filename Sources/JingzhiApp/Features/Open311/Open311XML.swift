@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// A small XML writer: an XML declaration, elements opened and closed in order, and text escaped so that
 /// anything a resident types (`<`, `&`, quotes, stray control characters) still yields well-formed XML.
@@ -19,33 +20,10 @@ struct XMLWriter {
     /// `<name>text</name>`, or `<name/>` when there is no text.
     mutating func element(_ name: String, _ text: String?) {
         if let text, !text.isEmpty {
-            output += "<\(name)>\(Self.escape(text))</\(name)>"
+            output += "<\(name)>\(HTML.escape(text))</\(name)>"
         } else {
             output += "<\(name)/>"
         }
-    }
-
-    /// Escapes markup characters and drops what XML 1.0 cannot carry at all (most C0 controls, U+FFFE/U+FFFF).
-    /// A carriage return is written as a character reference so parsers do not fold it into a line feed.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\r": out += "&#13;"
-            case "\t", "\n": out.unicodeScalars.append(scalar)
-            default:
-                let v = scalar.value
-                if v < 0x20 || v == 0xFFFE || v == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
 

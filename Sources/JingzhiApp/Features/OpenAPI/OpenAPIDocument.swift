@@ -1,3 +1,4 @@
+import JingzhiCore
 import Vapor
 
 /// The OpenAPI 3 description of `/api/v1`, served at `/openapi.json`. A test checks it lists every route.

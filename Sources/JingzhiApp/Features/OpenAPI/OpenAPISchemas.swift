@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 extension OpenAPIDocument {
     static func ref(_ name: String) -> [String: Any] {

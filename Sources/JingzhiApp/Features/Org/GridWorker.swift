@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// A worker assigned to a grid (网格员, 专职/兼职, or 网格长), shown on the grid's public sign.
 final class GridWorker: Model, PathScoped, @unchecked Sendable {

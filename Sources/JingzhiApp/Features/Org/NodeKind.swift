@@ -1,3 +1,4 @@
+import JingzhiCore
 /// The layers of the org and grid tree (组织与网格), from county down to a stairwell unit.
 public enum NodeKind: String, Codable, CaseIterable, Sendable {
     case county, street, community, grid

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Forms that change the tree: add, edit, move, set boundary, delete, assign grid workers.
@@ -91,7 +92,7 @@ enum OrgForms {
         do {
             let node = try await OrgService(req: req).create(kind: kind, parent: parent, input: input(form), source: req.auditSource)
             req.flash(req.t("已创建 \(node.name)", "Created \(node.name)"))
-            return req.redirect(to: SiteURL.orgNode(node.id!).path)
+            return req.redirect(to: SiteURL.Org.node(node.id!).path)
         } catch let e as APIError where e.status.code < 500 {
             return try await newPage(req, parent, kind: kind, form: form, error: e.text(req.lang), status: e.status)
         }
@@ -110,7 +111,7 @@ enum OrgForms {
         do {
             try await OrgService(req: req).update(node, input: input(form), source: req.auditSource)
             req.flash(req.t("已保存", "Saved"))
-            return req.redirect(to: SiteURL.orgNode(node.id!).path)
+            return req.redirect(to: SiteURL.Org.node(node.id!).path)
         } catch let e as APIError where e.status.code < 500 {
             return try await page(req, req.t("编辑 \(node.name)", "Edit \(node.name)"), node, error: e.text(req.lang),
                                   "\(nodeFields(req, form))<button>\(req.t("保存", "Save"))</button>", status: e.status)
@@ -141,7 +142,7 @@ enum OrgForms {
             }
             try await OrgService(req: req).move(node, under: parent, source: req.auditSource)
             req.flash(req.t("已移动到 \(parent.name)", "Moved under \(parent.name)"))
-            return req.redirect(to: SiteURL.orgNode(node.id!).path)
+            return req.redirect(to: SiteURL.Org.node(node.id!).path)
         } catch let e as APIError where e.status.code < 500 {
             return try await movePage(req, node, error: e.text(req.lang), status: e.status)
         }
@@ -167,7 +168,7 @@ enum OrgForms {
         do {
             try await OrgService(req: req).setBoundary(node, try Boundary.parse(text: text), source: req.auditSource)
             req.flash(req.t("边界已保存", "Boundary saved"))
-            return req.redirect(to: SiteURL.orgNode(node.id!).path)
+            return req.redirect(to: SiteURL.Org.node(node.id!).path)
         } catch let e as APIError where e.status.code < 500 {
             return try await boundaryPage(req, node, text: text, error: e.text(req.lang), status: e.status)
         }
@@ -177,7 +178,7 @@ enum OrgForms {
         let (_, node) = try await managed(req)
         return try await page(req, req.t("删除 \(node.name)", "Delete \(node.name)"), node, error: nil, """
         <p>\(req.t("只有没有下级、住户、账号和网格员的节点才能删除。此操作记入操作日志。", "Only an empty node can be deleted. This is recorded in the audit log."))</p>
-        <button class="danger">\(req.t("确认删除", "Delete"))</button> <a href="\(SiteURL.orgNode(node.id!).path)">\(req.t("取消", "Cancel"))</a>
+        <button class="danger">\(req.t("确认删除", "Delete"))</button> <a href="\(SiteURL.Org.node(node.id!).path)">\(req.t("取消", "Cancel"))</a>
         """, confirm: req.t("确定删除？", "Delete for good?"))
     }
 
@@ -188,10 +189,10 @@ enum OrgForms {
             try await OrgService(req: req).delete(node, source: req.auditSource)
         } catch let e as APIError where e.status.code < 500 {
             return try await page(req, req.t("删除 \(node.name)", "Delete \(node.name)"), node, error: e.text(req.lang),
-                                  "<a href=\"\(SiteURL.orgNode(node.id!).path)\">\(req.t("返回", "Back"))</a>", status: e.status)
+                                  "<a href=\"\(SiteURL.Org.node(node.id!).path)\">\(req.t("返回", "Back"))</a>", status: e.status)
         }
         req.flash(req.t("已删除 \(node.name)", "Deleted \(node.name)"))
-        return req.redirect(to: node.parentID.map { SiteURL.orgNode($0).path } ?? SiteURL.org.path)
+        return req.redirect(to: node.parentID.map { SiteURL.Org.node($0).path } ?? SiteURL.Org.tree.path)
     }
 
     static func workerPage(_ req: Request, _ node: OrgNode, form: NodeForm, error: String?, status: HTTPStatus = .ok) async throws -> Response {
@@ -214,7 +215,7 @@ enum OrgForms {
         do {
             _ = try await GridWorkers(req: req).add(to: node, name: form.workerName, phone: form.phone, duty: form.duty, userID: nil, scope: actor.scope)
             req.flash(req.t("已配备网格员", "Worker added"))
-            return req.redirect(to: SiteURL.orgNode(node.id!).path)
+            return req.redirect(to: SiteURL.Org.node(node.id!).path)
         } catch let e as APIError where e.status.code < 500 {
             return try await workerPage(req, node, form: form, error: e.text(req.lang), status: e.status)
         }
@@ -226,6 +227,6 @@ enum OrgForms {
         guard worker.gridID == node.id else { throw APIError.notFound }
         try await GridWorkers(req: req).remove(worker)
         req.flash(req.t("已撤销 \(worker.name)", "Removed \(worker.name)"))
-        return req.redirect(to: SiteURL.orgNode(node.id!).path)
+        return req.redirect(to: SiteURL.Org.node(node.id!).path)
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// A node of the org and grid tree (组织与网格树): county, street, community, grid, compound, building…
 final class OrgNode: Model, PathScoped, @unchecked Sendable {
@@ -42,22 +43,3 @@ final class OrgNode: Model, PathScoped, @unchecked Sendable {
     var kind: NodeKind { NodeKind(rawValue: kindRaw) ?? .unit }
 }
 
-/// Path segments: fixed width, `[0-9a-z]`, so byte order is tree order and prefixes never collide.
-enum PathSegment {
-    static let width = 4
-    static let alphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz")
-
-    static func make(_ ordinal: Int) -> String {
-        var n = ordinal
-        var chars: [Character] = []
-        for _ in 0..<width {
-            chars.append(alphabet[n % 36])
-            n /= 36
-        }
-        return String(chars.reversed())
-    }
-
-    static func ordinal(_ segment: String) -> Int {
-        segment.reduce(0) { $0 * 36 + (alphabet.firstIndex(of: $1) ?? 0) }
-    }
-}

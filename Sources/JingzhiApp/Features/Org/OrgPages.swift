@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// The org tree browser for staff, and the public grid sign (一牌通示).
@@ -17,7 +18,7 @@ enum OrgPages {
         let top = try await OrgService(req: req).children(of: nil, within: actor.scope)
         let body: HTML = """
         <ul class="tree">\(top.map { n -> HTML in
-            "<li><a href=\"\(SiteURL.orgNode(n.id!).path)\">\(n.name)</a><span class=\"kind\">\(n.kind.label(req.lang)) · \(n.code)</span></li>"
+            "<li><a href=\"\(SiteURL.Org.node(n.id!).path)\">\(n.name)</a><span class=\"kind\">\(n.kind.label(req.lang)) · \(n.code)</span></li>"
         })</ul>
         """
         return try await Layout(req: req, title: req.t("组织与网格", "Org and grids"), wide: true).render(body).encodeResponse(for: req)
@@ -51,7 +52,7 @@ enum OrgPages {
             <h2>\(req.t("下级", "Below")) (\(children.count))</h2>
             <ul class="tree">\(children.map { c -> HTML in
                 let n = counts[c.id!] ?? 0
-                return "<li><span><a href=\"\(SiteURL.orgNode(c.id!).path)\">\(c.name)</a> <span class=\"kind\">\(c.kind.label(lang))</span></span><span class=\"muted\">\(n > 0 ? req.t("\(n) 个下级", "\(n) below") : "")</span></li>"
+                return "<li><span><a href=\"\(SiteURL.Org.node(c.id!).path)\">\(c.name)</a> <span class=\"kind\">\(c.kind.label(lang))</span></span><span class=\"muted\">\(n > 0 ? req.t("\(n) 个下级", "\(n) below") : "")</span></li>"
             })</ul>
             """)
         }
@@ -59,13 +60,13 @@ enum OrgPages {
             let households = try await Household.query(on: req.db).filter(\.$nodeID == node.id!).sort(\.$room).limit(500).all()
             sections.append("""
             <h2>\(req.t("住户", "Households")) (\(households.count))</h2>
-            \(actor.can(.editResidents) ? HTML("<p><a class=\"button secondary\" href=\"\(SiteURL.householdNew(node: node.id).path)\">\(req.t("登记住户", "Add household"))</a></p>") : .empty)
+            \(actor.can(.editResidents) ? HTML("<p><a class=\"button secondary\" href=\"\(SiteURL.Residents.newHousehold(node: node.id).path)\">\(req.t("登记住户", "Add household"))</a></p>") : .empty)
             <ul class="tree">\(households.map { h -> HTML in
-                "<li><a href=\"\(SiteURL.household(h.id!).path)\">\(h.room)</a><span class=\"muted\">\(h.occupancy ?? "")</span></li>"
+                "<li><a href=\"\(SiteURL.Residents.household(h.id!).path)\">\(h.room)</a><span class=\"muted\">\(h.occupancy ?? "")</span></li>"
             })</ul>
             """)
         } else if actor.can(.viewResidents), node.kind != .unit {
-            sections.append("<p><a href=\"\(SiteURL.residents(query: [("node", node.id!.uuidString)]).path)\">\(req.t("查看本节点下的居民 ›", "Residents under this node ›"))</a></p>")
+            sections.append("<p><a href=\"\(SiteURL.Residents.list(query: [("node", node.id!.uuidString)]).path)\">\(req.t("查看本节点下的居民 ›", "Residents under this node ›"))</a></p>")
         }
         return Layout(req: req, title: node.name, wide: true).render(HTML(sections))
     }
@@ -75,14 +76,14 @@ enum OrgPages {
         let childKinds = NodeKind.allCases.filter { $0.allowedParents.contains(node.kind) }
         let isRoot = node.path == actor.scope.rootPath
         var links: [HTML] = childKinds.map { k in
-            "<a class=\"button secondary\" href=\"\(SiteURL.orgNodeNew(parent: node.id!).path)?kind=\(k.rawValue)\">+ \(k.label(req.lang))</a>"
+            "<a class=\"button secondary\" href=\"\(SiteURL.Org.newChild(parent: node.id!).path)?kind=\(k.rawValue)\">+ \(k.label(req.lang))</a>"
         }
-        links.append("<a href=\"\(SiteURL.orgNodeEdit(node.id!).path)\">\(req.t("编辑", "Edit"))</a>")
-        links.append("<a href=\"\(SiteURL.orgNodeBoundary(node.id!).path)\">\(req.t("边界", "Boundary"))</a>")
+        links.append("<a href=\"\(SiteURL.Org.edit(node.id!).path)\">\(req.t("编辑", "Edit"))</a>")
+        links.append("<a href=\"\(SiteURL.Org.boundary(node.id!).path)\">\(req.t("边界", "Boundary"))</a>")
         links.append("<a href=\"/org/\(node.id!.uuidString)/qr\">\(req.t("扫码即办二维码", "QR codes"))</a>")
         if !isRoot {
-            links.append("<a href=\"\(SiteURL.orgNodeMove(node.id!).path)\">\(req.t("移动", "Move"))</a>")
-            links.append("<a href=\"\(SiteURL.orgNodeDelete(node.id!).path)\">\(req.t("删除", "Delete"))</a>")
+            links.append("<a href=\"\(SiteURL.Org.move(node.id!).path)\">\(req.t("移动", "Move"))</a>")
+            links.append("<a href=\"\(SiteURL.Org.delete(node.id!).path)\">\(req.t("删除", "Delete"))</a>")
         }
         return "<div class=\"actions\">\(links)</div>"
     }
@@ -91,7 +92,7 @@ enum OrgPages {
     static func map(_ req: Request, _ node: OrgNode, _ children: [OrgNode]) async throws -> HTML {
         let shapes = children.compactMap { c -> BoundarySVG.Shape? in
             guard let text = c.boundary, let b = try? Boundary.parse(text: text) else { return nil }
-            return .init(boundary: b, label: c.name, href: SiteURL.orgNode(c.id!).path, highlighted: false)
+            return .init(boundary: b, label: c.name, href: SiteURL.Org.node(c.id!).path, highlighted: false)
         }
         if !shapes.isEmpty { return BoundarySVG.render(shapes, title: node.name) }
         return try await GridSignPage.inContext(req, node)
@@ -124,7 +125,7 @@ enum GridSignPage {
           })</ul>
           \(community?.partyContact.map { HTML("<p>\(req.t("社区电话", "Community office"))：<a href=\"tel:\($0)\">\($0)</a></p>") } ?? .empty)
           <p class="muted">\(req.t("小事不出网格，大事不出社区。有事请找网格员。", "Small matters stay in the grid; call your grid worker."))</p>
-          \(grid.boundary == nil ? .empty : HTML("<p><a href=\"\(SiteURL.gridBoundarySVG(code: grid.code).path)\" download>\(req.t("下载边界图（SVG，可打印）", "Download the boundary (SVG, printable)"))</a></p>"))
+          \(grid.boundary == nil ? .empty : HTML("<p><a href=\"\(SiteURL.Org.signBoundarySVG(code: grid.code).path)\" download>\(req.t("下载边界图（SVG，可打印）", "Download the boundary (SVG, printable)"))</a></p>"))
         </div>
         """
         return Layout(req: req, title: "\(grid.name) \(req.t("公示牌", "public sign"))").render(body)
@@ -146,7 +147,7 @@ enum GridSignPage {
             .filter(\.$boundary != nil).all()
         let shapes = siblings.compactMap { s -> BoundarySVG.Shape? in
             s.boundary.flatMap { try? Boundary.parse(text: $0) }.map {
-                .init(boundary: $0, label: s.name, href: linkSiblings && req.actor?.scope.contains(s.path) == true ? SiteURL.orgNode(s.id!).path : nil,
+                .init(boundary: $0, label: s.name, href: linkSiblings && req.actor?.scope.contains(s.path) == true ? SiteURL.Org.node(s.id!).path : nil,
                       highlighted: false)
             }
         }
@@ -157,14 +158,22 @@ enum GridSignPage {
         let workers = try await GridWorker.query(on: req.db).filter(\.$gridID == grid.id!).sort(\.$createdAt).all()
         let manage = actor.can(.manageOrg)
         return """
-        <h2>\(req.t("网格员", "Grid workers")) · <a href="\(SiteURL.gridSign(code: grid.code).path)">\(req.t("公示牌", "public sign"))</a></h2>
+        <h2>\(req.t("网格员", "Grid workers")) · <a href="\(SiteURL.Org.sign(code: grid.code).path)">\(req.t("公示牌", "public sign"))</a></h2>
         <ul class="tree">\(workers.map { w -> HTML in
             let remove: HTML = manage ? """
-            <form method="post" action="\(SiteURL.gridWorkers(grid.id!).path)/\(w.id!.uuidString)/delete" class="inline" data-confirm="\(req.t("确定撤销该网格员？", "Remove this worker?"))">\(Form.csrf(req))<button class="link">\(req.t("撤销", "Remove"))</button></form>
+            <form method="post" action="\(SiteURL.Org.workers(grid.id!).path)/\(w.id!.uuidString)/delete" class="inline" data-confirm="\(req.t("确定撤销该网格员？", "Remove this worker?"))">\(Form.csrf(req))<button class="link">\(req.t("撤销", "Remove"))</button></form>
             """ : .empty
             return "<li><span>\(w.duty) <b>\(w.name)</b> \(w.phone)</span>\(remove)</li>"
         })</ul>
-        \(manage ? HTML("<p><a href=\"\(SiteURL.gridWorkers(grid.id!).path)\">+ \(req.t("配备网格员", "Add a worker"))</a></p>") : .empty)
+        \(manage ? HTML("<p><a href=\"\(SiteURL.Org.workers(grid.id!).path)\">+ \(req.t("配备网格员", "Add a worker"))</a></p>") : .empty)
         """
     }
+}
+
+/// Breadcrumb of tree nodes, each a link to its page when it is inside the viewer's scope.
+func breadcrumb(_ nodes: [OrgNode], scope: DataScope) -> HTML {
+    let items = nodes.map { n -> HTML in
+        scope.contains(n.path) ? "<a href=\"\(SiteURL.Org.node(n.id!).path)\">\(n.name)</a>" : "<span>\(n.name)</span>"
+    }
+    return "<nav class=\"crumbs\">\(HTML(raw: items.map(\.raw).joined(separator: " › ")))</nav>"
 }

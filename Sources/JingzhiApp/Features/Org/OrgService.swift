@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 import Vapor
 
@@ -13,15 +14,6 @@ struct OrgService {
     }
 
     init(req: Request) { self.init(db: req.db, now: req.now) }
-
-    /// Every table that stores a copy of a node's path. Moving a node rewrites them all in one transaction;
-    /// a feature adding such a table adds it here.
-    static let pathColumns: [(table: String, column: String)] = [
-        (OrgNode.schema, "path"), (Household.schema, "node_path"), (Resident.schema, "node_path"),
-        (ResidentTag.schema, "node_path"), (Visit.schema, "node_path"), (GridWorker.schema, "node_path"),
-        (LinkRequest.schema, "node_path"), (AuditEntry.schema, "node_path"), (Case.schema, "node_path"),
-        (Patrol.schema, "node_path"), (VisitPlan.schema, "node_path"),
-    ] + PropertyScope.pathColumns
 
     /// A node by its code or its id.
     func find(codeOrID: String) async throws -> OrgNode? {
@@ -146,7 +138,8 @@ struct OrgService {
             let segment = try await nextSegment(under: newParent, on: tx)
             let newPath = newParent.path + segment
             let depthDelta = newParent.depth + 1 - node.depth
-            for (table, column) in Self.pathColumns {
+            for path in FeatureList.pathColumns {
+                let (table, column) = (path.table, path.column)
                 // `||` concatenates on both SQLite and PostgreSQL; the casts tell PostgreSQL the parameters' types.
                 let depth: SQLQueryString = table == OrgNode.schema ? ", depth = depth + CAST(\(bind: depthDelta) AS INTEGER)" : ""
                 let update: SQLQueryString = """

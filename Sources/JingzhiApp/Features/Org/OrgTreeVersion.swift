@@ -1,3 +1,4 @@
+import JingzhiCore
 import NIOConcurrencyHelpers
 
 /// A counter this process bumps after every change to the org tree (a node created, renamed, moved, deleted or given a

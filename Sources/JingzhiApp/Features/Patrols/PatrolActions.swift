@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// What a worker reports on the way: the fields of the case it becomes.

@@ -1,9 +1,11 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Tells the command centre and the monthly reports about patrols and care visits (`app.commandCentre`).
 enum PatrolCommandCentre {
     static func register(_ app: Application) {
+        let clock = app.clock
         app.commandCentre.patrols = { db, scope, now, viewer in
             // A grid worker follows their own patrol, not their colleagues' positions.
             try await PatrolService(db: db, now: now).active(within: scope)
@@ -15,14 +17,13 @@ enum PatrolCommandCentre {
         app.commandCentre.track = { db, viewer, id in
             let track: PatrolTrack
             do {
-                let service = PatrolService(db: db, now: Date())
+                let service = PatrolService(db: db, now: clock.now())
                 _ = try await service.visible(id, to: viewer)
                 track = try await service.track(id, within: viewer.scope)
             } catch let e as APIError where e.status == .notFound || e.status == .forbidden { return nil }
             return TrackOnMap(patrolId: id, workerName: track.patrol.workerName, gridId: track.patrol.gridID,
                               points: track.fixes.map { PatrolTrackPoint(latitude: $0.latitude, longitude: $0.longitude, at: $0.recordedAt) })
         }
-        let clock = app.clock
         app.commandCentre.visits = { db, nodes, from, _ in
             var out: [VisitsCoverage] = []
             for node in nodes {

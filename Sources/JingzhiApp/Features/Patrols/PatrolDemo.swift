@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// Demo patrols and visit plans for the county demo: the two demo grid workers walk loops inside their grids on the
 /// demo's last five days, check in at buildings, one reports an event; 独居老人 weekly and 困难家庭 monthly plans.
@@ -22,7 +23,7 @@ enum PatrolDemo {
         var made = 0
         for username in ["gt01_grid", "bh01_grid"] {
             guard let user = try await User.query(on: tx).filter(\.$username == username).first() else { continue }
-            let actor = try await Actor.load(user, on: tx)
+            let actor = try await Actor.load(user, on: tx, now: DemoDate.instant(lastDay, hour: 9))
             guard let grid = try await OrgNode.find(user.nodeID, on: tx), let text = grid.boundary, let box = try GeoArea.parse(text: text).box else { continue }
             let buildings = try await OrgNode.query(on: tx).filter(\.$kindRaw == NodeKind.building.rawValue)
                 .within(DataScope(rootPath: grid.path)).sort(\.$path).limit(6).all()

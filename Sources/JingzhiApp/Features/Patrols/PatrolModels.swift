@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// A grid worker's patrol (网格巡查): from start to end, with its track, check-ins and events.
 /// Counters (distance, fixes, flagged, buildings, events) are kept up to date with every change, so lists

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// The grid worker's phone page (/patrol): start, live distance and time, check-ins, events with photos, end.

@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// The rules a patrol's fixes are checked against. Written down once here; docs/patrols.md explains them.
 enum PatrolRules {

@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 import Vapor
 
 /// How long a patrol may sit without a fix, check-in or event before the system ends it.
@@ -6,8 +7,8 @@ import Vapor
 struct PatrolSettings: Sendable {
     var idleTimeout: TimeInterval
 
-    static var fromEnvironment: PatrolSettings {
-        let minutes = Environment.get("JINGZHI_PATROL_IDLE_MINUTES").flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 180
+    static func from(_ settings: Settings) -> PatrolSettings {
+        let minutes = settings.environment["JINGZHI_PATROL_IDLE_MINUTES"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 180
         return PatrolSettings(idleTimeout: minutes * 60)
     }
 }
@@ -15,7 +16,7 @@ struct PatrolSettings: Sendable {
 extension Application {
     private struct PatrolSettingsKey: StorageKey { typealias Value = PatrolSettings }
     var patrolSettings: PatrolSettings {
-        get { storage[PatrolSettingsKey.self] ?? .fromEnvironment }
+        get { storage[PatrolSettingsKey.self] ?? .from(settings) }
         set { storage[PatrolSettingsKey.self] = newValue }
     }
 }

@@ -1,3 +1,4 @@
+import JingzhiCore
 /// The phone page's script: watches the position, queues fixes in localStorage, sends them in batches when online,
 /// and keeps whatever could not be sent (even after the patrol ends: the server takes fixes recorded before the end).
 enum PatrolScript {

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 import Vapor
 

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Patrols for desks: the list with filters, and one patrol with its summary and the replay of its track.

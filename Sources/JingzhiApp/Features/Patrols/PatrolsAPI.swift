@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// `/api/v1/patrols`: a grid worker's phone or native app runs a patrol; staff read those of their subtree.

@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// The patrol and care-visit operations of `/openapi.json`.
 extension OpenAPIDocument {

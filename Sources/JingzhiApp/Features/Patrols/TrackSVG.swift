@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// A patrol's track drawn over its grid's boundary, as our own SVG: the line draws itself once (CSS), a dot replays
 /// the walk (SMIL), flagged fixes are marked, check-ins and events are pins. No tiles, no scripts.

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Companies, their contracts, and what the community decides about compounds (class, tier, tasks). Every change
@@ -130,8 +131,8 @@ struct CompanyService {
             found = c
         }
         let company = found
-        let start = try PropertyDates.day(input.startDay, field: "startDay")
-        let end = try PropertyDates.day(input.endDay, field: "endDay")
+        let start = try ShanghaiTime.parseDay(input.startDay, field: "startDay")
+        let end = try ShanghaiTime.parseDay(input.endDay, field: "endDay")
         guard start <= end else { throw APIError.invalid("endDay", "结束日期早于开始日期 (endDay is before startDay)") }
         let fee = try Money.fen(input.feeFenPerM2 ?? 0, field: "feeFenPerM2", min: 0)
         let contract = PropertyContract()
@@ -244,7 +245,7 @@ struct CompanyService {
 
     private func validTask(_ t: TaskInput) throws -> (String, String, String) {
         (try Validate.text(t.title, field: "title", max: 200)!, try Validate.text(t.owner, field: "owner", max: 60)!,
-         try PropertyDates.day(t.dueDay, field: "dueDay"))
+         try ShanghaiTime.parseDay(t.dueDay, field: "dueDay"))
     }
 
     private func makeTask(_ t: (String, String, String), compound: OrgNode, change: UUID?, on tx: any Database) async throws -> ImprovementTask {

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Staff pages for fees: bills with filters and the CSV, one bill with its payments (pay, reverse), collection rates.
@@ -30,7 +31,7 @@ enum FeePages {
         let owing = try req.query.get(String?.self, at: "owing") == "1"
         var q = PropertyBill.query(on: req.db).within(actor.scope).ofCompany(try await PropertyScope.feeCompany(of: actor, on: req.db))
         if let id = UUID(uuidString: compound) { q = q.filter(\.$compoundID == id) }
-        if !period.isEmpty { q = q.filter(\.$period == (try PropertyDates.month(period, field: "period"))) }
+        if !period.isEmpty { q = q.filter(\.$period == (try ShanghaiTime.parseMonth(period, field: "period"))) }
         if owing { q = q.filter(\.$status == "open").filter(.sql(unsafeRaw: "paid_fen < amount_fen")) }
         let total = try await q.count()
         let rows = try await q.sort(\.$period, .descending).sort(\.$nodePath).range(page.range).all()
@@ -57,7 +58,7 @@ enum FeePages {
 
     @Sendable static func csv(req: Request) async throws -> Response {
         let actor = try reader(req)
-        let period = try (try req.query.get(String?.self, at: "period")).flatMap { $0.isEmpty ? nil : try PropertyDates.month($0, field: "period") }
+        let period = try (try req.query.get(String?.self, at: "period")).flatMap { $0.isEmpty ? nil : try ShanghaiTime.parseMonth($0, field: "period") }
         var compound: OrgNode?
         if let raw = try req.query.get(String?.self, at: "compound"), !raw.isEmpty { compound = try await req.compound(UUID(uuidString: raw), within: actor.scope) }
         let text = try await FeeReports(db: req.db, now: req.now).csv(scope: actor.scope, period: period, compound: compound,
@@ -129,9 +130,9 @@ enum FeePages {
 
     @Sendable static func collection(req: Request) async throws -> HTML {
         let actor = try reader(req)
-        let to = try PropertyDates.month(try req.query.get(String?.self, at: "to") ?? PropertyDates.currentMonth(req.now), field: "to")
+        let to = try ShanghaiTime.parseMonth(try req.query.get(String?.self, at: "to") ?? ShanghaiTime.currentMonth(req.now), field: "to")
         var from = to
-        for _ in 0..<5 { from = PropertyDates.previous(from) }
+        for _ in 0..<5 { from = ShanghaiTime.month(from, plus: -1) }
         let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
         let rows = try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: "compound", from: from, to: to, company: mine)
         let months = Set(rows.map(\.period)).sorted()

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 import Vapor
 
@@ -7,12 +8,6 @@ struct FeeReports {
     let db: any Database
     let now: Date
 
-    /// `node_path` inside any subtree of `scope`.
-    static func scopeSQL(_ scope: DataScope, column: String = "node_path") -> SQLQueryString {
-        guard !scope.rootPath.isEmpty else { return "1 = 1" }
-        let parts: [SQLQueryString] = scope.roots.map { "(\(ident: column) >= \(bind: $0) AND \(ident: column) < \(bind: $0 + "~"))" }
-        return "(" + parts.joined(separator: " OR ") + ")"
-    }
 
     struct Collection: Content {
         let key: String
@@ -40,7 +35,7 @@ struct FeeReports {
         }
         var sql: SQLQueryString = """
             SELECT \(ident: column) AS k, period, CAST(SUM(amount_fen) AS BIGINT) AS billed, CAST(SUM(paid_fen) AS BIGINT) AS collected FROM \(ident: PropertyBill.schema) \
-            WHERE status = 'open' AND period >= \(bind: from) AND period <= \(bind: to) AND \(Self.scopeSQL(scope))
+            WHERE status = 'open' AND period >= \(bind: from) AND period <= \(bind: to) AND \(scope.sqlCondition())
             """
         if let company { sql += " AND company_id = \(bind: company)" }
         sql += " GROUP BY \(ident: column), period ORDER BY period"
@@ -81,7 +76,7 @@ struct FeeReports {
         let today = ShanghaiTime.today(now)
         var sql: SQLQueryString = """
             SELECT household_id, COUNT(*) AS n, CAST(SUM(amount_fen - paid_fen) AS BIGINT) AS owed, MIN(due_day) AS oldest FROM \(ident: PropertyBill.schema) \
-            WHERE status = 'open' AND paid_fen < amount_fen AND due_day < \(bind: today) AND \(Self.scopeSQL(scope))
+            WHERE status = 'open' AND paid_fen < amount_fen AND due_day < \(bind: today) AND \(scope.sqlCondition())
             """
         if let compound { sql += " AND compound_id = \(bind: compound.id!)" }
         if let company { sql += " AND company_id = \(bind: company)" }

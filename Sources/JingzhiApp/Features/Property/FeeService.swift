@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 import Vapor
 
@@ -94,7 +95,7 @@ struct FeeService {
     /// for the same item and period is left alone (the unique key refuses a second bill), so running it twice,
     /// or twice at once, bills nobody twice.
     func generate(compound: OrgNode, item: FeeItem, period rawPeriod: String?) async throws -> GenerationReport {
-        let period = try PropertyDates.month(rawPeriod, field: "period")
+        let period = try ShanghaiTime.parseMonth(rawPeriod, field: "period")
         guard item.active else { throw APIError.invalid("feeItemId", "收费项目已停用 (fee item retired)") }
         guard let contract = try await PropertyScope.contract(of: compound.id!, on: db, now: now), contract.companyID == item.companyID else {
             throw APIError(.unprocessableEntity, code: "not_served",
@@ -103,7 +104,7 @@ struct FeeService {
         let scope = DataScope(rootPath: compound.path)
         let households = try await Household.query(on: db).within(scope).all()
         let facts = Dictionary(try await HouseholdFacts.query(on: db).within(scope).all().map { ($0.householdID, $0) }) { a, _ in a }
-        let due = PropertyDates.lastDay(of: period)
+        let due = ShanghaiTime.lastDay(of: period)
         var billable: [(UUID, Household, Int)] = []
         for h in households {
             if let amount = try Self.charge(item, facts: facts[h.id!]), amount > 0 { billable.append((UUID(), h, amount)) }

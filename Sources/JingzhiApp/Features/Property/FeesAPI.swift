@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// `/api/v1/property`: fee items, household facts, bills, payments, reversals, arrears, dunning, collection rates, CSV;
@@ -100,7 +101,7 @@ enum FeesAPI {
         var q = PropertyBill.query(on: req.db).within(actor.scope).ofCompany(try await PropertyScope.feeCompany(of: actor, on: req.db))
         if let raw = try req.query.get(String?.self, at: "compound"), !raw.isEmpty { q = q.filter(\.$compoundID == (UUID(uuidString: raw) ?? UUID())) }
         if let raw = try req.query.get(String?.self, at: "household"), !raw.isEmpty { q = q.filter(\.$householdID == (UUID(uuidString: raw) ?? UUID())) }
-        if let raw = try req.query.get(String?.self, at: "period"), !raw.isEmpty { q = q.filter(\.$period == (try PropertyDates.month(raw, field: "period"))) }
+        if let raw = try req.query.get(String?.self, at: "period"), !raw.isEmpty { q = q.filter(\.$period == (try ShanghaiTime.parseMonth(raw, field: "period"))) }
         if try req.query.get(String?.self, at: "owing") == "1" { q = q.filter(\.$status == "open").filter(.sql(unsafeRaw: "paid_fen < amount_fen")) }
         let total = try await q.count()
         let rows = try await q.sort(\.$period, .descending).sort(\.$nodePath).range(page.range).all()
@@ -191,9 +192,9 @@ enum FeesAPI {
     @Sendable static func collection(req: Request) async throws -> [FeeReports.Collection] {
         let actor = try req.requireActor()
         try PropertyPolicy.requireFeeReader(actor)
-        let thisMonth = PropertyDates.currentMonth(req.now)
-        let from = try PropertyDates.month(try req.query.get(String?.self, at: "from") ?? String(thisMonth.prefix(4)) + "-01", field: "from")
-        let to = try PropertyDates.month(try req.query.get(String?.self, at: "to") ?? thisMonth, field: "to")
+        let thisMonth = ShanghaiTime.currentMonth(req.now)
+        let from = try ShanghaiTime.parseMonth(try req.query.get(String?.self, at: "from") ?? String(thisMonth.prefix(4)) + "-01", field: "from")
+        let to = try ShanghaiTime.parseMonth(try req.query.get(String?.self, at: "to") ?? thisMonth, field: "to")
         guard from <= to else { throw APIError.invalid("to", "结束月份早于开始月份 (to is before from)") }
         let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
         return try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: try req.query.get(String?.self, at: "by") ?? "compound",
@@ -203,7 +204,7 @@ enum FeesAPI {
     @Sendable static func export(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         try PropertyPolicy.requireFeeReader(actor)
-        let period = try (try req.query.get(String?.self, at: "period")).flatMap { $0.isEmpty ? nil : try PropertyDates.month($0, field: "period") }
+        let period = try (try req.query.get(String?.self, at: "period")).flatMap { $0.isEmpty ? nil : try ShanghaiTime.parseMonth($0, field: "period") }
         var compound: OrgNode?
         if let raw = try req.query.get(String?.self, at: "compound"), !raw.isEmpty { compound = try await req.compound(UUID(uuidString: raw), within: actor.scope) }
         let text = try await FeeReports(db: req.db, now: req.now).csv(scope: actor.scope, period: period, compound: compound,

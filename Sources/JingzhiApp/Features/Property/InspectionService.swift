@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// The community's monthly inspection of a compound, and residents' ratings of their company.
@@ -16,8 +17,8 @@ struct InspectionService {
     /// Points for every active checklist item (whole numbers from 0 to the item's maximum). A second entry for the
     /// same compound and month replaces the first (the audit log keeps both).
     func record(compound: OrgNode, month raw: String?, scores: [String: Double]?, note: String?, by actor: Actor) async throws -> PropertyInspection {
-        let month = try PropertyDates.month(raw)
-        guard month <= PropertyDates.currentMonth(now) else { throw APIError.invalid("month", "不能检查未来的月份 (month is in the future)") }
+        let month = try ShanghaiTime.parseMonth(raw)
+        guard month <= ShanghaiTime.currentMonth(now) else { throw APIError.invalid("month", "不能检查未来的月份 (month is in the future)") }
         let items = try await InspectionItem.query(on: db).filter(\.$active == true).sort(\.$code).all()
         let given = scores ?? [:]
         var points: [String: Int] = [:]
@@ -76,7 +77,7 @@ struct InspectionService {
         guard let companyID = contract?.companyID else {
             throw APIError.conflict("您的小区目前没有物业企业 (your compound has no property company)", code: "no_company")
         }
-        let month = PropertyDates.currentMonth(now)
+        let month = ShanghaiTime.currentMonth(now)
         return try await db.writeTransaction { tx in
             let r = try await ResidentCompanyRating.query(on: tx).filter(\.$userID == actor.userID).filter(\.$companyID == companyID)
                 .filter(\.$month == month).first() ?? ResidentCompanyRating()

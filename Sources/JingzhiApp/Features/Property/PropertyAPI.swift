@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// `/api/v1/property`: companies, contracts, compounds with class, tier, history and tasks, inspections.

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// `jingzhi bench`, property part: bill generation for every served compound (bills per second) and the monthly
@@ -44,7 +45,7 @@ enum PropertyBench {
         }
         let billSeconds = Date().timeIntervalSince(t0)
         let t1 = Date()
-        let month = PropertyDates.previous(PropertyDates.currentMonth(now))
+        let month = ShanghaiTime.month(ShanghaiTime.currentMonth(now), plus: -1)
         let service = RatingService(db: db, now: now)
         let lines = try await service.compute(county: root, month: month, config: try await service.config(county: root))
         let scoreSeconds = Date().timeIntervalSince(t1)

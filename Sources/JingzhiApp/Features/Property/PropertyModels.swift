@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// A property-service company (物业服务企业): a market company or a state-owned one that takes over
 /// compounds nobody else serves (国有物业公益性兜底).

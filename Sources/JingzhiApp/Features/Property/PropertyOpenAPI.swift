@@ -1,4 +1,5 @@
 import Foundation
+import JingzhiCore
 
 /// The `/api/v1/property` operations and schemas of the OpenAPI document.
 extension OpenAPIDocument {

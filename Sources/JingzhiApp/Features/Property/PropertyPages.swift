@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Staff pages of the property work: compounds by class and tier, a compound's contracts, history, tasks, inspection
@@ -79,7 +80,7 @@ enum PropertyPages {
             ? try await FeeItem.query(on: req.db).filter(\.$companyID == d.compound.companyId!).filter(\.$active == true).all() : []
         let checklist = manager ? try await InspectionItem.query(on: req.db).filter(\.$active == true).sort(\.$code).all() : []
         let base = "/property/compounds/\(node.id!)"
-        let month = PropertyDates.currentMonth(req.now)
+        let month = ShanghaiTime.currentMonth(req.now)
         var sections: [HTML] = ["""
         <div class="card"><dl class="props">
           <dt>\(req.t("类别", "Class"))</dt><dd>\(d.compound.compoundClass.flatMap { CompoundProfile.classes[$0] } ?? "—")</dd>

@@ -1,3 +1,4 @@
+import JingzhiCore
 import Vapor
 
 /// Everything of the property work: the API, the staff pages, the resident's pages, the public red/black list.

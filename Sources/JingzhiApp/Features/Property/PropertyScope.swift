@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// Where property staff may look, and who may do what in the property work.
 ///
@@ -8,10 +9,10 @@ import Foundation
 /// company keeps the scope of its own node.
 enum PropertyScope {
     /// The property tables that keep a copy of a node's path (moved with the node by `OrgService`).
-    static let pathColumns: [(table: String, column: String)] = [
+    static let pathColumns: [PathColumn] = [
         PropertyContract.schema, CompoundProfile.schema, CompoundTierChange.schema, ImprovementTask.schema, HouseholdFacts.schema,
         PropertyBill.schema, PropertyPayment.schema, DunningNotice.schema, PropertyInspection.schema, ResidentCompanyRating.schema,
-    ].map { ($0, "node_path") }
+    ].map { PathColumn($0) }
 
     static func staffScope(of user: User, on db: any Database, now: Date) async throws -> DataScope? {
         guard let id = user.id, let link = try await PropertyStaffLink.query(on: db).filter(\.$userID == id).first() else { return nil }
@@ -79,37 +80,5 @@ enum PropertyPolicy {
     /// Staff who may read fee figures (lists, arrears, collection rates) in their scope.
     static func requireFeeReader(_ actor: Actor) throws {
         guard [.admin, .streetStaff, .communityStaff, .propertyStaff].contains(actor.role) else { throw APIError.forbidden }
-    }
-}
-
-/// Months and days as the property work writes them.
-enum PropertyDates {
-    /// `yyyy-MM`, a real month.
-    static func month(_ raw: String?, field: String = "month") throws -> String {
-        guard let raw, raw.count == 7, let date = Validate.date(raw + "-01"), date.timeIntervalSince1970.isFinite else {
-            throw APIError.invalid(field, "月份格式应为 YYYY-MM (month must be YYYY-MM)")
-        }
-        return raw
-    }
-
-    static func day(_ raw: String?, field: String) throws -> String {
-        guard let raw, !raw.isEmpty else { throw APIError.missing(field) }
-        guard Validate.date(raw) != nil else { throw APIError.invalid(field, "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)") }
-        return raw
-    }
-
-    /// The last day of a month `yyyy-MM`.
-    static func lastDay(of month: String) -> String {
-        let y = Int(month.prefix(4))!, m = Int(month.suffix(2))!
-        let days = [31, (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
-        return month + "-" + String(days)
-    }
-
-    static func currentMonth(_ now: Date) -> String { String(ShanghaiTime.today(now).prefix(7)) }
-
-    /// The month before `yyyy-MM`.
-    static func previous(_ month: String) -> String {
-        let y = Int(month.prefix(4))!, m = Int(month.suffix(2))!
-        return m == 1 ? String(format: "%04d-12", y - 1) : String(format: "%04d-%02d", y, m - 1)
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// One line of the community's inspection checklist (物业服务检查表), worth up to `maxPoints`.
 final class InspectionItem: Model, @unchecked Sendable {

@@ -1,3 +1,4 @@
+import JingzhiCore
 import Vapor
 
 /// The rules of the monthly rating (物业定星、小区定级), configurable per county. See docs/property-rating.md.

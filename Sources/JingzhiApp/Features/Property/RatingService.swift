@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 import Vapor
 
@@ -78,7 +79,7 @@ struct RatingService {
 
     /// Publishes a finished month: computes it and stores every line with its inputs. A month is published once.
     func publish(county: OrgNode, month: String, source: AuditSource) async throws -> RatingMonthDTO {
-        guard month < PropertyDates.currentMonth(now) else {
+        guard month < ShanghaiTime.currentMonth(now) else {
             throw APIError.invalid("month", "只能发布已结束的月份 (only a finished month can be published)")
         }
         let refused = APIError.conflict("该月已发布，不能重复发布 (this month is already published)", code: "already_published")
@@ -120,7 +121,7 @@ struct RatingService {
 
     /// The lines of a month from the live data: every compound served by a company during the month, and every such company.
     func compute(county: OrgNode, month: String, config: ScoringConfig) async throws -> [RatingLine] {
-        let first = month + "-01", last = PropertyDates.lastDay(of: month)
+        let first = month + "-01", last = ShanghaiTime.lastDay(of: month)
         let contracts = try await PropertyContract.query(on: db).within(DataScope(rootPath: county.path))
             .filter(\.$companyID != nil).filter(\.$startDay <= last).filter(\.$endDay >= first).sort(\.$startDay).all()
         // A compound handed over during the month counts for the company that served it last.
@@ -183,9 +184,9 @@ struct RatingInputsGatherer {
 
     /// Loads the grouped figures of `compounds` (all under `county`).
     mutating func load(county: OrgNode, compounds: [OrgNode]) async throws {
-        let from = try CaseMeasuresService.dayStart(month + "-01", field: "month")
-        let to = try CaseMeasuresService.dayStart(PropertyDates.lastDay(of: month), field: "month").addingTimeInterval(86400)
-        let range: SQLQueryString = "node_path >= \(bind: county.path) AND node_path < \(bind: county.path + "~")"
+        let from = try ShanghaiTime.dayStart(month + "-01", field: "month")
+        let to = try ShanghaiTime.dayStart(ShanghaiTime.lastDay(of: month), field: "month").addingTimeInterval(86400)
+        let range = DataScope.subtree(county.path)
         // A compound's rows are those whose path starts with the compound's path: group by that prefix.
         for length in Set(compounds.map(\.path.count)) {
             let prefix: SQLQueryString = "substr(node_path, 1, \(literal: length))"
@@ -221,7 +222,7 @@ struct RatingInputsGatherer {
         i.complaints = complaints[compound.path] ?? 0
         if let service {
             let m = try await CaseMeasuresService(db: db, now: now).measures(
-                CaseMeasuresQuery(node: compound, from: month + "-01", to: PropertyDates.lastDay(of: month), category: service))
+                CaseMeasuresQuery(node: compound, from: month + "-01", to: ShanghaiTime.lastDay(of: month), category: service))
             func f(_ x: CaseMeasures.Fraction) -> RatingInputs.Fraction { .init(num: x.numerator, den: x.denominator) }
             i.response = f(m.basis.response)
             i.resolution = f(m.basis.resolution)

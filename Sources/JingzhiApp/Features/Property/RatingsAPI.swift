@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// `/api/v1/property/ratings` and `/scoring`: the monthly star rating and red/black list, and its rules.
@@ -24,7 +25,7 @@ enum RatingsAPI {
     }
 
     static func monthParameter(_ req: Request) throws -> String {
-        try PropertyDates.month(req.parameters.get("month"))
+        try ShanghaiTime.parseMonth(req.parameters.get("month"))
     }
 
     @Sendable static func month(req: Request) async throws -> RatingMonthDTO {

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// The resident's phone pages: my bills and payments, my compound's company with its stars and contact, pay online,
@@ -90,9 +91,9 @@ enum ResidentPropertyPages {
         var month = try req.query.get(String?.self, at: "month").flatMap { $0.isEmpty ? nil : $0 }
         if month == nil {
             month = try await RatingMonth.query(on: req.db).filter(\.$countyPath == county.path).sort(\.$month, .descending).first()?.month
-                ?? PropertyDates.previous(PropertyDates.currentMonth(req.now))
+                ?? ShanghaiTime.month(ShanghaiTime.currentMonth(req.now), plus: -1)
         }
-        let m = try PropertyDates.month(month)
+        let m = try ShanghaiTime.parseMonth(month)
         let dto = try await RatingService(db: req.db, now: req.now).month(county: county, month: m)
         func pct(_ f: RatingInputs.Fraction) -> String { f.den == 0 ? "—" : String(format: "%.1f%%", Double(f.num) * 100 / Double(f.den)) }
         let rows: [HTML] = dto.companies.map { l in
@@ -109,7 +110,7 @@ enum ResidentPropertyPages {
             <td data-label="\(req.t("居民评价", "Residents"))">\(i.ratings == 0 ? "—" : String(format: "%.1f★ (%d)", Double(i.ratingStars) / Double(i.ratings), i.ratings))</td></tr>
             """
         }
-        let admin = req.actor?.role == .admin && !dto.published && m < PropertyDates.currentMonth(req.now)
+        let admin = req.actor?.role == .admin && !dto.published && m < ShanghaiTime.currentMonth(req.now)
         return Layout(req: req, title: req.t("\(county.name) \(m) 物业服务红黑榜", "\(county.name) \(m) property red/black list"), wide: true).render("""
         <form method="get" action="/property/ratings" class="actions">\(Form.field(req.t("月份", "Month"), name: "month", value: m, type: "month"))<button>\(req.t("查看", "Show"))</button></form>
         <p class="\(dto.published ? "ok" : "muted")">\(dto.published ? req.t("已发布", "Published") + " " + (dto.publishedAt.map { ShanghaiTime.format($0) } ?? "") : req.t("未发布（按当前数据试算）", "Not published (computed from today's data)"))</p>
@@ -134,7 +135,7 @@ enum ResidentPropertyPages {
         let f = try req.content.decode(PublishForm.self)
         return try await PropertyPages.attempt(req, back: "/property/ratings?month=\(f.month ?? "")") {
             try PropertyPolicy.requireCounty(actor)
-            _ = try await RatingService(db: req.db, now: req.now).publish(county: try await RatingsAPI.county(req), month: try PropertyDates.month(f.month),
+            _ = try await RatingService(db: req.db, now: req.now).publish(county: try await RatingsAPI.county(req), month: try ShanghaiTime.parseMonth(f.month),
                                                                           source: req.auditSource)
             return req.t("已发布", "Published")
         }

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// A household with its members and visits; the visit form is made for a grid worker's phone.
@@ -26,7 +27,7 @@ enum HouseholdPages {
         let visitForm: HTML = actor.can(.logVisits) ? """
         <h2 id="visit">\(req.t("记录走访", "Log a visit"))</h2>
         \(visitError.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
-        <form method="post" action="\(SiteURL.householdVisits(h.id!).path)" class="card">\(Form.csrf(req))
+        <form method="post" action="\(SiteURL.Residents.householdVisits(h.id!).path)" class="card">\(Form.csrf(req))
           \(Form.field(req.t("日期", "Date"), name: "visitedOn", value: ShanghaiTime.today(req.now), type: "date", required: true))
           \(Form.select(req.t("类型", "Kind"), name: "kind", options: Visit.kinds.map { ($0, $0) }, selected: nil))
           \(Form.textarea(req.t("情况记录", "Notes"), name: "notes"))
@@ -38,9 +39,9 @@ enum HouseholdPages {
         <p class="muted">\(h.occupancy ?? "")</p>
         <h2>\(req.t("家庭成员", "Members")) (\(members.count))</h2>
         <ul class="tree">\(members.map { m -> HTML in
-            "<li><span><a href=\"\(SiteURL.resident(m.id).path)\">\(m.name)</a> \(m.relation) · \(m.gender) \(m.age.map(String.init) ?? "")</span><span>\(m.tags.map { HTML("<span class=\"tag\">\($0)</span>") })</span></li>"
+            "<li><span><a href=\"\(SiteURL.Residents.resident(m.id).path)\">\(m.name)</a> \(m.relation) · \(m.gender) \(m.age.map(String.init) ?? "")</span><span>\(m.tags.map { HTML("<span class=\"tag\">\($0)</span>") })</span></li>"
         })</ul>
-        \(actor.can(.editResidents) ? HTML("<p><a class=\"button secondary\" href=\"\(SiteURL.residentNew(household: h.id).path)\">+ \(req.t("登记成员", "Add member"))</a></p>") : .empty)
+        \(actor.can(.editResidents) ? HTML("<p><a class=\"button secondary\" href=\"\(SiteURL.Residents.new(household: h.id).path)\">+ \(req.t("登记成员", "Add member"))</a></p>") : .empty)
         \(visitForm)
         <h2>\(req.t("走访记录", "Visits")) (\(visits.count))</h2>
         <ul class="tree">\(visits.map { v -> HTML in
@@ -63,7 +64,7 @@ enum HouseholdPages {
             return try await page(req, actor, h, visitError: e.text(req.lang), status: e.status)
         }
         req.flash(req.t("走访已记录", "Visit saved"))
-        return req.redirect(to: SiteURL.household(h.id!).path)
+        return req.redirect(to: SiteURL.Residents.household(h.id!).path)
     }
 
     struct HouseholdForm: Content { var node: String?; var room: String?; var occupancy: String? }
@@ -95,7 +96,7 @@ enum HouseholdPages {
         let node = try await nodeParam(req, actor, f.node)
         do {
             let h = try await ResidentService(req: req).createHousehold(node: node, room: f.room, occupancy: f.occupancy, scope: actor.scope, source: req.auditSource)
-            return req.redirect(to: SiteURL.household(h.id!).path)
+            return req.redirect(to: SiteURL.Residents.household(h.id!).path)
         } catch let e as APIError where e.status.code < 500 {
             return try await newPage(req, node, f, error: e.text(req.lang), status: e.status)
         }

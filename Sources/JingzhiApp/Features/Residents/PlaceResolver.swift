@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Finds the building or unit an imported row names (社区 / 小区 / 楼栋 / 单元), inside the importer's scope.

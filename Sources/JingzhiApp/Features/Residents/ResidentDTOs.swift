@@ -1,3 +1,4 @@
+import JingzhiCore
 import Vapor
 
 /// A resident as the API shows it, masked for the viewer's role.
@@ -104,28 +105,3 @@ struct VisitDTO: Content {
     }
 }
 
-struct VisitBody: Content {
-    var visitedOn: String?
-    var kind: String?
-    var notes: String?
-}
-
-extension Request {
-    /// A UUID path parameter; anything that is not a UUID is answered like a missing record.
-    func idParameter(_ name: String = "id") throws -> UUID {
-        guard let id = parameters.get(name, as: UUID.self) else { throw APIError.notFound }
-        return id
-    }
-
-    /// Decodes a JSON body, naming the field at fault when it does not fit.
-    func decodeJSON<T: Decodable>(_ type: T.Type) throws -> T {
-        guard let buffer = body.data, buffer.readableBytes > 0 else {
-            throw APIError(.badRequest, code: "empty_body", "请求体为空 (empty request body)")
-        }
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer: buffer))
-        } catch let e as DecodingError {
-            throw JingzhiErrorMiddleware.describe(e)
-        }
-    }
-}

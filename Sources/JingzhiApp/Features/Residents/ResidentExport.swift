@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Writes the register as CSV that Excel opens correctly (UTF-8 BOM, CRLF), masked for the viewer's role.

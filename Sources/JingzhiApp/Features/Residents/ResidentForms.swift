@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Adding, editing and removing residents in the browser.
@@ -74,7 +75,7 @@ enum ResidentForms {
         do {
             let r = try await ResidentService(req: req).create(input(f, actor: actor, creating: true), in: h, source: req.auditSource)
             req.flash(req.t("已登记 \(r.name)", "Added \(r.name)"))
-            return req.redirect(to: SiteURL.household(h.id!).path)
+            return req.redirect(to: SiteURL.Residents.household(h.id!).path)
         } catch let e as APIError where e.status.code < 500 {
             return try await formPage(req, title: req.t("登记居民 · \(h.address)", "New resident · \(h.address)"), error: e.text(req.lang),
                                       "<input type=\"hidden\" name=\"household\" value=\"\(h.id)\">\(fields(req, actor, f, masked: nil))<button>\(req.t("保存", "Save"))</button>", status: e.status)
@@ -103,7 +104,7 @@ enum ResidentForms {
         do {
             try await ResidentService(req: req).update(r, with: input(f, actor: actor, creating: false), source: req.auditSource)
             req.flash(req.t("已保存", "Saved"))
-            return req.redirect(to: SiteURL.resident(r.id!).path)
+            return req.redirect(to: SiteURL.Residents.resident(r.id!).path)
         } catch let e as APIError where e.status.code < 500 {
             return try await formPage(req, title: req.t("编辑 \(dto.name)", "Edit \(dto.name)"), error: e.text(req.lang),
                                       "\(fields(req, actor, f, masked: dto))<button>\(req.t("保存", "Save"))</button>", status: e.status)
@@ -117,7 +118,7 @@ enum ResidentForms {
         return try await formPage(req, title: req.t("注销 \(r.name)", "Remove \(r.name)"), error: nil, """
         <p>\(req.t("注销后该居民不再出现在名单中，记录与变更历史仍会保留。", "The resident leaves the register; the record and its history are kept."))</p>
         \(Form.select(req.t("原因", "Reason"), name: "reason", options: ["迁出", "死亡", "重复登记", "信息错误", "其他"].map { ($0, $0) }, selected: nil))
-        <button class="danger">\(req.t("确认注销", "Remove"))</button> <a href="\(SiteURL.resident(r.id!).path)">\(req.t("取消", "Cancel"))</a>
+        <button class="danger">\(req.t("确认注销", "Remove"))</button> <a href="\(SiteURL.Residents.resident(r.id!).path)">\(req.t("取消", "Cancel"))</a>
         """)
     }
 
@@ -128,6 +129,6 @@ enum ResidentForms {
         let f = try req.content.decode(ResidentForm.self)
         try await ResidentService(req: req).delete(r, reason: f.reason, source: req.auditSource)
         req.flash(req.t("已注销 \(r.name)", "Removed \(r.name)"))
-        return req.redirect(to: SiteURL.household(r.householdID).path)
+        return req.redirect(to: SiteURL.Residents.household(r.householdID).path)
     }
 }

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// What an import did, or would do: counts and every bad row with its line and reason.

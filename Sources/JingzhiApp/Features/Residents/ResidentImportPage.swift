@@ -1,3 +1,4 @@
+import JingzhiCore
 import Vapor
 
 /// Upload a CSV, see every bad row with its line number, then import.

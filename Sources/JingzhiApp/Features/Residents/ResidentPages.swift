@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// The register in the browser: search, read, edit, delete with confirmation, households and visits.
@@ -32,18 +33,18 @@ enum ResidentPages {
         let rows = result.items.map { r, h -> HTML in
             let dto = ResidentDTO(r, household: h, viewer: actor, now: req.now)
             return """
-            <tr><td data-label="\(req.t("姓名", "Name"))"><a href="\(SiteURL.resident(dto.id).path)">\(dto.name)</a></td>
+            <tr><td data-label="\(req.t("姓名", "Name"))"><a href="\(SiteURL.Residents.resident(dto.id).path)">\(dto.name)</a></td>
             <td data-label="\(req.t("性别/年龄", "Sex/age"))">\(dto.gender) \(dto.age.map(String.init) ?? "")</td>
             <td data-label="\(req.t("身份证号", "ID number"))">\(dto.idNumber ?? "—")</td>
             <td data-label="\(req.t("电话", "Phone"))">\(dto.phone ?? "—")</td>
-            <td data-label="\(req.t("住址", "Address"))"><a href="\(SiteURL.household(h.id!).path)">\(h.address)</a></td>
+            <td data-label="\(req.t("住址", "Address"))"><a href="\(SiteURL.Residents.household(h.id!).path)">\(h.address)</a></td>
             <td data-label="\(req.t("标签", "Tags"))">\(dto.tags.map { HTML("<span class=\"tag\">\($0)</span>") })</td></tr>
             """
         }
-        let nodeNote: HTML = query.node.map { "<p>\(req.t("范围", "Within"))：<b>\($0.name)</b> <a href=\"\(SiteURL.residents(query: params.filter { $0.0 != "node" }).path)\">\(req.t("清除", "clear"))</a></p>" } ?? .empty
+        let nodeNote: HTML = query.node.map { "<p>\(req.t("范围", "Within"))：<b>\($0.name)</b> <a href=\"\(SiteURL.Residents.list(query: params.filter { $0.0 != "node" }).path)\">\(req.t("清除", "clear"))</a></p>" } ?? .empty
         let tools: [HTML] = [
-            actor.can(.importResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.residentsImport.path)\">\(req.t("批量导入", "Import CSV"))</a>" : .empty,
-            actor.can(.exportResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.residentsExport(query: params).path)\">\(req.t("导出 CSV", "Export CSV"))</a>" : .empty,
+            actor.can(.importResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.Residents.importForm.path)\">\(req.t("批量导入", "Import CSV"))</a>" : .empty,
+            actor.can(.exportResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.Residents.export(query: params).path)\">\(req.t("导出 CSV", "Export CSV"))</a>" : .empty,
         ]
         let body: HTML = """
         <form method="get" class="filters card" role="search">
@@ -61,7 +62,7 @@ enum ResidentPages {
         <thead><tr><th>\(req.t("姓名", "Name"))</th><th>\(req.t("性别/年龄", "Sex/age"))</th><th>\(req.t("身份证号", "ID number"))</th><th>\(req.t("电话", "Phone"))</th><th>\(req.t("住址", "Address"))</th><th>\(req.t("标签", "Tags"))</th></tr></thead>
         <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"6\" class=\"muted\">\(req.t("没有符合条件的居民", "No residents match"))</td></tr>"] : rows)</tbody>
         </table></div>
-        \(pager(req, total: result.total, page: page) { SiteURL.residents(query: params + [("page", String($0))]).path })
+        \(pager(req, total: result.total, page: page) { SiteURL.Residents.list(query: params + [("page", String($0))]).path })
         """
         return Layout(req: req, title: req.t("居民信息", "Residents"), wide: true).render(body)
     }
@@ -74,8 +75,8 @@ enum ResidentPages {
         let dto = ResidentDTO(r, household: h, viewer: actor, now: req.now)
         let history = try await AuditEntry.query(on: req.db).filter(\.$entityID == r.id!).sort(\.$at, .descending).limit(20).all()
         let actions: [HTML] = [
-            actor.can(.editResidents) ? "<a class=\"button\" href=\"\(SiteURL.residentEdit(dto.id).path)\">\(req.t("编辑", "Edit"))</a>" : .empty,
-            actor.can(.deleteResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.residentDelete(dto.id).path)\">\(req.t("注销", "Remove"))</a>" : .empty,
+            actor.can(.editResidents) ? "<a class=\"button\" href=\"\(SiteURL.Residents.edit(dto.id).path)\">\(req.t("编辑", "Edit"))</a>" : .empty,
+            actor.can(.deleteResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.Residents.delete(dto.id).path)\">\(req.t("注销", "Remove"))</a>" : .empty,
         ]
         return Layout(req: req, title: dto.name).render("""
         <div class="card"><dl class="props">
@@ -83,7 +84,7 @@ enum ResidentPages {
           <dt>\(req.t("出生日期", "Born"))</dt><dd>\(dto.birthDate ?? "") \(dto.age.map { req.t("（\($0) 岁）", " (\($0))") } ?? "")</dd>
           <dt>\(req.t("身份证号", "ID number"))</dt><dd>\(dto.idNumber ?? "—")</dd>
           <dt>\(req.t("电话", "Phone"))</dt><dd>\(dto.phone.map { HTML("<a href=\"tel:\($0)\">\($0)</a>") } ?? "—")</dd>
-          <dt>\(req.t("住址", "Address"))</dt><dd><a href="\(SiteURL.household(h.id!).path)">\(h.address)</a></dd>
+          <dt>\(req.t("住址", "Address"))</dt><dd><a href="\(SiteURL.Residents.household(h.id!).path)">\(h.address)</a></dd>
           <dt>\(req.t("与户主关系", "Relation"))</dt><dd>\(dto.relation)</dd>
           <dt>\(req.t("标签", "Tags"))</dt><dd>\(dto.tags.map { HTML("<span class=\"tag\">\($0)</span>") })</dd>
           <dt>\(req.t("备注", "Note"))</dt><dd>\(dto.note ?? "")</dd>

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import SQLKit
 import Vapor
 
@@ -119,10 +120,7 @@ struct ResidentService {
 
     /// The birth date on which someone turns `age` today: born on or before it means at least that old.
     func birthCutoff(age: Int) -> String {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = ShanghaiTime.zone
-        let date = cal.date(byAdding: .year, value: -age, to: now)!
-        return ShanghaiTime.format(date, "yyyy-MM-dd")
+        ShanghaiTime.years(-age, from: ShanghaiTime.today(now))
     }
 
     func members(of household: Household) async throws -> [Resident] {

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// One planned visit to one household: done this period, due by the period's end, or overdue.
@@ -150,7 +151,7 @@ struct CareVisitService {
     /// period is counted for the plan, ends inside the month and has ended by today; it is done on time when the
     /// household has a visit dated inside that period. Households are those tagged in today's register.
     func coverage(under node: OrgNode, month: String) async throws -> (total: GridCoverage, grids: [GridCoverage]) {
-        guard month.count == 7, let monthStart = Validate.date(month + "-01").map(VisitPeriod.string) else {
+        guard month.count == 7, let monthStart = ShanghaiTime.dayNumber(month + "-01").map(ShanghaiTime.day(number:)) else {
             throw APIError.invalid("month", "月份格式应为 YYYY-MM (month must be YYYY-MM)")
         }
         let monthEnd = VisitPeriod.dayBefore(VisitPeriod.month.next(monthStart))

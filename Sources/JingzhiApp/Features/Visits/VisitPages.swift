@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// Care visits in the browser: a worker's due and overdue visits with a phone form to record one (and raise a case);
@@ -94,7 +95,7 @@ enum VisitPages {
         let categories = try await CaseCategory.query(on: req.db).filter(\.$active == true).sort(\.$code).all()
         let body: HTML = """
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
-        <p><a href="\(SiteURL.household(h.id!).path)">\(h.address)</a></p>
+        <p><a href="\(SiteURL.Residents.household(h.id!).path)">\(h.address)</a></p>
         <form method="post" action="/visits/record" class="card" id="visit-form">\(Form.csrf(req))<input type="hidden" name="householdId" value="\(h.id)">
           \(Form.field(req.t("日期", "Date"), name: "visitedOn", value: ShanghaiTime.today(req.now), type: "date", required: true))
           \(Form.select(req.t("类型", "Kind"), name: "kind", options: Visit.kinds.map { ($0, $0) }, selected: "关爱探访"))

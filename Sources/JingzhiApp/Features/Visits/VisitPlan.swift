@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import JingzhiCore
 
 /// A care-visit plan (民情走访 / 敲门行动计划): every household under `node` where someone carries `tag` is visited
 /// once each `period` (e.g. 独居老人 weekly, 困难家庭 monthly).
@@ -37,49 +38,27 @@ enum VisitPeriod: String, CaseIterable, Sendable {
         }
     }
 
-    private static var calendar: Calendar {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "UTC")!
-        return c
-    }
-
     /// The first day of the period holding `day`.
     func start(of day: String) -> String {
-        guard let date = Validate.date(day) else { return day }
-        let c = Self.calendar
         switch self {
-        case .week:
-            let weekday = (c.component(.weekday, from: date) + 5) % 7   // Monday 0 … Sunday 6
-            return Self.string(c.date(byAdding: .day, value: -weekday, to: date)!)
-        case .month:
-            return String(day.prefix(8)) + "01"
-        case .quarter:
-            let m = c.component(.month, from: date)
-            return String(day.prefix(5)) + String(format: "%02d", (m - 1) / 3 * 3 + 1) + "-01"
+        case .week: ShanghaiTime.weekStart(of: day)
+        case .month: ShanghaiTime.dayNumber(day) == nil ? day : String(day.prefix(8)) + "01"
+        case .quarter: ShanghaiTime.dayNumber(day) == nil ? day : ShanghaiTime.quarterStart(of: day)
         }
     }
 
     /// The first day of the next period.
-    func next(_ start: String) -> String {
-        guard let date = Validate.date(start) else { return start }
-        let c = Self.calendar
-        let next = switch self {
-        case .week: c.date(byAdding: .day, value: 7, to: date)!
-        case .month: c.date(byAdding: .month, value: 1, to: date)!
-        case .quarter: c.date(byAdding: .month, value: 3, to: date)!
-        }
-        return Self.string(next)
-    }
+    func next(_ start: String) -> String { step(start, by: 1) }
 
-    func previous(_ start: String) -> String {
-        guard let date = Validate.date(start) else { return start }
-        let c = Self.calendar
-        let prev = switch self {
-        case .week: c.date(byAdding: .day, value: -7, to: date)!
-        case .month: c.date(byAdding: .month, value: -1, to: date)!
-        case .quarter: c.date(byAdding: .month, value: -3, to: date)!
+    func previous(_ start: String) -> String { step(start, by: -1) }
+
+    private func step(_ start: String, by n: Int) -> String {
+        guard ShanghaiTime.dayNumber(start) != nil else { return start }
+        switch self {
+        case .week: return ShanghaiTime.add(7 * n, to: start)
+        case .month: return ShanghaiTime.month(start, plus: n) + "-01"
+        case .quarter: return ShanghaiTime.month(start, plus: 3 * n) + "-01"
         }
-        return Self.string(prev)
     }
 
     /// The first period counted for a plan starting on `day`: the period holding it if it starts that day, else the next.
@@ -88,40 +67,6 @@ enum VisitPeriod: String, CaseIterable, Sendable {
         return s == day ? s : next(s)
     }
 
-    static func string(_ date: Date) -> String {
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
-    }
-
-    static func dayBefore(_ day: String) -> String {
-        guard let date = Validate.date(day) else { return day }
-        return string(date.addingTimeInterval(-86400))
-    }
+    static func dayBefore(_ day: String) -> String { ShanghaiTime.add(-1, to: day) }
 }
 
-struct M044CreateVisitPlans: AsyncMigration {
-    func prepare(on db: any Database) async throws {
-        try await db.schema(VisitPlan.schema)
-            .id()
-            .field("node_id", .uuid, .required, .references(OrgNode.schema, "id"))
-            .field("node_path", .path(on: db), .required)
-            .field("node_name", .string, .required)
-            .field("tag", .string, .required)
-            .field("period", .string, .required)
-            .field("starts_on", .string, .required)
-            .field("active", .bool, .required)
-            .field("created_by", .uuid)
-            .field("created_at", .datetime, .required)
-            .create()
-        try await createIndex("visit_plans_path", on: VisitPlan.schema, ["node_path"], db: db)
-    }
-    func revert(on db: any Database) async throws { try await db.schema(VisitPlan.schema).delete() }
-}
-
-/// A visit may raise a case: the visit keeps its number.
-struct M045AddVisitCase: AsyncMigration {
-    func prepare(on db: any Database) async throws {
-        try await db.schema(Visit.schema).field("case_id", .uuid).update()
-    }
-    func revert(on db: any Database) async throws { try await db.schema(Visit.schema).deleteField("case_id").update() }
-}

@@ -1,4 +1,5 @@
 import Fluent
+import JingzhiCore
 import Vapor
 
 /// `/api/v1/visit-plans` and `/api/v1/visits`: care-visit plans, due and overdue visits, recording, coverage.

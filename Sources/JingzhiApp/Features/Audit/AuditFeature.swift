@@ -1,0 +1,12 @@
+import JingzhiCore
+
+/// The audit trail's pages (the log itself is Core's).
+enum AuditFeature: Feature {
+    static func routes(_ g: RouteGroups) throws { AuditPages.register(g.staff) }
+
+    static let navigation: [NavItem] = [
+        navLink(130) { $0.can(.viewAudit) ? (SiteURL.Audit.log(query: []).path, "操作日志", "Audit log") : nil },
+    ]
+
+    static let pathColumns = [PathColumn(AuditEntry.schema)]
+}

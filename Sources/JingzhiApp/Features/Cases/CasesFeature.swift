@@ -1,0 +1,21 @@
+import JingzhiCore
+
+/// Residents' requests (接诉即办): intake, the case loop, photos and categories.
+enum CasesFeature: Feature {
+    static func routes(_ g: RouteGroups) throws {
+        CasesAPI.register(g.apiAuthed)
+        CasePages.register(g.staff)
+        HotlinePage.register(g.staff)
+        QRIntake.register(web: g.web, staff: g.staff)
+        CasePhotos.register(api: g.apiAuthed, web: g.staff)
+        CaseCategoryAdmin.register(api: g.apiAuthed, web: g.staff)
+    }
+
+    static let navigation: [NavItem] = [
+        navLink(20) { ("/cases", $0.role == .resident ? "我的诉求" : "诉求办理", $0.role == .resident ? "My requests" : "Cases") },
+        navLink(30) { CaseMachine.dispatchers.contains($0.role) ? ("/cases/hotline", "热线录入", "Hotline") : nil },
+        navLink(120) { $0.role == .admin ? ("/case-categories", "诉求类别", "Categories") : nil },
+    ]
+
+    static let pathColumns = [PathColumn(Case.schema)]
+}

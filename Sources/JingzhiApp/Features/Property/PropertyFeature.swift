@@ -1,0 +1,18 @@
+import JingzhiCore
+
+/// Property services: companies, contracts, fees, inspections and ratings.
+enum PropertyFeature: Feature {
+    static func routes(_ g: RouteGroups) throws {
+        PropertyRoutes.register(web: g.web, staff: g.staff, api: g.apiAuthed)
+    }
+
+    static let navigation: [NavItem] = [
+        navLink(60) { actor in
+            let unlinked = actor.role == .resident && actor.user.residentID == nil
+            guard ![.partner, .departmentStaff].contains(actor.role), !unlinked else { return nil }
+            return (actor.role == .resident ? "/my/property" : "/property", "物业服务", "Property")
+        },
+    ]
+
+    static let pathColumns = PropertyScope.pathColumns
+}

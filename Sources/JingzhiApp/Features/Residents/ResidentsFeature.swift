@@ -1,0 +1,15 @@
+import JingzhiCore
+
+/// Households and residents, their tags, import and export.
+enum ResidentsFeature: Feature {
+    static func routes(_ g: RouteGroups) throws {
+        ResidentPages.register(g.staff)
+        ResidentsAPI.register(g.apiAuthed)
+    }
+
+    static let navigation: [NavItem] = [
+        navLink(90) { $0.can(.viewResidents) ? (SiteURL.Residents.list(query: []).path, "居民信息", "Residents") : nil },
+    ]
+
+    static let pathColumns = [PathColumn(Household.schema), PathColumn(Resident.schema), PathColumn(ResidentTag.schema)]
+}

@@ -1,0 +1,174 @@
+import Foundation
+
+/// The app's one calendar (Asia/Shanghai, no daylight saving). Days are `yyyy-MM-dd` strings, months `yyyy-MM`;
+/// instants are stored in UTC and shown here. Day arithmetic works on whole day numbers, so it needs no time zone.
+package enum ShanghaiTime {
+    package static let zone = TimeZone(identifier: "Asia/Shanghai")!
+    /// Shanghai is UTC+8 all year.
+    package static let offset: TimeInterval = 8 * 3600
+
+    package static func format(_ date: Date, _ pattern: String = "yyyy-MM-dd HH:mm") -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = zone
+        f.dateFormat = pattern
+        return f.string(from: date)
+    }
+
+    package static func today(_ now: Date) -> String { day(number: dayNumber(of: now)) }
+
+    package static func currentMonth(_ now: Date) -> String { String(today(now).prefix(7)) }
+
+    // MARK: Days
+
+    /// Days since 1970-01-01 of a valid `yyyy-MM-dd`, else nil.
+    package static func dayNumber(_ day: String) -> Int? {
+        Validate.date(day).map { Int(($0.timeIntervalSince1970 / 86400).rounded(.down)) }
+    }
+
+    /// The Shanghai day number of an instant.
+    package static func dayNumber(of instant: Date) -> Int {
+        Int(((instant.timeIntervalSince1970 + offset) / 86400).rounded(.down))
+    }
+
+    /// `yyyy-MM-dd` of a day number (civil-from-days, proleptic Gregorian).
+    package static func day(number: Int) -> String {
+        let z = number + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+
+    /// The instant a Shanghai day `yyyy-MM-dd` begins.
+    package static func dayStart(_ day: String, field: String) throws -> Date {
+        guard let n = dayNumber(day) else { throw APIError.invalid(field, "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)") }
+        return Date(timeIntervalSince1970: Double(n) * 86400 - offset)
+    }
+
+    /// The instant a day of our own making begins (the epoch for a string that is not a day).
+    package static func dayStart(_ day: String) -> Date {
+        (try? dayStart(day, field: "day")) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    /// The day `days` after `day` (before, when negative); a string that is not a day comes back as it is.
+    package static func add(_ days: Int, to day: String) -> String {
+        dayNumber(day).map { Self.day(number: $0 + days) } ?? day
+    }
+
+    /// Every day from `from` to `to`, both included (at most 400).
+    package static func days(_ from: String, _ to: String) -> [String] {
+        guard let a = dayNumber(from), let b = dayNumber(to), a <= b else { return [] }
+        return (a...min(b, a + 399)).map { day(number: $0) }
+    }
+
+    /// The same day `years` years later (earlier, when negative); 29 February becomes the 28th in other years.
+    package static func years(_ years: Int, from day: String) -> String {
+        guard let y = Int(day.prefix(4)), dayNumber(day) != nil else { return day }
+        let moved = String(format: "%04d", y + years) + day.dropFirst(4)
+        return dayNumber(moved) != nil ? moved : String(moved.prefix(8)) + "28"
+    }
+
+    /// Monday of the ISO week holding `day`.
+    package static func weekStart(of day: String) -> String {
+        guard let n = dayNumber(day) else { return day }
+        return Self.day(number: n - ((n + 3) % 7 + 7) % 7)   // 1970-01-01 was a Thursday
+    }
+
+    // MARK: Months
+
+    /// The month `yyyy-MM` `offset` months from `month` (which may also be a day: its month is taken).
+    package static func month(_ month: String, plus offset: Int) -> String {
+        let y = Int(month.prefix(4)) ?? 2000, m = Int(month.dropFirst(5).prefix(2)) ?? 1
+        let n = y * 12 + (m - 1) + offset
+        return String(format: "%04d-%02d", n / 12, n % 12 + 1)
+    }
+
+    /// The last day of a month `yyyy-MM`.
+    package static func lastDay(of month: String) -> String {
+        add(-1, to: Self.month(month, plus: 1) + "-01")
+    }
+
+    /// The months from the month of `from` to the month of `to` (days or months), both included.
+    package static func months(from: String, to: String) -> [String] {
+        guard let y0 = Int(from.prefix(4)), let m0 = Int(from.dropFirst(5).prefix(2)),
+              let y1 = Int(to.prefix(4)), let m1 = Int(to.dropFirst(5).prefix(2)) else { return [] }
+        let first = y0 * 12 + m0 - 1, last = y1 * 12 + m1 - 1
+        return (first...max(first, last)).map { String(format: "%04d-%02d", $0 / 12, $0 % 12 + 1) }
+    }
+
+    /// The first day of the quarter holding `day`.
+    package static func quarterStart(of day: String) -> String {
+        guard let m = Int(day.dropFirst(5).prefix(2)) else { return day }
+        return String(day.prefix(5)) + String(format: "%02d", (m - 1) / 3 * 3 + 1) + "-01"
+    }
+
+    // MARK: Input
+
+    /// A month as typed: `yyyy-MM`, a real month.
+    package static func parseMonth(_ raw: String?, field: String = "month") throws -> String {
+        guard let raw, raw.count == 7, dayNumber(raw + "-01") != nil else {
+            throw APIError.invalid(field, "月份格式应为 YYYY-MM (month must be YYYY-MM)")
+        }
+        return raw
+    }
+
+    /// A day as typed: `yyyy-MM-dd`, a real day.
+    package static func parseDay(_ raw: String?, field: String) throws -> String {
+        guard let raw, !raw.isEmpty else { throw APIError.missing(field) }
+        guard dayNumber(raw) != nil else { throw APIError.invalid(field, "日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)") }
+        return raw
+    }
+}
+
+/// Working time (工作时间): office hours on working days. Holidays and 调休 make-up days are data, by day.
+package struct WorkCalendar: Sendable {
+    /// Seconds after midnight the office opens and closes.
+    package var opens: TimeInterval = 8.5 * 3600
+    package var closes: TimeInterval = 17.5 * 3600
+    /// Weekdays off (public holidays).
+    package var holidays: Set<String> = []
+    /// Weekend days worked (调休).
+    package var makeUpDays: Set<String> = []
+
+    package init(holidays: Set<String> = [], makeUpDays: Set<String> = []) {
+        self.holidays = holidays
+        self.makeUpDays = makeUpDays
+    }
+
+    /// Monday to Friday 8:30–17:30 with no holidays known.
+    package static let standard = WorkCalendar()
+
+    package func isWorkingDay(_ dayNumber: Int) -> Bool {
+        let day = ShanghaiTime.day(number: dayNumber)
+        if makeUpDays.contains(day) { return true }
+        if holidays.contains(day) { return false }
+        let weekday = ((dayNumber + 3) % 7 + 7) % 7   // Monday 0 … Sunday 6
+        return weekday < 5
+    }
+
+    /// The instant `hours` working hours after `start`.
+    package func due(from start: Date, workingHours hours: Int) -> Date {
+        var remaining = TimeInterval(hours) * 3600
+        var t = start
+        while true {
+            let n = ShanghaiTime.dayNumber(of: t)
+            let midnight = Date(timeIntervalSince1970: Double(n) * 86400 - ShanghaiTime.offset)
+            let open = midnight.addingTimeInterval(opens), close = midnight.addingTimeInterval(closes)
+            if !isWorkingDay(n) || t >= close {
+                t = midnight.addingTimeInterval(86400 + opens)
+                continue
+            }
+            if t < open { t = open }
+            let available = close.timeIntervalSince(t)
+            if remaining <= available { return t.addingTimeInterval(remaining) }
+            remaining -= available
+            t = close
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import Vapor
+
+/// The stylesheet and the little script of the web UI, served from memory: no CDN, no build step.
+package enum Assets {
+    package static let css = """
+    :root{--red:#b71c1c;--ink:#1d1d1f;--muted:#666;--line:#ddd;--bg:#f6f5f2;--ok:#1b5e20;--warn:#e65100;font-size:17px}
+    *{box-sizing:border-box}
+    body{margin:0;font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;color:var(--ink);background:var(--bg);line-height:1.55}
+    a{color:#0d47a1}
+    header.top{display:flex;flex-wrap:wrap;align-items:center;gap:.4rem 1rem;padding:.5rem 1rem;background:var(--red);color:#fff}
+    header.top a{color:#fff;text-decoration:none}
+    .brand{font-weight:700;font-size:1.2rem}.brand small{font-weight:400;font-size:.75rem;opacity:.85}
+    nav.main{display:flex;flex-wrap:wrap;gap:.2rem .8rem;flex:1 1 auto}
+    nav.main a{padding:.2rem .1rem;border-bottom:2px solid transparent}
+    nav.main a[aria-current]{border-bottom-color:#fff;font-weight:600}
+    .who{display:flex;gap:.6rem;align-items:center;font-size:.9rem;flex-wrap:wrap}
+    .who .me{opacity:.9}
+    form.inline{display:inline}
+    button.link{background:none;border:0;color:inherit;font:inherit;cursor:pointer;text-decoration:underline;padding:0}
+    main{margin:0 auto;padding:1rem}
+    main.narrow{max-width:46rem}
+    main.wide{max-width:110rem}
+    h1{font-size:1.4rem;margin:.4rem 0 1rem}
+    h2{font-size:1.15rem;margin:1.4rem 0 .6rem}
+    .card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:1rem;margin:0 0 1rem}
+    .grid2{display:grid;grid-template-columns:1fr;gap:1rem}
+    @media(min-width:60rem){.grid2{grid-template-columns:1fr 1fr}.hotline{display:grid;grid-template-columns:2fr 1fr;gap:1rem;align-items:start}}
+    .field{display:block;margin:0 0 .8rem}
+    .field span{display:block;font-size:.9rem;color:var(--muted);margin-bottom:.2rem}
+    .field small{color:var(--muted)}
+    .req{color:var(--red)}
+    input,select,textarea{width:100%;font:inherit;padding:.55rem .6rem;border:1px solid #bbb;border-radius:6px;background:#fff;min-height:2.75rem}
+    input[type=checkbox]{width:auto;min-height:auto}
+    button,.button{display:inline-block;font:inherit;padding:.55rem 1.1rem;border-radius:6px;border:1px solid var(--red);background:var(--red);color:#fff;cursor:pointer;text-decoration:none;min-height:2.75rem}
+    .button.secondary,button.secondary{background:#fff;color:var(--red)}
+    button.danger{background:#fff;color:#b00020;border-color:#b00020}
+    .actions{display:flex;flex-wrap:wrap;gap:.6rem;align-items:center;margin:.6rem 0}
+    table{width:100%;border-collapse:collapse;background:#fff}
+    th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
+    th{font-size:.85rem;color:var(--muted);font-weight:600;background:#fafafa}
+    .table-wrap{overflow-x:auto;border:1px solid var(--line);border-radius:8px}
+    @media(max-width:40rem){table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}
+      table.stack td{display:block;border:0;padding:.1rem .5rem}table.stack td[data-label]::before{content:attr(data-label)"：";color:var(--muted);font-size:.85rem}}
+    .tag{display:inline-block;font-size:.8rem;padding:0 .4rem;margin:0 .2rem .2rem 0;border-radius:4px;background:#fdecea;color:var(--red);border:1px solid #f5c6c2}
+    .muted{color:var(--muted)}
+    .qr-sheet{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:1rem}
+    figure.qr{margin:0;text-align:center;background:#fff;border:1px solid var(--line);border-radius:8px;padding:.6rem;break-inside:avoid}
+    figure.qr svg{width:100%;height:auto}
+    @media print{header.top,.flash,.muted{display:none}main{max-width:none}}
+    .photos{display:flex;flex-wrap:wrap;gap:.5rem;margin:0 0 1rem}.photos img{width:7rem;height:7rem;object-fit:cover;border-radius:6px;border:1px solid var(--line)}
+    details.card>summary{cursor:pointer;font-weight:600;color:var(--red)}
+    details.card[open]>summary{margin-bottom:.6rem}
+    .flash{padding:.6rem .8rem;border-radius:6px;background:#e8f5e9;color:var(--ok);border:1px solid #c8e6c9}
+    .flash.error,.error{background:#fdecea;color:#b00020;border:1px solid #f5c6c2;padding:.6rem .8rem;border-radius:6px}
+    .filters{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:.6rem;align-items:end}
+    .filters .field{margin:0}
+    .pager{display:flex;gap:1rem;align-items:center;justify-content:center;margin:1rem 0}
+    .crumbs{font-size:.9rem;margin-bottom:.6rem;color:var(--muted)}
+    ul.tree{list-style:none;padding:0;margin:0}
+    ul.tree li{padding:.5rem .2rem;border-bottom:1px solid var(--line);display:flex;justify-content:space-between;gap:1rem}
+    .kind{font-size:.8rem;color:var(--muted)}
+    dl.props{display:grid;grid-template-columns:8rem 1fr;gap:.3rem .8rem;margin:0}
+    dl.props dt{color:var(--muted)}dl.props dd{margin:0}
+    svg.boundary{display:block;width:100%;max-width:32rem;max-height:24rem;margin:auto;background:#fff;border:1px solid var(--line);border-radius:8px}
+    .sign{background:#fff;border:3px solid var(--red);border-radius:12px;padding:1rem;max-width:36rem;margin:auto}
+    .sign h1{color:var(--red);text-align:center}
+    .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.8rem}
+    .stat{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.8rem}
+    .stat b{display:block;font-size:1.6rem}
+    pre.errors{white-space:pre-wrap;background:#fff;border:1px solid var(--line);padding:.6rem;max-height:24rem;overflow:auto}
+    """
+
+    package static let js = """
+    // Small improvements on top of pages that already work without JavaScript.
+    document.addEventListener('submit', function (e) {
+      var msg = e.target.getAttribute('data-confirm');
+      if (msg && !window.confirm(msg)) { e.preventDefault(); }
+    });
+    document.addEventListener('change', function (e) {
+      if (e.target.matches('[data-autosubmit]')) { e.target.form.submit(); }
+    });
+    document.addEventListener('click', function (e) {
+      if (e.target.matches('[data-back]') && history.length > 1) { e.preventDefault(); history.back(); }
+      if (e.target.matches('[data-print]')) { window.print(); }
+    });
+    // The hotline page: Ctrl+Enter files; a known caller's phone fills in their home and lists their open cases.
+    (function () {
+      var form = document.getElementById('hotline-form');
+      if (!form) return;
+      form.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : form.submit(); }
+      });
+      var phone = form.elements.reporterPhone, place = form.elements.place, known = document.getElementById('caller-known');
+      phone.addEventListener('change', function () {
+        if (!/^1\\d{10}$/.test(phone.value)) return;
+        var body = new URLSearchParams({phone: phone.value, _csrf: form.elements._csrf.value});
+        fetch('/cases/hotline/caller', {method: 'POST', body: body, credentials: 'same-origin'})
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (k) {
+            if (!k) return;
+            if (k.place && !place.value) place.value = k.place;
+            var text = [];
+            if (k.place) text.push(form.getAttribute('data-lives-at') + '：' + k.place);
+            if (k.openCases.length) text.push(form.getAttribute('data-open-cases') + '：' + k.openCases.join('、'));
+            known.textContent = text.join('；');
+          });
+      });
+    })();
+    """
+
+    package static func register(_ app: Application) {
+        app.get("static", "app.css") { _ -> Response in
+            var headers = HTTPHeaders()
+            headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+            headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+            return Response(status: .ok, headers: headers, body: .init(string: css))
+        }
+        app.get("static", "app.js") { _ -> Response in
+            var headers = HTTPHeaders()
+            headers.contentType = HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"])
+            headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+            return Response(status: .ok, headers: headers, body: .init(string: js))
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Fluent
+
+extension Database {
+    /// A transaction that writes. SQLite lets one writer in at a time, and a transaction that reads before it writes
+    /// fails with "database is locked" when another got in first; so on SQLite writers queue here (one process serves
+    /// a SQLite file). PostgreSQL runs them side by side.
+    package func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        if inTransaction || isPostgres { return try await transaction(body) }
+        await SQLiteWriters.shared.enter()
+        do {
+            let result = try await transaction(body)
+            await SQLiteWriters.shared.leave()
+            return result
+        } catch {
+            await SQLiteWriters.shared.leave()
+            throw error
+        }
+    }
+}
+
+/// First come, first served: one SQLite write transaction at a time in this process.
+package actor SQLiteWriters {
+    package static let shared = SQLiteWriters()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    package func enter() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    package func leave() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
+}
