@@ -66,7 +66,7 @@ enum PropertyDemo {
                 contract.startDay = "2025-01-01"
                 contract.endDay = "2028-12-31"
                 contract.feeFenPerM2 = fee
-                contract.status = "active"
+                contract.status = ContractState.active.rawValue
                 contract.createdAt = at
                 try await contract.create(on: db)
                 contracts.append((compound, company))

@@ -42,7 +42,9 @@ enum Migrations {
         M045AddVisitCase(),                           // the case a visit raised
         M050AddCasesCreatedCoveringIndex(),           // command centre: a month of a city read from one index
         M051AddOpenCasesCoveringIndex(),              // measures and command centre: a period's open cases and their deadlines
-        // next: M052. Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        M052CreateLifecycleEvents(),                  // the shared history of lifecycles that keep none of their own
+        M053AddPropertyLifecycles(),                  // versions on contracts, bills and tasks; a task state
+        // next: M054. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 

@@ -35,6 +35,9 @@ package struct AuditSource: Sendable {
         self.ip = ip
     }
 
+    /// The platform itself (schedulers, sweepers).
+    package static func system(_ what: String = "系统") -> AuditSource { AuditSource(actorID: nil, actorName: what, ip: "local") }
+
     package static func cli(_ what: String = "cli") -> AuditSource { AuditSource(actorID: nil, actorName: "命令行(\(what))", ip: "local") }
 }
 

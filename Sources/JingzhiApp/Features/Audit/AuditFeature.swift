@@ -8,5 +8,6 @@ enum AuditFeature: Feature {
         navLink(130) { $0.can(.viewAudit) ? (SiteURL.Audit.log(query: []).path, "操作日志", "Audit log") : nil },
     ]
 
-    static let pathColumns = [PathColumn(AuditEntry.schema)]
+    /// The trail and the shared lifecycle history both follow their records when a node moves.
+    static let pathColumns = [PathColumn(AuditEntry.schema), PathColumn(LifecycleEvent.schema)]
 }

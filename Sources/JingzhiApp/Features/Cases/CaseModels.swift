@@ -141,3 +141,10 @@ final class IdempotencyRecord: Model, @unchecked Sendable {
 
     init() {}
 }
+
+extension Case: LifecycleRecord {
+    var lifecycleState: String {
+        get { stateRaw }
+        set { stateRaw = newValue }
+    }
+}

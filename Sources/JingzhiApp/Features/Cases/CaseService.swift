@@ -29,13 +29,16 @@ struct CaseTransitionInput: Sendable {
 struct CaseService {
     let db: any Database
     let now: Date
+    /// Where the request came from, for the audit trail (the system when no one asked).
+    let source: AuditSource
 
-    init(db: any Database, now: Date) {
+    init(db: any Database, now: Date, source: AuditSource = .system()) {
         self.db = db
         self.now = now
+        self.source = source
     }
 
-    init(req: Request) { self.init(db: req.db, now: req.now) }
+    init(req: Request) { self.init(db: req.db, now: req.now, source: req.auditSource) }
 
     static let channels = ["web", "qr", "hotline", "patrol", "device", "deliberation", "open311", "api"]
     static let channelNames = ["web": "网页", "qr": "扫码", "hotline": "热线", "patrol": "网格巡查", "device": "智能设备",

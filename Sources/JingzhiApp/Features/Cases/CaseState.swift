@@ -6,7 +6,7 @@ public enum CaseState: String, Codable, CaseIterable, Sendable {
     case replied, closed, returned, escalated, reopened, merged, rejected
 
     /// How the resident reads each step.
-    var zh: String {
+    package var zh: String {
         switch self {
         case .submitted: "已提交，等待受理"
         case .accepted: "已受理"
@@ -22,7 +22,7 @@ public enum CaseState: String, Codable, CaseIterable, Sendable {
         }
     }
 
-    var en: String {
+    package var en: String {
         switch self {
         case .submitted: "Submitted, waiting to be accepted"
         case .accepted: "Accepted"
@@ -90,18 +90,17 @@ public enum CaseAction: String, Codable, CaseIterable, Sendable {
     case reply, rate, close, merge, note
 }
 
+extension CaseState: LifecycleState {}
+extension CaseAction: LifecycleAction {}
+
+/// The case's lifecycle table; `CaseService.perform` is the only writer of moves.
 enum CaseMachine {
-    struct Rule {
-        let from: Set<CaseState>
-        /// nil: the action decides (rating), or the state stays (notes).
-        let to: CaseState?
-        let roles: Set<Role>
-    }
+    typealias Rule = Lifecycle<CaseState, CaseAction, Role>.Rule
 
     static let handlers: Set<Role> = [.admin, .streetStaff, .communityStaff, .gridWorker, .departmentStaff, .propertyStaff]
     static let dispatchers: Set<Role> = [.admin, .streetStaff, .communityStaff]
 
-    static func rule(_ action: CaseAction) -> Rule {
+    static let lifecycle = Lifecycle<CaseState, CaseAction, Role>(entity: "case", zh: "诉求", en: "case", auditsNotes: false) { action in
         switch action {
         case .accept: Rule(from: [.submitted], to: .accepted, roles: dispatchers.union([.gridWorker]))
         case .reject: Rule(from: [.submitted, .accepted], to: .rejected, roles: dispatchers)
@@ -118,14 +117,11 @@ enum CaseMachine {
         }
     }
 
+    static func rule(_ action: CaseAction) -> Rule { lifecycle.rule(action) }
+
     /// Why `action` is not allowed from `state` for `role`, or nil when it is.
     static func refusal(_ action: CaseAction, from state: CaseState, role: Role) -> String? {
-        let r = rule(action)
-        guard r.roles.contains(role) else { return "您的角色不能执行此操作 (your role cannot \(action.rawValue) a case)" }
-        guard r.from.contains(state) else {
-            return "诉求当前为「\(state.zh)」，不能执行此操作 (cannot \(action.rawValue) a case that is \(state.rawValue))"
-        }
-        return nil
+        lifecycle.refusal(action, from: state, role: role)?.description
     }
 
     /// Satisfaction ratings (满意评价); 不满意 reopens a case once for a return visit.

@@ -9,17 +9,13 @@ extension CaseService {
     @discardableResult
     func perform(_ action: CaseAction, on c: Case, by actor: Actor, expectedVersion: Int?, input: CaseTransitionInput) async throws -> Case {
         guard try await CaseAccess.canRead(c, actor, on: db) else { throw APIError.notFound }
-        if let refusal = CaseMachine.refusal(action, from: c.state, role: actor.role) {
-            throw CaseMachine.rule(action).roles.contains(actor.role) ? APIError.conflict(refusal, code: "illegal_transition") : APIError(.forbidden, code: "forbidden", refusal)
-        }
+        try CaseMachine.lifecycle.check(action, from: c.state, role: actor.role)
         if let refusal = CaseAccess.refusal(action, on: c, by: actor, handlerPath: try await CaseAccess.handlerPath(of: c, on: db)) {
             throw APIError(.forbidden, code: "not_your_case", refusal)
         }
-        if let expectedVersion, expectedVersion != c.version {
-            throw APIError.conflict("该诉求已被他人更新，请刷新后再操作 (the case changed since you loaded it; reload)", code: "case_changed")
-        }
+        try CaseMachine.lifecycle.checkVersion(expected: expectedVersion, actual: c.version)
         let from = c.state
-        var to = CaseMachine.rule(action).to ?? from
+        var to = CaseMachine.lifecycle.target(action, from: from)
         let note = try Validate.text(input.note, field: "note", max: 2000, required: [.reject, .returnCase, .escalate, .reply, .note].contains(action))
         switch action {
         case .accept:
@@ -57,20 +53,17 @@ extension CaseService {
             break
         }
         if to == .closed || to == .rejected || to == .merged { c.closedAt = now }
-        var claimed = try await commit(c, action: action, from: from, to: to, actorID: actor.userID, actorName: actor.user.displayName,
-                                       note: note ?? input.rating.map(\.zh))
+        let by = AuditSource(actorID: actor.userID, actorName: actor.user.displayName, ip: source.ip)
+        var claimed = try await commit(c, action: action, from: from, to: to, by: by, note: note ?? input.rating.map(\.zh))
         // A note changes nothing another writer could have changed: without a version it claims the latest one.
         var attempts = 0
         while !claimed, action == .note, expectedVersion == nil, attempts < 20 {
             attempts += 1
             guard let fresh = try await Case.find(c.id, on: db), fresh.state.isOpen else { break }
-            claimed = try await commit(fresh, action: action, from: fresh.state, to: fresh.state, actorID: actor.userID,
-                                       actorName: actor.user.displayName, note: note)
+            claimed = try await commit(fresh, action: action, from: fresh.state, to: fresh.state, by: by, note: note)
             if claimed { return fresh }
         }
-        guard claimed else {
-            throw APIError.conflict("该诉求已被他人更新，请刷新后再操作 (the case changed since you loaded it; reload)", code: "case_changed")
-        }
+        guard claimed else { throw CaseMachine.lifecycle.changed }
         return c
     }
 
@@ -81,28 +74,25 @@ extension CaseService {
         guard let up = c.handlerLevel.up else { return false }
         let from = c.state
         do { try await assign(c, to: up, departmentCode: nil) } catch is APIError { return false }
-        return try await commit(c, action: .escalate, from: from, to: .escalated, actorID: nil, actorName: "系统督办", note: note)
+        return try await commit(c, action: .escalate, from: from, to: .escalated, by: .system("系统督办"), note: note)
     }
 
-    /// Writes a move: claims the version (of two writers holding the same version only one gets a row back), saves the
-    /// case, records the event and tells who needs to know, all in one transaction. False when another writer won.
-    private func commit(_ c: Case, action: CaseAction, from: CaseState, to: CaseState, actorID: UUID?, actorName: String,
-                        note: String?) async throws -> Bool {
-        c.stateRaw = to.rawValue
-        let version = c.version
-        return try await db.writeTransaction { tx in
-            let claimed = try await tx.sql.update(Case.schema).set("version", to: SQLBind(version + 1))
-                .where("id", .equal, SQLBind(c.id!)).where("version", .equal, SQLBind(version)).returning("id").all()
-            guard !claimed.isEmpty else { return false }
-            c.version = version + 1
-            let before = try await CaseTallies.facts(of: c.id!, on: tx)
-            try await c.save(on: tx)
-            try await CaseHandlings.record(c, nodePath: try await CaseAccess.handlerPath(of: c, on: tx), on: tx, at: now)
-            try await CaseTallies.apply(old: before, new: try await CaseTallies.refreshedFacts(of: c.id!, on: tx), on: tx)
-            try await event(c, action: action.rawValue, from: from.rawValue, to: to, actorID: actorID, actorName: actorName, note: note, on: tx)
-            try await CaseNotifier(db: tx, now: now).afterTransition(c, action: action)
-            return true
-        }
+    /// Writes a move through the case lifecycle (version claim, record, event, audit in one transaction), with the case's
+    /// own bookkeeping: handling record, tallies and notices. False when another writer won.
+    private func commit(_ c: Case, action: CaseAction, from: CaseState, to: CaseState, by source: AuditSource, note: String?) async throws -> Bool {
+        let now = now
+        return try await CaseMachine.lifecycle.commit(c, action, from: from, to: to, subject: c.number, note: note, by: source, at: now, on: db,
+            write: { tx in
+                let before = try await CaseTallies.facts(of: c.id!, on: tx)
+                try await c.save(on: tx)
+                try await CaseHandlings.record(c, nodePath: try await CaseAccess.handlerPath(of: c, on: tx), on: tx, at: now)
+                try await CaseTallies.apply(old: before, new: try await CaseTallies.refreshedFacts(of: c.id!, on: tx), on: tx)
+            },
+            history: { tx in
+                try await CaseService(db: tx, now: now).event(c, action: action.rawValue, from: from.rawValue, to: to, actorID: source.actorID,
+                                                            actorName: source.actorName, note: note, on: tx)
+                try await CaseNotifier(db: tx, now: now).afterTransition(c, action: action)
+            })
     }
 
     static func rank(_ level: HandlerLevel) -> Int {

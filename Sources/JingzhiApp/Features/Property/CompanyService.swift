@@ -143,10 +143,10 @@ struct CompanyService {
         contract.startDay = start
         contract.endDay = end
         contract.feeFenPerM2 = fee
-        contract.status = "active"
+        contract.status = ContractState.active.rawValue
         contract.createdAt = now
         return try await db.writeTransaction { tx in
-            let overlapping = try await PropertyContract.query(on: tx).filter(\.$compoundID == compound.id!).filter(\.$status == "active")
+            let overlapping = try await PropertyContract.query(on: tx).filter(\.$compoundID == compound.id!).filter(\.$status == ContractState.active.rawValue)
                 .filter(\.$startDay <= end).filter(\.$endDay >= start).count()
             guard overlapping == 0 else {
                 throw APIError.conflict("该小区在此期间已有合同，请先终止原合同 (the compound already has a contract in that period)", code: "contract_overlap")
@@ -160,19 +160,15 @@ struct CompanyService {
     }
 
     /// Ends a contract early (from today), with a reason.
-    func endContract(_ contract: PropertyContract, reason: String?) async throws {
+    func endContract(_ contract: PropertyContract, reason: String?, by actor: Actor) async throws {
         let why = try Validate.text(reason, field: "reason", max: 200)!
-        guard contract.status == "active" else { throw APIError.conflict("合同已终止 (contract already ended)") }
-        let today = ShanghaiTime.today(now)
-        let oldEnd = contract.endDay
-        contract.status = "ended"
-        if today < contract.endDay { contract.endDay = max(today, contract.startDay) }
-        try await db.writeTransaction { tx in
-            try await contract.save(on: tx)
-            try await AuditLog.record(on: tx, by: source, at: now, action: "end", entity: "property_contract", entityID: contract.id,
-                                      nodePath: contract.nodePath, summary: "终止物业合同：\(why)",
-                                      changes: ["status": ["active", "ended"], "endDay": [oldEnd, contract.endDay]])
-        }
+        guard contract.state == .active else { throw APIError.conflict("合同已终止 (contract already ended)") }
+        let today = ShanghaiTime.today(now), oldEnd = contract.endDay
+        try await PropertyLifecycles.contract.perform(.end, on: contract, role: actor.role, subject: "\(contract.startDay)至\(contract.endDay)",
+                                                     note: why, by: source, at: now, on: db,
+                                                     changes: { ["endDay": [oldEnd, $0.endDay]] }, change: { c in
+            if today < c.endDay { c.endDay = max(today, c.startDay) }
+        })
     }
 
     func profile(of compound: OrgNode, on db: any Database) async throws -> CompoundProfile {
@@ -272,13 +268,11 @@ struct CompanyService {
     }
 
     func completeTask(_ task: ImprovementTask, by actor: Actor) async throws {
-        guard task.doneAt == nil else { throw APIError.conflict("任务已完成 (task already done)") }
-        task.doneAt = now
-        task.doneBy = actor.user.displayName
-        try await db.writeTransaction { tx in
-            try await task.save(on: tx)
-            try await AuditLog.record(on: tx, by: source, at: now, action: "done", entity: "improvement_task", entityID: task.id,
-                                      nodePath: task.nodePath, summary: "提升任务完成：\(task.title)")
-        }
+        guard task.state == .open else { throw APIError.conflict("任务已完成 (task already done)") }
+        let now = now
+        try await PropertyLifecycles.task.perform(.complete, on: task, role: actor.role, subject: task.title, by: source, at: now, on: db, change: { t in
+            t.doneAt = now
+            t.doneBy = actor.user.displayName
+        })
     }
 }

@@ -54,13 +54,15 @@ final class PropertyBill: Model, PathScoped, @unchecked Sendable {
     /// Sum of the payments against it, reversals included.
     @Field(key: "paid_fen") var paidFen: Int
     @Field(key: "due_day") var dueDay: String
-    /// `open` or `cancelled` (only unpaid bills, with a reason).
+    /// `BillState`: `open` or `cancelled` (only unpaid bills, with a reason).
     @Field(key: "status") var status: String
     @Field(key: "created_at") var createdAt: Date
+    /// Claimed by every lifecycle move and bumped by every payment, so a cancel never crosses a payment.
+    @Field(key: "version") var version: Int
 
-    init() {}
+    init() { version = 0 }
 
-    var owedFen: Int { status == "cancelled" ? 0 : amountFen - paidFen }
+    var owedFen: Int { state == .cancelled ? 0 : amountFen - paidFen }
 }
 
 /// A payment (缴费) against a bill, or a reversal of one (negative amount, `reversesID`, a reason). Never deleted.

@@ -20,7 +20,7 @@ enum FeePages {
     }
 
     static func state(_ req: Request, _ b: PropertyBill) -> String {
-        b.status == "cancelled" ? req.t("已作废", "cancelled") : (b.owedFen == 0 ? req.t("已缴清", "paid") : (b.paidFen > 0 ? req.t("部分缴纳", "part paid") : req.t("未缴", "unpaid")))
+        b.state == .cancelled ? b.state.label(req.lang) : (b.owedFen == 0 ? req.t("已缴清", "paid") : (b.paidFen > 0 ? req.t("部分缴纳", "part paid") : req.t("未缴", "unpaid")))
     }
 
     @Sendable static func bills(req: Request) async throws -> HTML {
@@ -32,7 +32,7 @@ enum FeePages {
         var q = PropertyBill.query(on: req.db).within(actor.scope).ofCompany(try await PropertyScope.feeCompany(of: actor, on: req.db))
         if let id = UUID(uuidString: compound) { q = q.filter(\.$compoundID == id) }
         if !period.isEmpty { q = q.filter(\.$period == (try ShanghaiTime.parseMonth(period, field: "period"))) }
-        if owing { q = q.filter(\.$status == "open").filter(.sql(unsafeRaw: "paid_fen < amount_fen")) }
+        if owing { q = q.filter(\.$status == BillState.open.rawValue).filter(.sql(unsafeRaw: "paid_fen < amount_fen")) }
         let total = try await q.count()
         let rows = try await q.sort(\.$period, .descending).sort(\.$nodePath).range(page.range).all()
         let addresses = Dictionary(try await Household.query(on: req.db).filter(\.$id ~~ Set(rows.map(\.householdID))).all().map { ($0.id!, $0.address) }) { a, _ in a }

@@ -137,7 +137,7 @@ struct FeeReports {
         var out = CSV.utf8BOM + CSV.line(["住址", "账期", "收费项目", "应缴(元)", "已缴(元)", "欠缴(元)", "状态", "缴费截止日"])
         for b in bills {
             out += CSV.line([addresses[b.householdID], b.period, b.itemName, Money.yuan(b.amountFen), Money.yuan(b.paidFen), Money.yuan(b.owedFen),
-                             b.status == "cancelled" ? "已作废" : (b.owedFen == 0 ? "已缴清" : (b.paidFen > 0 ? "部分缴纳" : "未缴")), b.dueDay])
+                             b.state == .cancelled ? "已作废" : (b.owedFen == 0 ? "已缴清" : (b.paidFen > 0 ? "部分缴纳" : "未缴")), b.dueDay])
         }
         return out
     }

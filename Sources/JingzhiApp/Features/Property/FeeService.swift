@@ -145,7 +145,7 @@ struct FeeService {
     static func billValues(id: UUID, company: UUID, compound: UUID, household: Household, item: FeeItem, period: String,
                            amount: Int, due: String, at: Date) -> [any SQLExpression] {
         [SQLBind(id), SQLBind(company), SQLBind(compound), SQLBind(household.id!), SQLBind(household.nodePath), SQLBind(item.id!),
-         SQLBind(item.name), SQLBind(period), SQLBind(amount), SQLBind(0), SQLBind(due), SQLBind("open"), SQLBind(at)]
+         SQLBind(item.name), SQLBind(period), SQLBind(amount), SQLBind(0), SQLBind(due), SQLBind(BillState.open.rawValue), SQLBind(at)]
     }
 
     /// Households of `compound` already billed for the item and period.
@@ -161,7 +161,7 @@ struct FeeService {
             throw APIError.invalid("method", "支付方式须为 cash、transfer 或 online (unknown method)")
         }
         let ref = try Validate.text(reference, field: "reference", max: 60, required: method != "cash")
-        guard bill.status == "open" else { throw APIError.conflict("账单已作废 (the bill is cancelled)", code: "bill_cancelled") }
+        guard bill.state == .open else { throw APIError.conflict("账单已作废 (the bill is cancelled)", code: "bill_cancelled") }
         return try await record(bill, amount: amount, method: method, reference: ref, reverses: nil, reason: nil, by: actor)
     }
 
@@ -197,7 +197,7 @@ struct FeeService {
                 try await db.writeTransaction { tx in
                     // Claim the money on the bill first: the condition keeps it between nothing and the amount billed.
                     let claimed = try await tx.sql.raw("""
-                        UPDATE \(ident: PropertyBill.schema) SET paid_fen = paid_fen + \(bind: amount) \
+                        UPDATE \(ident: PropertyBill.schema) SET paid_fen = paid_fen + \(bind: amount), version = version + 1 \
                         WHERE id = \(bind: bill.id!) AND status = 'open' AND paid_fen + \(bind: amount) <= amount_fen \
                         AND paid_fen + \(bind: amount) >= 0 RETURNING id
                         """).all()
@@ -217,6 +217,7 @@ struct FeeService {
                                               changes: ["paidFen": [String(bill.paidFen), String(bill.paidFen + amount)]])
                 }
                 bill.paidFen += amount
+                bill.version += 1
                 return p
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
                 if let reverses, try await PropertyPayment.query(on: db).filter(\.$reversesID == reverses.id!).first() != nil {
@@ -235,21 +236,21 @@ struct FeeService {
         return prefix + String(format: "%05d", today + 1)
     }
 
-    /// Cancels a bill raised in error (nothing paid on it), with a reason.
-    func cancel(_ bill: PropertyBill, reason: String?) async throws {
+    /// Cancels a bill raised in error (nothing paid on it), with a reason. Every payment bumps the bill's version, so a
+    /// payment made since the bill was read makes the cancel fail rather than cancel a paid bill.
+    func cancel(_ bill: PropertyBill, reason: String?, by actor: Actor) async throws {
         let why = try Validate.text(reason, field: "reason", max: 200)!
-        guard bill.status == "open" else { throw APIError.conflict("账单已作废 (the bill is cancelled)", code: "bill_cancelled") }
-        try await db.writeTransaction { tx in
-            let done = try await tx.sql.raw("""
-                UPDATE \(ident: PropertyBill.schema) SET status = 'cancelled' WHERE id = \(bind: bill.id!) AND paid_fen = 0 AND status = 'open' RETURNING id
-                """).all()
-            guard !done.isEmpty else {
+        guard bill.state == .open else { throw APIError.conflict("账单已作废 (the bill is cancelled)", code: "bill_cancelled") }
+        guard bill.paidFen == 0 else { throw APIError.conflict("账单已有缴费，请先冲正缴费 (reverse the payments first)", code: "bill_paid") }
+        do {
+            try await PropertyLifecycles.bill.perform(.cancel, on: bill, role: actor.role,
+                                                     subject: "\(bill.period) \(bill.itemName) \(Money.yuan(bill.amountFen)) 元", note: why,
+                                                     by: source, at: now, on: db)
+        } catch let e as APIError where e.code == "property_bill_changed" {
+            guard let fresh = try await PropertyBill.find(bill.id, on: db), fresh.paidFen == 0 else {
                 throw APIError.conflict("账单已有缴费，请先冲正缴费 (reverse the payments first)", code: "bill_paid")
             }
-            try await AuditLog.record(on: tx, by: source, at: now, action: "cancel", entity: "property_bill", entityID: bill.id,
-                                      nodePath: bill.nodePath, summary: "作废账单 \(bill.period) \(bill.itemName) \(Money.yuan(bill.amountFen)) 元：\(why)",
-                                      changes: ["status": ["open", "cancelled"]])
+            throw e
         }
-        bill.status = "cancelled"
     }
 }

@@ -102,7 +102,7 @@ enum FeesAPI {
         if let raw = try req.query.get(String?.self, at: "compound"), !raw.isEmpty { q = q.filter(\.$compoundID == (UUID(uuidString: raw) ?? UUID())) }
         if let raw = try req.query.get(String?.self, at: "household"), !raw.isEmpty { q = q.filter(\.$householdID == (UUID(uuidString: raw) ?? UUID())) }
         if let raw = try req.query.get(String?.self, at: "period"), !raw.isEmpty { q = q.filter(\.$period == (try ShanghaiTime.parseMonth(raw, field: "period"))) }
-        if try req.query.get(String?.self, at: "owing") == "1" { q = q.filter(\.$status == "open").filter(.sql(unsafeRaw: "paid_fen < amount_fen")) }
+        if try req.query.get(String?.self, at: "owing") == "1" { q = q.filter(\.$status == BillState.open.rawValue).filter(.sql(unsafeRaw: "paid_fen < amount_fen")) }
         let total = try await q.count()
         let rows = try await q.sort(\.$period, .descending).sort(\.$nodePath).range(page.range).all()
         return Paged(items: rows.map(BillDTO.init), total: total, page: page.page, per: page.per)
@@ -154,7 +154,7 @@ enum FeesAPI {
         let actor = try req.requireActor()
         let bill = try await loadBill(req, actor)
         try await PropertyPolicy.requireBilling(actor, company: bill.companyID, on: req.db)
-        try await FeeService(req: req).cancel(bill, reason: try req.decodeJSON(PropertyAPI.ReasonBody.self).reason)
+        try await FeeService(req: req).cancel(bill, reason: try req.decodeJSON(PropertyAPI.ReasonBody.self).reason, by: actor)
         return BillDTO(bill)
     }
 

@@ -143,7 +143,7 @@ enum PropertyAPI {
         let actor = try req.requireActor()
         try PropertyPolicy.requireCompoundManager(actor)
         let c = try await PropertyContract.find(try req.idParameter(), within: actor.scope, on: req.db)
-        try await CompanyService(req: req).endContract(c, reason: try req.decodeJSON(ReasonBody.self).reason)
+        try await CompanyService(req: req).endContract(c, reason: try req.decodeJSON(ReasonBody.self).reason, by: actor)
         return ContractDTO(c)
     }
 

@@ -20,7 +20,7 @@ enum PropertyBench {
                 for c in compounds {
                     let k = PropertyContract()
                     k.companyID = company.id; k.compoundID = c.id!; k.nodePath = c.path; k.model = "full"
-                    k.startDay = "2020-01-01"; k.endDay = "2099-12-31"; k.feeFenPerM2 = 100; k.status = "active"; k.createdAt = now
+                    k.startDay = "2020-01-01"; k.endDay = "2099-12-31"; k.feeFenPerM2 = 100; k.status = ContractState.active.rawValue; k.createdAt = now
                     try await k.create(on: tx)
                 }
             }

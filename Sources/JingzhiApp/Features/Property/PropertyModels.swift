@@ -42,16 +42,18 @@ final class PropertyContract: Model, PathScoped, @unchecked Sendable {
     @Field(key: "end_day") var endDay: String
     /// The agreed fee, fen per m² per month (两毛钱 = 20).
     @Field(key: "fee_fen_per_m2") var feeFenPerM2: Int
-    /// `active` or `ended` (ended early, with a reason in the audit log).
+    /// `ContractState`: `active` or `ended` (ended early, with a reason in the audit log).
     @Field(key: "status") var status: String
     @Field(key: "created_at") var createdAt: Date
+    /// Claimed by every lifecycle move.
+    @Field(key: "version") var version: Int
 
-    init() {}
+    init() { version = 0 }
 
     static let models = ["full": "全权物业", "basic": "两毛钱基础物业", "fallback": "1+1兜底物业", "self_managed": "业主自管"]
 
     /// Whether the contract covers the day `yyyy-MM-dd`.
-    func covers(_ day: String) -> Bool { status == "active" && startDay <= day && day <= endDay }
+    func covers(_ day: String) -> Bool { state == .active && startDay <= day && day <= endDay }
 }
 
 /// A property-staff account working for a company (the account's scope is the company's compounds).
@@ -120,6 +122,12 @@ final class ImprovementTask: Model, PathScoped, @unchecked Sendable {
     @OptionalField(key: "done_at") var doneAt: Date?
     @OptionalField(key: "done_by") var doneBy: String?
     @Field(key: "created_at") var createdAt: Date
+    /// `TaskState`: `open` or `done`.
+    @Field(key: "status") var status: String
+    @Field(key: "version") var version: Int
 
-    init() {}
+    init() {
+        status = TaskState.open.rawValue
+        version = 0
+    }
 }

@@ -90,7 +90,7 @@ enum PropertyPages {
         </dl></div>
         <h2>\(req.t("服务合同", "Contracts"))</h2>
         <ul class="tree">\(d.contracts.isEmpty ? ["<li class=\"muted\">\(req.t("无", "None"))</li>"] : d.contracts.map { c -> HTML in
-            "<li>\(c.modelLabel) \(c.startDay)～\(c.endDay)，\(Money.yuan(c.feeFenPerM2))\(req.t("元/㎡·月", " yuan/m²·month"))，\(c.status == "active" ? req.t("有效", "active") : req.t("已终止", "ended"))</li>"
+            "<li>\(c.modelLabel) \(c.startDay)～\(c.endDay)，\(Money.yuan(c.feeFenPerM2))\(req.t("元/㎡·月", " yuan/m²·month"))，\((ContractState(rawValue: c.status) ?? .active).label(req.lang))</li>"
         })</ul>
         <h2>\(req.t("定级记录", "Tier history"))</h2>
         <ul class="tree">\(d.tierHistory.isEmpty ? ["<li class=\"muted\">\(req.t("无", "None"))</li>"] : d.tierHistory.map { h -> HTML in

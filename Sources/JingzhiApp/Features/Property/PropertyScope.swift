@@ -27,7 +27,7 @@ enum PropertyScope {
     /// The contracts in force on the Shanghai day of `now`.
     static func activeContracts(on db: any Database, now: Date) -> QueryBuilder<PropertyContract> {
         let today = ShanghaiTime.today(now)
-        return PropertyContract.query(on: db).filter(\.$status == "active")
+        return PropertyContract.query(on: db).filter(\.$status == ContractState.active.rawValue)
             .filter(\.$startDay <= today).filter(\.$endDay >= today)
     }
 
