@@ -197,7 +197,7 @@ struct DemoCaseHistory {
             let chain = stride(from: PathSegment.width, to: compound.path.count, by: PathSegment.width).compactMap { byPath[String(compound.path.prefix($0))] }
             let grid = chain.last { $0.kind == .grid }
             var spot: (lon: Double, lat: Double)?
-            if let box = grid?.boundary.flatMap({ try? Boundary.parse(text: $0) }).flatMap({ MapBox(boundaries: [$0]) }) {
+            if let box = grid?.boundary.flatMap({ try? Boundary.parse(text: $0) }).flatMap({ GeoBox(boundaries: [$0]) }) {
                 spot = (box.west + (box.east - box.west) * (0.15 + 0.7 * geo.unit()), box.south + (box.north - box.south) * (0.15 + 0.7 * geo.unit()))
             }
             let people = try await Resident.query(on: db).within(DataScope(rootPath: compound.path)).filter(\.$phone != nil)

@@ -70,19 +70,22 @@ package enum GridMapSVG {
         package var legendTitle: String
         package var noData: String
         package var heat: String
+        /// Between a name and its figure: "：" in Chinese, ": " in English.
+        package var colon: String
 
-        package init(title: String, legendTitle: String, noData: String, heat: String) {
+        package init(title: String, legendTitle: String, noData: String, heat: String, colon: String = "：") {
             self.title = title
             self.legendTitle = legendTitle
             self.noData = noData
             self.heat = heat
+            self.colon = colon
         }
     }
 
     package static func render(areas: [Area], scale: ChoroplethScale, heat: Heat? = nil, tracks: [Track] = [], markers: [Marker] = [],
                        labels: Labels, width: Double = 800, height: Double = 600, theme: ChartTheme = .light,
                        showAreaNames: Bool = true, plainFill: String? = nil) -> HTML {
-        guard let box = MapBox(boundaries: areas.map(\.boundary)) else {
+        guard let box = GeoBox(boundaries: areas.map(\.boundary)) else {
             return HTML(raw: "<p class=\"muted map-empty\">\(HTML.escape(labels.noData))</p>")
         }
         // A plain map (a track's background) has one fill and no legend.
@@ -91,7 +94,7 @@ package enum GridMapSVG {
         func n(_ v: Double) -> String { SVGNumber.format(v) }
         var body = "<title>\(HTML.escape(labels.title))</title><g class=\"areas\">"
         for a in areas {
-            let shape = "<path d=\"\(projection.pathData(a.boundary))\" fill=\"\(plainFill ?? scale.color(a.value))\" stroke=\"\(plainFill == nil ? theme.background : theme.muted)\" stroke-width=\"1\" fill-rule=\"evenodd\" data-area=\"\(HTML.escape(a.id))\"><title>\(HTML.escape(a.label))：\(HTML.escape(a.detail))</title></path>"
+            let shape = "<path d=\"\(projection.pathData(a.boundary))\" fill=\"\(plainFill ?? scale.color(a.value))\" stroke=\"\(plainFill == nil ? theme.background : theme.muted)\" stroke-width=\"1\" fill-rule=\"evenodd\" data-area=\"\(HTML.escape(a.id))\"><title>\(HTML.escape(a.label))\(labels.colon)\(HTML.escape(a.detail))</title></path>"
             body += a.href.map { "<a href=\"\(HTML.escape($0))\">\(shape)</a>" } ?? shape
         }
         body += "</g>"

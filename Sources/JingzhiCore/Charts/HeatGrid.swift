@@ -19,7 +19,7 @@ package struct HeatGrid: Sendable, Equatable {
         package static func < (a: Cell, b: Cell) -> Bool { (a.row, a.column) < (b.row, b.column) }
     }
 
-    package let box: MapBox
+    package let box: GeoBox
     package let columns: Int
     package let rows: Int
     /// Degrees of longitude and latitude per cell.
@@ -27,7 +27,7 @@ package struct HeatGrid: Sendable, Equatable {
     package let cellLat: Double
 
     /// `columns` cells across the box, as many rows as square cells need to cover it.
-    package init(box: MapBox, columns: Int) {
+    package init(box: GeoBox, columns: Int) {
         self.box = box
         self.columns = max(1, columns)
         cellLon = max(box.east - box.west, 1e-9) / Double(self.columns)
@@ -43,9 +43,9 @@ package struct HeatGrid: Sendable, Equatable {
     }
 
     /// The ground rectangle of a cell.
-    package func bounds(_ cell: Cell) -> MapBox {
+    package func bounds(_ cell: Cell) -> GeoBox {
         let west = box.west + Double(cell.column) * cellLon, south = box.south + Double(cell.row) * cellLat
-        return MapBox(west: west, south: south, east: west + cellLon, north: south + cellLat)
+        return GeoBox(west: west, south: south, east: west + cellLon, north: south + cellLat)
     }
 
     /// Counts of the points `(lon, lat)` per cell; points outside the box are left out.

@@ -1,51 +1,9 @@
 import Foundation
 
-/// A longitude/latitude rectangle (WGS 84 degrees).
-package struct MapBox: Sendable, Equatable, Codable {
-    package var west: Double
-    package var south: Double
-    package var east: Double
-    package var north: Double
-
-    /// The smallest box around the points `[lon, lat]`; nil for no points.
-    package init?(points: [[Double]]) {
-        guard let first = points.first, first.count >= 2 else { return nil }
-        var box = MapBox(west: first[0], south: first[1], east: first[0], north: first[1])
-        for p in points.dropFirst() where p.count >= 2 { box.extend(lon: p[0], lat: p[1]) }
-        self = box
-    }
-
-    package init(west: Double, south: Double, east: Double, north: Double) {
-        self.west = west
-        self.south = south
-        self.east = east
-        self.north = north
-    }
-
-    /// The box around every ring of every boundary; nil when there are none.
-    package init?(boundaries: [Boundary]) {
-        self.init(points: boundaries.flatMap { $0.rings.flatMap { $0 } })
-    }
-
-    package mutating func extend(lon: Double, lat: Double) {
-        west = min(west, lon)
-        east = max(east, lon)
-        south = min(south, lat)
-        north = max(north, lat)
-    }
-
-    package func contains(lon: Double, lat: Double) -> Bool {
-        lon >= west && lon <= east && lat >= south && lat <= north
-    }
-
-    /// Shrink factor of a degree of longitude against one of latitude in the middle of the box.
-    package var groundFactor: Double { cos((south + north) / 2 * .pi / 180) }
-}
-
-/// Fits a `MapBox` into an SVG viewBox: equirectangular, longitude shrunk by cos(middle latitude) so shapes keep
+/// Fits a `GeoBox` into an SVG viewBox: equirectangular, longitude shrunk by cos(middle latitude) so shapes keep
 /// their proportions (fine at city scale), north up, centred inside `width`×`height` with `padding` on every side.
 package struct MapProjection: Sendable, Equatable {
-    package let box: MapBox
+    package let box: GeoBox
     package let width: Double
     package let height: Double
     package let padding: Double
@@ -55,7 +13,7 @@ package struct MapProjection: Sendable, Equatable {
     private let offsetX: Double
     private let offsetY: Double
 
-    package init(box: MapBox, width: Double, height: Double, padding: Double = 12) {
+    package init(box: GeoBox, width: Double, height: Double, padding: Double = 12) {
         self.box = box
         self.width = width
         self.height = height
@@ -76,14 +34,32 @@ package struct MapProjection: Sendable, Equatable {
         ((x - offsetX) / (k * scale) + box.west, box.north - (y - offsetY) / scale)
     }
 
+    /// A canvas `width` wide and exactly as tall as the box needs (no letterboxing): drawings of one grid or track.
+    package init(fitting box: GeoBox, width: Double = 480, padding: Double = 12) {
+        let k = box.groundFactor
+        let spanX = max((box.east - box.west) * k, 1e-9), spanY = max(box.north - box.south, 1e-9)
+        let scale = (width - 2 * padding) / max(spanX, spanY)
+        self.init(box: box, width: spanX * scale + 2 * padding, height: spanY * scale + 2 * padding, padding: padding)
+    }
+
+    package func x(_ p: GeoPoint) -> Double { project(lon: p.lon, lat: p.lat).x }
+    package func y(_ p: GeoPoint) -> Double { project(lon: p.lon, lat: p.lat).y }
+
+    /// "x,y" with one decimal, for SVG attributes.
+    package func xy(_ p: GeoPoint) -> String {
+        let (x, y) = project(lon: p.lon, lat: p.lat)
+        return SVGNumber.format(x) + "," + SVGNumber.format(y)
+    }
+
+    /// An SVG path through the points ("M…L…").
+    package func path(_ points: [GeoPoint], closed: Bool = false) -> String {
+        guard !points.isEmpty else { return "" }
+        return "M" + points.map(xy).joined(separator: "L") + (closed ? "Z" : "")
+    }
+
     /// SVG path data for a boundary: one closed subpath per ring (draw with `fill-rule="evenodd"` for holes).
     package func pathData(_ boundary: Boundary) -> String {
-        boundary.rings.map { ring in
-            "M" + ring.map { p in
-                let (x, y) = project(lon: p[0], lat: p[1])
-                return SVGNumber.format(x) + "," + SVGNumber.format(y)
-            }.joined(separator: "L") + "Z"
-        }.joined()
+        boundary.polygon.rings.map { path($0, closed: true) }.joined()
     }
 }
 

@@ -41,8 +41,9 @@ package enum Geo {
     }
 }
 
-/// A longitude/latitude rectangle.
-package struct GeoBox: Sendable, Equatable {
+/// A longitude/latitude rectangle (WGS 84 degrees): the one box of every map, track and index. JSON names its sides
+/// west, south, east, north.
+package struct GeoBox: Sendable, Equatable, Codable {
     package var minLon: Double
     package var minLat: Double
     package var maxLon: Double
@@ -52,17 +53,44 @@ package struct GeoBox: Sendable, Equatable {
     package init?(_ points: [GeoPoint]) {
         guard let first = points.first else { return nil }
         (minLon, maxLon, minLat, maxLat) = (first.lon, first.lon, first.lat, first.lat)
-        for p in points.dropFirst() {
-            minLon = min(minLon, p.lon); maxLon = max(maxLon, p.lon)
-            minLat = min(minLat, p.lat); maxLat = max(maxLat, p.lat)
-        }
+        for p in points.dropFirst() { extend(lon: p.lon, lat: p.lat) }
+    }
+
+    /// The smallest box around `[lon, lat]` positions; nil for none.
+    package init?(points: [[Double]]) {
+        guard let first = points.first, first.count >= 2 else { return nil }
+        (minLon, maxLon, minLat, maxLat) = (first[0], first[0], first[1], first[1])
+        for p in points.dropFirst() where p.count >= 2 { extend(lon: p[0], lat: p[1]) }
+    }
+
+    /// The box around every ring of every boundary; nil when there are none.
+    package init?(boundaries: [Boundary]) {
+        self.init(points: boundaries.flatMap { $0.rings.flatMap { $0 } })
     }
 
     package init(minLon: Double, minLat: Double, maxLon: Double, maxLat: Double) {
         (self.minLon, self.minLat, self.maxLon, self.maxLat) = (minLon, minLat, maxLon, maxLat)
     }
 
-    package func contains(_ p: GeoPoint) -> Bool { p.lon >= minLon && p.lon <= maxLon && p.lat >= minLat && p.lat <= maxLat }
+    package init(west: Double, south: Double, east: Double, north: Double) {
+        self.init(minLon: west, minLat: south, maxLon: east, maxLat: north)
+    }
+
+    package var west: Double { minLon }
+    package var south: Double { minLat }
+    package var east: Double { maxLon }
+    package var north: Double { maxLat }
+
+    package mutating func extend(lon: Double, lat: Double) {
+        minLon = min(minLon, lon); maxLon = max(maxLon, lon)
+        minLat = min(minLat, lat); maxLat = max(maxLat, lat)
+    }
+
+    package func contains(_ p: GeoPoint) -> Bool { contains(lon: p.lon, lat: p.lat) }
+    package func contains(lon: Double, lat: Double) -> Bool { lon >= minLon && lon <= maxLon && lat >= minLat && lat <= maxLat }
+
+    /// Shrink factor of a degree of longitude against one of latitude in the middle of the box.
+    package var groundFactor: Double { cos((minLat + maxLat) / 2 * .pi / 180) }
 
     package func union(_ other: GeoBox) -> GeoBox {
         GeoBox(minLon: min(minLon, other.minLon), minLat: min(minLat, other.minLat),
@@ -75,5 +103,21 @@ package struct GeoBox: Sendable, Equatable {
         let widest = max(abs(minLat), abs(maxLat))
         let dLon = dLat / max(cos(min(89.9, widest + dLat) * .pi / 180), 1e-6)
         return GeoBox(minLon: minLon - dLon, minLat: minLat - dLat, maxLon: maxLon + dLon, maxLat: maxLat + dLat)
+    }
+
+    private enum CodingKeys: String, CodingKey { case west, south, east, north }
+
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(west: try c.decode(Double.self, forKey: .west), south: try c.decode(Double.self, forKey: .south),
+                  east: try c.decode(Double.self, forKey: .east), north: try c.decode(Double.self, forKey: .north))
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(west, forKey: .west)
+        try c.encode(south, forKey: .south)
+        try c.encode(east, forKey: .east)
+        try c.encode(north, forKey: .north)
     }
 }

@@ -30,7 +30,7 @@ package struct Layout {
         </head>
         <body>
         <header class="top">
-          <a class="brand" href="\(SiteURL.home.path)">精治 <small>\(lang.t("社区治理平台", "community governance"))</small></a>
+          <a class="brand" href="\(SiteURL.home.path)">\(lang.t("精治", "Jingzhi")) <small>\(lang.t("社区治理平台", "community governance"))</small></a>
           <nav class="main">\(navigation(lang))</nav>
           <div class="who">\(req.application.pageChrome.userMenu(req))
             <a class="lang" href="\(SiteURL.language(other, back: back).path)">\(other == .en ? "English" : "中文")</a>

@@ -6,7 +6,7 @@ import Testing
 /// The drawing code of the command centre on known geometry: projection, classes, binning, charts, the map.
 @Suite struct ChartGeometryTests {
     /// At 60° N a degree of longitude is half a degree of latitude on the ground, so this box is square.
-    let box = MapBox(west: 0, south: 59.5, east: 2, north: 60.5)
+    let box = GeoBox(west: 0, south: 59.5, east: 2, north: 60.5)
 
     func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-6) -> Bool { abs(a - b) <= tolerance }
 
@@ -80,7 +80,7 @@ import Testing
                                (2.1, 60.0), (1.0, 61.0), (.nan, 60)])     // outside: left out
         // check
         #expect(counts == [HeatGrid.Cell(column: 0, row: 0): 3, HeatGrid.Cell(column: 1, row: 2): 1, HeatGrid.Cell(column: 3, row: 3): 2])
-        #expect(grid.bounds(HeatGrid.Cell(column: 1, row: 2)) == MapBox(west: 0.5, south: 60.0, east: 1.0, north: 60.25))
+        #expect(grid.bounds(HeatGrid.Cell(column: 1, row: 2)) == GeoBox(west: 0.5, south: 60.0, east: 1.0, north: 60.25))
         #expect(HeatGrid.intensity(25, max: 100) == 0.5 && HeatGrid.intensity(0, max: 100) == 0 && HeatGrid.intensity(3, max: 0) == 0)
     }
 

@@ -103,7 +103,7 @@ import VaporTesting
             let json = try await app.api(.GET, "/api/v1/command-centre/map?period=365d", token: try await app.token("gt_street")).json()
             // check: the database's cells are `HeatGrid.bin` of the same points
             let heat = try #require(json["heat"] as? [String: Any])
-            let box = MapBox(west: heat["west"] as! Double, south: heat["south"] as! Double, east: heat["east"] as! Double, north: heat["north"] as! Double)
+            let box = GeoBox(west: heat["west"] as! Double, south: heat["south"] as! Double, east: heat["east"] as! Double, north: heat["north"] as! Double)
             let grid = HeatGrid(box: box, columns: heat["columns"] as! Int)
             #expect(grid.rows == heat["rows"] as? Int)
             let expected = grid.bin(["A", "B", "C", "D", "F"].map { (s.points[$0]!.0, s.points[$0]!.1) })

@@ -37,7 +37,7 @@ struct CommandCentreScenario {
     static func point(in code: String, _ fx: Double, _ fy: Double, _ app: Application) async throws -> (Double, Double) {
         let grid = try await app.node(code)
         let text = try #require(grid.boundary)
-        let box = try #require(MapBox(boundaries: [try Boundary.parse(text: text)]))
+        let box = try #require(GeoBox(boundaries: [try Boundary.parse(text: text)]))
         return (box.west + (box.east - box.west) * fx, box.south + (box.north - box.south) * fy)
     }
 

@@ -162,7 +162,7 @@ import VaporTesting
             // setup: a stand-in for the patrol feature, with one worker on patrol in 古亭社区 G01
             let grid = try await app.node("YT-GT-01-G01")
             let text = try #require(grid.boundary)
-            let box = try #require(MapBox(boundaries: [try Boundary.parse(text: text)]))
+            let box = try #require(GeoBox(boundaries: [try Boundary.parse(text: text)]))
             let patrolID = UUID()
             let points = (0..<4).map { i in
                 PatrolTrackPoint(latitude: box.south + (box.north - box.south) * (0.2 + 0.2 * Double(i)),

@@ -161,7 +161,7 @@ import VaporTesting
             // setup: a point well inside another community's grid
             let other = try await app.node("YT-GT-02-G01")
             let text = try #require(other.boundary)
-            let box = try #require(MapBox(boundaries: [try Boundary.parse(text: text)]))
+            let box = try #require(GeoBox(boundaries: [try Boundary.parse(text: text)]))
             let (lat, lon) = ((box.south + box.north) / 2, (box.west + box.east) / 2)
             #expect(try await GridLocator.grid(latitude: lat, longitude: lon, on: app.db)?.code == "YT-GT-02-G01")
             // act: 古亭社区 draws its first grid over the whole county

@@ -45,7 +45,7 @@ extension CommandCentreService {
         let (from, to) = period.days(now: now)
         let codes = try await category.asyncMap { try await CaseMeasuresService.codes(under: $0, on: db) }
         let households = try await householdsPerGrid(path: path)
-        let box = MapBox(boundaries: grids.compactMap(\.boundary) + (grids.isEmpty ? nodeBoundary(node) : []))
+        let box = GeoBox(boundaries: grids.compactMap(\.boundary) + (grids.isEmpty ? nodeBoundary(node) : []))
         // Days before today hardly move (a case keeps its creation day and place): they are remembered like past
         // months; today's cases are counted on every refresh.
         var counts = try await mapCounts(path: path, from: to, to: to, codes: codes, grids: grids, box: box)
@@ -86,7 +86,7 @@ extension CommandCentreService {
         }
     }
 
-    func mapCounts(path: String, from: String, to: String, codes: [String]?, grids: [MapGrid], box: MapBox?) async throws -> MapCounts {
+    func mapCounts(path: String, from: String, to: String, codes: [String]?, grids: [MapGrid], box: GeoBox?) async throws -> MapCounts {
         var filter: SQLQueryString = "\(sql.scope(path, boundedInTime: true)) AND created_at >= \(bind: ShanghaiTime.dayStart(from)) AND created_at < \(bind: ShanghaiTime.dayStart(to).addingTimeInterval(86400))"
         if let codes { filter = filter + " AND category_code IN (\(binds: codes))" }
         var out = MapCounts()
@@ -140,7 +140,7 @@ extension CommandCentreService {
     }
 
     /// Located cases binned in the database into the heat grid over the box.
-    func heatCells(filter: SQLQueryString, box: MapBox) async throws -> [HeatGrid.Cell: Int] {
+    func heatCells(filter: SQLQueryString, box: GeoBox) async throws -> [HeatGrid.Cell: Int] {
         let grid = HeatGrid(box: box, columns: Self.heatColumns)
         let inBox: SQLQueryString = """
             longitude >= \(bind: box.west) AND longitude <= \(bind: box.east) AND latitude >= \(bind: box.south) AND latitude <= \(bind: box.north)

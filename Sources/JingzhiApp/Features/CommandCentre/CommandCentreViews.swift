@@ -92,7 +92,7 @@ enum CommandCentreViews {
         let scale = ChoroplethScale(maxValue: areas.compactMap(\.value).max() ?? 0)
         var heat: GridMapSVG.Heat?
         if let h = d.map.heat {
-            let grid = HeatGrid(box: MapBox(west: h.west, south: h.south, east: h.east, north: h.north), columns: h.columns)
+            let grid = HeatGrid(box: GeoBox(west: h.west, south: h.south, east: h.east, north: h.north), columns: h.columns)
             heat = .init(grid: grid, counts: Dictionary(h.cells.map { (HeatGrid.Cell(column: $0.column, row: $0.row), $0.count) }) { a, b in a + b })
         }
         let markers = d.summary.patrols.active.compactMap { p -> GridMapSVG.Marker? in
@@ -102,7 +102,7 @@ enum CommandCentreViews {
         let svg = GridMapSVG.render(areas: areas, scale: scale, heat: heat, markers: markers,
                                     labels: .init(title: req.t("网格地图：每千户诉求数与诉求热力", "Grid map: cases per 1,000 households and case heat"),
                                                   legendTitle: req.t("每千户诉求", "Per 1,000 households"), noData: req.t("无住户", "No households"),
-                                                  heat: req.t("有坐标的诉求", "Located cases")),
+                                                  heat: req.t("有坐标的诉求", "Located cases"), colon: req.t("：", ": ")),
                                     width: width, height: height, theme: theme, showAreaNames: areas.count <= 40)
         let located = d.map.heat.map { req.t("有坐标 \($0.located) 件 / 共 \($0.total) 件", "\($0.located) of \($0.total) cases located") } ?? ""
         return """

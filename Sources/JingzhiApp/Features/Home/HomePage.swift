@@ -79,7 +79,7 @@ enum HomePage {
               <dt>\(req.t("姓名", "Name"))</dt><dd>\(dto.name)</dd>
               <dt>\(req.t("住址", "Address"))</dt><dd>\(h.address)</dd>
               <dt>\(req.t("手机号", "Phone"))</dt><dd>\(dto.phone ?? "—")</dd>
-              <dt>\(req.t("同户人员", "Household"))</dt><dd>\(members.map(\.name).joined(separator: "、"))</dd>
+              <dt>\(req.t("同户人员", "Household"))</dt><dd>\(members.map(\.name).joined(separator: req.t("、", ", ")))</dd>
             </dl></div>
             """)
             let grid = try await OrgService(req: req).ancestors(of: try await OrgNode.find(h.nodeID, on: req.db)!).last { $0.kind == .grid }

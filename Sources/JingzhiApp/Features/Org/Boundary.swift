@@ -13,7 +13,7 @@ enum BoundarySVG {
     static func render(_ shapes: [Shape], width: Double = 480, title: String) -> HTML {
         let all = shapes.flatMap { $0.boundary.rings.flatMap { $0 } }
         guard !all.isEmpty else { return .empty }
-        let projection = GeoProjection(box: GeoBox(all.map { GeoPoint(lon: $0[0], lat: $0[1]) })!, width: width)
+        let projection = MapProjection(fitting: GeoBox(all.map { GeoPoint(lon: $0[0], lat: $0[1]) })!, width: width)
         func project(_ p: [Double]) -> String { projection.xy(GeoPoint(lon: p[0], lat: p[1])) }
         var body = ""
         for shape in shapes {

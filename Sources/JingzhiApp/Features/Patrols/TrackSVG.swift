@@ -12,7 +12,7 @@ enum TrackSVG {
         guard let box = GeoBox(points + outline.flatMap { $0 } + pins.map(\.point)) else {
             return HTML("<p class=\"muted\">\(title)</p>")
         }
-        let proj = GeoProjection(box: box.expanded(byMetres: 30), width: width)
+        let proj = MapProjection(fitting: box.expanded(byMetres: 30), width: width)
         var body = ""
         for ring in outline {
             body += "<path d=\"\(proj.path(ring, closed: true))\" fill=\"#f1f5fb\" stroke=\"#5c6bc0\" stroke-width=\"2\" fill-rule=\"evenodd\"/>"

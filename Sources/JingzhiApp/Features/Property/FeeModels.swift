@@ -19,6 +19,8 @@ final class FeeItem: Model, @unchecked Sendable {
     init() {}
 
     static let bases = ["per_m2": "按面积(元/㎡·月)", "per_household": "按户", "per_parking": "按车位", "one_off": "一次性"]
+    static let basesEn = ["per_m2": "per m² (yuan/m²·month)", "per_household": "per household", "per_parking": "per parking space", "one_off": "one-off"]
+    static func basisLabel(_ basis: String, _ lang: Lang) -> String { PropertyLabel.of(basis, bases, basesEn, lang) }
 }
 
 /// What billing needs to know of a household: floor area (in hundredths of a m²) and parking spaces.

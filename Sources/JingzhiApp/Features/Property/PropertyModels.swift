@@ -23,6 +23,7 @@ final class PropertyCompany: Model, @unchecked Sendable {
     init() {}
 
     static let kinds = ["state_fallback": "国有兜底", "market": "市场化"]
+    static let kindsEn = ["state_fallback": "state-owned fallback", "market": "market"]
 }
 
 /// A service contract (物业服务合同) of one compound: who serves it, for how long, for what fee and under which model.
@@ -51,6 +52,7 @@ final class PropertyContract: Model, PathScoped, @unchecked Sendable {
     init() { version = 0 }
 
     static let models = ["full": "全权物业", "basic": "两毛钱基础物业", "fallback": "1+1兜底物业", "self_managed": "业主自管"]
+    static let modelsEn = ["full": "full service", "basic": "basic (0.2 yuan)", "fallback": "1+1 fallback", "self_managed": "owner-managed"]
 
     /// Whether the contract covers the day `yyyy-MM-dd`.
     func covers(_ day: String) -> Bool { state == .active && startDay <= day && day <= endDay }
@@ -85,6 +87,8 @@ final class CompoundProfile: Model, PathScoped, @unchecked Sendable {
 
     static let classes = ["commercial": "商住小区", "old": "老旧小区", "resettled": "回迁小区"]
     static let tiers = ["problem": "问题突出", "improving": "重点提升", "model": "精治示范"]
+    static let classesEn = ["commercial": "commercial", "old": "old", "resettled": "resettlement"]
+    static let tiersEn = ["problem": "problem", "improving": "improving", "model": "model"]
     static let tierOrder = ["problem", "improving", "model"]
 }
 
@@ -130,4 +134,16 @@ final class ImprovementTask: Model, PathScoped, @unchecked Sendable {
         status = TaskState.open.rawValue
         version = 0
     }
+}
+
+/// A property code's name in the page's language: companies' kinds, contract models, compound classes and tiers.
+enum PropertyLabel {
+    static func of(_ code: String?, _ zh: [String: String], _ en: [String: String], _ lang: Lang) -> String {
+        guard let code else { return "—" }
+        return (lang == .zh ? zh[code] : en[code]) ?? code
+    }
+    static func kind(_ code: String?, _ lang: Lang) -> String { of(code, PropertyCompany.kinds, PropertyCompany.kindsEn, lang) }
+    static func model(_ code: String?, _ lang: Lang) -> String { of(code, PropertyContract.models, PropertyContract.modelsEn, lang) }
+    static func compoundClass(_ code: String?, _ lang: Lang) -> String { of(code, CompoundProfile.classes, CompoundProfile.classesEn, lang) }
+    static func tier(_ code: String?, _ lang: Lang) -> String { of(code, CompoundProfile.tiers, CompoundProfile.tiersEn, lang) }
 }

@@ -33,8 +33,6 @@ enum PropertyPages {
         return req.redirect(to: back)
     }
 
-    static func tierLabel(_ tier: String) -> String { CompoundProfile.tiers[tier] ?? tier }
-
     @Sendable static func overview(req: Request) async throws -> HTML {
         let actor = try staffOnly(req)
         let only = try req.query.get(String?.self, at: "withoutCompany") == "1"
@@ -50,19 +48,19 @@ enum PropertyPages {
             only ? "<a href=\"/property\">\(req.t("全部小区", "All compounds"))</a>" : "<a href=\"/property?withoutCompany=1\">\(req.t("只看无物业小区", "Only compounds without a company"))</a>",
         ]
         let body: HTML = """
-        \(company.map { HTML("<p class=\"card\">\(req.t("本企业", "Your company"))：<b>\($0.name)</b>（\(PropertyCompany.kinds[$0.kind] ?? "")）</p>") } ?? .empty)
+        \(company.map { HTML("<p class=\"card\">\(req.t("本企业", "Your company"))：<b>\($0.name)</b>\(req.t("（", " ("))\(PropertyLabel.kind($0.kind, req.lang))\(req.t("）", ")"))</p>") } ?? .empty)
         <div class="actions">\(links)</div>
-        <div class="stats">\(CompoundProfile.tierOrder.map { HomePage.stat(tierLabel($0), counts[$0] ?? 0) })
+        <div class="stats">\(CompoundProfile.tierOrder.map { HomePage.stat(PropertyLabel.tier($0, req.lang), counts[$0] ?? 0) })
         \(HomePage.stat(req.t("无物业小区", "Without a company"), rows.filter(\.withoutCompany).count))</div>
         <div class="table-wrap"><table class="stack"><thead><tr><th>\(req.t("小区", "Compound"))</th><th>\(req.t("类别", "Class"))</th>
         <th>\(req.t("等级", "Tier"))</th><th>\(req.t("物业企业", "Company"))</th><th>\(req.t("服务模式", "Model"))</th></tr></thead>
         <tbody>\(rows.map { r -> HTML in
             """
             <tr><td data-label="\(req.t("小区", "Compound"))"><a href="/property/compounds/\(r.id)">\(r.name)</a></td>
-            <td data-label="\(req.t("类别", "Class"))">\(r.compoundClass.flatMap { CompoundProfile.classes[$0] } ?? "—")</td>
-            <td data-label="\(req.t("等级", "Tier"))">\(tierLabel(r.tier))</td>
+            <td data-label="\(req.t("类别", "Class"))">\(PropertyLabel.compoundClass(r.compoundClass, req.lang))</td>
+            <td data-label="\(req.t("等级", "Tier"))">\(PropertyLabel.tier(r.tier, req.lang))</td>
             <td data-label="\(req.t("物业企业", "Company"))"\(HTML(raw: r.withoutCompany ? " class=\"error\"" : ""))>\(r.companyName ?? req.t("无物业", "none"))</td>
-            <td data-label="\(req.t("服务模式", "Model"))">\(r.model.flatMap { PropertyContract.models[$0] } ?? "—")</td></tr>
+            <td data-label="\(req.t("服务模式", "Model"))">\(PropertyLabel.model(r.model, req.lang))</td></tr>
             """
         })</tbody></table></div>
         """
@@ -83,30 +81,30 @@ enum PropertyPages {
         let month = ShanghaiTime.currentMonth(req.now)
         var sections: [HTML] = ["""
         <div class="card"><dl class="props">
-          <dt>\(req.t("类别", "Class"))</dt><dd>\(d.compound.compoundClass.flatMap { CompoundProfile.classes[$0] } ?? "—")</dd>
-          <dt>\(req.t("等级", "Tier"))</dt><dd>\(tierLabel(d.compound.tier))</dd>
+          <dt>\(req.t("类别", "Class"))</dt><dd>\(PropertyLabel.compoundClass(d.compound.compoundClass, req.lang))</dd>
+          <dt>\(req.t("等级", "Tier"))</dt><dd>\(PropertyLabel.tier(d.compound.tier, req.lang))</dd>
           <dt>\(req.t("物业企业", "Company"))</dt><dd>\(d.compound.companyName ?? req.t("无物业（待兜底）", "none"))</dd>
           <dt>\(req.t("住户", "Households"))</dt><dd>\(d.households)</dd>
         </dl></div>
         <h2>\(req.t("服务合同", "Contracts"))</h2>
         <ul class="tree">\(d.contracts.isEmpty ? ["<li class=\"muted\">\(req.t("无", "None"))</li>"] : d.contracts.map { c -> HTML in
-            "<li>\(c.modelLabel) \(c.startDay)～\(c.endDay)，\(Money.yuan(c.feeFenPerM2))\(req.t("元/㎡·月", " yuan/m²·month"))，\((ContractState(rawValue: c.status) ?? .active).label(req.lang))</li>"
+            "<li>\(PropertyLabel.model(c.model, req.lang)) \(c.startDay)\(req.t("～", " – "))\(c.endDay)\(req.t("，", ", "))\(Money.yuan(c.feeFenPerM2))\(req.t("元/㎡·月", " yuan/m²·month"))\(req.t("，", ", "))\((ContractState(rawValue: c.status) ?? .active).label(req.lang))</li>"
         })</ul>
         <h2>\(req.t("定级记录", "Tier history"))</h2>
         <ul class="tree">\(d.tierHistory.isEmpty ? ["<li class=\"muted\">\(req.t("无", "None"))</li>"] : d.tierHistory.map { h -> HTML in
-            "<li><span>\(h.fromTier.map(tierLabel) ?? "—") → <b>\(tierLabel(h.toTier))</b>：\(h.reason)</span><span class=\"muted\">\(h.actorName) \(ShanghaiTime.format(h.at))</span></li>"
+            "<li><span>\(PropertyLabel.tier(h.fromTier, req.lang)) → <b>\(PropertyLabel.tier(h.toTier, req.lang))</b>：\(h.reason)</span><span class=\"muted\">\(h.actorName) \(ShanghaiTime.format(h.at))</span></li>"
         })</ul>
         <h2>\(req.t("提升任务", "Improvement tasks"))</h2>
         <ul class="tree">\(d.tasks.isEmpty ? ["<li class=\"muted\">\(req.t("无", "None"))</li>"] : d.tasks.map { t -> HTML in
             let state: HTML = t.doneAt != nil ? "✔ \(t.doneBy ?? "")" : (t.overdue ? "<b class=\"error\">\(req.t("已超期", "overdue"))</b>" : "\(req.t("进行中", "open"))")
             let button: HTML = t.doneAt == nil ? "<form method=\"post\" action=\"/property/tasks/\(t.id)/done\" class=\"inline\">\(Form.csrf(req))<button class=\"link\">\(req.t("完成", "Done"))</button></form>" : .empty
-            return "<li><span>\(t.title)（\(t.owner)，\(t.dueDay)）</span><span>\(state) \(button)</span></li>"
+            return "<li><span>\(t.title)\(req.t("（", " ("))\(t.owner)\(req.t("，", ", "))\(t.dueDay)\(req.t("）", ")"))</span><span>\(state) \(button)</span></li>"
         })</ul>
         """]
         if manager {
             sections.append("""
             <form method="post" action="\(base)/tier" class="card">\(Form.csrf(req))<h2>\(req.t("调整等级", "Change tier"))</h2>
-            \(Form.select(req.t("新等级", "New tier"), name: "tier", options: CompoundProfile.tierOrder.map { ($0, tierLabel($0)) }, selected: nil))
+            \(Form.select(req.t("新等级", "New tier"), name: "tier", options: CompoundProfile.tierOrder.map { ($0, PropertyLabel.tier($0, req.lang)) }, selected: nil))
             \(Form.textarea(req.t("理由（必填）", "Reason (required)"), name: "reason"))
             \(Form.field(req.t("提升任务", "Improvement task"), name: "taskTitle"))
             \(Form.field(req.t("责任人", "Owner"), name: "taskOwner"))
@@ -114,14 +112,14 @@ enum PropertyPages {
             <button>\(req.t("保存", "Save"))</button></form>
             <form method="post" action="\(base)/inspection" class="card">\(Form.csrf(req))<h2>\(req.t("物业服务检查", "Inspection"))</h2>
             \(Form.field(req.t("月份", "Month"), name: "month", value: month, type: "month"))
-            \(checklist.map { Form.field("\($0.name)（0–\($0.maxPoints)）", name: "score_" + $0.code, type: "number", attrs: "min=\"0\" max=\"\($0.maxPoints)\" step=\"1\"") })
+            \(checklist.map { Form.field("\($0.name)\(req.t("（", " ("))0–\($0.maxPoints)\(req.t("）", ")"))", name: "score_" + $0.code, type: "number", attrs: "min=\"0\" max=\"\($0.maxPoints)\" step=\"1\"") })
             <button>\(req.t("提交检查结果", "Save inspection"))</button></form>
             """)
         }
         if billing && !items.isEmpty {
             sections.append("""
             <form method="post" action="\(base)/bills" class="card">\(Form.csrf(req))<h2>\(req.t("生成账单", "Bill the compound"))</h2>
-            \(Form.select(req.t("收费项目", "Fee item"), name: "feeItemId", options: items.map { ($0.id!.uuidString, "\($0.name)（\(Money.yuan($0.unitFen))元，\(FeeItem.bases[$0.basis] ?? "")）") }, selected: nil))
+            \(Form.select(req.t("收费项目", "Fee item"), name: "feeItemId", options: items.map { ($0.id!.uuidString, "\($0.name)\(req.t("（", " ("))\(Money.yuan($0.unitFen))\(req.t("元，", " yuan, "))\(FeeItem.basisLabel($0.basis, req.lang))\(req.t("）", ")"))") }, selected: nil))
             \(Form.field(req.t("账期", "Period"), name: "period", value: month, type: "month"))
             <button>\(req.t("为全部住户生成", "Bill every household"))</button></form>
             <div class="actions"><a href="/property/bills?compound=\(node.id!)">\(req.t("本小区账单", "Bills of this compound"))</a>

@@ -33,7 +33,7 @@ enum ResidentPropertyPages {
               <dt>\(req.t("星级", "Stars"))</dt><dd>\(starsText)</dd>
               <dt>\(req.t("联系人", "Contact"))</dt><dd>\(c.contactName)</dd>
               <dt>\(req.t("电话", "Phone"))</dt><dd><a href="tel:\(c.contactPhone)">\(c.contactPhone)</a></dd>
-              <dt>\(req.t("服务模式", "Model"))</dt><dd>\(contract.flatMap { PropertyContract.models[$0.model] } ?? "")</dd>
+              <dt>\(req.t("服务模式", "Model"))</dt><dd>\(contract.map { PropertyLabel.model($0.model, req.lang) } ?? "")</dd>
             </dl><a class="button" href="/property/ratings">\(req.t("查看物业红黑榜", "See the red/black list"))</a></div>
             """ } ?? "<p class=\"card\">\(req.t("您的小区目前没有物业企业，由社区兜底服务。", "No company serves your compound; the community looks after it."))</p>"
         return Layout(req: req, title: req.t("我的物业", "My property")).render("""
@@ -114,8 +114,8 @@ enum ResidentPropertyPages {
         return Layout(req: req, title: req.t("\(county.name) \(m) 物业服务红黑榜", "\(county.name) \(m) property red/black list"), wide: true).render("""
         <form method="get" action="/property/ratings" class="actions">\(Form.field(req.t("月份", "Month"), name: "month", value: m, type: "month"))<button>\(req.t("查看", "Show"))</button></form>
         <p class="\(dto.published ? "ok" : "muted")">\(dto.published ? req.t("已发布", "Published") + " " + (dto.publishedAt.map { ShanghaiTime.format($0) } ?? "") : req.t("未发布（按当前数据试算）", "Not published (computed from today's data)"))</p>
-        <div class="stats"><div class="stat"><span class="muted">\(req.t("红榜", "Red list"))</span><b>\(dto.red.joined(separator: "、"))</b></div>
-        <div class="stat"><span class="muted">\(req.t("黑榜", "Black list"))</span><b>\(dto.black.joined(separator: "、"))</b></div></div>
+        <div class="stats"><div class="stat"><span class="muted">\(req.t("红榜", "Red list"))</span><b>\(dto.red.joined(separator: req.t("、", ", ")))</b></div>
+        <div class="stat"><span class="muted">\(req.t("黑榜", "Black list"))</span><b>\(dto.black.joined(separator: req.t("、", ", ")))</b></div></div>
         <div class="table-wrap"><table class="stack"><thead><tr><th>\(req.t("名次", "Rank"))</th><th>\(req.t("企业", "Company"))</th><th>\(req.t("得分", "Score"))</th>
         <th>\(req.t("星级", "Stars"))</th><th>\(req.t("满意率", "Satisfaction"))</th><th>\(req.t("按时办结", "On time"))</th><th>\(req.t("投诉/百户", "Complaints/100"))</th>
         <th>\(req.t("收缴率", "Collection"))</th><th>\(req.t("检查得分", "Inspection"))</th><th>\(req.t("居民评价", "Residents"))</th></tr></thead>

@@ -33,7 +33,7 @@ enum VisitPages {
                                                  "\(open.filter { $0.status == "overdue" }.count) overdue, \(open.filter { $0.status == "due" }.count) due, \(tasks.count - open.count) done this period"))</p>
         <ul class="tree" id="visit-tasks">\(open.prefix(200).map { t -> HTML in
             """
-            <li class="\(t.status)"><span><b>\(statusLabel[t.status] ?? t.status)</b> \(t.address)<br><span class="tag">\(t.tag)</span> \(t.residents.joined(separator: "、"))
+            <li class="\(t.status)"><span><b>\(statusLabel[t.status] ?? t.status)</b> \(t.address)<br><span class="tag">\(t.tag)</span> \(t.residents.joined(separator: req.t("、", ", ")))
             <small class="muted">\(req.t("截止", "by")) \(t.dueBy)\(t.lastVisitedOn.map { " · " + req.t("上次 ", "last ") + $0 } ?? "")</small></span>
             <a class="button secondary" href="/visits/record?household=\(t.householdId)">\(req.t("记录走访", "Record"))</a></li>
             """
