@@ -154,18 +154,14 @@ struct BenchCommand: AsyncParsableCommand {
     @OptionGroup var db: DatabaseOptions
     @Option(help: "tiny, county or city.") var scale = "city"
     @Option(help: "Timed runs per query.") var repeats = 30
-    @Option(help: "register (resident lists), measures (case measures on a year of cases, seeded if missing), property (billing and scoring), patrols (fix ingestion; needs the county demo's grid workers), command-centre (the city with a year of cases) or all (all but command-centre).") var part = "all"
+    @Option(help: ArgumentHelp(Bench.partsHelp)) var part = "all"
     @Option(help: "Cases a day when the year of cases is seeded (2740 ≈ one million a year).") var casesPerDay = 2740.0
 
     func run() async throws {
         guard let s = DemoScale(rawValue: scale) else { throw ValidationError("--scale must be tiny, county or city") }
-        guard let p = Bench.Part(rawValue: part) else { throw ValidationError("--part must be register, measures, property, patrols, command-centre or all") }
+        guard Bench.partNames.contains(part) else { throw ValidationError("--part must be one of \(Bench.partNames.joined(separator: ", "))") }
         guard casesPerDay > 0 else { throw ValidationError("--cases-per-day must be positive") }
-        if p == .commandCentre {
-            print(try await Bench.commandCentre(db.settings, repeats: repeats, perDay: casesPerDay) { print($0) }.joined(separator: "\n"))
-            return
-        }
-        let lines = try await Bench.run(db.settings, scale: s, repeats: repeats, part: p, casesPerDay: casesPerDay) { print($0) }
+        let lines = try await Bench.run(db.settings, scale: s, repeats: repeats, part: part, casesPerDay: casesPerDay) { print($0) }
         print(lines.joined(separator: "\n"))
     }
 }

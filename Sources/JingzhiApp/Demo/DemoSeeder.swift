@@ -68,14 +68,10 @@ public enum DemoSeeder {
             }
         }
         let accounts = try await createAccounts(app, plan: plan, landmarks: builder.landmarks, on: tx, log: log)
-        if plan.scale == .county, let county = try await OrgNode.find(root.id, on: tx) {
-            // A year of requests, so queues, deadlines and measures are alive; the test-sized demo stays empty.
-            var history = DemoCaseHistory(db: tx)
-            let filed = try await history.seed(under: county, days: 365, perDay: 24)
-            log("诉求历史：\(filed) 件")
-            log("巡查：\(try await PatrolDemo.seed(under: county, on: tx)) 次")
+        if let county = try await OrgNode.find(root.id, on: tx) {
+            let context = DemoContext(app: app, plan: plan, root: county, db: tx, log: log)
+            for part in FeatureList.demoParts { try await part.seedDemo(context) }
         }
-        try await PropertyDemo.seed(plan, rootID: root.id, on: tx, log: log)
         log("完成：\(tally.nodes) 个节点，\(tally.households) 户，\(tally.residents) 人，用时 \(seconds(since: started)) 秒")
         return DemoSummary(created: true, nodes: tally.nodes, households: tally.households, residents: tally.residents,
                            accounts: accounts)
