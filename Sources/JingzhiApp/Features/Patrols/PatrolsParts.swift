@@ -8,7 +8,7 @@ extension PatrolsFeature: DemoContributor, BenchContributor {
     }
 
     static let benchParts = [
-        X,
+        BenchPart(name: "patrols", help: "fix ingestion; needs the county demo's grid workers",
                   run: .onDataSet { app, o in try await Bench.patrolLines(app, repeats: o.repeats) }),
     ]
 }
