@@ -109,13 +109,13 @@ package enum Assets {
     """
 
     package static func register(_ app: Application) {
-        app.get("static", "app.css") { _ -> Response in
+        app.get(SiteURL.Pattern.stylesheet) { _ -> Response in
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
             return Response(status: .ok, headers: headers, body: .init(string: css))
         }
-        app.get("static", "app.js") { _ -> Response in
+        app.get(SiteURL.Pattern.script) { _ -> Response in
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"])
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
