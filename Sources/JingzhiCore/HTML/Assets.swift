@@ -94,7 +94,7 @@ package enum Assets {
       phone.addEventListener('change', function () {
         if (!/^1\\d{10}$/.test(phone.value)) return;
         var body = new URLSearchParams({phone: phone.value, _csrf: form.elements._csrf.value});
-        fetch('/cases/hotline/caller', {method: 'POST', body: body, credentials: 'same-origin'})
+        fetch(form.dataset.caller, {method: 'POST', body: body, credentials: 'same-origin'})
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (k) {
             if (!k) return;

@@ -119,7 +119,7 @@ enum HotlinePage {
         let body: HTML = """
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0.text(req.lang))</p>") } ?? .empty)
         <div class="hotline">
-        <form method="post" action="\(SiteURL.Cases.hotline.path)" class="card" id="hotline-form" data-lives-at="\(req.t("居民住址", "Lives at"))" data-open-cases="\(req.t("未办结诉求", "Open cases"))">\(Form.csrf(req))
+        <form method="post" action="\(SiteURL.Cases.hotline.path)" class="card" id="hotline-form" data-caller="\(SiteURL.Cases.hotlineCaller.path)" data-lives-at="\(req.t("居民住址", "Lives at"))" data-open-cases="\(req.t("未办结诉求", "Open cases"))">\(Form.csrf(req))
           <input type="hidden" name="idempotencyKey" value="\(key)">
           \(Form.field(req.t("来电号码", "Caller's phone"), name: "reporterPhone", value: e.reporterPhone, type: "tel", required: true,
                        attrs: "autocomplete=\"off\" inputmode=\"tel\" \(autofocus("reporterPhone"))"))
