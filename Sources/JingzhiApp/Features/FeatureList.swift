@@ -10,6 +10,13 @@ enum FeatureList {
 
     /// Every table column that carries a node path, from every feature.
     static var pathColumns: [PathColumn] { all.flatMap { $0.pathColumns } }
+
+    /// Every web page's route pattern (the frame's and each feature's); `SiteURLRouteTests` holds it to the route table.
+    static var pages: [RoutePattern] {
+        SiteURL.Pattern.all + SiteURL.Accounts.Pattern.all + SiteURL.Org.Pattern.all + SiteURL.Residents.Pattern.all
+            + SiteURL.Audit.Pattern.all + SiteURL.Cases.Pattern.all + SiteURL.Patrols.Pattern.all + SiteURL.Visits.Pattern.all
+            + SiteURL.Property.Pattern.all + SiteURL.CommandCentre.Pattern.all + SiteURL.Measures.Pattern.all
+    }
 }
 
 /// A navigation link shown to the actors `visible` lets through.

@@ -94,7 +94,7 @@ package enum Assets {
       phone.addEventListener('change', function () {
         if (!/^1\\d{10}$/.test(phone.value)) return;
         var body = new URLSearchParams({phone: phone.value, _csrf: form.elements._csrf.value});
-        fetch('/cases/hotline/caller', {method: 'POST', body: body, credentials: 'same-origin'})
+        fetch(form.dataset.caller, {method: 'POST', body: body, credentials: 'same-origin'})
           .then(function (r) { return r.ok ? r.json() : null; })
           .then(function (k) {
             if (!k) return;
@@ -109,13 +109,13 @@ package enum Assets {
     """
 
     package static func register(_ app: Application) {
-        app.get("static", "app.css") { _ -> Response in
+        app.get(SiteURL.Pattern.stylesheet) { _ -> Response in
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
             return Response(status: .ok, headers: headers, body: .init(string: css))
         }
-        app.get("static", "app.js") { _ -> Response in
+        app.get(SiteURL.Pattern.script) { _ -> Response in
             var headers = HTTPHeaders()
             headers.contentType = HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"])
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")

@@ -8,12 +8,21 @@ package enum SiteURL {
     case stylesheet
     case script
 
+    /// The route each case is registered from.
+    package enum Pattern {
+        package static let home = RoutePattern("/")
+        package static let language = RoutePattern("/lang/:lang")
+        package static let stylesheet = RoutePattern("/static/app.css")
+        package static let script = RoutePattern("/static/app.js")
+        package static let all = [home, language, stylesheet, script]
+    }
+
     package var path: String {
         switch self {
-        case .home: "/"
-        case .language(let lang, let back): "/lang/\(lang.rawValue)" + Self.query([("back", back)])
-        case .stylesheet: "/static/app.css"
-        case .script: "/static/app.js"
+        case .home: Pattern.home.path()
+        case .language(let lang, let back): Pattern.language.path(lang.rawValue) + Self.query([("back", back)])
+        case .stylesheet: Pattern.stylesheet.path()
+        case .script: Pattern.script.path()
         }
     }
 

@@ -61,9 +61,10 @@ extension Request {
 /// A resident whose link to a household staff have not approved yet may file cases and follow their own, and
 /// nothing more: every other page and endpoint answers 403 until the link is approved.
 struct UnlinkedResidentMiddleware: AsyncMiddleware {
-    /// Path prefixes open to such an account (web and API).
-    static let allowed = ["/cases", "/notifications", "/account", "/logout", "/api/v1/me", "/api/v1/auth/", "/api/v1/cases",
-                          "/api/v1/case-categories"]
+    /// Path prefixes open to such an account (web pages, then API).
+    static let allowed = [SiteURL.Cases.Pattern.queue, SiteURL.Cases.Pattern.notifications, SiteURL.Accounts.Pattern.password,
+                          SiteURL.Accounts.Pattern.logout].map(\.template)
+        + ["/api/v1/me", "/api/v1/auth/", "/api/v1/cases", "/api/v1/case-categories"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         if let actor = request.actor, actor.role == .resident, actor.user.residentID == nil {

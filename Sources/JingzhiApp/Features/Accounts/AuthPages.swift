@@ -5,14 +5,15 @@ import Vapor
 /// Log in, log out, change password, resident sign-up, language switch.
 enum AuthPages {
     static func register(web: any RoutesBuilder, authed: any RoutesBuilder) {
-        web.get("login", use: loginForm)
-        web.post("login", use: login)
-        web.post("logout", use: logout)
-        web.get("register", use: registerForm)
-        web.post("register", use: register)
-        web.get("lang", ":lang", use: language)
-        authed.get("account", "password", use: passwordForm)
-        authed.post("account", "password", use: changePassword)
+        typealias P = SiteURL.Accounts.Pattern
+        web.get(P.login, use: loginForm)
+        web.post(P.login, use: login)
+        web.post(P.logout, use: logout)
+        web.get(P.register, use: registerForm)
+        web.post(P.register, use: register)
+        web.get(SiteURL.Pattern.language, use: language)
+        authed.get(P.password, use: passwordForm)
+        authed.post(P.password, use: changePassword)
     }
 
     static func loginPage(_ req: Request, error: String? = nil, username: String = "") -> HTML {
@@ -151,7 +152,7 @@ extension AuthPages {
         }
         return """
         <span class="me">\(actor.user.displayName) · \(actor.role.label(lang))</span>
-        <a href="/notifications">\(lang.t("消息", "Messages"))</a>
+        <a href="\(SiteURL.Cases.notifications.path)">\(lang.t("消息", "Messages"))</a>
         <a href="\(SiteURL.Accounts.password.path)">\(lang.t("改密码", "Password"))</a>
         <form method="post" action="\(SiteURL.Accounts.logout.path)" class="inline">\(Form.csrf(req))<button class="link">\(lang.t("退出", "Log out"))</button></form>
         """

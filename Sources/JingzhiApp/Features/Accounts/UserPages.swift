@@ -5,14 +5,15 @@ import Vapor
 /// Accounts inside the manager's scope, and residents' link requests.
 enum UserPages {
     static func register(_ web: any RoutesBuilder) {
-        web.get("users", use: list)
-        web.get("users", "new", use: newForm)
-        web.post("users", "new", use: create)
-        web.post("users", ":id", "active", use: toggleActive)
-        web.get("link-requests", use: links)
-        web.get("link-requests", ":id", use: linkDetail)
-        web.post("link-requests", ":id", "approve", use: approve)
-        web.post("link-requests", ":id", "reject", use: reject)
+        typealias P = SiteURL.Accounts.Pattern
+        web.get(P.users, use: list)
+        web.get(P.userNew, use: newForm)
+        web.post(P.userNew, use: create)
+        web.post(P.userActive, use: toggleActive)
+        web.get(P.linkRequests, use: links)
+        web.get(P.linkRequest, use: linkDetail)
+        web.post(P.approveLink, use: approve)
+        web.post(P.rejectLink, use: reject)
     }
 
     @Sendable static func list(req: Request) async throws -> HTML {
@@ -28,7 +29,7 @@ enum UserPages {
         let nodeName = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id!, $0.name) })
         let rows = users.map { u -> HTML in
             let toggle: HTML = actor.role.assignableRoles.contains(u.role) && u.id != actor.userID ? """
-            <form method="post" action="/users/\(u.id)/active" class="inline" data-confirm="\(u.active ? req.t("确定停用该账号？", "Deactivate this account?") : req.t("确定启用该账号？", "Activate this account?"))">\(Form.csrf(req))<input type="hidden" name="active" value="\(u.active ? "false" : "true")"><button class="link">\(u.active ? req.t("停用", "Deactivate") : req.t("启用", "Activate"))</button></form>
+            <form method="post" action="\(SiteURL.Accounts.userActive(u.id!).path)" class="inline" data-confirm="\(u.active ? req.t("确定停用该账号？", "Deactivate this account?") : req.t("确定启用该账号？", "Activate this account?"))">\(Form.csrf(req))<input type="hidden" name="active" value="\(u.active ? "false" : "true")"><button class="link">\(u.active ? req.t("停用", "Deactivate") : req.t("启用", "Activate"))</button></form>
             """ : .empty
             return """
             <tr><td data-label="\(req.t("用户名", "Username"))">\(u.username)</td><td data-label="\(req.t("姓名", "Name"))">\(u.displayName)</td>
@@ -144,12 +145,12 @@ enum UserPages {
         <div class="card"><dl class="props"><dt>\(req.t("申请人", "Applicant"))</dt><dd>\(link.name) \(Mask.phone(user?.phone) ?? "") <b class="req">\(req.t("手机号未经短信验证", "phone not verified"))</b></dd>
         <dt>\(req.t("填写的住址", "Address given"))</dt><dd>\(link.room)</dd><dt>\(req.t("状态", "Status"))</dt><dd>\(link.status)</dd></dl></div>
         \(link.status == "pending" ? HTML("""
-        <form method="post" action="\(SiteURL.Accounts.linkRequest(link.id!).path)/approve" class="card">\(Form.csrf(req))
+        <form method="post" action="\(SiteURL.Accounts.approveLink(link.id!).path)" class="card">\(Form.csrf(req))
           <p>\(req.t("选择名册中对应的居民：", "Choose the matching resident:"))</p>
           <p class="muted">\(req.t("姓名和手机号都由申请人自己填写，未经核验：请当面或回拨名册中的电话确认是本人后再通过。", "Name and phone are the applicant's own word: confirm in person, or by calling the number in the register, before approving."))</p>\(options.isEmpty ? ["<p class=\"muted\">\(req.t("名册中没有同名居民，请先登记该居民。", "No matching resident; add them to the register first."))</p>"] : options)
           <button\(HTML(raw: options.isEmpty ? " disabled" : ""))>\(req.t("通过", "Approve"))</button>
         </form>
-        <form method="post" action="\(SiteURL.Accounts.linkRequest(link.id!).path)/reject" class="card" data-confirm="\(req.t("确定驳回？", "Reject?"))">\(Form.csrf(req))
+        <form method="post" action="\(SiteURL.Accounts.rejectLink(link.id!).path)" class="card" data-confirm="\(req.t("确定驳回？", "Reject?"))">\(Form.csrf(req))
           \(Form.field(req.t("驳回原因", "Reason"), name: "note", required: true))<button class="danger">\(req.t("驳回", "Reject"))</button>
         </form>
         """) : .empty)

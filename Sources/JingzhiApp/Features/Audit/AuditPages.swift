@@ -31,7 +31,7 @@ struct AuditEntryDTO: Content {
 /// The audit trail, filtered and paged, inside the viewer's scope.
 enum AuditPages {
     static func register(_ web: any RoutesBuilder) {
-        web.get("audit", use: page)
+        web.get(SiteURL.Audit.Pattern.log, use: page)
     }
 
     static func query(_ req: Request, _ actor: Actor) throws -> QueryBuilder<AuditEntry> {

@@ -6,9 +6,14 @@ extension SiteURL {
     enum Audit {
         case log(query: [(String, String)])
 
+        enum Pattern {
+            static let log = RoutePattern("/audit")
+            static let all = [log]
+        }
+
         var path: String {
             switch self {
-            case .log(let q): "/audit" + SiteURL.query(q)
+            case .log(let q): Pattern.log.path() + SiteURL.query(q)
             }
         }
     }

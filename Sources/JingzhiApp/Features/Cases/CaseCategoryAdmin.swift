@@ -20,8 +20,8 @@ enum CaseCategoryAdmin {
     static func register(api: any RoutesBuilder, web: any RoutesBuilder) {
         api.post("case-categories", use: create)
         api.patch("case-categories", ":code", use: update)
-        web.get("case-categories", use: page)
-        web.post("case-categories", ":code", use: updateForm)
+        web.get(SiteURL.Cases.Pattern.categories, use: page)
+        web.post(SiteURL.Cases.Pattern.category, use: updateForm)
     }
 
     /// Applies `b` to `c`, checking every field; nil fields stay as they are.
@@ -124,7 +124,7 @@ enum CaseCategoryAdmin {
         let deptCode = Dictionary(uniqueKeysWithValues: departments.map { ($0.id!, $0.code) })
         let rows = all.map { c -> HTML in
             """
-            <tr><td colspan="7"><form method="post" action="/case-categories/\(c.code)" class="filters">\(Form.csrf(req))
+            <tr><td colspan="7"><form method="post" action="\(SiteURL.Cases.category(code: c.code).path)" class="filters">\(Form.csrf(req))
               \(Form.field(req.t("名称", "Name"), name: "name", value: c.name))
               \(Form.select(req.t("默认层级", "Default level"), name: "defaultLevel", options: HandlerLevel.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: c.defaultLevelRaw))
               \(Form.select(req.t("默认部门", "Department"), name: "departmentCode", options: departments.map { ($0.code, $0.name) }, selected: c.defaultDepartmentID.flatMap { deptCode[$0] }, includeBlank: "—"))
@@ -175,6 +175,6 @@ enum CaseCategoryAdmin {
             return try await render(req, error: "\(c.code)：" + e.text(req.lang)).encodeResponse(status: e.status, for: req)
         }
         req.flash(req.t("已保存 \(c.name)", "Saved \(c.name)"))
-        return req.redirect(to: "/case-categories")
+        return req.redirect(to: SiteURL.Cases.categories.path)
     }
 }

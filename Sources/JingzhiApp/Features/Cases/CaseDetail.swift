@@ -35,10 +35,10 @@ enum CaseDetail {
             \(c.rating.flatMap(CaseMachine.Rating.init(rawValue:)).map { HTML("<dt>\(req.t("评价", "Rating"))</dt><dd>\($0.label(lang)) \(c.ratingComment ?? "")</dd>") } ?? .empty)
           </dl>
         </div>
-        \(photos.isEmpty ? .empty : HTML("<div class=\"photos\">\(photos.map { p -> HTML in "<a href=\"/cases/\(c.id)/photos/\(p.id)\"><img src=\"/cases/\(c.id)/photos/\(p.id)\" alt=\"\(req.t("照片", "Photo"))\" loading=\"lazy\"></a>" })</div>"))
+        \(photos.isEmpty ? .empty : HTML("<div class=\"photos\">\(photos.map { p -> HTML in "<a href=\"\(SiteURL.Cases.photo(c.id!, photo: p.id!).path)\"><img src=\"\(SiteURL.Cases.photo(c.id!, photo: p.id!).path)\" alt=\"\(req.t("照片", "Photo"))\" loading=\"lazy\"></a>" })</div>"))
         \(mayAddPhotos ? HTML("""
         <details class="card"><summary>\(req.t("上传照片", "Add photos"))</summary>
-        <form method="post" action="/cases/\(c.id)/photos" enctype="multipart/form-data">\(Form.csrf(req))
+        <form method="post" action="\(SiteURL.Cases.photos(c.id!).path)" enctype="multipart/form-data">\(Form.csrf(req))
           <input type="file" name="photos[]" accept="image/*" multiple capture="environment"><button>\(req.t("上传", "Upload"))</button></form></details>
         """) : .empty)
         \(allowed.isEmpty ? .empty : HTML("<h2>\(req.t("办理", "Act"))</h2>"))
@@ -46,8 +46,8 @@ enum CaseDetail {
         <h2>\(req.t("相似诉求（同一地点、同一类别）", "Similar open cases here"))</h2>
         <ul class="tree">\(similar.map { s -> HTML in
             """
-            <li><span><a href="/cases/\(s.id)">\(s.number)</a> \(String(s.description.prefix(30)))</span>
-            <form method="post" action="/cases/\(c.id)/act/merge" class="inline" data-confirm="\(req.t("把本诉求合并到 \(s.number)？", "Merge this case into \(s.number)?"))">\(Form.csrf(req))
+            <li><span><a href="\(SiteURL.Cases.detail(s.id!).path)">\(s.number)</a> \(String(s.description.prefix(30)))</span>
+            <form method="post" action="\(SiteURL.Cases.act(c.id!, action: "merge").path)" class="inline" data-confirm="\(req.t("把本诉求合并到 \(s.number)？", "Merge this case into \(s.number)?"))">\(Form.csrf(req))
             <input type="hidden" name="version" value="\(c.version)"><input type="hidden" name="mergeInto" value="\(s.id)"><button class="link">\(req.t("合并到此", "Merge into it"))</button></form></li>
             """
         })</ul>
@@ -107,7 +107,7 @@ enum CaseDetail {
         let danger = [.reject, .close].contains(action)
         let confirm = danger ? " data-confirm=\"\(HTML.escape(req.t("确定\(label(action, req))？", "\(label(action, req))?")))\"" : ""
         let form: HTML = """
-        <form method="post" action="/cases/\(c.id)/act/\(action.rawValue)"\(HTML(raw: confirm))>\(Form.csrf(req))
+        <form method="post" action="\(SiteURL.Cases.act(c.id!, action: action.rawValue).path)"\(HTML(raw: confirm))>\(Form.csrf(req))
           <input type="hidden" name="version" value="\(c.version)">\(fields)
           <button\(HTML(raw: danger ? " class=\"danger\"" : ""))>\(label(action, req))</button>
         </form>

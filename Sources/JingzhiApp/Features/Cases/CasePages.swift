@@ -5,13 +5,14 @@ import Vapor
 /// Cases in the browser: the queue, the submit form (phone-first), a case with its steps and the moves the viewer may make.
 enum CasePages {
     static func register(_ web: any RoutesBuilder) {
-        web.get("cases", use: queue)
-        web.get("cases", "new", use: newForm)
-        web.on(.POST, "cases", "new", body: .collect(maxSize: "50mb"), use: create)
-        web.get("cases", ":id", use: show)
-        web.post("cases", ":id", "act", ":action", use: act)
-        web.get("notifications", use: notifications)
-        web.post("cases", "bulk", use: bulk)
+        typealias P = SiteURL.Cases.Pattern
+        web.get(P.queue, use: queue)
+        web.get(P.new, use: newForm)
+        web.on(.POST, P.new, body: .collect(maxSize: "50mb"), use: create)
+        web.get(P.detail, use: show)
+        web.post(P.act, use: act)
+        web.get(P.notifications, use: notifications)
+        web.post(P.bulk, use: bulk)
     }
 
     @Sendable static func queue(req: Request) async throws -> HTML {
@@ -49,16 +50,16 @@ enum CasePages {
                                                 ("replied", req.t("待评价", "Awaiting rating"), ""), ("closed", req.t("已办结", "Closed"), ""),
                                                 ("", req.t("全部", "All"), "")]
         let body: HTML = """
-        <div class="actions"><a class="button" href="/cases/new">+ \(actor.role == .resident ? req.t("我要反映", "Report a problem") : req.t("登记诉求", "New case"))</a>
-        \(place.map { HTML("<span class=\"tag\">\($0.name)</span> <a href=\"/cases\(SiteURL.query([("state", state)]))\">\(req.t("看全部", "All places"))</a>") } ?? .empty)
-        \(tabs.map { s, label, _ in HTML("<a href=\"/cases\(SiteURL.query([("state", s), ("mine", mine ? "1" : ""), ("node", place?.id?.uuidString ?? "")]))\"\(HTML(raw: s == state ? " aria-current=\"page\"" : ""))>\(label)</a>") })
-        \(actor.role.isStaff ? HTML("<a href=\"/cases\(SiteURL.query([("state", state), ("mine", mine ? "" : "1")]))\">\(mine ? req.t("看全部单位", "All units") : req.t("只看本单位", "My unit only"))</a>") : .empty)</div>
-        \(bulk ? HTML("<form method=\"post\" action=\"/cases/bulk\">\(Form.csrf(req))") : .empty)
+        <div class="actions"><a class="button" href="\(SiteURL.Cases.new(node: nil).path)">+ \(actor.role == .resident ? req.t("我要反映", "Report a problem") : req.t("登记诉求", "New case"))</a>
+        \(place.map { HTML("<span class=\"tag\">\($0.name)</span> <a href=\"\(SiteURL.Cases.queue(query: [("state", state)]).path)\">\(req.t("看全部", "All places"))</a>") } ?? .empty)
+        \(tabs.map { s, label, _ in HTML("<a href=\"\(SiteURL.Cases.queue(query: [("state", s), ("mine", mine ? "1" : ""), ("node", place?.id?.uuidString ?? "")]).path)\"\(HTML(raw: s == state ? " aria-current=\"page\"" : ""))>\(label)</a>") })
+        \(actor.role.isStaff ? HTML("<a href=\"\(SiteURL.Cases.queue(query: [("state", state), ("mine", mine ? "" : "1")]).path)\">\(mine ? req.t("看全部单位", "All units") : req.t("只看本单位", "My unit only"))</a>") : .empty)</div>
+        \(bulk ? HTML("<form method=\"post\" action=\"\(SiteURL.Cases.bulk.path)\">\(Form.csrf(req))") : .empty)
         <div class="table-wrap"><table class="stack"><thead><tr>\(bulk ? HTML("<th></th>") : .empty)<th>\(req.t("编号", "Number"))</th><th>\(req.t("类别", "Category"))</th><th>\(req.t("内容", "What"))</th><th>\(req.t("状态", "State"))</th><th>\(req.t("办结时限", "Due"))</th></tr></thead>
         <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\" class=\"muted\">\(req.t("没有诉求", "No cases"))</td></tr>"] : rows.map { c -> HTML in
             let overdue = c.resolutionOverdueAt != nil && c.state.isOpen && c.state != .replied
             return """
-            <tr>\(bulk ? HTML("<td><input type=\"checkbox\" name=\"ids[]\" value=\"\(c.id)\" aria-label=\"\(c.number)\"></td>") : .empty)<td data-label="\(req.t("编号", "Number"))"><a href="/cases/\(c.id)">\(c.number)</a></td>
+            <tr>\(bulk ? HTML("<td><input type=\"checkbox\" name=\"ids[]\" value=\"\(c.id)\" aria-label=\"\(c.number)\"></td>") : .empty)<td data-label="\(req.t("编号", "Number"))"><a href="\(SiteURL.Cases.detail(c.id!).path)">\(c.number)</a></td>
             <td data-label="\(req.t("类别", "Category"))">\(categories[c.categoryCode] ?? c.categoryCode)</td>
             <td data-label="\(req.t("内容", "What"))">\(String(c.description.prefix(40)))</td>
             <td data-label="\(req.t("状态", "State"))">\(req.lang.t(c.state.zh, c.state.en))</td>
@@ -69,7 +70,7 @@ enum CasePages {
         <div class="actions">\(Form.select(req.t("批量交办给", "Dispatch the ticked cases to"), name: "level", options: HandlerLevel.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: "grid"))
         <button>\(req.t("批量交办", "Dispatch"))</button></div></form>
         """) : .empty)
-        \(pager(req, total: total, page: page) { "/cases" + SiteURL.query(params + [("page", String($0))]) })
+        \(pager(req, total: total, page: page) { SiteURL.Cases.queue(query: params + [("page", String($0))]).path })
         """
         return Layout(req: req, title: actor.role == .resident ? req.t("我的诉求", "My requests") : req.t("诉求办理", "Cases"), wide: actor.role.isStaff).render(body)
     }
@@ -102,7 +103,7 @@ enum CasePages {
         let key = f.idempotencyKey ?? UUID().uuidString
         return try await Layout(req: req, title: actor.role == .resident ? req.t("我要反映", "Report a problem") : req.t("登记诉求", "New case")).render("""
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
-        <form method="post" action="/cases/new" class="card" enctype="multipart/form-data">\(Form.csrf(req))
+        <form method="post" action="\(SiteURL.Cases.new(node: nil).path)" class="card" enctype="multipart/form-data">\(Form.csrf(req))
           <input type="hidden" name="idempotencyKey" value="\(key)">
           \(Form.select(req.t("问题类别", "Category"), name: "categoryCode", options: categories.map { ($0.code, $0.name) }, selected: f.categoryCode, includeBlank: req.t("请选择", "Choose")))
           \(Form.select(req.t("地点", "Where"), name: "nodeId", options: places.map { ($0.id!.uuidString, $0.name) }, selected: preset, includeBlank: req.t("请选择", "Choose")))
@@ -136,7 +137,7 @@ enum CasePages {
             let (c, created) = try await CaseService(req: req).submit(submission, by: actor, idempotencyKey: f.idempotencyKey)
             if created, !photos.isEmpty { _ = try await CasePhotos.add(photos.map(\.0), to: c, by: actor.userID, on: req.db, now: req.now) }
             if created { req.flash(req.t("已提交，编号 \(c.number)", "Submitted as \(c.number)")) }
-            return req.redirect(to: "/cases/\(c.id!)")
+            return req.redirect(to: SiteURL.Cases.detail(c.id!).path)
         } catch let e as APIError where e.status.code < 500 {
             return try await formPage(req, actor, f, error: e.text(req.lang), status: e.status)
         }
@@ -172,7 +173,7 @@ enum CasePages {
             return try await CaseDetail.render(req, actor, fresh, error: e.text(req.lang)).encodeResponse(status: e.status, for: req)
         }
         req.flash(req.t("已处理", "Done"))
-        return req.redirect(to: "/cases/\(c.id!)")
+        return req.redirect(to: SiteURL.Cases.detail(c.id!).path)
     }
 
     struct BulkForm: Content { var ids: [String]?; var level: String? }
@@ -185,7 +186,7 @@ enum CasePages {
         let ids = (f.ids ?? []).compactMap(UUID.init(uuidString:))
         guard !ids.isEmpty else {
             req.flash(req.t("请先勾选诉求", "Tick some cases first"), kind: "error")
-            return req.redirect(to: "/cases?state=accepted")
+            return req.redirect(to: SiteURL.Cases.queue(query: [("state", "accepted")]).path)
         }
         var moved = 0, refused: [String] = []
         for c in try await Case.query(on: req.db).filter(\.$id ~~ ids).visible(to: actor).all() {
@@ -198,7 +199,7 @@ enum CasePages {
         }
         req.flash(req.t("已交办 \(moved) 件", "Dispatched \(moved)") + (refused.isEmpty ? "" : "；" + refused.joined(separator: "；")),
                   kind: refused.isEmpty ? "ok" : "error")
-        return req.redirect(to: "/cases?state=accepted")
+        return req.redirect(to: SiteURL.Cases.queue(query: [("state", "accepted")]).path)
     }
 
     @Sendable static func notifications(req: Request) async throws -> HTML {
@@ -210,7 +211,7 @@ enum CasePages {
         }
         return Layout(req: req, title: req.t("消息", "Notifications")).render("""
         <ul class="tree">\(rows.isEmpty ? ["<li class=\"muted\">\(req.t("暂无消息", "Nothing yet"))</li>"] : rows.map { n -> HTML in
-            let link: HTML = n.caseID.map { "<a href=\"/cases/\($0)\">\(n.text)</a>" } ?? "\(n.text)"
+            let link: HTML = n.caseID.map { "<a href=\"\(SiteURL.Cases.detail($0).path)\">\(n.text)</a>" } ?? "\(n.text)"
             return "<li><span>\(n.readAt == nil ? HTML("<b>") : .empty)\(link)\(n.readAt == nil ? HTML("</b>") : .empty)</span><span class=\"muted\">\(ShanghaiTime.format(n.createdAt))</span></li>"
         })</ul>
         """)

@@ -78,8 +78,8 @@ enum CasePhotos {
     static func register(api: any RoutesBuilder, web: any RoutesBuilder) {
         api.on(.POST, "cases", ":id", "photos", body: .collect(maxSize: "6mb"), use: upload)
         api.get("cases", ":id", "photos", ":photoId", use: show)
-        web.get("cases", ":id", "photos", ":photoId", use: show)
-        web.on(.POST, "cases", ":id", "photos", body: .collect(maxSize: "50mb"), use: uploadForm)
+        web.get(SiteURL.Cases.Pattern.photo, use: show)
+        web.on(.POST, SiteURL.Cases.Pattern.photos, body: .collect(maxSize: "50mb"), use: uploadForm)
     }
 
     @Sendable static func upload(req: Request) async throws -> Response {
@@ -127,7 +127,7 @@ enum CasePhotos {
             return try await CaseDetail.render(req, actor, c, error: e.text(req.lang)).encodeResponse(status: e.status, for: req)
         }
         req.flash(req.t("照片已上传", "Photos added"))
-        return req.redirect(to: "/cases/\(c.id!)")
+        return req.redirect(to: SiteURL.Cases.detail(c.id!).path)
     }
 }
 

@@ -9,9 +9,9 @@ import Vapor
 /// compound and warns about their open cases (with JavaScript; without, the operator types the place).
 enum HotlinePage {
     static func register(_ staff: any RoutesBuilder) {
-        staff.get("cases", "hotline", use: form)
-        staff.post("cases", "hotline", use: file)
-        staff.post("cases", "hotline", "caller", use: caller)
+        staff.get(SiteURL.Cases.Pattern.hotline, use: form)
+        staff.post(SiteURL.Cases.Pattern.hotline, use: file)
+        staff.post(SiteURL.Cases.Pattern.hotlineCaller, use: caller)
     }
 
     struct Entry: Content {
@@ -48,7 +48,7 @@ enum HotlinePage {
             let (c, created) = try await CaseService(req: req).submit(submission, by: actor, idempotencyKey: entry.idempotencyKey)
             req.flash(created ? req.t("已登记 \(c.number)：\(node.name) · \(category.name)", "Filed \(c.number): \(node.name) · \(category.name)")
                               : req.t("已登记过 \(c.number)（重复提交未新增）", "Already filed as \(c.number) (the repeat made nothing new)"))
-            return req.redirect(to: "/cases/hotline")
+            return req.redirect(to: SiteURL.Cases.hotline.path)
         } catch let e as APIError where e.status.code < 500 {
             return try await page(req, actor, entry, error: e, status: e.status)
         }
@@ -119,7 +119,7 @@ enum HotlinePage {
         let body: HTML = """
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0.text(req.lang))</p>") } ?? .empty)
         <div class="hotline">
-        <form method="post" action="/cases/hotline" class="card" id="hotline-form" data-lives-at="\(req.t("居民住址", "Lives at"))" data-open-cases="\(req.t("未办结诉求", "Open cases"))">\(Form.csrf(req))
+        <form method="post" action="\(SiteURL.Cases.hotline.path)" class="card" id="hotline-form" data-caller="\(SiteURL.Cases.hotlineCaller.path)" data-lives-at="\(req.t("居民住址", "Lives at"))" data-open-cases="\(req.t("未办结诉求", "Open cases"))">\(Form.csrf(req))
           <input type="hidden" name="idempotencyKey" value="\(key)">
           \(Form.field(req.t("来电号码", "Caller's phone"), name: "reporterPhone", value: e.reporterPhone, type: "tel", required: true,
                        attrs: "autocomplete=\"off\" inputmode=\"tel\" \(autofocus("reporterPhone"))"))
@@ -137,7 +137,7 @@ enum HotlinePage {
         </form>
         <section class="card"><h2>\(req.t("我刚登记的", "Filed by me lately"))</h2>
         <ul class="tree">\(recentCases.isEmpty ? ["<li class=\"muted\">\(req.t("暂无", "None yet"))</li>"] : recentCases.map { c -> HTML in
-            "<li><a href=\"/cases/\(c.id!)\">\(c.number)</a><span class=\"muted\">\(req.lang.t(c.state.zh, c.state.en))</span></li>"
+            "<li><a href=\"\(SiteURL.Cases.detail(c.id!).path)\">\(c.number)</a><span class=\"muted\">\(req.lang.t(c.state.zh, c.state.en))</span></li>"
         })</ul></section>
         </div>
         """

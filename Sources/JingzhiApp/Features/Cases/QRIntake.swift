@@ -6,11 +6,12 @@ import Vapor
 /// Residents without an account give a phone number; such submissions are rate-limited per phone and per address.
 enum QRIntake {
     static func register(web: any RoutesBuilder, staff: any RoutesBuilder) {
-        web.get("c", ":code", use: form)
-        web.post("c", ":code", use: submit)
-        web.get("track", use: track)
-        web.post("track", use: lookUp)
-        staff.get("org", ":id", "qr", use: sheet)
+        typealias P = SiteURL.Cases.Pattern
+        web.get(P.qrIntake, use: form)
+        web.post(P.qrIntake, use: submit)
+        web.get(P.track, use: track)
+        web.post(P.track, use: lookUp)
+        staff.get(P.qrSheet, use: sheet)
     }
 
     static let perPhonePerHour = 5
@@ -43,13 +44,13 @@ enum QRIntake {
           \(Form.field(req.t("称呼（可选）", "Name (optional)"), name: "name", value: f.name))
           <button>\(req.t("提交", "Submit"))</button>
         </form>
-        <p><a href="\(SiteURL.Accounts.login(next: "/cases/new?node=\(node.id!.uuidString)").path)">\(req.t("已有账号？登录后提交", "Have an account? Log in first"))</a></p>
+        <p><a href="\(SiteURL.Accounts.login(next: SiteURL.Cases.new(node: node.id!).path).path)">\(req.t("已有账号？登录后提交", "Have an account? Log in first"))</a></p>
         """).encodeResponse(status: status, for: req)
     }
 
     @Sendable static func form(req: Request) async throws -> Response {
         let node = try await compound(req)
-        if req.actor != nil { return req.redirect(to: "/cases/new?node=\(node.id!.uuidString)") }
+        if req.actor != nil { return req.redirect(to: SiteURL.Cases.new(node: node.id!).path) }
         return try await page(req, node, AnonymousForm(), error: nil)
     }
 
@@ -66,7 +67,7 @@ enum QRIntake {
                                             reporterName: f.name.flatMap { $0.isEmpty ? nil : $0 }, reporterPhone: phone)
             let (c, _) = try await CaseService(req: req).submit(submission, by: nil, idempotencyKey: f.idempotencyKey)
             remember(c.number, req)
-            return req.redirect(to: "/track" + SiteURL.query([("number", c.number)]))
+            return req.redirect(to: SiteURL.Cases.track(number: c.number).path)
         } catch let e as APIError where e.status.code < 500 {
             let res = try await page(req, node, f, error: e.text(req.lang), status: e.status)
             for (name, value) in e.headers { res.headers.replaceOrAdd(name: name, value: value) }
@@ -128,7 +129,7 @@ enum QRIntake {
     static func trackPage(_ req: Request, number: String, found c: Case?, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         var body: [HTML] = ["""
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
-        <form method="post" action="/track" class="card filters">\(Form.csrf(req))\(Form.field(req.t("诉求编号", "Case number"), name: "number", value: number, required: true))
+        <form method="post" action="\(SiteURL.Cases.track(number: nil).path)" class="card filters">\(Form.csrf(req))\(Form.field(req.t("诉求编号", "Case number"), name: "number", value: number, required: true))
         \(Form.field(req.t("手机号", "Phone"), name: "phone", value: nil, type: "tel", required: true))<button>\(req.t("查询", "Look up"))</button></form>
         """]
         if let c {
@@ -155,7 +156,7 @@ enum QRIntake {
             .filter(\.$kindRaw == NodeKind.compound.rawValue).sort(\.$path).limit(300).all()
         let host = req.headers.first(name: .host) ?? "127.0.0.1:8080"
         let cells = try compounds.map { c -> HTML in
-            let url = "http://\(host)/c/\(c.code)"
+            let url = "http://\(host)\(SiteURL.Cases.qrIntake(code: c.code).path)"
             let svg = try QRCode.encode(url, correction: .medium).svg(moduleSize: 4, quietZone: 4, title: c.name)
             return "<figure class=\"qr\">\(HTML(raw: svg))<figcaption><b>\(c.name)</b><br><small>\(req.t("扫码即办", "Scan to report"))</small></figcaption></figure>"
         }

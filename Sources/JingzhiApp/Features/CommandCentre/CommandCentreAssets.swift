@@ -142,8 +142,8 @@ enum CommandCentreAssets {
     """
 
     static func register(_ app: Application) {
-        app.get("static", "command.css") { _ in serve(css, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])) }
-        app.get("static", "command.js") { _ in serve(js, type: HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"])) }
+        app.get(SiteURL.CommandCentre.Pattern.stylesheet) { _ in serve(css, type: HTTPMediaType(type: "text", subType: "css", parameters: ["charset": "utf-8"])) }
+        app.get(SiteURL.CommandCentre.Pattern.script) { _ in serve(js, type: HTTPMediaType(type: "application", subType: "javascript", parameters: ["charset": "utf-8"])) }
     }
 
     private static func serve(_ text: String, type: HTTPMediaType) -> Response {

@@ -10,11 +10,12 @@ enum CommandCentrePages {
 
     static func register(_ app: Application, web: any RoutesBuilder) {
         CommandCentreAssets.register(app)
-        web.get("command", use: desk)
-        web.get("command", "wall", use: wall)
-        web.get("command", "live", use: live)
-        web.post("command", "supervise", use: supervise)
-        web.get("command", "patrols", ":id", use: replay)
+        typealias P = SiteURL.CommandCentre.Pattern
+        web.get(P.desk, use: desk)
+        web.get(P.wall, use: wall)
+        web.get(P.live, use: live)
+        web.post(P.supervise, use: supervise)
+        web.get(P.replay, use: replay)
     }
 
     /// The query as sent: node, period, category.
@@ -60,11 +61,11 @@ enum CommandCentrePages {
         let parts = CommandCentreViews.fragments(req, d, theme: .light, back: back(req))
         let name = d.node?.name ?? req.t("全域", "Everywhere")
         let body: HTML = """
-        <link rel="stylesheet" href="/static/command.css">
-        <div class="cc-desk" data-refresh="\(refresh(req))" data-live-url="/command/live\(SiteURL.query(p.query + [("theme", "light")]))">
+        <link rel="stylesheet" href="\(SiteURL.CommandCentre.stylesheet.path)">
+        <div class="cc-desk" data-refresh="\(refresh(req))" data-live-url="\(SiteURL.CommandCentre.live(query: p.query + [("theme", "light")]).path)">
         \(try await filters(req, p, d))
-        <p class="actions"><a class="button secondary" href="/command/wall\(SiteURL.query(p.query))">\(req.t("大屏模式", "Wall screen"))</a>
-        \(d.node.map { n in [.street, .community, .county].contains(n.kind) ? HTML("<a class=\"button secondary\" href=\"/reports/monthly\(SiteURL.query([("node", n.id!.uuidString)]))\">\(req.t("月度通报", "Monthly report"))</a>") : .empty } ?? .empty)
+        <p class="actions"><a class="button secondary" href="\(SiteURL.CommandCentre.wall(query: p.query).path)">\(req.t("大屏模式", "Wall screen"))</a>
+        \(d.node.map { n in [.street, .community, .county].contains(n.kind) ? HTML("<a class=\"button secondary\" href=\"\(SiteURL.Measures.monthly(query: [("node", n.id!.uuidString)]).path)\">\(req.t("月度通报", "Monthly report"))</a>") : .empty } ?? .empty)
         <span class="muted">\(req.t("更新于", "As of")) <span data-live="asof">\(parts["asof"]!)</span></span></p>
         <section class="cc-counts" data-live="counts">\(parts["counts"]!)</section>
         <section class="card" data-live="rates">\(parts["rates"]!)</section>
@@ -77,7 +78,7 @@ enum CommandCentrePages {
         </div></div>
         <section class="card"><h2>\(req.t("趋势", "Trends"))</h2><div class="grid2" data-live="trends">\(parts["trends"]!)</div></section>
         </div>
-        <script src="/static/command.js" defer></script>
+        <script src="\(SiteURL.CommandCentre.script.path)" defer></script>
         """
         return Layout(req: req, title: req.t("指挥中心 · \(name)", "Command centre · \(name)"), wide: true).render(body)
     }
@@ -89,7 +90,7 @@ enum CommandCentrePages {
             .filter(\.$kindRaw ~~ [NodeKind.county, .street, .community].map(\.rawValue)).sort(\.$path).limit(400).all()
         let categories = try await CaseCategory.query(on: req.db).filter(\.$parentID == nil).sort(\.$code).all()
         return """
-        <form method="get" action="/command" class="filters card">
+        <form method="get" action="\(SiteURL.CommandCentre.desk(query: []).path)" class="filters card">
         \(Form.select(req.t("范围", "Area"), name: "node", options: nodes.map { ($0.id!.uuidString, String(repeating: "　", count: max(0, $0.depth - (nodes.first?.depth ?? 0))) + $0.name) },
                       selected: d.node?.id?.uuidString))
         \(Form.select(req.t("地图时段", "Map period"), name: "period", options: CommandCentrePeriod.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: d.period.rawValue))
@@ -109,12 +110,12 @@ enum CommandCentrePages {
         <html lang="\(req.lang == .zh ? "zh-CN" : "en")"><head><meta charset="utf-8">
         <meta name="viewport" content="width=1920">
         <title>\(name) · \(req.t("指挥中心", "Command centre"))</title>
-        <link rel="stylesheet" href="/static/command.css"><script src="/static/command.js" defer></script>
+        <link rel="stylesheet" href="\(SiteURL.CommandCentre.stylesheet.path)"><script src="\(SiteURL.CommandCentre.script.path)" defer></script>
         </head>
-        <body class="cc-wall" data-refresh="\(refresh(req))" data-live-url="/command/live\(SiteURL.query(p.query + [("theme", "dark")]))">
+        <body class="cc-wall" data-refresh="\(refresh(req))" data-live-url="\(SiteURL.CommandCentre.live(query: p.query + [("theme", "dark")]).path)">
         <header><h1>\(name) \(req.t("指挥中心", "Command centre")) <small>\(req.t("一屏观、一网管", "one screen, one network"))</small></h1>
         <div class="cc-clock"><span data-live="asof">\(parts["asof"]!)</span> · \(d.period.label(req.lang))\(d.category.map { " · " + $0.name } ?? "")
-        · <a href="/command\(SiteURL.query(p.query))">\(req.t("桌面版", "Desk view"))</a></div></header>
+        · <a href="\(SiteURL.CommandCentre.desk(query: p.query).path)">\(req.t("桌面版", "Desk view"))</a></div></header>
         <main>
         <section class="cc-left"><div class="cc-counts" data-live="counts">\(parts["counts"]!)</div><div data-live="rates">\(parts["rates"]!)</div></section>
         <section class="cc-centre"><div class="cc-map" data-live="map">\(parts["map"]!)</div>
@@ -134,8 +135,9 @@ enum CommandCentrePages {
         let p = Params(req)
         let dark = (try? req.query.get(String.self, at: "theme")) == "dark"
         let d = try await data(req, p)
-        let from = req.headers.first(name: "X-Page") ?? "/command"
-        var parts = CommandCentreViews.fragments(req, d, theme: dark ? .dark : .light, back: from.hasPrefix("/command") ? from : "/command")
+        let desk = SiteURL.CommandCentre.desk(query: []).path
+        let from = req.headers.first(name: "X-Page") ?? desk
+        var parts = CommandCentreViews.fragments(req, d, theme: dark ? .dark : .light, back: from.hasPrefix(desk) ? from : desk)
         if dark { parts["trends"] = CommandCentreViews.trends(req, d.trends, theme: .dark, width: 560, height: 330) }
         let json: [String: Any] = ["asOf": ShanghaiTime.format(d.summary.asOf, "yyyy-MM-dd HH:mm:ss"), "parts": parts.mapValues(\.raw)]
         var headers = HTTPHeaders()
@@ -155,7 +157,8 @@ enum CommandCentrePages {
         let actor = try req.requireActor()
         guard CommandCentreAccess.roles.contains(actor.role) else { throw CommandCentreAccess.notForYou }
         let f = try req.content.decode(SuperviseForm.self)
-        let back = (f.back ?? "").hasPrefix("/command") ? f.back! : "/command"
+        let desk = SiteURL.CommandCentre.desk(query: []).path
+        let back = (f.back ?? "").hasPrefix(desk) ? f.back! : desk
         let wantsJSON = req.headers.accept.contains { $0.mediaType == .json }
         do {
             let outcome = try await CaseSupervision(db: req.db, now: req.now)
@@ -189,13 +192,13 @@ enum CommandCentrePages {
                                     labels: .init(title: req.t("巡查轨迹回放", "Patrol track"), legendTitle: "", noData: req.t("网格", "Grid"), heat: ""),
                                     width: 900, height: 600, plainFill: "#eef2f8")
         return Layout(req: req, title: req.t("巡查轨迹 · \(track.workerName)", "Patrol track · \(track.workerName)"), wide: true).render("""
-        <link rel="stylesheet" href="/static/command.css">
+        <link rel="stylesheet" href="\(SiteURL.CommandCentre.stylesheet.path)">
         <section class="card cc-replay" data-replay data-play-label="\(req.t("播放", "Play"))" data-pause-label="\(req.t("暂停", "Pause"))"
          data-slider-label="\(req.t("回放位置", "Replay position"))">\(svg)
         <p class="muted">\(req.t("共 \(track.points.count) 个定位点", "\(track.points.count) positions"))\(track.points.first.map { "，\(ShanghaiTime.format($0.at, "HH:mm")) – " } ?? "")\(track.points.last.map { ShanghaiTime.format($0.at, "HH:mm") } ?? "")</p>
-        <p><a href="/patrols/\(track.patrolId)">\(req.t("巡查详情（打卡、事件、异常定位）", "Patrol details (check-ins, events, flagged fixes)"))</a> ·
-        <a href="/command">\(req.t("返回指挥中心", "Back to the command centre"))</a></p></section>
-        <script src="/static/command.js" defer></script>
+        <p><a href="\(SiteURL.Patrols.detail(track.patrolId).path)">\(req.t("巡查详情（打卡、事件、异常定位）", "Patrol details (check-ins, events, flagged fixes)"))</a> ·
+        <a href="\(SiteURL.CommandCentre.desk(query: []).path)">\(req.t("返回指挥中心", "Back to the command centre"))</a></p></section>
+        <script src="\(SiteURL.CommandCentre.script.path)" defer></script>
         """)
     }
 }

@@ -87,7 +87,7 @@ enum CommandCentreViews {
                 ?? req.t("\(f.cases) 件，无住户数据", "\(f.cases) cases, no households")
             return GridMapSVG.Area(id: g.node.code, label: label.isEmpty ? (g.community.map { $0 + " " } ?? "") + g.node.name : label,
                                    boundary: boundary, value: f.casesPer1000Households, detail: detail,
-                                   href: "/cases" + SiteURL.query([("node", g.node.id!.uuidString)]))
+                                   href: SiteURL.Cases.queue(query: [("node", g.node.id!.uuidString)]).path)
         }
         let scale = ChoroplethScale(maxValue: areas.compactMap(\.value).max() ?? 0)
         var heat: GridMapSVG.Heat?
@@ -97,7 +97,7 @@ enum CommandCentreViews {
         }
         let markers = d.summary.patrols.active.compactMap { p -> GridMapSVG.Marker? in
             guard let lat = p.latitude, let lon = p.longitude else { return nil }
-            return .init(label: p.workerName + (p.gridName.map { " · " + $0 } ?? ""), lon: lon, lat: lat, href: "/command/patrols/\(p.patrolId)")
+            return .init(label: p.workerName + (p.gridName.map { " · " + $0 } ?? ""), lon: lon, lat: lat, href: SiteURL.CommandCentre.replay(patrol: p.patrolId).path)
         }
         let svg = GridMapSVG.render(areas: areas, scale: scale, heat: heat, markers: markers,
                                     labels: .init(title: req.t("网格地图：每千户诉求数与诉求热力", "Grid map: cases per 1,000 households and case heat"),
@@ -115,13 +115,13 @@ enum CommandCentreViews {
 
     /// The case list of the node (all the viewer may see without one) in the given state.
     static func casesLink(_ node: UUID?, state: String) -> String {
-        "/cases" + SiteURL.query([("state", state)] + (node.map { [("node", $0.uuidString)] } ?? []))
+        SiteURL.Cases.queue(query: [("state", state), ("node", node?.uuidString ?? "")]).path
     }
 
     /// A dispatch list with 督办 buttons: the first `shown` cases (all given without it), then how many more of
     /// `total` there are, linked to the full list.
     static func list(_ req: Request, _ cases: [CommandCentreCase], empty: String, back: String, shown: Int? = nil, total: Int = 0,
-                     all: String = "/cases") -> HTML {
+                     all: String = SiteURL.Cases.queue(query: []).path) -> HTML {
         guard !cases.isEmpty else { return "<p class=\"muted\">\(empty)</p>" }
         let listed = Array(cases.prefix(shown ?? cases.count))
         let more = max(0, total - listed.count)
@@ -133,9 +133,9 @@ enum CommandCentreViews {
                 "<span class=\"cc-done\">\(req.t("已督办", "Supervised")) \(ShanghaiTime.format(at, "MM-dd HH:mm"))</span>"
             } ?? .empty
             return """
-            <li><a href="/cases/\(c.id)">\(c.number)</a> <span class="cc-cat">\(c.categoryName)</span> <span class="cc-place">\(c.place)</span>
+            <li><a href="\(SiteURL.Cases.detail(c.id).path)">\(c.number)</a> <span class="cc-cat">\(c.categoryName)</span> <span class="cc-place">\(c.place)</span>
             <span class="cc-due\(HTML(raw: (c.hoursOverdue ?? 0) > 0 ? " bad" : ""))">\(due)</span> \(action)
-            <form method="post" action="/command/supervise" class="cc-supervise" data-supervise>\(Form.csrf(req))
+            <form method="post" action="\(SiteURL.CommandCentre.supervise.path)" class="cc-supervise" data-supervise>\(Form.csrf(req))
             <input type="hidden" name="caseId" value="\(c.id)"><input type="hidden" name="back" value="\(back)">
             <button class="secondary">\(req.t("督办", "Supervise"))</button></form></li>
             """
@@ -146,7 +146,7 @@ enum CommandCentreViews {
     static func patrols(_ req: Request, _ p: CommandCentrePatrolsBlock) -> HTML {
         guard p.available else { return "<p class=\"muted\">\(req.t("暂无巡查数据", "No patrol data yet"))</p>" }
         guard !p.active.isEmpty else { return "<p class=\"muted\">\(req.t("当前没有网格员在巡查", "Nobody is on patrol now"))</p>" }
-        return "<ul class=\"cc-list\">\(p.active.map { a -> HTML in "<li><a href=\"/command/patrols/\(a.patrolId)\">\(a.workerName)</a> \(a.gridName ?? "") <span class=\"muted\">\(req.t("开始于", "since")) \(ShanghaiTime.format(a.startedAt, "HH:mm"))\(a.distanceMeters.map { " · \(Int($0)) m" } ?? "")</span></li>" })</ul>"
+        return "<ul class=\"cc-list\">\(p.active.map { a -> HTML in "<li><a href=\"\(SiteURL.CommandCentre.replay(patrol: a.patrolId).path)\">\(a.workerName)</a> \(a.gridName ?? "") <span class=\"muted\">\(req.t("开始于", "since")) \(ShanghaiTime.format(a.startedAt, "HH:mm"))\(a.distanceMeters.map { " · \(Int($0)) m" } ?? "")</span></li>" })</ul>"
     }
 
     static func trends(_ req: Request, _ t: CommandCentreTrends, theme: ChartTheme, width: Double = 640, height: Double = 280) -> HTML {

@@ -6,7 +6,7 @@ import Vapor
 /// The first page after login: what this user looks after, in numbers, and where to go next.
 enum HomePage {
     static func register(_ web: any RoutesBuilder) {
-        web.get(use: home)
+        web.get(SiteURL.Pattern.home, use: home)
     }
 
     @Sendable static func home(req: Request) async throws -> HTML {

@@ -7,7 +7,7 @@ import Vapor
 /// page works without JavaScript; the figures are `CaseMeasuresService`'s, the same as `/api/v1/measures/cases`.
 enum CaseMeasuresPage {
     static func register(_ web: any RoutesBuilder) {
-        web.get("measures", use: page)
+        web.get(SiteURL.Measures.Pattern.page, use: page)
     }
 
     /// What the breakdown table can be sorted by (`sort=`), always best first: descending, `null` last.
@@ -208,7 +208,7 @@ enum CaseMeasuresPage {
         add(nil, depth: 0)
         let selectedNode = selected.flatMap { $0.path == root?.path ? nil : $0.code } ?? ""
         return """
-        <form method="get" action="/measures" class="filters card" role="search">
+        <form method="get" action="\(SiteURL.Measures.page(query: "").path)" class="filters card" role="search">
           \(Form.select(req.t("范围", "Area"), name: "node", options: nodeOptions, selected: selectedNode, includeBlank: all))
           \(Form.field(req.t("开始日期", "From"), name: "from", value: p.from, type: "date"))
           \(Form.field(req.t("结束日期", "To"), name: "to", value: p.to, type: "date"))
@@ -253,9 +253,9 @@ enum CaseMeasuresPage {
             guard let g = row.group else { return .empty }
             switch by {
             case .street, .community, .grid:
-                return "<a href=\"/measures\(p.query([("node", g.key), ("by", ""), ("sort", "")]))\">\(g.name)</a>"
+                return "<a href=\"\(SiteURL.Measures.page(query: p.query([("node", g.key), ("by", ""), ("sort", "")])).path)\">\(g.name)</a>"
             case .category:
-                return "<a href=\"/measures\(p.query([("category", g.key), ("by", ""), ("sort", "")]))\">\(g.name)</a>"
+                return "<a href=\"\(SiteURL.Measures.page(query: p.query([("category", g.key), ("by", ""), ("sort", "")])).path)\">\(g.name)</a>"
             case .month:
                 return "\(g.name)"
             }
@@ -278,7 +278,7 @@ enum CaseMeasuresPage {
             let current = key?.rawValue ?? "" == p.sort
             let attrs = HTML(raw: current && key != nil ? " aria-sort=\"descending\"" : "")
             let title = key == nil ? req.t("按默认顺序", "default order") : req.t("按此列从高到低排序", "sort by this column, highest first")
-            return "<th\(attrs)><a href=\"/measures\(p.query([("sort", key?.rawValue ?? "")]))\" title=\"\(title)\">\(text)</a>\(current && key != nil ? " ↓" : "")</th>"
+            return "<th\(attrs)><a href=\"\(SiteURL.Measures.page(query: p.query([("sort", key?.rawValue ?? "")])).path)\" title=\"\(title)\">\(text)</a>\(current && key != nil ? " ↓" : "")</th>"
         }
         let headers: [HTML] = [
             header(groupingLabel(req, by), nil), header(req.t("诉求数", "Cases"), .total), "<th>\(req.t("未办结", "Not closed"))</th>",

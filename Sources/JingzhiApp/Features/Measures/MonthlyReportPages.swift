@@ -7,9 +7,10 @@ enum MonthlyReportPages {
     static let roles: Set<Role> = [.admin, .streetStaff, .communityStaff]
 
     static func register(_ web: any RoutesBuilder) {
-        web.get("reports", "monthly", use: page)
-        web.get("reports", "monthly.csv", use: csv)
-        web.get("reports", "monthly", "print", use: printable)
+        typealias P = SiteURL.Measures.Pattern
+        web.get(P.monthly, use: page)
+        web.get(P.monthlyCSV, use: csv)
+        web.get(P.monthlyPrint, use: printable)
     }
 
     /// The report asked for: `node` (default: the viewer's own street or community) and `month` (default: last month).
@@ -37,13 +38,13 @@ enum MonthlyReportPages {
         let q = [("node", r.node.id.uuidString), ("month", r.month)]
         let months = (0..<12).map { ShanghaiTime.month(String(ShanghaiTime.today(req.now).prefix(7)), plus: -$0) }
         let body: HTML = """
-        <link rel="stylesheet" href="/static/command.css">
-        <form method="get" action="/reports/monthly" class="filters card"><input type="hidden" name="node" value="\(r.node.id.uuidString)">
+        <link rel="stylesheet" href="\(SiteURL.CommandCentre.stylesheet.path)">
+        <form method="get" action="\(SiteURL.Measures.monthly(query: []).path)" class="filters card"><input type="hidden" name="node" value="\(r.node.id.uuidString)">
         \(Form.select(req.t("月份", "Month"), name: "month", options: months.map { ($0, $0) }, selected: r.month))
         <button>\(req.t("查看", "Show"))</button></form>
-        <p class="actions"><a class="button secondary" href="/reports/monthly.csv\(SiteURL.query(q))">\(req.t("下载 CSV", "Download CSV"))</a>
-        <a class="button secondary" href="/reports/monthly/print\(SiteURL.query(q))">\(req.t("打印版（A4）", "Print (A4)"))</a>
-        <a href="/command\(SiteURL.query([("node", r.node.id.uuidString)]))">\(req.t("指挥中心", "Command centre"))</a></p>
+        <p class="actions"><a class="button secondary" href="\(SiteURL.Measures.monthlyCSV(query: q).path)">\(req.t("下载 CSV", "Download CSV"))</a>
+        <a class="button secondary" href="\(SiteURL.Measures.monthlyPrint(query: q).path)">\(req.t("打印版（A4）", "Print (A4)"))</a>
+        <a href="\(SiteURL.CommandCentre.desk(query: [("node", r.node.id.uuidString)]).path)">\(req.t("指挥中心", "Command centre"))</a></p>
         \(content(req, r))
         """
         return Layout(req: req, title: title(req, r), wide: true).render(body)
@@ -112,10 +113,10 @@ enum MonthlyReportPages {
         return """
         <!doctype html>
         <html lang="\(req.lang == .zh ? "zh-CN" : "en")"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(title(req, r))</title><link rel="stylesheet" href="/static/app.css"><link rel="stylesheet" href="/static/command.css">
-        <script src="/static/app.js" defer></script></head>
+        <title>\(title(req, r))</title><link rel="stylesheet" href="\(SiteURL.stylesheet.path)"><link rel="stylesheet" href="\(SiteURL.CommandCentre.stylesheet.path)">
+        <script src="\(SiteURL.script.path)" defer></script></head>
         <body class="print"><p class="no-print actions"><button type="button" data-print>\(req.t("打印", "Print"))</button>
-        <a href="/reports/monthly\(SiteURL.query([("node", r.node.id.uuidString), ("month", r.month)]))">\(req.t("返回", "Back"))</a></p>
+        <a href="\(SiteURL.Measures.monthly(query: [("node", r.node.id.uuidString), ("month", r.month)]).path)">\(req.t("返回", "Back"))</a></p>
         <h1>\(title(req, r))</h1>
         \(content(req, r))
         </body></html>

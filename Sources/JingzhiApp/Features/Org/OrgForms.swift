@@ -5,19 +5,20 @@ import Vapor
 /// Forms that change the tree: add, edit, move, set boundary, delete, assign grid workers.
 enum OrgForms {
     static func register(_ web: any RoutesBuilder) {
-        web.get("org", ":id", "new", use: newForm)
-        web.post("org", ":id", "new", use: create)
-        web.get("org", ":id", "edit", use: editForm)
-        web.post("org", ":id", "edit", use: edit)
-        web.get("org", ":id", "move", use: moveForm)
-        web.post("org", ":id", "move", use: move)
-        web.get("org", ":id", "boundary", use: boundaryForm)
-        web.on(.POST, "org", ":id", "boundary", body: .collect(maxSize: "5mb"), use: setBoundary)
-        web.get("org", ":id", "delete", use: deleteForm)
-        web.post("org", ":id", "delete", use: delete)
-        web.get("org", ":id", "workers", use: workerForm)
-        web.post("org", ":id", "workers", use: addWorker)
-        web.post("org", ":id", "workers", ":workerId", "delete", use: removeWorker)
+        typealias P = SiteURL.Org.Pattern
+        web.get(P.newChild, use: newForm)
+        web.post(P.newChild, use: create)
+        web.get(P.edit, use: editForm)
+        web.post(P.edit, use: edit)
+        web.get(P.move, use: moveForm)
+        web.post(P.move, use: move)
+        web.get(P.boundary, use: boundaryForm)
+        web.on(.POST, P.boundary, body: .collect(maxSize: "5mb"), use: setBoundary)
+        web.get(P.delete, use: deleteForm)
+        web.post(P.delete, use: delete)
+        web.get(P.workers, use: workerForm)
+        web.post(P.workers, use: addWorker)
+        web.post(P.removeWorker, use: removeWorker)
     }
 
     struct NodeForm: Content {

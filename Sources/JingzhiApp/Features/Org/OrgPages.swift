@@ -5,10 +5,11 @@ import Vapor
 /// The org tree browser for staff, and the public grid sign (一牌通示).
 enum OrgPages {
     static func register(web: any RoutesBuilder, authed: any RoutesBuilder) {
-        web.get("sign", ":code", use: GridSignPage.sign)
-        web.get("sign", ":code", "boundary.svg", use: GridSignPage.boundarySVG)
-        authed.get("org", use: root)
-        authed.get("org", ":id", use: show)
+        typealias P = SiteURL.Org.Pattern
+        web.get(P.sign, use: GridSignPage.sign)
+        web.get(P.signBoundarySVG, use: GridSignPage.boundarySVG)
+        authed.get(P.tree, use: root)
+        authed.get(P.node, use: show)
         OrgForms.register(authed)
     }
 
@@ -80,7 +81,7 @@ enum OrgPages {
         }
         links.append("<a href=\"\(SiteURL.Org.edit(node.id!).path)\">\(req.t("编辑", "Edit"))</a>")
         links.append("<a href=\"\(SiteURL.Org.boundary(node.id!).path)\">\(req.t("边界", "Boundary"))</a>")
-        links.append("<a href=\"/org/\(node.id!.uuidString)/qr\">\(req.t("扫码即办二维码", "QR codes"))</a>")
+        links.append("<a href=\"\(SiteURL.Cases.qrSheet(node: node.id!).path)\">\(req.t("扫码即办二维码", "QR codes"))</a>")
         if !isRoot {
             links.append("<a href=\"\(SiteURL.Org.move(node.id!).path)\">\(req.t("移动", "Move"))</a>")
             links.append("<a href=\"\(SiteURL.Org.delete(node.id!).path)\">\(req.t("删除", "Delete"))</a>")
@@ -161,7 +162,7 @@ enum GridSignPage {
         <h2>\(req.t("网格员", "Grid workers")) · <a href="\(SiteURL.Org.sign(code: grid.code).path)">\(req.t("公示牌", "public sign"))</a></h2>
         <ul class="tree">\(workers.map { w -> HTML in
             let remove: HTML = manage ? """
-            <form method="post" action="\(SiteURL.Org.workers(grid.id!).path)/\(w.id!.uuidString)/delete" class="inline" data-confirm="\(req.t("确定撤销该网格员？", "Remove this worker?"))">\(Form.csrf(req))<button class="link">\(req.t("撤销", "Remove"))</button></form>
+            <form method="post" action="\(SiteURL.Org.removeWorker(grid.id!, worker: w.id!).path)" class="inline" data-confirm="\(req.t("确定撤销该网格员？", "Remove this worker?"))">\(Form.csrf(req))<button class="link">\(req.t("撤销", "Remove"))</button></form>
             """ : .empty
             return "<li><span>\(w.duty) <b>\(w.name)</b> \(w.phone)</span>\(remove)</li>"
         })</ul>

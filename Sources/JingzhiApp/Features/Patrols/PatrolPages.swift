@@ -6,13 +6,14 @@ import Vapor
 /// Without JavaScript every form still works; with it, the page records the track and sends it in batches.
 enum PatrolPages {
     static func register(_ web: any RoutesBuilder) {
-        web.get("patrol", use: page)
-        web.post("patrol", "start", use: start)
-        web.post("patrol", ":id", "fixes", use: fixes)
-        web.post("patrol", ":id", "checkin", use: checkin)
-        web.on(.POST, "patrol", ":id", "event", body: .collect(maxSize: "50mb"), use: event)
-        web.post("patrol", ":id", "end", use: end)
-        web.get("static", "patrol.js") { _ -> Response in
+        typealias P = SiteURL.Patrols.Pattern
+        web.get(P.patrol, use: page)
+        web.post(P.start, use: start)
+        web.post(P.fixes, use: fixes)
+        web.post(P.checkin, use: checkin)
+        web.on(.POST, P.event, body: .collect(maxSize: "50mb"), use: event)
+        web.post(P.end, use: end)
+        web.get(P.script) { _ -> Response in
             var headers = HTTPHeaders()
             headers.replaceOrAdd(name: .contentType, value: "text/javascript; charset=utf-8")
             headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
@@ -43,17 +44,17 @@ enum PatrolPages {
             let recent = try await Patrol.query(on: req.db).filter(\.$workerID == actor.userID).sort(\.$startedAt, .descending).limit(5).all()
             body = """
             \(errorLine)
-            <form method="post" action="/patrol/start" class="card" id="patrol-start">\(Form.csrf(req))
+            <form method="post" action="\(SiteURL.Patrols.start.path)" class="card" id="patrol-start">\(Form.csrf(req))
               <p>\(req.t("开始后，本页会记录您的巡查轨迹（需允许定位）。", "Once started, this page records your track (allow location access)."))</p>
               <button>\(req.t("开始巡查", "Start patrol"))</button>
             </form>
-            <p><a href="/visits">\(req.t("我的走访任务", "My care visits")) ›</a></p>
+            <p><a href="\(SiteURL.Visits.overview(query: []).path)">\(req.t("我的走访任务", "My care visits")) ›</a></p>
             <h2>\(req.t("最近巡查", "Recent patrols"))</h2>
             <ul class="tree">\(recent.map { p -> HTML in
-                "<li><a href=\"/patrols/\(p.id)\">\(ShanghaiTime.format(p.startedAt))</a><span>\(Int(p.distanceM.rounded())) \(req.t("米", "m")) · \(stateLabel(p.state, req))</span></li>"
+                "<li><a href=\"\(SiteURL.Patrols.detail(p.id!).path)\">\(ShanghaiTime.format(p.startedAt))</a><span>\(Int(p.distanceM.rounded())) \(req.t("米", "m")) · \(stateLabel(p.state, req))</span></li>"
             })</ul>
             <div id="patrol-leftovers" data-csrf="\(req.csrfToken)"></div>
-            <script src="/static/patrol.js" defer></script>
+            <script src="\(SiteURL.Patrols.script.path)" defer></script>
             """
         }
         return try await Layout(req: req, title: req.t("网格巡查", "Patrol")).render(body).encodeResponse(status: status, for: req)
@@ -81,12 +82,12 @@ enum PatrolPages {
           <p class="muted" id="patrol-pending"></p>
         </section>
         <h2>\(req.t("楼栋打卡", "Check in at a building"))</h2>
-        <form method="post" action="/patrol/\(p.id)/checkin" class="card" id="checkin-form">\(Form.csrf(req))\(position)
+        <form method="post" action="\(SiteURL.Patrols.checkin(p.id!).path)" class="card" id="checkin-form">\(Form.csrf(req))\(position)
           \(Form.select(req.t("楼栋", "Building"), name: "buildingId", options: buildings.map { ($0.id!.uuidString, (compounds[$0.parentID ?? UUID()] ?? "") + " " + $0.name) }, selected: nil))
           <button>\(req.t("打卡", "Check in"))</button>
         </form>
         <h2>\(req.t("上报事件", "Report an event"))</h2>
-        <form method="post" action="/patrol/\(p.id)/event" enctype="multipart/form-data" class="card" id="event-form">\(Form.csrf(req))\(position)
+        <form method="post" action="\(SiteURL.Patrols.event(p.id!).path)" enctype="multipart/form-data" class="card" id="event-form">\(Form.csrf(req))\(position)
           <input type="hidden" name="idempotencyKey" value="\(UUID().uuidString)">
           \(Form.select(req.t("类别", "Category"), name: "categoryCode", options: categories.map { ($0.code, $0.name) }, selected: nil,
                         includeBlank: req.t("请选择", "Choose")))
@@ -94,11 +95,11 @@ enum PatrolPages {
           <label class="field"><span>\(req.t("照片（可多张）", "Photos"))</span><input type="file" name="photos[]" accept="image/*" capture="environment" multiple></label>
           <button>\(req.t("上报", "Report"))</button>
         </form>
-        <form method="post" action="/patrol/\(p.id)/end" id="end-form">\(Form.csrf(req))
+        <form method="post" action="\(SiteURL.Patrols.end(p.id!).path)" id="end-form">\(Form.csrf(req))
           <button class="secondary">\(req.t("结束巡查", "End patrol"))</button>
         </form>
-        <p><a href="/patrols/\(p.id)">\(req.t("查看轨迹", "View the track")) ›</a></p>
-        <script src="/static/patrol.js" defer></script>
+        <p><a href="\(SiteURL.Patrols.detail(p.id!).path)">\(req.t("查看轨迹", "View the track")) ›</a></p>
+        <script src="\(SiteURL.Patrols.script.path)" defer></script>
         """
     }
 
@@ -122,7 +123,7 @@ enum PatrolPages {
             return try await render(req, actor, error: e.text(req.lang), status: e.status)
         }
         req.flash(success)
-        return req.redirect(to: "/patrol")
+        return req.redirect(to: SiteURL.Patrols.patrol.path)
     }
 
     @Sendable static func start(req: Request) async throws -> Response {

@@ -26,7 +26,7 @@ enum PatrolScript {
         if (!id) { showPending(); return; }
         var batch = all[id].slice(0, 200);
         sending = true;
-        fetch('/patrol/' + id + '/fixes', {
+        fetch('\#(SiteURL.Patrols.Pattern.fixes.template)'.replace(':id', id), {
           method: 'POST', credentials: 'same-origin',
           headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
           body: JSON.stringify({ _csrf: csrf, fixes: batch })

@@ -5,8 +5,8 @@ import Vapor
 /// Patrols for desks: the list with filters, and one patrol with its summary and the replay of its track.
 enum PatrolStaffPages {
     static func register(_ web: any RoutesBuilder) {
-        web.get("patrols", use: list)
-        web.get("patrols", ":id", use: show)
+        web.get(SiteURL.Patrols.Pattern.list, use: list)
+        web.get(SiteURL.Patrols.Pattern.detail, use: show)
     }
 
     @Sendable static func list(req: Request) async throws -> HTML {
@@ -23,14 +23,14 @@ enum PatrolStaffPages {
         let active = actor.role == .gridWorker ? [] : try await service.active(within: filter.node.map { DataScope(rootPath: $0.path) } ?? actor.scope)
         let params = [("state", state), ("node", nodeRaw), ("from", from), ("to", to)]
         return Layout(req: req, title: req.t("巡查记录", "Patrols"), wide: true).render("""
-        \(actor.role == .gridWorker ? HTML("<p><a class=\"button\" href=\"/patrol\">\(req.t("去巡查", "Go on patrol"))</a></p>") : .empty)
+        \(actor.role == .gridWorker ? HTML("<p><a class=\"button\" href=\"\(SiteURL.Patrols.patrol.path)\">\(req.t("去巡查", "Go on patrol"))</a></p>") : .empty)
         \(active.isEmpty ? .empty : HTML("""
         <h2>\(req.t("正在巡查", "On patrol now")) (\(active.count))</h2>
         <ul class="tree">\(active.map { a -> HTML in
-            "<li><a href=\"/patrols/\(a.patrolId)\">\(a.workerName) · \(a.gridName)</a><span>\(req.t("开始于", "since")) \(ShanghaiTime.format(a.startedAt, "HH:mm")) · \(a.distanceMetres) \(req.t("米", "m"))</span></li>"
+            "<li><a href=\"\(SiteURL.Patrols.detail(a.patrolId).path)\">\(a.workerName) · \(a.gridName)</a><span>\(req.t("开始于", "since")) \(ShanghaiTime.format(a.startedAt, "HH:mm")) · \(a.distanceMetres) \(req.t("米", "m"))</span></li>"
         })</ul>
         """))
-        <form method="get" action="/patrols" class="card actions">
+        <form method="get" action="\(SiteURL.Patrols.list(query: []).path)" class="card actions">
           \(Form.select(req.t("状态", "State"), name: "state", options: [(Patrol.open, req.t("进行中", "open")), (Patrol.ended, req.t("已结束", "ended")),
                                                                    (Patrol.autoClosed, req.t("系统结束", "closed by the system"))], selected: state, includeBlank: req.t("全部", "all")))
           \(Form.field(req.t("节点（编码）", "Node (code)"), name: "node", value: nodeRaw))
@@ -43,14 +43,14 @@ enum PatrolStaffPages {
         <th>\(req.t("异常定位", "Flagged"))</th><th>\(req.t("状态", "State"))</th></tr></thead>
         <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"9\" class=\"muted\">\(req.t("没有巡查记录", "No patrols"))</td></tr>"] : rows.map { p -> HTML in
             """
-            <tr><td data-label="\(req.t("网格员", "Worker"))"><a href="/patrols/\(p.id)">\(p.workerName)</a></td><td data-label="\(req.t("网格", "Grid"))">\(grids[p.gridID] ?? "")</td>
+            <tr><td data-label="\(req.t("网格员", "Worker"))"><a href="\(SiteURL.Patrols.detail(p.id!).path)">\(p.workerName)</a></td><td data-label="\(req.t("网格", "Grid"))">\(grids[p.gridID] ?? "")</td>
             <td data-label="\(req.t("开始", "Started"))">\(ShanghaiTime.format(p.startedAt))</td><td data-label="\(req.t("用时", "Duration"))">\(PatrolPages.clock(p.durationSeconds(now: req.now)))</td>
             <td data-label="\(req.t("里程", "Distance"))">\(Int(p.distanceM.rounded())) \(req.t("米", "m"))</td><td data-label="\(req.t("打卡楼栋", "Buildings"))">\(p.buildingsCovered)</td>
             <td data-label="\(req.t("上报事件", "Events"))">\(p.eventCount)</td><td data-label="\(req.t("异常定位", "Flagged"))">\(p.flaggedCount)</td>
             <td data-label="\(req.t("状态", "State"))">\(PatrolPages.stateLabel(p.state, req))</td></tr>
             """
         })</tbody></table></div>
-        \(pager(req, total: total, page: page) { "/patrols" + SiteURL.query(params + [("page", String($0))]) })
+        \(pager(req, total: total, page: page) { SiteURL.Patrols.list(query: params + [("page", String($0))]).path })
         """)
     }
 
@@ -81,9 +81,9 @@ enum PatrolStaffPages {
             <ul class="tree">\(checkins.map { c -> HTML in "<li><span>\(c.buildingName)</span><span class=\"muted\">\(ShanghaiTime.format(c.at, "HH:mm"))</span></li>" })</ul>
             <h2>\(req.t("上报事件", "Events")) (\(events.count))</h2>
             <ul class="tree">\(events.map { e, c -> HTML in
-                "<li><a href=\"/cases/\(c.id)\">\(c.number)</a><span>\(String(c.description.prefix(30)))</span><span class=\"muted\">\(ShanghaiTime.format(e.at, "HH:mm"))</span></li>"
+                "<li><a href=\"\(SiteURL.Cases.detail(c.id!).path)\">\(c.number)</a><span>\(String(c.description.prefix(30)))</span><span class=\"muted\">\(ShanghaiTime.format(e.at, "HH:mm"))</span></li>"
             })</ul>
-            <p><a href="/patrols">\(req.t("返回巡查记录", "All patrols"))</a></p>
+            <p><a href="\(SiteURL.Patrols.list(query: []).path)">\(req.t("返回巡查记录", "All patrols"))</a></p>
           </div>
         </div>
         """)

@@ -14,7 +14,7 @@ enum PatrolsFeature: Feature {
     static let navigation: [NavItem] = [
         navLink(40) {
             [.admin, .streetStaff, .communityStaff, .gridWorker].contains($0.role)
-                ? ($0.role == .gridWorker ? "/patrol" : "/patrols", "巡查走访", "Patrols & visits") : nil
+                ? ($0.role == .gridWorker ? SiteURL.Patrols.patrol.path : SiteURL.Patrols.list(query: []).path, "巡查走访", "Patrols & visits") : nil
         },
     ]
 

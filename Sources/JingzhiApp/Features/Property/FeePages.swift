@@ -5,12 +5,13 @@ import Vapor
 /// Staff pages for fees: bills with filters and the CSV, one bill with its payments (pay, reverse), collection rates.
 enum FeePages {
     static func register(_ staff: any RoutesBuilder) {
-        staff.get("property", "bills", use: bills)
-        staff.get("property", "bills.csv", use: csv)
-        staff.get("property", "bills", ":id", use: bill)
-        staff.post("property", "bills", ":id", "pay", use: pay)
-        staff.post("property", "payments", ":id", "reverse", use: reverse)
-        staff.get("property", "collection", use: collection)
+        typealias P = SiteURL.Property.Pattern
+        staff.get(P.bills, use: bills)
+        staff.get(P.billsCSV, use: csv)
+        staff.get(P.bill, use: bill)
+        staff.post(P.pay, use: pay)
+        staff.post(P.reverse, use: reverse)
+        staff.get(P.collection, use: collection)
     }
 
     static func reader(_ req: Request) throws -> Actor {
@@ -38,21 +39,21 @@ enum FeePages {
         let addresses = Dictionary(try await Household.query(on: req.db).filter(\.$id ~~ Set(rows.map(\.householdID))).all().map { ($0.id!, $0.address) }) { a, _ in a }
         let params = [("compound", compound), ("period", period), ("owing", owing ? "1" : "")]
         return Layout(req: req, title: req.t("账单与缴费", "Bills and payments"), wide: true).render("""
-        <form method="get" action="/property/bills" class="actions"><input type="hidden" name="compound" value="\(compound)">
+        <form method="get" action="\(SiteURL.Property.bills(query: []).path)" class="actions"><input type="hidden" name="compound" value="\(compound)">
         \(Form.field(req.t("账期", "Period"), name: "period", value: period, type: "month"))
         <label class="field"><span>\(req.t("只看欠费", "Owing only"))</span><input type="checkbox" name="owing" value="1"\(HTML(raw: owing ? " checked" : ""))></label>
-        <button>\(req.t("筛选", "Filter"))</button> <a href="/property/bills.csv\(SiteURL.query(params))">\(req.t("导出 CSV", "Export CSV"))</a></form>
+        <button>\(req.t("筛选", "Filter"))</button> <a href="\(SiteURL.Property.billsCSV(query: params).path)">\(req.t("导出 CSV", "Export CSV"))</a></form>
         <div class="table-wrap"><table class="stack"><thead><tr><th>\(req.t("住址", "Address"))</th><th>\(req.t("账期", "Period"))</th><th>\(req.t("项目", "Item"))</th>
         <th>\(req.t("应缴(元)", "Billed"))</th><th>\(req.t("已缴(元)", "Paid"))</th><th>\(req.t("状态", "State"))</th></tr></thead>
         <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"6\" class=\"muted\">\(req.t("没有账单", "No bills"))</td></tr>"] : rows.map { b -> HTML in
             """
-            <tr><td data-label="\(req.t("住址", "Address"))"><a href="/property/bills/\(b.id)">\(addresses[b.householdID] ?? "")</a></td>
+            <tr><td data-label="\(req.t("住址", "Address"))"><a href="\(SiteURL.Property.bill(b.id!).path)">\(addresses[b.householdID] ?? "")</a></td>
             <td data-label="\(req.t("账期", "Period"))">\(b.period)</td><td data-label="\(req.t("项目", "Item"))">\(b.itemName)</td>
             <td data-label="\(req.t("应缴(元)", "Billed"))">\(Money.yuan(b.amountFen))</td><td data-label="\(req.t("已缴(元)", "Paid"))">\(Money.yuan(b.paidFen))</td>
             <td data-label="\(req.t("状态", "State"))">\(state(req, b))</td></tr>
             """
         })</tbody></table></div>
-        \(pager(req, total: total, page: page) { "/property/bills" + SiteURL.query(params + [("page", String($0))]) })
+        \(pager(req, total: total, page: page) { SiteURL.Property.bills(query: params + [("page", String($0))]).path })
         """)
     }
 
@@ -86,13 +87,13 @@ enum FeePages {
         <h2>\(req.t("缴费记录", "Payments"))</h2>
         <ul class="tree">\(payments.isEmpty ? ["<li class=\"muted\">\(req.t("暂无", "None yet"))</li>"] : payments.map { p -> HTML in
             let undo: HTML = mayBill && p.amountFen > 0 && p.reversedByID == nil ? """
-            <form method="post" action="/property/payments/\(p.id)/reverse" class="inline">\(Form.csrf(req))
+            <form method="post" action="\(SiteURL.Property.reverse(payment: p.id!).path)" class="inline">\(Form.csrf(req))
             <input name="reason" placeholder="\(req.t("冲正原因", "Reason"))" required> <button class="link">\(req.t("冲正", "Reverse"))</button></form>
             """ : .empty
             return "<li><span>\(p.receiptNo) · \(Money.yuan(p.amountFen)) \(req.t("元", "yuan")) · \(PropertyPayment.methods[p.method] ?? p.method)\(p.reason.map { "（\($0)）" } ?? "")</span><span class=\"muted\">\(p.actorName) \(ShanghaiTime.format(p.at)) \(p.reversedByID != nil ? req.t("已冲正", "reversed") : "")</span>\(undo)</li>"
         })</ul>
         \(mayBill && b.owedFen > 0 ? HTML("""
-        <form method="post" action="/property/bills/\(b.id!)/pay" class="card">\(Form.csrf(req))<h2>\(req.t("登记缴费", "Record a payment"))</h2>
+        <form method="post" action="\(SiteURL.Property.pay(b.id!).path)" class="card">\(Form.csrf(req))<h2>\(req.t("登记缴费", "Record a payment"))</h2>
         \(Form.field(req.t("金额（元）", "Amount (yuan)"), name: "amountYuan", value: Money.yuan(b.owedFen), attrs: "inputmode=\"decimal\""))
         \(Form.select(req.t("方式", "Method"), name: "method", options: ["cash", "transfer", "online"].map { ($0, PropertyPayment.methods[$0]!) }, selected: "cash"))
         \(Form.field(req.t("转账/支付流水号", "Reference"), name: "reference"))
@@ -107,7 +108,7 @@ enum FeePages {
         let actor = try reader(req)
         let b = try await PropertyBill.find(try req.idParameter(), within: actor.scope, on: req.db)
         let f = try req.content.decode(PayForm.self)
-        return try await PropertyPages.attempt(req, back: "/property/bills/\(b.id!)") {
+        return try await PropertyPages.attempt(req, back: SiteURL.Property.bill(b.id!).path) {
             try await PropertyPolicy.requireBilling(actor, company: b.companyID, on: req.db)
             let fen = try Money.parseYuan(f.amountYuan, field: "amountYuan")
             let p = try await FeeService(req: req).pay(b, amountFen: Double(fen), method: f.method, reference: f.reference, by: actor)
@@ -121,7 +122,7 @@ enum FeePages {
         let actor = try reader(req)
         let p = try await PropertyPayment.find(try req.idParameter(), within: actor.scope, on: req.db)
         let f = try req.content.decode(ReasonForm.self)
-        return try await PropertyPages.attempt(req, back: "/property/bills/\(p.billID)") {
+        return try await PropertyPages.attempt(req, back: SiteURL.Property.bill(p.billID).path) {
             try await PropertyPolicy.requireBilling(actor, company: p.companyID, on: req.db)
             let r = try await FeeService(req: req).reverse(p, reason: f.reason, by: actor)
             return req.t("已冲正，冲正单号 \(r.receiptNo)", "Reversed as \(r.receiptNo)")

@@ -10,7 +10,7 @@ enum PropertyFeature: Feature {
         navLink(60) { actor in
             let unlinked = actor.role == .resident && actor.user.residentID == nil
             guard ![.partner, .departmentStaff].contains(actor.role), !unlinked else { return nil }
-            return (actor.role == .resident ? "/my/property" : "/property", "物业服务", "Property")
+            return (actor.role == .resident ? SiteURL.Property.mine.path : SiteURL.Property.overview(withoutCompany: false).path, "物业服务", "Property")
         },
     ]
 

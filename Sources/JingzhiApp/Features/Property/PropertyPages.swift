@@ -6,14 +6,15 @@ import Vapor
 /// and billing; the company's repair queue.
 enum PropertyPages {
     static func register(_ staff: any RoutesBuilder) {
-        staff.get("property", use: overview)
-        staff.get("property", "compounds", ":id", use: compound)
-        staff.post("property", "compounds", ":id", "tier", use: changeTier)
-        staff.post("property", "compounds", ":id", "inspection", use: inspect)
-        staff.post("property", "compounds", ":id", "bills", use: generate)
-        staff.post("property", "compounds", ":id", "dunning", use: dun)
-        staff.post("property", "tasks", ":id", "done", use: taskDone)
-        staff.get("property", "cases", use: queue)
+        typealias P = SiteURL.Property.Pattern
+        staff.get(P.overview, use: overview)
+        staff.get(P.compound, use: compound)
+        staff.post(P.tier, use: changeTier)
+        staff.post(P.inspection, use: inspect)
+        staff.post(P.generateBills, use: generate)
+        staff.post(P.dunning, use: dun)
+        staff.post(P.taskDone, use: taskDone)
+        staff.get(P.cases, use: queue)
         FeePages.register(staff)
     }
 
@@ -41,11 +42,11 @@ enum PropertyPages {
         let company = try await PropertyScope.company(of: actor, on: req.db)
         let counts = Dictionary(grouping: rows, by: \.tier).mapValues(\.count)
         let links: [HTML] = [
-            "<a href=\"/property/cases\">\(req.t("报修投诉队列", "Repair queue"))</a>",
-            "<a href=\"/property/bills\">\(req.t("账单与缴费", "Bills and payments"))</a>",
-            "<a href=\"/property/collection\">\(req.t("收缴率", "Collection rates"))</a>",
-            "<a href=\"/property/ratings\">\(req.t("物业红黑榜", "Red/black list"))</a>",
-            only ? "<a href=\"/property\">\(req.t("全部小区", "All compounds"))</a>" : "<a href=\"/property?withoutCompany=1\">\(req.t("只看无物业小区", "Only compounds without a company"))</a>",
+            "<a href=\"\(SiteURL.Property.cases.path)\">\(req.t("报修投诉队列", "Repair queue"))</a>",
+            "<a href=\"\(SiteURL.Property.bills(query: []).path)\">\(req.t("账单与缴费", "Bills and payments"))</a>",
+            "<a href=\"\(SiteURL.Property.collection.path)\">\(req.t("收缴率", "Collection rates"))</a>",
+            "<a href=\"\(SiteURL.Property.ratings(month: nil).path)\">\(req.t("物业红黑榜", "Red/black list"))</a>",
+            only ? "<a href=\"\(SiteURL.Property.overview(withoutCompany: false).path)\">\(req.t("全部小区", "All compounds"))</a>" : "<a href=\"\(SiteURL.Property.overview(withoutCompany: true).path)\">\(req.t("只看无物业小区", "Only compounds without a company"))</a>",
         ]
         let body: HTML = """
         \(company.map { HTML("<p class=\"card\">\(req.t("本企业", "Your company"))：<b>\($0.name)</b>\(req.t("（", " ("))\(PropertyLabel.kind($0.kind, req.lang))\(req.t("）", ")"))</p>") } ?? .empty)
@@ -56,7 +57,7 @@ enum PropertyPages {
         <th>\(req.t("等级", "Tier"))</th><th>\(req.t("物业企业", "Company"))</th><th>\(req.t("服务模式", "Model"))</th></tr></thead>
         <tbody>\(rows.map { r -> HTML in
             """
-            <tr><td data-label="\(req.t("小区", "Compound"))"><a href="/property/compounds/\(r.id)">\(r.name)</a></td>
+            <tr><td data-label="\(req.t("小区", "Compound"))"><a href="\(SiteURL.Property.compound(r.id).path)">\(r.name)</a></td>
             <td data-label="\(req.t("类别", "Class"))">\(PropertyLabel.compoundClass(r.compoundClass, req.lang))</td>
             <td data-label="\(req.t("等级", "Tier"))">\(PropertyLabel.tier(r.tier, req.lang))</td>
             <td data-label="\(req.t("物业企业", "Company"))"\(HTML(raw: r.withoutCompany ? " class=\"error\"" : ""))>\(r.companyName ?? req.t("无物业", "none"))</td>
@@ -77,7 +78,6 @@ enum PropertyPages {
         let items = billing && d.compound.companyId != nil
             ? try await FeeItem.query(on: req.db).filter(\.$companyID == d.compound.companyId!).filter(\.$active == true).all() : []
         let checklist = manager ? try await InspectionItem.query(on: req.db).filter(\.$active == true).sort(\.$code).all() : []
-        let base = "/property/compounds/\(node.id!)"
         let month = ShanghaiTime.currentMonth(req.now)
         var sections: [HTML] = ["""
         <div class="card"><dl class="props">
@@ -97,20 +97,20 @@ enum PropertyPages {
         <h2>\(req.t("提升任务", "Improvement tasks"))</h2>
         <ul class="tree">\(d.tasks.isEmpty ? ["<li class=\"muted\">\(req.t("无", "None"))</li>"] : d.tasks.map { t -> HTML in
             let state: HTML = t.doneAt != nil ? "✔ \(t.doneBy ?? "")" : (t.overdue ? "<b class=\"error\">\(req.t("已超期", "overdue"))</b>" : "\(req.t("进行中", "open"))")
-            let button: HTML = t.doneAt == nil ? "<form method=\"post\" action=\"/property/tasks/\(t.id)/done\" class=\"inline\">\(Form.csrf(req))<button class=\"link\">\(req.t("完成", "Done"))</button></form>" : .empty
+            let button: HTML = t.doneAt == nil ? "<form method=\"post\" action=\"\(SiteURL.Property.taskDone(t.id).path)\" class=\"inline\">\(Form.csrf(req))<button class=\"link\">\(req.t("完成", "Done"))</button></form>" : .empty
             return "<li><span>\(t.title)\(req.t("（", " ("))\(t.owner)\(req.t("，", ", "))\(t.dueDay)\(req.t("）", ")"))</span><span>\(state) \(button)</span></li>"
         })</ul>
         """]
         if manager {
             sections.append("""
-            <form method="post" action="\(base)/tier" class="card">\(Form.csrf(req))<h2>\(req.t("调整等级", "Change tier"))</h2>
+            <form method="post" action="\(SiteURL.Property.tier(node.id!).path)" class="card">\(Form.csrf(req))<h2>\(req.t("调整等级", "Change tier"))</h2>
             \(Form.select(req.t("新等级", "New tier"), name: "tier", options: CompoundProfile.tierOrder.map { ($0, PropertyLabel.tier($0, req.lang)) }, selected: nil))
             \(Form.textarea(req.t("理由（必填）", "Reason (required)"), name: "reason"))
             \(Form.field(req.t("提升任务", "Improvement task"), name: "taskTitle"))
             \(Form.field(req.t("责任人", "Owner"), name: "taskOwner"))
             \(Form.field(req.t("完成期限", "Deadline"), name: "taskDue", type: "date"))
             <button>\(req.t("保存", "Save"))</button></form>
-            <form method="post" action="\(base)/inspection" class="card">\(Form.csrf(req))<h2>\(req.t("物业服务检查", "Inspection"))</h2>
+            <form method="post" action="\(SiteURL.Property.inspection(node.id!).path)" class="card">\(Form.csrf(req))<h2>\(req.t("物业服务检查", "Inspection"))</h2>
             \(Form.field(req.t("月份", "Month"), name: "month", value: month, type: "month"))
             \(checklist.map { Form.field("\($0.name)\(req.t("（", " ("))0–\($0.maxPoints)\(req.t("）", ")"))", name: "score_" + $0.code, type: "number", attrs: "min=\"0\" max=\"\($0.maxPoints)\" step=\"1\"") })
             <button>\(req.t("提交检查结果", "Save inspection"))</button></form>
@@ -118,12 +118,12 @@ enum PropertyPages {
         }
         if billing && !items.isEmpty {
             sections.append("""
-            <form method="post" action="\(base)/bills" class="card">\(Form.csrf(req))<h2>\(req.t("生成账单", "Bill the compound"))</h2>
-            \(Form.select(req.t("收费项目", "Fee item"), name: "feeItemId", options: items.map { ($0.id!.uuidString, "\($0.name)\(req.t("（", " ("))\(Money.yuan($0.unitFen))\(req.t("元，", " yuan, "))\(FeeItem.basisLabel($0.basis, req.lang))\(req.t("）", ")"))") }, selected: nil))
+            <form method="post" action="\(SiteURL.Property.generateBills(node.id!).path)" class="card">\(Form.csrf(req))<h2>\(req.t("生成账单", "Bill the compound"))</h2>
+            \(Form.select(req.t("收费项目", "Fee item"), name: "feeItemId", options: items.map { ($0.id!.uuidString, "\($0.name)（\(Money.yuan($0.unitFen))元，\(FeeItem.bases[$0.basis] ?? "")）") }, selected: nil))
             \(Form.field(req.t("账期", "Period"), name: "period", value: month, type: "month"))
             <button>\(req.t("为全部住户生成", "Bill every household"))</button></form>
-            <div class="actions"><a href="/property/bills?compound=\(node.id!)">\(req.t("本小区账单", "Bills of this compound"))</a>
-            <form method="post" action="\(base)/dunning" class="inline">\(Form.csrf(req))<button>\(req.t("向欠费户发催缴通知", "Send dunning notices"))</button></form></div>
+            <div class="actions"><a href="\(SiteURL.Property.bills(query: [("compound", node.id!.uuidString)]).path)">\(req.t("本小区账单", "Bills of this compound"))</a>
+            <form method="post" action="\(SiteURL.Property.dunning(node.id!).path)" class="inline">\(Form.csrf(req))<button>\(req.t("向欠费户发催缴通知", "Send dunning notices"))</button></form></div>
             """)
         }
         return Layout(req: req, title: node.name, wide: true).render(HTML(sections))
@@ -135,7 +135,7 @@ enum PropertyPages {
         let actor = try req.requireActor()
         let node = try await req.compound(try req.idParameter(), within: actor.scope)
         let f = try req.content.decode(TierForm.self)
-        return try await attempt(req, back: "/property/compounds/\(node.id!)") {
+        return try await attempt(req, back: SiteURL.Property.compound(node.id!).path) {
             try PropertyPolicy.requireCompoundManager(actor)
             let tasks = (f.taskTitle ?? "").isEmpty ? [] : [CompanyService.TaskInput(title: f.taskTitle, owner: f.taskOwner, dueDay: f.taskDue)]
             _ = try await CompanyService(req: req).changeTier(node, to: f.tier, reason: f.reason, tasks: tasks, actor: actor)
@@ -147,7 +147,7 @@ enum PropertyPages {
         let actor = try req.requireActor()
         let node = try await req.compound(try req.idParameter(), within: actor.scope)
         let fields = try req.content.decode([String: String].self)
-        return try await attempt(req, back: "/property/compounds/\(node.id!)") {
+        return try await attempt(req, back: SiteURL.Property.compound(node.id!).path) {
             try PropertyPolicy.requireCompoundManager(actor)
             var scores: [String: Double] = [:]
             for (k, v) in fields where k.hasPrefix("score_") && !v.isEmpty {
@@ -165,7 +165,7 @@ enum PropertyPages {
         let actor = try req.requireActor()
         let node = try await req.compound(try req.idParameter(), within: actor.scope)
         let f = try req.content.decode(GenerateForm.self)
-        return try await attempt(req, back: "/property/compounds/\(node.id!)") {
+        return try await attempt(req, back: SiteURL.Property.compound(node.id!).path) {
             guard let item = try await FeeItem.find(f.feeItemId.flatMap(UUID.init(uuidString:)), on: req.db) else { throw APIError.missing("feeItemId") }
             try await PropertyPolicy.requireBilling(actor, company: item.companyID, on: req.db)
             let r = try await FeeService(req: req).generate(compound: node, item: item, period: f.period)
@@ -177,7 +177,7 @@ enum PropertyPages {
     @Sendable static func dun(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         let node = try await req.compound(try req.idParameter(), within: actor.scope)
-        return try await attempt(req, back: "/property/compounds/\(node.id!)") {
+        return try await attempt(req, back: SiteURL.Property.compound(node.id!).path) {
             guard let contract = try await PropertyScope.contract(of: node.id!, on: req.db, now: req.now), let id = contract.companyID,
                   let company = try await PropertyCompany.find(id, on: req.db) else { throw APIError.conflict("该小区没有物业企业 (no company)") }
             try await PropertyPolicy.requireBilling(actor, company: id, on: req.db)
@@ -189,7 +189,7 @@ enum PropertyPages {
     @Sendable static func taskDone(req: Request) async throws -> Response {
         let actor = try staffOnly(req)
         let task = try await ImprovementTask.find(try req.idParameter(), within: actor.scope, on: req.db)
-        return try await attempt(req, back: "/property/compounds/\(task.compoundID)") {
+        return try await attempt(req, back: SiteURL.Property.compound(task.compoundID).path) {
             guard actor.role != .gridWorker else { throw APIError.forbidden }
             try await CompanyService(req: req).completeTask(task, by: actor)
             return req.t("任务已完成", "Task done")
@@ -209,7 +209,7 @@ enum PropertyPages {
         <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"6\" class=\"muted\">\(req.t("没有待办报修", "Nothing open"))</td></tr>"] : rows.map { c -> HTML in
             let overdue = c.resolutionDueAt.map { $0 < req.now } ?? false
             return """
-            <tr><td data-label="\(req.t("编号", "Number"))"><a href="/cases/\(c.id)">\(c.number)</a></td><td data-label="\(req.t("小区", "Compound"))">\(names[c.nodeID] ?? "")</td>
+            <tr><td data-label="\(req.t("编号", "Number"))"><a href="\(SiteURL.Cases.detail(c.id!).path)">\(c.number)</a></td><td data-label="\(req.t("小区", "Compound"))">\(names[c.nodeID] ?? "")</td>
             <td data-label="\(req.t("类别", "Category"))">\(categories[c.categoryCode] ?? c.categoryCode)</td><td data-label="\(req.t("内容", "What"))">\(String(c.description.prefix(40)))</td>
             <td data-label="\(req.t("状态", "State"))">\(req.lang.t(c.state.zh, c.state.en))</td>
             <td data-label="\(req.t("办结时限", "Due"))"\(HTML(raw: overdue ? " class=\"error\"" : ""))>\(c.resolutionDueAt.map { ShanghaiTime.format($0) } ?? "")</td></tr>

@@ -6,11 +6,12 @@ import Vapor
 /// report a repair, rate the company. And the public red/black list.
 enum ResidentPropertyPages {
     static func register(web: any RoutesBuilder, staff: any RoutesBuilder) {
-        staff.get("my", "property", use: mine)
-        staff.post("my", "property", "bills", ":id", "pay", use: pay)
-        staff.post("my", "property", "rate", use: rate)
-        web.get("property", "ratings", use: ratings)
-        staff.post("property", "ratings", "publish", use: publish)
+        typealias P = SiteURL.Property.Pattern
+        staff.get(P.mine, use: mine)
+        staff.post(P.payMine, use: pay)
+        staff.post(P.rate, use: rate)
+        web.get(P.ratings, use: ratings)
+        staff.post(P.publishRatings, use: publish)
     }
 
     @Sendable static func mine(req: Request) async throws -> HTML {
@@ -34,15 +35,15 @@ enum ResidentPropertyPages {
               <dt>\(req.t("联系人", "Contact"))</dt><dd>\(c.contactName)</dd>
               <dt>\(req.t("电话", "Phone"))</dt><dd><a href="tel:\(c.contactPhone)">\(c.contactPhone)</a></dd>
               <dt>\(req.t("服务模式", "Model"))</dt><dd>\(contract.map { PropertyLabel.model($0.model, req.lang) } ?? "")</dd>
-            </dl><a class="button" href="/property/ratings">\(req.t("查看物业红黑榜", "See the red/black list"))</a></div>
+            </dl><a class="button" href="\(SiteURL.Property.ratings(month: nil).path)">\(req.t("查看物业红黑榜", "See the red/black list"))</a></div>
             """ } ?? "<p class=\"card\">\(req.t("您的小区目前没有物业企业，由社区兜底服务。", "No company serves your compound; the community looks after it."))</p>"
         return Layout(req: req, title: req.t("我的物业", "My property")).render("""
         <p class="muted">\(h.address)</p>
         \(companyCard)
-        <div class="actions"><a class="button" href="/cases/new?node=\(compound.id!)">\(req.t("我要报修", "Report a repair"))</a></div>
+        <div class="actions"><a class="button" href="\(SiteURL.Cases.new(node: compound.id!).path)">\(req.t("我要报修", "Report a repair"))</a></div>
         <h2>\(req.t("待缴账单", "Bills to pay"))</h2>
         \(owing.isEmpty ? HTML("<p class=\"muted\">\(req.t("没有待缴账单", "Nothing to pay"))</p>") : HTML(owing.map { b -> HTML in """
-            <form method="post" action="/my/property/bills/\(b.id!)/pay" class="card">\(Form.csrf(req))
+            <form method="post" action="\(SiteURL.Property.payMine(b.id!).path)" class="card">\(Form.csrf(req))
             <p><b>\(b.period) \(b.itemName)</b>：\(req.t("应缴", "billed")) \(Money.yuan(b.amountFen))，\(req.t("欠缴", "owed")) <b>\(Money.yuan(b.owedFen))</b> \(req.t("元", "yuan"))，\(req.t("截止", "due")) \(b.dueDay)</p>
             \(Form.field(req.t("缴费金额（元）", "Amount (yuan)"), name: "amountYuan", value: Money.yuan(b.owedFen), attrs: "inputmode=\"decimal\""))
             \(Form.field(req.t("支付流水号", "Payment reference"), name: "reference", required: true, hint: req.t("微信/支付宝/银行的交易单号", "The transaction number of your payment")))
@@ -53,7 +54,7 @@ enum ResidentPropertyPages {
             "<li><span>\(p.receiptNo) · \(Money.yuan(p.amountFen)) \(req.t("元", "yuan")) · \(PropertyPayment.methods[p.method] ?? p.method)</span><span class=\"muted\">\(ShanghaiTime.format(p.at))</span></li>"
         })</ul>
         \(company == nil ? .empty : HTML("""
-        <form method="post" action="/my/property/rate" class="card">\(Form.csrf(req))<h2>\(req.t("评价本月物业服务", "Rate this month's service"))</h2>
+        <form method="post" action="\(SiteURL.Property.rate.path)" class="card">\(Form.csrf(req))<h2>\(req.t("评价本月物业服务", "Rate this month's service"))</h2>
         \(Form.select(req.t("星级", "Stars"), name: "stars", options: (1...5).reversed().map { (String($0), String(repeating: "★", count: $0)) }, selected: "5"))
         \(Form.textarea(req.t("意见建议（可选）", "Comment (optional)"), name: "comment"))
         <button>\(req.t("提交评价", "Rate"))</button></form>
@@ -67,7 +68,7 @@ enum ResidentPropertyPages {
         let actor = try req.requireActor()
         let bill = try await FeesAPI.loadBill(req, actor)
         let f = try req.content.decode(PayForm.self)
-        return try await PropertyPages.attempt(req, back: "/my/property") {
+        return try await PropertyPages.attempt(req, back: SiteURL.Property.mine.path) {
             let fen = try Money.parseYuan(f.amountYuan, field: "amountYuan")
             let p = try await FeeService(req: req).pay(bill, amountFen: Double(fen), method: "online", reference: f.reference, by: actor)
             return req.t("缴费成功，收据号 \(p.receiptNo)", "Paid, receipt \(p.receiptNo)")
@@ -79,7 +80,7 @@ enum ResidentPropertyPages {
     @Sendable static func rate(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         let f = try req.content.decode(RateForm.self)
-        return try await PropertyPages.attempt(req, back: "/my/property") {
+        return try await PropertyPages.attempt(req, back: SiteURL.Property.mine.path) {
             _ = try await InspectionService(req: req).rate(by: actor, stars: f.stars.flatMap(Double.init), comment: f.comment)
             return req.t("感谢您的评价", "Thank you for rating")
         }
@@ -112,7 +113,7 @@ enum ResidentPropertyPages {
         }
         let admin = req.actor?.role == .admin && !dto.published && m < ShanghaiTime.currentMonth(req.now)
         return Layout(req: req, title: req.t("\(county.name) \(m) 物业服务红黑榜", "\(county.name) \(m) property red/black list"), wide: true).render("""
-        <form method="get" action="/property/ratings" class="actions">\(Form.field(req.t("月份", "Month"), name: "month", value: m, type: "month"))<button>\(req.t("查看", "Show"))</button></form>
+        <form method="get" action="\(SiteURL.Property.ratings(month: nil).path)" class="actions">\(Form.field(req.t("月份", "Month"), name: "month", value: m, type: "month"))<button>\(req.t("查看", "Show"))</button></form>
         <p class="\(dto.published ? "ok" : "muted")">\(dto.published ? req.t("已发布", "Published") + " " + (dto.publishedAt.map { ShanghaiTime.format($0) } ?? "") : req.t("未发布（按当前数据试算）", "Not published (computed from today's data)"))</p>
         <div class="stats"><div class="stat"><span class="muted">\(req.t("红榜", "Red list"))</span><b>\(dto.red.joined(separator: req.t("、", ", ")))</b></div>
         <div class="stat"><span class="muted">\(req.t("黑榜", "Black list"))</span><b>\(dto.black.joined(separator: req.t("、", ", ")))</b></div></div>
@@ -122,7 +123,7 @@ enum ResidentPropertyPages {
         <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"10\" class=\"muted\">\(req.t("本月无数据", "No data for this month"))</td></tr>"] : rows)</tbody></table></div>
         <p class="muted">\(req.t("评分办法：响应、解决、满意、按时办结率，每百户投诉，物业费收缴率，社区检查得分，居民评价，按权重计 100 分；≥90 分五星。", "Score: case rates, complaints per 100 households, fee collection, inspections and residents' ratings, weighted to 100; 90 or more is five stars."))</p>
         \(admin ? HTML("""
-        <form method="post" action="/property/ratings/publish" class="card">\(Form.csrf(req))<input type="hidden" name="month" value="\(m)">
+        <form method="post" action="\(SiteURL.Property.publishRatings.path)" class="card">\(Form.csrf(req))<input type="hidden" name="month" value="\(m)">
         <button>\(req.t("发布本月红黑榜", "Publish this month"))</button></form>
         """) : .empty)
         """)
@@ -133,7 +134,7 @@ enum ResidentPropertyPages {
     @Sendable static func publish(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         let f = try req.content.decode(PublishForm.self)
-        return try await PropertyPages.attempt(req, back: "/property/ratings?month=\(f.month ?? "")") {
+        return try await PropertyPages.attempt(req, back: SiteURL.Property.ratings(month: f.month).path) {
             try PropertyPolicy.requireCounty(actor)
             _ = try await RatingService(db: req.db, now: req.now).publish(county: try await RatingsAPI.county(req), month: try ShanghaiTime.parseMonth(f.month),
                                                                           source: req.auditSource)

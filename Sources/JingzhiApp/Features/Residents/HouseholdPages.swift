@@ -5,10 +5,11 @@ import Vapor
 /// A household with its members and visits; the visit form is made for a grid worker's phone.
 enum HouseholdPages {
     static func register(_ web: any RoutesBuilder) {
-        web.get("households", "new", use: newForm)
-        web.post("households", "new", use: create)
-        web.get("households", ":id", use: show)
-        web.post("households", ":id", "visits", use: addVisit)
+        typealias P = SiteURL.Residents.Pattern
+        web.get(P.newHousehold, use: newForm)
+        web.post(P.newHousehold, use: create)
+        web.get(P.household, use: show)
+        web.post(P.householdVisits, use: addVisit)
     }
 
     @Sendable static func show(req: Request) async throws -> Response {

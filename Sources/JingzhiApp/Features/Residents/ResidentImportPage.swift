@@ -4,8 +4,8 @@ import Vapor
 /// Upload a CSV, see every bad row with its line number, then import.
 enum ResidentImportPage {
     static func register(_ web: any RoutesBuilder) {
-        web.get("residents", "import", use: form)
-        web.on(.POST, "residents", "import", body: .collect(maxSize: "20mb"), use: upload)
+        web.get(SiteURL.Residents.Pattern.importForm, use: form)
+        web.on(.POST, SiteURL.Residents.Pattern.importForm, body: .collect(maxSize: "20mb"), use: upload)
     }
 
     static func formHTML(_ req: Request) -> HTML {

@@ -5,16 +5,17 @@ import Vapor
 /// The register in the browser: search, read, edit, delete with confirmation, households and visits.
 enum ResidentPages {
     static func register(_ web: any RoutesBuilder) {
-        web.get("residents", use: list)
-        web.get("residents", "export.csv", use: ResidentImportAPI.exportCSV)
+        typealias P = SiteURL.Residents.Pattern
+        web.get(P.list, use: list)
+        web.get(P.export, use: ResidentImportAPI.exportCSV)
         ResidentImportPage.register(web)
-        web.get("residents", "new", use: ResidentForms.newForm)
-        web.post("residents", "new", use: ResidentForms.create)
-        web.get("residents", ":id", use: show)
-        web.get("residents", ":id", "edit", use: ResidentForms.editForm)
-        web.post("residents", ":id", "edit", use: ResidentForms.edit)
-        web.get("residents", ":id", "delete", use: ResidentForms.deleteForm)
-        web.post("residents", ":id", "delete", use: ResidentForms.delete)
+        web.get(P.new, use: ResidentForms.newForm)
+        web.post(P.new, use: ResidentForms.create)
+        web.get(P.resident, use: show)
+        web.get(P.edit, use: ResidentForms.editForm)
+        web.post(P.edit, use: ResidentForms.edit)
+        web.get(P.delete, use: ResidentForms.deleteForm)
+        web.post(P.delete, use: ResidentForms.delete)
         HouseholdPages.register(web)
     }
 

@@ -15,18 +15,32 @@ extension SiteURL {
         case importForm
         case export(query: [(String, String)])
 
+        enum Pattern {
+            static let list = RoutePattern("/residents")
+            static let resident = RoutePattern("/residents/:id")
+            static let new = RoutePattern("/residents/new", .GET, .POST)
+            static let edit = RoutePattern("/residents/:id/edit", .GET, .POST)
+            static let delete = RoutePattern("/residents/:id/delete", .GET, .POST)
+            static let household = RoutePattern("/households/:id")
+            static let newHousehold = RoutePattern("/households/new", .GET, .POST)
+            static let householdVisits = RoutePattern("/households/:id/visits", .POST)
+            static let importForm = RoutePattern("/residents/import", .GET, .POST)
+            static let export = RoutePattern("/residents/export.csv")
+            static let all = [list, resident, new, edit, delete, household, newHousehold, householdVisits, importForm, export]
+        }
+
         var path: String {
             switch self {
-            case .list(let q): "/residents" + SiteURL.query(q)
-            case .resident(let id): "/residents/\(id)"
-            case .new(let household): "/residents/new" + SiteURL.query(household.map { [("household", $0.uuidString)] } ?? [])
-            case .edit(let id): "/residents/\(id)/edit"
-            case .delete(let id): "/residents/\(id)/delete"
-            case .household(let id): "/households/\(id)"
-            case .newHousehold(let node): "/households/new" + SiteURL.query(node.map { [("node", $0.uuidString)] } ?? [])
-            case .householdVisits(let id): "/households/\(id)/visits"
-            case .importForm: "/residents/import"
-            case .export(let q): "/residents/export.csv" + SiteURL.query(q)
+            case .list(let q): Pattern.list.path() + SiteURL.query(q)
+            case .resident(let id): Pattern.resident.path(id)
+            case .new(let household): Pattern.new.path() + SiteURL.query([("household", household?.uuidString ?? "")])
+            case .edit(let id): Pattern.edit.path(id)
+            case .delete(let id): Pattern.delete.path(id)
+            case .household(let id): Pattern.household.path(id)
+            case .newHousehold(let node): Pattern.newHousehold.path() + SiteURL.query([("node", node?.uuidString ?? "")])
+            case .householdVisits(let id): Pattern.householdVisits.path(id)
+            case .importForm: Pattern.importForm.path()
+            case .export(let q): Pattern.export.path() + SiteURL.query(q)
             }
         }
     }

@@ -6,11 +6,12 @@ import Vapor
 /// for staff also the plans and the month's coverage per grid.
 enum VisitPages {
     static func register(_ web: any RoutesBuilder) {
-        web.get("visits", use: page)
-        web.post("visits", "plans", use: createPlan)
-        web.post("visits", "plans", ":id", "retire", use: retirePlan)
-        web.get("visits", "record", use: recordForm)
-        web.post("visits", "record", use: record)
+        typealias P = SiteURL.Visits.Pattern
+        web.get(P.overview, use: page)
+        web.post(P.plans, use: createPlan)
+        web.post(P.retirePlan, use: retirePlan)
+        web.get(P.record, use: recordForm)
+        web.post(P.record, use: record)
     }
 
     @Sendable static func page(req: Request) async throws -> Response {
@@ -35,11 +36,11 @@ enum VisitPages {
             """
             <li class="\(t.status)"><span><b>\(statusLabel[t.status] ?? t.status)</b> \(t.address)<br><span class="tag">\(t.tag)</span> \(t.residents.joined(separator: req.t("、", ", ")))
             <small class="muted">\(req.t("截止", "by")) \(t.dueBy)\(t.lastVisitedOn.map { " · " + req.t("上次 ", "last ") + $0 } ?? "")</small></span>
-            <a class="button secondary" href="/visits/record?household=\(t.householdId)">\(req.t("记录走访", "Record"))</a></li>
+            <a class="button secondary" href="\(SiteURL.Visits.record(household: t.householdId).path)">\(req.t("记录走访", "Record"))</a></li>
             """
         })</ul>
         <h2>\(req.t("\(month) 走访覆盖率", "Visit coverage, \(month)"))</h2>
-        <form method="get" action="/visits" class="actions"><input type="month" name="month" value="\(month)" style="max-width:12rem"><button class="secondary">\(req.t("查看", "Show"))</button></form>
+        <form method="get" action="\(SiteURL.Visits.overview(query: []).path)" class="actions"><input type="month" name="month" value="\(month)" style="max-width:12rem"><button class="secondary">\(req.t("查看", "Show"))</button></form>
         <div class="table-wrap"><table><thead><tr><th>\(req.t("网格", "Grid"))</th><th>\(req.t("应走访", "Planned"))</th><th>\(req.t("按期完成", "Done on time"))</th><th>\(req.t("覆盖率", "Coverage"))</th></tr></thead>
         <tbody>\(grids.map { g -> HTML in "<tr><td>\(g.gridName)</td><td>\(g.planned)</td><td>\(g.done)</td><td>\(percent(g))</td></tr>" })
         <tr><th>\(req.t("合计", "Total"))</th><th>\(total.planned)</th><th>\(total.done)</th><th id="coverage-total">\(percent(total))</th></tr></tbody></table></div>
@@ -52,10 +53,10 @@ enum VisitPages {
             <h2>\(req.t("走访计划", "Visit plans"))</h2>
             <ul class="tree">\(plans.map { p -> HTML in
                 let retire: HTML = actor.scope.contains(p.nodePath)
-                    ? "<form method=\"post\" action=\"/visits/plans/\(p.id)/retire\" class=\"inline\">\(Form.csrf(req))<button class=\"link\">\(req.t("停用", "Retire"))</button></form>" : .empty
+                    ? "<form method=\"post\" action=\"\(SiteURL.Visits.retirePlan(p.id!).path)\" class=\"inline\">\(Form.csrf(req))<button class=\"link\">\(req.t("停用", "Retire"))</button></form>" : .empty
                 return "<li><span>\(p.nodeName) · <span class=\"tag\">\(p.tag)</span> \(p.period.label(req.lang)) · \(req.t("自", "from")) \(p.startsOn)</span>\(retire)</li>"
             })</ul>
-            <form method="post" action="/visits/plans" class="card">\(Form.csrf(req))<input type="hidden" name="nodeId" value="\(node.id)">
+            <form method="post" action="\(SiteURL.Visits.plans.path)" class="card">\(Form.csrf(req))<input type="hidden" name="nodeId" value="\(node.id)">
               \(Form.select(req.t("人群标签", "Tag"), name: "tag", options: ResidentTags.all.map { ($0, $0) }, selected: "独居老人"))
               \(Form.select(req.t("周期", "Period"), name: "period", options: VisitPeriod.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: "week"))
               \(Form.field(req.t("开始日期", "Starts on"), name: "startsOn", value: service.today, type: "date"))
@@ -79,7 +80,7 @@ enum VisitPages {
             return try await render(req, actor, error: e.text(req.lang), status: e.status)
         }
         req.flash(req.t("走访计划已保存", "Plan saved"))
-        return req.redirect(to: "/visits" + SiteURL.query([("node", f.nodeId ?? "")]))
+        return req.redirect(to: SiteURL.Visits.overview(query: [("node", f.nodeId ?? "")]).path)
     }
 
     @Sendable static func retirePlan(req: Request) async throws -> Response {
@@ -88,7 +89,7 @@ enum VisitPages {
         let plan = try await VisitPlan.find(try req.idParameter(), within: actor.scope, on: req.db)
         try await CareVisitService(req: req).retire(plan, source: req.auditSource)
         req.flash(req.t("计划已停用", "Plan retired"))
-        return req.redirect(to: "/visits")
+        return req.redirect(to: SiteURL.Visits.overview(query: []).path)
     }
 
     static func form(_ req: Request, _ h: Household, error: String?, status: HTTPStatus) async throws -> Response {
@@ -96,7 +97,7 @@ enum VisitPages {
         let body: HTML = """
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
         <p><a href="\(SiteURL.Residents.household(h.id!).path)">\(h.address)</a></p>
-        <form method="post" action="/visits/record" class="card" id="visit-form">\(Form.csrf(req))<input type="hidden" name="householdId" value="\(h.id)">
+        <form method="post" action="\(SiteURL.Visits.record(household: nil).path)" class="card" id="visit-form">\(Form.csrf(req))<input type="hidden" name="householdId" value="\(h.id)">
           \(Form.field(req.t("日期", "Date"), name: "visitedOn", value: ShanghaiTime.today(req.now), type: "date", required: true))
           \(Form.select(req.t("类型", "Kind"), name: "kind", options: Visit.kinds.map { ($0, $0) }, selected: "关爱探访"))
           \(Form.textarea(req.t("发现的情况", "What you found"), name: "notes"))
@@ -129,6 +130,6 @@ enum VisitPages {
         } catch let e as APIError where e.status.code < 500 {
             return try await form(req, h, error: e.text(req.lang), status: e.status)
         }
-        return req.redirect(to: "/visits")
+        return req.redirect(to: SiteURL.Visits.overview(query: []).path)
     }
 }
