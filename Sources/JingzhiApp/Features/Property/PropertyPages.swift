@@ -119,7 +119,7 @@ enum PropertyPages {
         if billing && !items.isEmpty {
             sections.append("""
             <form method="post" action="\(SiteURL.Property.generateBills(node.id!).path)" class="card">\(Form.csrf(req))<h2>\(req.t("生成账单", "Bill the compound"))</h2>
-            \(Form.select(req.t("收费项目", "Fee item"), name: "feeItemId", options: items.map { ($0.id!.uuidString, "\($0.name)（\(Money.yuan($0.unitFen))元，\(FeeItem.bases[$0.basis] ?? "")）") }, selected: nil))
+            \(Form.select(req.t("收费项目", "Fee item"), name: "feeItemId", options: items.map { ($0.id!.uuidString, "\($0.name)\(req.t("（", " ("))\(Money.yuan($0.unitFen))\(req.t("元，", " yuan, "))\(FeeItem.basisLabel($0.basis, req.lang))\(req.t("）", ")"))") }, selected: nil))
             \(Form.field(req.t("账期", "Period"), name: "period", value: month, type: "month"))
             <button>\(req.t("为全部住户生成", "Bill every household"))</button></form>
             <div class="actions"><a href="\(SiteURL.Property.bills(query: [("compound", node.id!.uuidString)]).path)">\(req.t("本小区账单", "Bills of this compound"))</a>
