@@ -31,8 +31,14 @@ package enum ShanghaiTime {
         Int(((instant.timeIntervalSince1970 + offset) / 86400).rounded(.down))
     }
 
-    /// `yyyy-MM-dd` of a day number (civil-from-days, proleptic Gregorian).
+    /// `yyyy-MM-dd` of a day number.
     package static func day(number: Int) -> String {
+        let (y, m, d) = civil(number)
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+
+    /// Year, month and day of a day number (H. Hinnant's civil-from-days, proleptic Gregorian).
+    package static func civil(_ number: Int) -> (y: Int, m: Int, d: Int) {
         let z = number + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -41,8 +47,17 @@ package enum ShanghaiTime {
         let mp = (5 * doy + 2) / 153
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    /// The day number of a date (days-from-civil), without Foundation's calendars.
+    package static func dayNumber(y: Int, m: Int, d: Int) -> Int {
+        let y = m <= 2 ? y - 1 : y
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 
     /// The instant a Shanghai day `yyyy-MM-dd` begins.

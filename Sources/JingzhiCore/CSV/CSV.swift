@@ -1,3 +1,4 @@
+import Vapor
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -94,4 +95,14 @@ package enum CSV {
     }
 
     package static let utf8BOM = "\u{FEFF}"
+}
+
+extension Response {
+    /// A CSV file to download (UTF-8, as `filename`).
+    package static func csv(_ text: String, filename: String) -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
+        return Response(status: .ok, headers: headers, body: .init(string: text))
+    }
 }

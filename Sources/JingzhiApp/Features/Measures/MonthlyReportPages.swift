@@ -147,10 +147,6 @@ enum MonthlyReportPages {
 
     @Sendable static func csv(req: Request) async throws -> Response {
         let r = try await load(req)
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        let filename = "report-\(r.node.code)-\(r.month).csv"
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
-        return Response(status: .ok, headers: headers, body: .init(string: csvText(r)))
+        return Response.csv(csvText(r), filename: "report-\(r.node.code)-\(r.month).csv")
     }
 }

@@ -57,18 +57,8 @@ enum FeePages {
         """)
     }
 
-    @Sendable static func csv(req: Request) async throws -> Response {
-        let actor = try reader(req)
-        let period = try (try req.query.get(String?.self, at: "period")).flatMap { $0.isEmpty ? nil : try ShanghaiTime.parseMonth($0, field: "period") }
-        var compound: OrgNode?
-        if let raw = try req.query.get(String?.self, at: "compound"), !raw.isEmpty { compound = try await req.compound(UUID(uuidString: raw), within: actor.scope) }
-        let text = try await FeeReports(db: req.db, now: req.now).csv(scope: actor.scope, period: period, compound: compound,
-                                                                      company: try await PropertyScope.feeCompany(of: actor, on: req.db))
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"bills-\(period ?? "all").csv\"")
-        return Response(status: .ok, headers: headers, body: .init(string: text))
-    }
+    /// The same file as `GET /api/v1/property/bills/export`, for the page's download link.
+    @Sendable static func csv(req: Request) async throws -> Response { try await FeesAPI.export(req: req) }
 
     @Sendable static func bill(req: Request) async throws -> HTML {
         let actor = try reader(req)

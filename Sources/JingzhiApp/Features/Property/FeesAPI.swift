@@ -209,10 +209,7 @@ enum FeesAPI {
         if let raw = try req.query.get(String?.self, at: "compound"), !raw.isEmpty { compound = try await req.compound(UUID(uuidString: raw), within: actor.scope) }
         let text = try await FeeReports(db: req.db, now: req.now).csv(scope: actor.scope, period: period, compound: compound,
                                                                       company: try await PropertyScope.feeCompany(of: actor, on: req.db))
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"bills-\(period ?? "all").csv\"")
-        return Response(status: .ok, headers: headers, body: .init(string: text))
+        return Response.csv(text, filename: "bills-\(period ?? "all").csv")
     }
 
     struct MeDTO: Content {

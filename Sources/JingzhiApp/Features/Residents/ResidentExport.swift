@@ -63,13 +63,6 @@ enum ResidentImportAPI {
             .csv(try await ResidentsAPI.query(from: req), scope: actor.scope)
         try await AuditLog.record(on: req.db, by: req.auditSource, at: req.now, action: "export", entity: "resident", entityID: nil,
                                   nodePath: actor.nodePath, summary: "导出居民名单")
-        return csvResponse(text, filename: "residents-\(ShanghaiTime.format(req.now, "yyyyMMdd")).csv")
-    }
-
-    static func csvResponse(_ text: String, filename: String) -> Response {
-        var headers = HTTPHeaders()
-        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(filename)\"")
-        return Response(status: .ok, headers: headers, body: .init(string: text))
+        return Response.csv(text, filename: "residents-\(ShanghaiTime.format(req.now, "yyyyMMdd")).csv")
     }
 }
