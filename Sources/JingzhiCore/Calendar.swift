@@ -187,3 +187,19 @@ package struct WorkCalendar: Sendable {
         }
     }
 }
+
+/// RFC 3339 / ISO 8601 timestamps as clients send them and as JSON shows them.
+package enum ISOTime {
+    /// `2026-11-18T09:30:00Z`, `…+08:00`, or with fractional seconds; nil for anything else.
+    package static func parse(_ text: String) -> Date? {
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
+            let f = ISO8601DateFormatter()
+            f.formatOptions = options
+            if let date = f.date(from: text) { return date }
+        }
+        return nil
+    }
+
+    /// `2026-11-18T01:30:00Z` (UTC).
+    package static func format(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+}

@@ -61,6 +61,18 @@ extension QueryBuilder where Model: PathScoped {
     }
 }
 
+extension QueryBuilder {
+    /// Keeps only the rows whose joined `Joined` record lies inside `scope` (e.g. users by their node).
+    package func within<Joined: PathScoped>(_ scope: DataScope, joined: Joined.Type) -> Self {
+        guard !scope.rootPath.isEmpty else { return self }
+        return group(.or) { any in
+            for root in scope.roots {
+                any.group(.and) { $0.filter(Joined.self, Joined.pathKey >= root).filter(Joined.self, Joined.pathKey < root + "~") }
+            }
+        }
+    }
+}
+
 extension PathScoped {
     /// The record with this id if it lies inside `scope`; otherwise 404, the same answer as for an id
     /// that does not exist, so ids from other communities cannot be probed.

@@ -14,9 +14,12 @@ extension DataScope {
     package func sqlCondition(column: String = "node_path", boundedInTime: Bool = false, on db: (any Database)? = nil) -> SQLQueryString {
         guard !rootPath.isEmpty else { return "1 = 1" }
         let plus = boundedInTime && isWide && db.map { !$0.isPostgres } == true
-        let c: SQLQueryString = plus ? "+\(ident: column)" : "\(ident: column)"
-        let parts: [SQLQueryString] = roots.map { "\(c) >= \(bind: $0) AND \(c) < \(bind: $0 + "~")" }
-        return parts.count == 1 ? parts[0] : "((" + parts.joined(separator: ") OR (") + "))"
+        // "table.column" names a column of a joined or aliased table.
+        let parts = column.split(separator: ".", maxSplits: 1).map(String.init)
+        let name: SQLQueryString = parts.count == 2 ? "\(ident: parts[0]).\(ident: parts[1])" : "\(ident: column)"
+        let c: SQLQueryString = plus ? "+" + name : name
+        let ranges: [SQLQueryString] = roots.map { "\(c) >= \(bind: $0) AND \(c) < \(bind: $0 + "~")" }
+        return ranges.count == 1 ? ranges[0] : "((" + ranges.joined(separator: ") OR (") + "))"
     }
 
     /// The subtree under one path, as an SQL condition on `column`.

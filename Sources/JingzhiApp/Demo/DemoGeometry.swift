@@ -17,7 +17,7 @@ struct DemoRect: Sendable, Equatable {
     func tiles(_ n: Int, margin: Double = 0.03) -> [DemoRect] {
         guard n > 0 else { return [] }
         // Choose columns so tiles come out roughly square on the ground (a degree of longitude is shorter).
-        let ground = width * cos((south + north) / 2 * .pi / 180) / height
+        let ground = width * GeoBox(west: west, south: south, east: east, north: north).groundFactor / height
         let cols = max(1, min(n, Int((Double(n) * ground).squareRoot().rounded())))
         let rows = (n + cols - 1) / cols
         var out: [DemoRect] = []

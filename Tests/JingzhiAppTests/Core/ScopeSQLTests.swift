@@ -20,6 +20,9 @@ import VaporTesting
             // check
             let paths = try rows.map { try $0.decode(column: "node_path", as: String.self) }.filter(inserted.contains).sorted()
             #expect(paths == ["0001", "00010001", "0003"])
+            // the same scope on an aliased table's column
+            let aliased = try await app.db.sql.raw("SELECT a.node_path FROM \(ident: AuditEntry.schema) a WHERE \(scope.sqlCondition(column: "a.node_path"))").all()
+            #expect(try aliased.map { try $0.decode(column: "node_path", as: String.self) }.filter(inserted.contains).sorted() == paths)
         }
     }
 }

@@ -31,11 +31,8 @@ enum UsersAPI {
 
     /// Users whose node lies in the caller's scope (admins also see node-less accounts).
     static func scopedUsers(_ actor: Actor, on db: any Database) -> QueryBuilder<User> {
-        var q = User.query(on: db).join(OrgNode.self, on: \User.$nodeID == \OrgNode.$id, method: .left)
-        if !actor.scope.rootPath.isEmpty {
-            q = q.filter(OrgNode.self, \.$path >= actor.scope.rootPath).filter(OrgNode.self, \.$path < actor.scope.upperBound)
-        }
-        return q
+        let q = User.query(on: db).join(OrgNode.self, on: \User.$nodeID == \OrgNode.$id, method: .left)
+        return q.within(actor.scope, joined: OrgNode.self)
     }
 
     @Sendable static func list(req: Request) async throws -> Paged<UserDTO> {

@@ -133,11 +133,6 @@ enum W3CDateTime {
         }
         // The date part must be a real calendar date; some parsers roll 02-30 over into March.
         guard s.count >= 20, Validate.date(String(s.prefix(10))) != nil, s.dropFirst(10).first == "T" else { return nil }
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
-            let f = ISO8601DateFormatter()
-            f.formatOptions = options
-            if let date = f.date(from: s) { return date }
-        }
-        return nil
+        return ISOTime.parse(s)
     }
 }

@@ -53,14 +53,13 @@ struct PatrolTrack: Sendable {
 
     /// A GeoJSON Feature whose geometry is the LineString of the fixes; properties carry times and flags.
     var geoJSON: [String: Any] {
-        let iso = ISO8601DateFormatter()
-        return [
+        [
             "type": "Feature",
             "geometry": ["type": "LineString", "coordinates": fixes.map { [$0.longitude, $0.latitude] }],
             "properties": [
                 "patrolId": patrol.id!.uuidString, "gridId": patrol.gridID.uuidString, "workerName": patrol.workerName,
                 "state": patrol.state, "distanceMetres": Int(patrol.distanceM.rounded()),
-                "times": fixes.map { iso.string(from: $0.recordedAt) },
+                "times": fixes.map { ISOTime.format($0.recordedAt) },
                 "jumps": fixes.indices.filter { fixes[$0].jump },
                 "farOutside": fixes.indices.filter { fixes[$0].farOutside },
                 "lowAccuracy": fixes.indices.filter { fixes[$0].lowAccuracy },

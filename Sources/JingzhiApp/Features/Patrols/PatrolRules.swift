@@ -52,13 +52,7 @@ struct FixInput: Decodable, Sendable {
         }
     }
 
-    static func parseTime(_ text: String) -> Date? {
-        let plain = ISO8601DateFormatter()
-        if let d = plain.date(from: text) { return d }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
-    }
+    static func parseTime(_ text: String) -> Date? { ISOTime.parse(text) }
 
     /// The duplicate key: the client's id, else its sequence number, else the recorded time.
     var clientKey: String? {

@@ -130,7 +130,7 @@ enum PropertyDemo {
                     + "(CASE WHEN (f.area_centi_m2 * 11 + \(literal: m * 3)) % 100 < 8 THEN (f.area_centi_m2 * \(literal: unit) + 50) / 200 "
                     + "ELSE (f.area_centi_m2 * \(literal: unit) + 50) / 100 END) ELSE 0 END, \(bind: ShanghaiTime.lastDay(of: month)), 'open', "
                     + "\(bind: DemoDate.instant(first, hour: 8)) FROM households h JOIN property_household_facts f ON f.household_id = h.id "
-                    + "WHERE h.node_path >= \(bind: compound.path) AND h.node_path < \(bind: compound.path + "~")"
+                    + "WHERE " + DataScope.subtree(compound.path, column: "h.node_path")
                 try await sql.raw(bills).run()
                 let day = DemoDate.compact(payDay)
                 let method: SQLQueryString = "(b.amount_fen + \(literal: m)) % 4"
