@@ -41,3 +41,11 @@ struct M053AddPropertyLifecycles: AsyncMigration {
         for t in Self.tables { try await db.schema(t).deleteField("version").update() }
     }
 }
+
+/// Residents' link requests are decided through their lifecycle: a version the decision claims.
+struct M054AddLinkRequestVersion: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("link_requests").field("version", .int, .required, .sql(.default(0))).update()
+    }
+    func revert(on db: any Database) async throws { try await db.schema("link_requests").deleteField("version").update() }
+}

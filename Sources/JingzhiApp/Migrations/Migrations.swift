@@ -44,7 +44,8 @@ enum Migrations {
         M051AddOpenCasesCoveringIndex(),              // measures and command centre: a period's open cases and their deadlines
         M052CreateLifecycleEvents(),                  // the shared history of lifecycles that keep none of their own
         M053AddPropertyLifecycles(),                  // versions on contracts, bills and tasks; a task state
-        // next: M054. Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        M054AddLinkRequestVersion(),                  // link requests decided through their lifecycle
+        // next: M055. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 

@@ -159,4 +159,30 @@ private let door = Lifecycle<DoorState, DoorAction, String>(entity: "door", zh: 
             #expect(page.text.contains(c.number), "\(page.text.prefix(300))")
         }
     }
+
+    @Test func twoWorkersDecidingOneLinkRequestAtOnceDecideItOnce() async throws {
+        try await withDemoApp { app in
+            // setup: a sign-up, read by two community workers' pages
+            let compound = try await app.node("YT-GT-01-G01-C01")
+            let id = try #require(try await RegistrationTests.register(app, phone: "13511116666", compound: compound).json()["id"] as? String)
+            let first = try #require(try await LinkRequest.find(UUID(uuidString: id), on: app.db))
+            let second = try #require(try await LinkRequest.find(first.id, on: app.db))
+            let resident = try await RegistrationTests.unlinkedResident(app, under: compound)
+            let staff = try await Actor.load(try #require(try await User.query(on: app.db).filter(\.$username == "gt01_community").first()),
+                                             on: app.db, now: app.clock.now())
+            // act
+            try await Registrations.approve(first, resident: resident, by: staff, db: app.db, now: app.clock.now(), source: .cli("test"))
+            do {
+                try await Registrations.reject(second, note: "重复", by: staff, db: app.db, now: app.clock.now(), source: .cli("test"))
+                Issue.record("a decided request was decided again")
+            } catch let e as APIError {
+                // check
+                #expect(e.code == "already_decided")
+            }
+            let stored = try #require(try await LinkRequest.find(first.id, on: app.db))
+            #expect(stored.state == .approved && stored.decisionNote == nil)
+            #expect(try await LifecycleEvent.history("link_request", first.id!, on: app.db).map(\.toState) == ["approved"])
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$entityID == first.id!).all().map(\.action) == ["approve"])
+        }
+    }
 }

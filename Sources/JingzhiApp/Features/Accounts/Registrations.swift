@@ -69,7 +69,7 @@ struct Registrations {
             link.nodePath = node.path
             link.room = room
             link.name = name
-            link.status = "pending"
+            link.status = LinkState.pending.rawValue
             try await link.create(on: tx)
             return link
         }
@@ -82,34 +82,37 @@ struct Registrations {
 
     /// Approves a request by linking the account to a resident of the register (in the approver's scope).
     static func approve(_ link: LinkRequest, resident: Resident, by actor: Actor, db: any Database, now: Date, source: AuditSource) async throws {
-        guard link.status == "pending" else { throw APIError.conflict("该申请已处理 (already decided)", code: "already_decided") }
+        guard link.state == .pending else { throw decided }
         guard actor.scope.contains(resident.nodePath) else { throw APIError.notFound }
         if let other = try await User.query(on: db).filter(\.$residentID == resident.id!).first(), other.id != link.userID {
             throw APIError.conflict("该居民已绑定其他账号 (this resident is linked to another account)", code: "resident_linked")
         }
         guard let user = try await User.find(link.userID, on: db) else { throw APIError.notFound }
-        try await db.writeTransaction { tx in
+        try LinkLifecycle.table.check(.approve, from: .pending, role: actor.role)
+        link.residentID = resident.id
+        link.decidedBy = actor.userID
+        let claimed = try await LinkLifecycle.table.commit(link, .approve, from: .pending, to: .approved, subject: link.name,
+                                                           note: "认证为 \(resident.name)", by: source, at: now, on: db, write: { tx in
             user.residentID = resident.id
             try await user.save(on: tx)
-            link.status = "approved"
-            link.residentID = resident.id
-            link.decidedBy = actor.userID
             try await link.save(on: tx)
-            try await AuditLog.record(on: tx, by: source, at: now, action: "approve", entity: "link_request", entityID: link.id,
-                                      nodePath: resident.nodePath, summary: "通过居民认证 \(link.name) → \(resident.name)")
-        }
+        })
+        guard claimed else { throw decided }
     }
 
     static func reject(_ link: LinkRequest, note: String?, by actor: Actor, db: any Database, now: Date, source: AuditSource) async throws {
-        guard link.status == "pending" else { throw APIError.conflict("该申请已处理 (already decided)", code: "already_decided") }
+        guard link.state == .pending else { throw decided }
         let reason = try Validate.text(note, field: "note", max: 200)
-        try await db.writeTransaction { tx in
-            link.status = "rejected"
-            link.decisionNote = reason
-            link.decidedBy = actor.userID
-            try await link.save(on: tx)
-            try await AuditLog.record(on: tx, by: source, at: now, action: "reject", entity: "link_request", entityID: link.id,
-                                      nodePath: link.nodePath, summary: "驳回居民认证 \(link.name)：\(reason ?? "")")
+        do {
+            try await LinkLifecycle.table.perform(.reject, on: link, role: actor.role, subject: link.name, note: reason,
+                                                  by: source, at: now, on: db, change: {
+                $0.decisionNote = reason
+                $0.decidedBy = actor.userID
+            })
+        } catch let e as APIError where e.code == "link_request_changed" {
+            throw decided  // another worker decided it a moment earlier
         }
     }
+
+    static let decided = APIError.conflict("该申请已处理 (already decided)", code: "already_decided")
 }

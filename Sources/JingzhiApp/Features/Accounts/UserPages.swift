@@ -113,7 +113,7 @@ enum UserPages {
     @Sendable static func links(req: Request) async throws -> HTML {
         let actor = try req.requireActor()
         try actor.require(.approveLinks)
-        let pending = try await LinkRequest.query(on: req.db).within(actor.scope).filter(\.$status == "pending").sort(\.$createdAt).limit(200).all()
+        let pending = try await LinkRequest.query(on: req.db).within(actor.scope).filter(\.$status == LinkState.pending.rawValue).sort(\.$createdAt).limit(200).all()
         let nodes = try await OrgNode.query(on: req.db).filter(\.$id ~~ pending.map(\.nodeID)).all()
         let names = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id!, $0.name) })
         return Layout(req: req, title: req.t("居民认证审核", "Link requests"), wide: true).render("""
@@ -144,7 +144,7 @@ enum UserPages {
         return Layout(req: req, title: req.t("认证申请：\(link.name)", "Link request: \(link.name)")).render("""
         <div class="card"><dl class="props"><dt>\(req.t("申请人", "Applicant"))</dt><dd>\(link.name) \(Mask.phone(user?.phone) ?? "") <b class="req">\(req.t("手机号未经短信验证", "phone not verified"))</b></dd>
         <dt>\(req.t("填写的住址", "Address given"))</dt><dd>\(link.room)</dd><dt>\(req.t("状态", "Status"))</dt><dd>\(link.status)</dd></dl></div>
-        \(link.status == "pending" ? HTML("""
+        \(link.state == .pending ? HTML("""
         <form method="post" action="\(SiteURL.Accounts.approveLink(link.id!).path)" class="card">\(Form.csrf(req))
           <p>\(req.t("选择名册中对应的居民：", "Choose the matching resident:"))</p>
           <p class="muted">\(req.t("姓名和手机号都由申请人自己填写，未经核验：请当面或回拨名册中的电话确认是本人后再通过。", "Name and phone are the applicant's own word: confirm in person, or by calling the number in the register, before approving."))</p>\(options.isEmpty ? ["<p class=\"muted\">\(req.t("名册中没有同名居民，请先登记该居民。", "No matching resident; add them to the register first."))</p>"] : options)

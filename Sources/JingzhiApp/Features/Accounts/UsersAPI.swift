@@ -104,7 +104,7 @@ enum UsersAPI {
         let actor = try req.requireActor()
         try actor.require(.approveLinks)
         let page = try PageRequest(req)
-        let status = try req.query.get(String?.self, at: "status") ?? "pending"
+        let status = try req.query.get(String?.self, at: "status") ?? LinkState.pending.rawValue
         let q = LinkRequest.query(on: req.db).within(actor.scope).filter(\.$status == status)
         let total = try await q.count()
         let rows = try await q.sort(\.$createdAt).range(page.range).all()

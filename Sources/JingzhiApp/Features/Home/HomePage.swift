@@ -28,7 +28,7 @@ enum HomePage {
             sections.append(try await tagSummary(req, actor))
         }
         if actor.can(.approveLinks) {
-            let pending = try await LinkRequest.query(on: req.db).within(actor.scope).filter(\.$status == "pending").count()
+            let pending = try await LinkRequest.query(on: req.db).within(actor.scope).filter(\.$status == LinkState.pending.rawValue).count()
             if pending > 0 {
                 sections.append("<p class=\"card\">\(req.t("待审核的居民认证", "Residents waiting for approval"))：<a href=\"\(SiteURL.Accounts.linkRequests.path)\"><b>\(pending)</b></a></p>")
             }
@@ -88,9 +88,9 @@ enum HomePage {
             }
         } else {
             let link = try await LinkRequest.query(on: req.db).filter(\.$userID == actor.userID).sort(\.$createdAt, .descending).first()
-            let status = switch link?.status {
-            case "pending": req.t("您的住户认证正在审核中，社区工作人员核对后即可使用。", "Your household link is waiting for the community to confirm.")
-            case "rejected": req.t("认证未通过：", "Not approved: ") + (link?.decisionNote ?? "")
+            let status = switch link?.state {
+            case .pending: req.t("您的住户认证正在审核中，社区工作人员核对后即可使用。", "Your household link is waiting for the community to confirm.")
+            case .rejected: req.t("认证未通过：", "Not approved: ") + (link?.decisionNote ?? "")
             default: req.t("尚未提交住户认证。", "No household link requested yet.")
             }
             body.append("<p class=\"card\">\(status)</p>")

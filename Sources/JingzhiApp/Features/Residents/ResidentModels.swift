@@ -92,15 +92,17 @@ final class LinkRequest: Model, PathScoped, @unchecked Sendable {
     @Field(key: "node_path") var nodePath: String
     @Field(key: "room") var room: String
     @Field(key: "name") var name: String
-    /// pending / approved / rejected.
+    /// `LinkState`: pending / approved / rejected.
     @Field(key: "status") var status: String
     @OptionalField(key: "resident_id") var residentID: UUID?
     @OptionalField(key: "decided_by") var decidedBy: UUID?
     @OptionalField(key: "decision_note") var decisionNote: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+    /// Claimed by the decision, so two workers cannot both decide.
+    @Field(key: "version") var version: Int
 
-    init() {}
+    init() { version = 0 }
 }
 
 /// The special groups a community tags (特殊人群标签).
