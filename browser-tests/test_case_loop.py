@@ -11,21 +11,28 @@ from conftest import login
 PASSWORD = "Demo2026"
 
 
-def _act(page, label, note=None, select=None):
+def _act(page, label, note=None, select=None, said=None):
     """Runs one move on the case page: plain buttons, or a folded form with a note."""
     folded = page.locator("details", has=page.locator("summary", has_text=re.compile("^" + label + "$")))
     if folded.count():
         folded.first.locator("summary").click()
         form = folded.first
         if select:
-            form.locator("select").select_option(select)
+            # By value (ratings, levels) or by the start of the label (a named unit: "网格 · 第一网格").
+            options = form.locator("select").first.locator("option").evaluate_all("os => os.map(o => [o.value, o.textContent])")
+            value = next((v for v, t in options if v == select or t.startswith(select)), select)
+            form.locator("select").first.select_option(value)
         if note:
             form.locator("textarea").fill(note)
         form.get_by_role("button", name=label, exact=True).click()
     else:
         card = page.locator("div.card", has=page.get_by_role("button", name=label, exact=True)).first
         card.get_by_role("button", name=label, exact=True).click()
-    expect(page.locator(".flash")).to_contain_text("已处理")
+    # The page says in words what just happened, never a bare "done".
+    expect(page.locator(".flash")).to_be_visible()
+    expect(page.locator(".flash")).not_to_have_text("已处理")
+    if said:
+        expect(page.locator(".flash")).to_contain_text(said)
 
 
 def _as(browser, server, user, phone=False):
@@ -48,18 +55,19 @@ def test_a_request_runs_the_whole_loop(browser, server):
 
     steps = [
         ("gt01_community", "受理", None, None),
-        ("gt01_community", "交办", None, "grid"),
+        ("gt01_community", "交办", None, "网格 · "),
         ("gt01_grid", "开始办理", None, None),
         ("gt01_grid", "上报上级", "需要社区协调物业", None),
         ("gt01_community", "上报上级", "需街道协调", None),
         ("gt_street", "上报上级", "街呼县应：请住建局处理", None),
-        ("dept_zhujian", "交回下级", "属物业维修范围，请社区督促", "community"),
+        ("dept_zhujian", "交回下级", "属物业维修范围，请社区督促", "社区 · "),
         ("gt01_community", "答复", "已督促物业更换灯具", None),
     ]
+    said = {"交办": "已交办给", "交回下级": "已交回给", "上报上级": "已上报给", "受理": "已受理"}
     for user, label, note, select in steps:
         ctx, page = _as(browser, server, user, phone=user == "gt01_grid")
         page.goto(case_url)
-        _act(page, label, note, select)
+        _act(page, label, note, select, said.get(label))
         ctx.close()
 
     resident.goto(case_url)

@@ -63,7 +63,7 @@ def test_resident_pays_and_reports_a_repair_that_the_company_handles(browser, se
     ctx, page = _as(browser, server, "gt01_community")
     page.goto(case_url)
     _act(page, "受理")
-    _act(page, "交办", None, "property")
+    _act(page, "交办", None, "物业企业 · ", said="已交办给")
     ctx.close()
     staff.goto(server + "/property/cases")
     expect(staff.locator("table")).to_contain_text(text[:20])

@@ -71,6 +71,19 @@ package enum ShanghaiTime {
         (try? dayStart(day, field: "day")) ?? Date(timeIntervalSince1970: 0)
     }
 
+    /// A Shanghai wall-clock time as a form's `datetime-local` sends it (`2026-12-10T17:00`, or with a space);
+    /// nil for an empty value, 422 naming `field` for anything else.
+    package static func parseLocal(_ raw: String?, field: String) throws -> Date? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        let parts = raw.replacingOccurrences(of: "T", with: " ").split(separator: " ")
+        let hm = parts.count == 2 ? parts[1].split(separator: ":").prefix(2).compactMap { Int($0) } : []
+        guard parts.count == 2, hm.count == 2, (0...23).contains(hm[0]), (0...59).contains(hm[1]),
+              let start = try? dayStart(String(parts[0]), field: field) else {
+            throw APIError.invalid(field, "时间格式应为 年-月-日 时:分 (time must be YYYY-MM-DD HH:MM)")
+        }
+        return start.addingTimeInterval(TimeInterval(hm[0] * 3600 + hm[1] * 60))
+    }
+
     /// The day `days` after `day` (before, when negative); a string that is not a day comes back as it is.
     package static func add(_ days: Int, to day: String) -> String {
         dayNumber(day).map { Self.day(number: $0 + days) } ?? day

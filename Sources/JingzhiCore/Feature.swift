@@ -59,12 +59,15 @@ package protocol Feature {
     static var navigation: [NavItem] { get }
     /// Its tables that carry node paths.
     static var pathColumns: [PathColumn] { get }
+    /// What people call the fields of its forms and API bodies, for error messages on pages.
+    static var fieldNames: [String: FieldName] { get }
 }
 
 extension Feature {
     package static func configure(_ app: Application) {}
     package static var navigation: [NavItem] { [] }
     package static var pathColumns: [PathColumn] { [] }
+    package static var fieldNames: [String: FieldName] { [:] }
 }
 
 extension Application {
@@ -78,5 +81,6 @@ extension Application {
         let groups = RouteGroups(app: self, web: web, staff: staff, api: api, apiAuthed: api.grouped(id.apiSignedIn))
         for f in features { try f.routes(groups) }
         pageChrome.navigation = features.flatMap { $0.navigation }
+        fieldNames = features.reduce(into: [:]) { all, f in all.merge(f.fieldNames) { first, _ in first } }
     }
 }

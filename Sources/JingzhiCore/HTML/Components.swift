@@ -16,16 +16,16 @@ package enum Form {
     }
 
     package static func select(_ label: String, name: String, options: [(value: String, label: String)], selected: String?,
-                       includeBlank: String? = nil) -> HTML {
+                       includeBlank: String? = nil, required: Bool = false) -> HTML {
         let blank: HTML = includeBlank.map { "<option value=\"\">\($0)</option>" } ?? .empty
         let opts = options.map { o -> HTML in
             "<option value=\"\(o.value)\"\(HTML(raw: o.value == selected ? " selected" : ""))>\(o.label)</option>"
         }
-        return "<label class=\"field\"><span>\(label)</span><select name=\"\(name)\">\(blank)\(opts)</select></label>"
+        return "<label class=\"field\"><span>\(label)</span><select name=\"\(name)\"\(HTML(raw: required ? " required" : ""))>\(blank)\(opts)</select></label>"
     }
 
-    package static func textarea(_ label: String, name: String, value: String? = nil) -> HTML {
-        "<label class=\"field\"><span>\(label)</span><textarea name=\"\(name)\" rows=\"3\">\(value ?? "")</textarea></label>"
+    package static func textarea(_ label: String, name: String, value: String? = nil, required: Bool = false) -> HTML {
+        "<label class=\"field\"><span>\(label)</span><textarea name=\"\(name)\" rows=\"3\"\(HTML(raw: required ? " required" : ""))>\(value ?? "")</textarea></label>"
     }
 }
 

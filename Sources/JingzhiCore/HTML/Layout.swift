@@ -97,7 +97,7 @@ package enum ErrorPage {
         default: lang.t("出错了", "Something went wrong")
         }
         return Layout(req: request, title: title).render("""
-        <p class="error">\(error.text(lang))</p>
+        <p class="error">\(request.words(error))</p>
         <p><a href="\(SiteURL.home.path)" data-back>\(lang.t("返回上一页", "Go back"))</a> · <a href="\(SiteURL.home.path)">\(lang.t("首页", "Home"))</a></p>
         """)
     }

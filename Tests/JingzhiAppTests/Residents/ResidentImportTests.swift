@@ -355,7 +355,7 @@ import VaporTesting
             #expect(imported.text.contains("已导入：新增 3，更新 0，未变 0，跳过 0。"))
             #expect(imported.text.contains("gb18030"))
             #expect(withErrors.status == .unprocessableEntity)
-            #expect(withErrors.text.contains("第 3 行 [idNumber]"))
+            #expect(withErrors.text.contains("第 3 行 「身份证号」"))
             #expect(withErrors.text.contains("未导入任何数据"))
             #expect(try await Resident.query(on: app.db).filter(\.$name == "张建国").count() == 1)
         }

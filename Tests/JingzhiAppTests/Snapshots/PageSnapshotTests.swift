@@ -20,7 +20,11 @@ import Testing
         allowed: [.dispatch, .handBack, .note],
         similar: [.init(id: UUID(uuidString: "00000000-0000-0000-0000-0000000000c2")!, number: "YT20261118-0009", description: "同一个楼道的灯")],
         steps: [.init(toState: "submitted", note: nil, actorName: "王林", at: at.addingTimeInterval(-7200)),
-                .init(toState: "escalated", note: "需街道协调", actorName: "李社区", at: at.addingTimeInterval(-3600))])
+                .init(toState: "escalated", note: "需街道协调", actorName: "李社区", at: at.addingTimeInterval(-3600))],
+        units: DispatchUnit.Options(choices: [.init(value: "dept:zhujian", label: "职能部门 · 县住建局", level: .department),
+                                              .init(value: "node:g1", label: "网格 · 第一网格", level: .grid),
+                                              .init(value: "node:c1", label: "社区 · 古亭社区", level: .community)],
+                                    preselected: "dept:zhujian"))
 
     /// A closed case as its resident sees it: no reporter line, the rating, no moves left.
     static let closed = CaseDetailModel(

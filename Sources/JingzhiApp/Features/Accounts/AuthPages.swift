@@ -48,7 +48,7 @@ enum AuthPages {
             var headers = e.headers
             headers.contentType = .html
             return Response(status: e.status, headers: headers,
-                            body: .init(string: loginPage(req, error: e.text(req.lang), username: form.username ?? "").raw))
+                            body: .init(string: loginPage(req, error: req.words(e), username: form.username ?? "").raw))
         }
     }
 
@@ -138,7 +138,7 @@ enum AuthPages {
             return req.redirect(to: SiteURL.home.path)
         } catch let e as APIError where e.status.code < 500 {
             return Response(status: e.status, headers: ["Content-Type": "text/html; charset=utf-8"],
-                            body: .init(string: try await registerPage(req, error: e.text(req.lang), form: form).raw))
+                            body: .init(string: try await registerPage(req, error: req.words(e), form: form).raw))
         }
     }
 }

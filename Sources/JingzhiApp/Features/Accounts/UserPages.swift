@@ -85,7 +85,7 @@ enum UserPages {
             req.flash(req.t("已创建账号 \(user.username)", "Created \(user.username)"))
             return req.redirect(to: SiteURL.Accounts.users.path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await newPage(req, actor, f, error: e.text(req.lang), status: e.status)
+            return try await newPage(req, actor, f, error: req.words(e), status: e.status)
         }
     }
 

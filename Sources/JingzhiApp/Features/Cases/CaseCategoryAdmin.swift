@@ -172,7 +172,7 @@ enum CaseCategoryAdmin {
             try await apply(body, to: c, on: req.db, creating: false)
             try await save(c, before: before, req: req, action: "update")
         } catch let e as APIError where e.status.code < 500 {
-            return try await render(req, error: "\(c.code)：" + e.text(req.lang)).encodeResponse(status: e.status, for: req)
+            return try await render(req, error: "\(c.code)：" + req.words(e)).encodeResponse(status: e.status, for: req)
         }
         req.flash(req.t("已保存 \(c.name)", "Saved \(c.name)"))
         return req.redirect(to: SiteURL.Cases.categories.path)

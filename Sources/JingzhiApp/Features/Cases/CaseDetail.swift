@@ -75,14 +75,27 @@ enum CaseDetail {
         var fields: [HTML] = []
         switch action {
         case .dispatch, .handBack:
-            let levels: [HandlerLevel] = action == .handBack ? HandlerLevel.allCases.filter { CaseService.rank($0) < CaseService.rank(m.handlerLevel) } : HandlerLevel.allCases
-            fields.append(Form.select(lang.t("交给", "To"), name: "level", options: levels.map { ($0.rawValue, $0.label(lang)) }, selected: m.handlerLevel.rawValue))
-            if action == .handBack { fields.append(Form.textarea(lang.t("说明", "Reason"), name: "note")) }
+            let lower = m.units.choices.filter { action == .dispatch || CaseService.rank($0.level) < CaseService.rank(m.handlerLevel) }
+            if lower.isEmpty {
+                let levels: [HandlerLevel] = action == .handBack ? HandlerLevel.allCases.filter { CaseService.rank($0) < CaseService.rank(m.handlerLevel) } : HandlerLevel.allCases
+                fields.append(Form.select(lang.t("交给", "To"), name: "level", options: levels.map { ($0.rawValue, $0.label(lang)) }, selected: m.handlerLevel.rawValue))
+            } else {
+                fields.append(Form.select(lang.t("交给哪个单位", "To which unit"), name: "unit", options: lower.map { ($0.value, $0.label) },
+                                          selected: action == .dispatch ? m.units.preselected : nil, required: true))
+            }
+            if action == .dispatch {
+                fields.append(Form.field(lang.t("办结时限（可提前，不能晚于类别规定）", "Resolve by (earlier than the category's, if you like)"),
+                                         name: "dueBy", type: "datetime-local",
+                                         attrs: m.resolutionDueAt.map { "max=\"\(ShanghaiTime.format($0, "yyyy-MM-dd'T'HH:mm"))\"" } ?? ""))
+                fields.append(Form.textarea(lang.t("交办说明（可选）", "Note (optional)"), name: "note"))
+            } else {
+                fields.append(Form.textarea(lang.t("说明", "Reason"), name: "note", required: true))
+            }
         case .rate:
             fields.append(Form.select(lang.t("您的评价", "Your rating"), name: "rating", options: CaseMachine.Rating.allCases.map { ($0.rawValue, $0.label(lang)) }, selected: nil))
             fields.append(Form.textarea(lang.t("意见（可选）", "Comment (optional)"), name: "note"))
         case .reject, .returnCase, .escalate, .reply, .note:
-            fields.append(Form.textarea(action == .reply ? lang.t("答复内容", "Reply") : lang.t("说明", "Reason"), name: "note"))
+            fields.append(Form.textarea(action == .reply ? lang.t("答复内容", "Reply") : lang.t("说明", "Reason"), name: "note", required: true))
         case .merge:
             return .empty  // merging needs a target picker; done from the API for now
         case .accept, .start, .close:

@@ -41,6 +41,8 @@ struct CaseDetailModel: Sendable {
     let allowed: [CaseAction]
     let similar: [Similar]
     let steps: [Step]
+    /// The units the dispatch form offers (empty when the viewer cannot dispatch).
+    var units = DispatchUnit.Options()
 
     static func load(_ req: Request, _ actor: Actor, _ c: Case) async throws -> CaseDetailModel {
         let events = try await CaseService(req: req).history(of: c)
@@ -55,6 +57,8 @@ struct CaseDetailModel: Sendable {
         let allowed = CaseAccess.actions(on: c, by: actor, handlerPath: handlerPath)
         let similar = allowed.contains(.merge) ? try await similarCases(req, c, scope: actor.scope) : []
         let dto = CaseDTO(c, viewer: actor, lang: req.lang)
+        let units = allowed.contains(.dispatch) || allowed.contains(.handBack)
+            ? try await DispatchUnit.options(for: c, chain: chain, on: req.db, now: req.now, lang: req.lang) : DispatchUnit.Options()
         let photos = try await CasePhoto.query(on: req.db).filter(\.$caseID == c.id!).sort(\.$createdAt).field(\.$id).field(\.$createdAt).all()
         return CaseDetailModel(
             id: c.id!, number: c.number, version: c.version, state: c.state, description: c.description,
@@ -65,7 +69,7 @@ struct CaseDetailModel: Sendable {
             rating: c.rating.flatMap(CaseMachine.Rating.init(rawValue:)), ratingComment: c.ratingComment,
             photoIDs: photos.compactMap(\.id), mayAddPhotos: CaseAccess.canAddPhotos(c, actor, handlerPath: handlerPath),
             allowed: allowed, similar: similar.map { Similar(id: $0.id!, number: $0.number, description: $0.description) },
-            steps: events.map { Step(toState: $0.toState, note: $0.note, actorName: $0.actorName, at: $0.at) })
+            steps: events.map { Step(toState: $0.toState, note: $0.note, actorName: $0.actorName, at: $0.at) }, units: units)
     }
 
     /// Open cases of the same category at the same place from the last two weeks: likely the same problem reported twice.

@@ -139,7 +139,7 @@ enum CasePages {
             if created { req.flash(req.t("已提交，编号 \(c.number)", "Submitted as \(c.number)")) }
             return req.redirect(to: SiteURL.Cases.detail(c.id!).path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await formPage(req, actor, f, error: e.text(req.lang), status: e.status)
+            return try await formPage(req, actor, f, error: req.words(e), status: e.status)
         }
     }
 
@@ -156,6 +156,10 @@ enum CasePages {
         var departmentCode: String?
         var rating: String?
         var mergeInto: String?
+        /// `node:<id>` or `dept:<code>`: the unit the dispatch form names.
+        var unit: String?
+        /// `datetime-local`, Shanghai time.
+        var dueBy: String?
     }
 
     @Sendable static func act(req: Request) async throws -> Response {
@@ -166,13 +170,17 @@ enum CasePages {
         var input = CaseTransitionInput(note: f.note, departmentCode: f.departmentCode, mergeInto: f.mergeInto.flatMap(UUID.init(uuidString:)))
         input.level = f.level.flatMap(HandlerLevel.init(rawValue:))
         input.rating = f.rating.flatMap(CaseMachine.Rating.init(rawValue:))
+        let service = CaseService(req: req)
+        let moved: Case
         do {
-            try await CaseService(req: req).perform(action, on: c, by: actor, expectedVersion: f.version, input: input)
+            try DispatchUnit.apply(f.unit, to: &input)
+            input.resolutionDueAt = try ShanghaiTime.parseLocal(f.dueBy, field: "dueBy")
+            moved = try await service.perform(action, on: c, by: actor, expectedVersion: f.version, input: input)
         } catch let e as APIError where e.status.code < 500 && e.status != .notFound {
             let fresh = try await CasesAPI.load(req, actor)
-            return try await CaseDetail.render(req, actor, fresh, error: e.text(req.lang)).encodeResponse(status: e.status, for: req)
+            return try await CaseDetail.render(req, actor, fresh, error: req.words(e)).encodeResponse(status: e.status, for: req)
         }
-        req.flash(req.t("已处理", "Done"))
+        req.flash(CaseFeedback.after(action, moved, handler: try await service.handlerName(moved), lang: req.lang))
         return req.redirect(to: SiteURL.Cases.detail(c.id!).path)
     }
 
@@ -194,7 +202,7 @@ enum CasePages {
                 try await CaseService(req: req).perform(.dispatch, on: c, by: actor, expectedVersion: nil, input: CaseTransitionInput(level: level))
                 moved += 1
             } catch let e as APIError where e.status.code < 500 {
-                refused.append("\(c.number)：\(e.text(req.lang))")
+                refused.append("\(c.number)：\(req.words(e))")
             }
         }
         req.flash(req.t("已交办 \(moved) 件", "Dispatched \(moved)") + (refused.isEmpty ? "" : "；" + refused.joined(separator: "；")),

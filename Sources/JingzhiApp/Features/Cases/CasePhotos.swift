@@ -124,7 +124,7 @@ enum CasePhotos {
             try await requireUploader(c, actor, req.db)
             _ = try await add(files.map { Data(buffer: $0.data) }, to: c, by: actor.userID, on: req.db, now: req.now)
         } catch let e as APIError where e.status.code < 500 {
-            return try await CaseDetail.render(req, actor, c, error: e.text(req.lang)).encodeResponse(status: e.status, for: req)
+            return try await CaseDetail.render(req, actor, c, error: req.words(e)).encodeResponse(status: e.status, for: req)
         }
         req.flash(req.t("照片已上传", "Photos added"))
         return req.redirect(to: SiteURL.Cases.detail(c.id!).path)

@@ -23,6 +23,8 @@ struct CaseTransitionInput: Sendable {
     var departmentCode: String?
     var rating: CaseMachine.Rating?
     var mergeInto: UUID?
+    /// Dispatch only: a resolution deadline earlier than the category's.
+    var resolutionDueAt: Date?
 }
 
 /// The closed loop: intake and every move of a case, each one transaction with an event in its history.

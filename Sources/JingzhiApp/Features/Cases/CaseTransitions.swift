@@ -21,8 +21,13 @@ extension CaseService {
         case .accept:
             if c.respondedAt == nil { c.respondedAt = now }
         case .dispatch:
-            guard let level = input.level else { throw APIError.missing("level") }
-            try await assign(c, to: level, departmentCode: input.departmentCode)
+            if let unit = input.handlerNodeID {
+                try await assign(c, toUnit: unit, scope: actor.scope)
+            } else {
+                guard let level = input.level else { throw APIError.missing("level") }
+                try await assign(c, to: level, departmentCode: input.departmentCode)
+            }
+            try shorten(c, to: input.resolutionDueAt)
             if c.respondedAt == nil { c.respondedAt = now }
         case .escalate:
             guard let up = c.handlerLevel.up else {
@@ -30,11 +35,17 @@ extension CaseService {
             }
             try await assign(c, to: up, departmentCode: input.departmentCode)
         case .handBack:
-            guard let level = input.level else { throw APIError.missing("level") }
-            guard Self.rank(level) < Self.rank(c.handlerLevel) else {
+            let from = c.handlerLevel
+            if let unit = input.handlerNodeID {
+                try await assign(c, toUnit: unit, scope: actor.scope)
+            } else {
+                guard let level = input.level else { throw APIError.missing("level") }
+                guard Self.rank(level) < Self.rank(from) else { throw APIError.invalid("level", "只能交回下级单位 (hand back to a lower level)") }
+                try await assign(c, to: level, departmentCode: nil)
+            }
+            guard Self.rank(c.handlerLevel) < Self.rank(from) else {
                 throw APIError.invalid("level", "只能交回下级单位 (hand back to a lower level)")
             }
-            try await assign(c, to: level, departmentCode: nil)
         case .reply:
             c.repliedAt = now
         case .rate:

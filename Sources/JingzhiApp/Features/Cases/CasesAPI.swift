@@ -103,6 +103,10 @@ enum CasesAPI {
         var departmentCode: String?
         var rating: String?
         var mergeInto: UUID?
+        /// dispatch, hand_back: the unit (grid, community, street, or a compound for its property company).
+        var handlerNodeId: UUID?
+        /// dispatch: an earlier resolution deadline than the category's (ISO 8601).
+        var resolutionDueAt: String?
     }
 
     static func register(_ api: any RoutesBuilder) {
@@ -178,7 +182,14 @@ enum CasesAPI {
         }
         let c = try await load(req, actor)
         let body = try req.decodeJSON(ActionBody.self)
-        var input = CaseTransitionInput(note: body.note, departmentCode: body.departmentCode, mergeInto: body.mergeInto)
+        var input = CaseTransitionInput(note: body.note, handlerNodeID: body.handlerNodeId, departmentCode: body.departmentCode,
+                                        mergeInto: body.mergeInto)
+        if let raw = body.resolutionDueAt {
+            guard let due = ISOTime.parse(raw) else {
+                throw APIError.invalid("resolutionDueAt", "办结时限须为 ISO 8601 时间 (resolutionDueAt must be an ISO 8601 time)")
+            }
+            input.resolutionDueAt = due
+        }
         if let raw = body.level {
             guard let level = HandlerLevel(rawValue: raw) else { throw APIError.invalid("level", "未知层级 \(raw) (unknown level)") }
             input.level = level

@@ -117,7 +117,7 @@ enum HotlinePage {
         func autofocus(_ name: String) -> String { name == focus ? "autofocus" : "" }
         let key = error == nil ? UUID().uuidString : (e.idempotencyKey ?? UUID().uuidString)
         let body: HTML = """
-        \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0.text(req.lang))</p>") } ?? .empty)
+        \(error.map { HTML("<p class=\"error\" role=\"alert\">\(req.words($0))</p>") } ?? .empty)
         <div class="hotline">
         <form method="post" action="\(SiteURL.Cases.hotline.path)" class="card" id="hotline-form" data-caller="\(SiteURL.Cases.hotlineCaller.path)" data-lives-at="\(req.t("居民住址", "Lives at"))" data-open-cases="\(req.t("未办结诉求", "Open cases"))">\(Form.csrf(req))
           <input type="hidden" name="idempotencyKey" value="\(key)">

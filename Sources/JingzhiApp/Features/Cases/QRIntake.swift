@@ -69,7 +69,7 @@ enum QRIntake {
             remember(c.number, req)
             return req.redirect(to: SiteURL.Cases.track(number: c.number).path)
         } catch let e as APIError where e.status.code < 500 {
-            let res = try await page(req, node, f, error: e.text(req.lang), status: e.status)
+            let res = try await page(req, node, f, error: req.words(e), status: e.status)
             for (name, value) in e.headers { res.headers.replaceOrAdd(name: name, value: value) }
             return res
         }
@@ -114,7 +114,7 @@ enum QRIntake {
             try await RateLimit.hit("track:ip:" + req.clientIP, perHour: 60, on: req.db, now: req.now,
                                     message: "查询过于频繁，请稍后再试 (too many look-ups; try again later)")
         } catch let e as APIError {
-            let res = try await trackPage(req, number: number, found: nil, error: e.text(req.lang), status: e.status)
+            let res = try await trackPage(req, number: number, found: nil, error: req.words(e), status: e.status)
             for (name, value) in e.headers { res.headers.replaceOrAdd(name: name, value: value) }
             return res
         }

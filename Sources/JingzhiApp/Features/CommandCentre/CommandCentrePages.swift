@@ -168,7 +168,7 @@ enum CommandCentrePages {
             req.flash(req.t("已督办诉求 \(outcome.number)，已通知 \(outcome.notified) 人", "Supervised \(outcome.number); \(outcome.notified) notified"))
         } catch let e as APIError where e.status == .conflict || wantsJSON {
             if wantsJSON { return try await ErrorBody(e).encodeResponse(status: e.status, for: req) }
-            req.flash(e.text(req.lang), kind: "error")
+            req.flash(req.words(e), kind: "error")
         }
         return req.redirect(to: back, redirectType: .normal)
     }

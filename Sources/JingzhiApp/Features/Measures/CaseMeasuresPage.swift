@@ -93,7 +93,7 @@ enum CaseMeasuresPage {
         let body: HTML = [
             try await filterForm(req, actor: actor, p, root: root, selected: selected),
             failure.map { e -> HTML in
-                "<p class=\"error\" role=\"alert\">\(fieldLabel(req, e.field))\(e.text(req.lang))</p>"
+                "<p class=\"error\" role=\"alert\">\(fieldLabel(req, e.field))\(req.words(e))</p>"
             } ?? .empty,
             result.map { figures(req, p, total: $0.total, breakdown: $0.breakdown) } ?? .empty,
             definitions(req),

@@ -95,7 +95,7 @@ enum OrgForms {
             req.flash(req.t("已创建 \(node.name)", "Created \(node.name)"))
             return req.redirect(to: SiteURL.Org.node(node.id!).path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await newPage(req, parent, kind: kind, form: form, error: e.text(req.lang), status: e.status)
+            return try await newPage(req, parent, kind: kind, form: form, error: req.words(e), status: e.status)
         }
     }
 
@@ -114,7 +114,7 @@ enum OrgForms {
             req.flash(req.t("已保存", "Saved"))
             return req.redirect(to: SiteURL.Org.node(node.id!).path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await page(req, req.t("编辑 \(node.name)", "Edit \(node.name)"), node, error: e.text(req.lang),
+            return try await page(req, req.t("编辑 \(node.name)", "Edit \(node.name)"), node, error: req.words(e),
                                   "\(nodeFields(req, form))<button>\(req.t("保存", "Save"))</button>", status: e.status)
         }
     }
@@ -145,7 +145,7 @@ enum OrgForms {
             req.flash(req.t("已移动到 \(parent.name)", "Moved under \(parent.name)"))
             return req.redirect(to: SiteURL.Org.node(node.id!).path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await movePage(req, node, error: e.text(req.lang), status: e.status)
+            return try await movePage(req, node, error: req.words(e), status: e.status)
         }
     }
 
@@ -171,7 +171,7 @@ enum OrgForms {
             req.flash(req.t("边界已保存", "Boundary saved"))
             return req.redirect(to: SiteURL.Org.node(node.id!).path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await boundaryPage(req, node, text: text, error: e.text(req.lang), status: e.status)
+            return try await boundaryPage(req, node, text: text, error: req.words(e), status: e.status)
         }
     }
 
@@ -189,7 +189,7 @@ enum OrgForms {
         do {
             try await OrgService(req: req).delete(node, source: req.auditSource)
         } catch let e as APIError where e.status.code < 500 {
-            return try await page(req, req.t("删除 \(node.name)", "Delete \(node.name)"), node, error: e.text(req.lang),
+            return try await page(req, req.t("删除 \(node.name)", "Delete \(node.name)"), node, error: req.words(e),
                                   "<a href=\"\(SiteURL.Org.node(node.id!).path)\">\(req.t("返回", "Back"))</a>", status: e.status)
         }
         req.flash(req.t("已删除 \(node.name)", "Deleted \(node.name)"))
@@ -218,7 +218,7 @@ enum OrgForms {
             req.flash(req.t("已配备网格员", "Worker added"))
             return req.redirect(to: SiteURL.Org.node(node.id!).path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await workerPage(req, node, form: form, error: e.text(req.lang), status: e.status)
+            return try await workerPage(req, node, form: form, error: req.words(e), status: e.status)
         }
     }
 

@@ -120,7 +120,7 @@ enum PatrolPages {
         do {
             try await body()
         } catch let e as APIError where e.status.code < 500 {
-            return try await render(req, actor, error: e.text(req.lang), status: e.status)
+            return try await render(req, actor, error: req.words(e), status: e.status)
         }
         req.flash(success)
         return req.redirect(to: SiteURL.Patrols.patrol.path)

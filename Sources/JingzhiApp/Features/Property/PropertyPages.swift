@@ -29,7 +29,7 @@ enum PropertyPages {
         do {
             req.flash(try await body())
         } catch let e as APIError where e.status.code < 500 {
-            req.flash(e.text(req.lang), kind: "error")
+            req.flash(req.words(e), kind: "error")
         }
         return req.redirect(to: back)
     }

@@ -62,7 +62,7 @@ enum HouseholdPages {
         do {
             _ = try await ResidentService(req: req).addVisit(to: h, on: f.visitedOn, kind: f.kind, notes: f.notes, visitor: actor.user, source: req.auditSource)
         } catch let e as APIError where e.status.code < 500 {
-            return try await page(req, actor, h, visitError: e.text(req.lang), status: e.status)
+            return try await page(req, actor, h, visitError: req.words(e), status: e.status)
         }
         req.flash(req.t("走访已记录", "Visit saved"))
         return req.redirect(to: SiteURL.Residents.household(h.id!).path)
@@ -99,7 +99,7 @@ enum HouseholdPages {
             let h = try await ResidentService(req: req).createHousehold(node: node, room: f.room, occupancy: f.occupancy, scope: actor.scope, source: req.auditSource)
             return req.redirect(to: SiteURL.Residents.household(h.id!).path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await newPage(req, node, f, error: e.text(req.lang), status: e.status)
+            return try await newPage(req, node, f, error: req.words(e), status: e.status)
         }
     }
 }

@@ -77,7 +77,7 @@ enum ResidentForms {
             req.flash(req.t("已登记 \(r.name)", "Added \(r.name)"))
             return req.redirect(to: SiteURL.Residents.household(h.id!).path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await formPage(req, title: req.t("登记居民 · \(h.address)", "New resident · \(h.address)"), error: e.text(req.lang),
+            return try await formPage(req, title: req.t("登记居民 · \(h.address)", "New resident · \(h.address)"), error: req.words(e),
                                       "<input type=\"hidden\" name=\"household\" value=\"\(h.id)\">\(fields(req, actor, f, masked: nil))<button>\(req.t("保存", "Save"))</button>", status: e.status)
         }
     }
@@ -106,7 +106,7 @@ enum ResidentForms {
             req.flash(req.t("已保存", "Saved"))
             return req.redirect(to: SiteURL.Residents.resident(r.id!).path)
         } catch let e as APIError where e.status.code < 500 {
-            return try await formPage(req, title: req.t("编辑 \(dto.name)", "Edit \(dto.name)"), error: e.text(req.lang),
+            return try await formPage(req, title: req.t("编辑 \(dto.name)", "Edit \(dto.name)"), error: req.words(e),
                                       "\(fields(req, actor, f, masked: dto))<button>\(req.t("保存", "Save"))</button>", status: e.status)
         }
     }

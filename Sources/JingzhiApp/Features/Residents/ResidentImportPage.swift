@@ -43,7 +43,7 @@ enum ResidentImportPage {
             report = try await importer.run(data: Data(buffer: file.data), skipInvalid: upload.skipInvalid ?? false, dryRun: upload.dryRun ?? false)
         } catch let e as APIError where e.status.code < 500 {
             return try await Layout(req: req, title: req.t("批量导入居民", "Import residents"))
-                .render("<p class=\"error\">\(e.text(req.lang))</p>\(formHTML(req))").encodeResponse(status: e.status, for: req)
+                .render("<p class=\"error\">\(req.words(e))</p>\(formHTML(req))").encodeResponse(status: e.status, for: req)
         }
         let summary: String
         if report.committed {
@@ -56,7 +56,7 @@ enum ResidentImportPage {
             summary = req.t("共 \(report.rows) 行，其中 \(report.errors.count) 处错误，未导入任何数据。",
                             "\(report.rows) rows, \(report.errors.count) problems; nothing was imported.")
         }
-        let errors = report.errors.map { "第 \($0.line) 行" + ($0.field.map { " [\($0)]" } ?? "") + "：\($0.message)" }.joined(separator: "\n")
+        let errors = report.errors.map { "第 \($0.line) 行" + ($0.field.map { f in req.application.fieldNames[f].map { " 「\(req.t($0.zh, $0.en))」" } ?? " [\(f)]" } ?? "") + "：\($0.message)" }.joined(separator: "\n")
         let body: HTML = """
         <p class="\(report.errors.isEmpty || report.committed ? "flash" : "error")" role="status">\(summary)</p>
         \(report.errors.isEmpty ? .empty : HTML("<pre class=\"errors\">\(errors)</pre>"))

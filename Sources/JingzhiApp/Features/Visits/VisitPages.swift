@@ -77,7 +77,7 @@ enum VisitPages {
             let node = try await OrgService(req: req).node(f.nodeId ?? "", within: actor.scope, field: "nodeId")
             _ = try await CareVisitService(req: req).createPlan(node: node, tag: f.tag, period: f.period, startsOn: f.startsOn, by: actor, source: req.auditSource)
         } catch let e as APIError where e.status.code < 500 {
-            return try await render(req, actor, error: e.text(req.lang), status: e.status)
+            return try await render(req, actor, error: req.words(e), status: e.status)
         }
         req.flash(req.t("走访计划已保存", "Plan saved"))
         return req.redirect(to: SiteURL.Visits.overview(query: [("node", f.nodeId ?? "")]).path)
@@ -128,7 +128,7 @@ enum VisitPages {
                                                                      by: actor, source: req.auditSource)
             req.flash(c.map { req.t("走访已记录，已生成诉求 \($0.number)", "Visit saved; case \($0.number) raised") } ?? req.t("走访已记录", "Visit saved"))
         } catch let e as APIError where e.status.code < 500 {
-            return try await form(req, h, error: e.text(req.lang), status: e.status)
+            return try await form(req, h, error: req.words(e), status: e.status)
         }
         return req.redirect(to: SiteURL.Visits.overview(query: []).path)
     }
