@@ -35,6 +35,16 @@ def _act(page, label, note=None, select=None, said=None):
         expect(page.locator(".flash")).to_contain_text(said)
 
 
+def _rate(page, rating, note=None):
+    """Rates on the case page: three visible buttons, an optional comment; the page thanks in words."""
+    form = page.locator("form.rate")
+    expect(form.get_by_role("button")).to_have_count(3)
+    if note:
+        form.locator("textarea").fill(note)
+    form.get_by_role("button", name=rating, exact=True).click()
+    expect(page.locator(".flash")).to_contain_text("感谢评价")
+
+
 def _as(browser, server, user, phone=False):
     ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844} if phone else {"width": 1366, "height": 900},
                               is_mobile=phone)
@@ -72,7 +82,8 @@ def test_a_request_runs_the_whole_loop(browser, server):
 
     resident.goto(case_url)
     expect(resident.locator("body")).to_contain_text("已答复")
-    _act(resident, "评价", "只换了一层", "unsatisfied")
+    expect(resident.locator(".card.reply")).to_contain_text("已督促物业更换灯具")
+    _rate(resident, "不满意", "只换了一层")
     expect(resident.locator("body")).to_contain_text("回访")
 
     ctx, page = _as(browser, server, "gt01_community")
@@ -82,7 +93,7 @@ def test_a_request_runs_the_whole_loop(browser, server):
     ctx.close()
 
     resident.goto(case_url)
-    _act(resident, "评价", None, "satisfied")
+    _rate(resident, "满意")
     expect(resident.locator("body")).to_contain_text("已办结")
     expect(resident.locator("ul.tree")).to_contain_text("街呼县应")
     resident_ctx.close()

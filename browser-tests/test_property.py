@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from test_case_loop import _act, _as
+from test_case_loop import _act, _as, _rate
 
 
 COMPANY = "幸福家园物业服务有限公司"
@@ -73,7 +73,7 @@ def test_resident_pays_and_reports_a_repair_that_the_company_handles(browser, se
     staff_ctx.close()
 
     resident.goto(case_url)
-    _act(resident, "评价", None, "satisfied")
+    _rate(resident, "满意")
     expect(resident.locator("body")).to_contain_text("已办结")
     resident.get_by_role("link", name="物业服务").click()
     resident.get_by_role("link", name="查看物业红黑榜").click()

@@ -58,6 +58,9 @@ package enum Assets {
     .crumbs{font-size:.9rem;margin-bottom:.6rem;color:var(--muted)}
     ul.tree{list-style:none;padding:0;margin:0}
     ul.tree li{padding:.5rem .2rem;border-bottom:1px solid var(--line);display:flex;justify-content:space-between;gap:1rem}
+    ul.tree li b{white-space:nowrap}
+    .rate-buttons{display:flex;gap:.6rem;flex-wrap:wrap}.rate-buttons button{flex:1 1 6rem;font-size:1.15rem;padding:.8rem}
+    .card.reply{border-left:4px solid var(--accent, #1565c0)}
     .kind{font-size:.8rem;color:var(--muted)}
     dl.props{display:grid;grid-template-columns:8rem 1fr;gap:.3rem .8rem;margin:0}
     dl.props dt{color:var(--muted)}dl.props dd{margin:0}

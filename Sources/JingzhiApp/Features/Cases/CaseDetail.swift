@@ -13,6 +13,7 @@ enum CaseDetail {
     static func body(_ m: CaseDetailModel, error: String?, lang: Lang, csrf: HTML) -> HTML {
         """
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
+        \(m.reply.map { HTML("<div class=\"card reply\"><h2>\(lang.t("办理答复", "The answer"))</h2><p>\($0)</p></div>") } ?? .empty)
         <div class="card">
           <p><b>\(m.state.label(lang))</b></p>
           <p>\(m.description)</p>
@@ -92,8 +93,7 @@ enum CaseDetail {
                 fields.append(Form.textarea(lang.t("说明", "Reason"), name: "note", required: true))
             }
         case .rate:
-            fields.append(Form.select(lang.t("您的评价", "Your rating"), name: "rating", options: CaseMachine.Rating.allCases.map { ($0.rawValue, $0.label(lang)) }, selected: nil))
-            fields.append(Form.textarea(lang.t("意见（可选）", "Comment (optional)"), name: "note"))
+            return rateForm(m, lang: lang, csrf: csrf)
         case .reject, .returnCase, .escalate, .reply, .note:
             fields.append(Form.textarea(action == .reply ? lang.t("答复内容", "Reply") : lang.t("说明", "Reason"), name: "note", required: true))
         case .merge:
@@ -112,5 +112,19 @@ enum CaseDetail {
         // Moves that need words fold away until chosen, so the page stays short on a phone.
         if fields.isEmpty { return "<div class=\"card\">\(form)</div>" }
         return "<details class=\"card\"><summary>\(label(action, lang))</summary>\(form)</details>"
+    }
+
+    /// Rating in one tap: the three answers are three big buttons, the comment is optional.
+    static func rateForm(_ m: CaseDetailModel, lang: Lang, csrf: HTML) -> HTML {
+        """
+        <form method="post" action="\(SiteURL.Cases.act(m.id, action: CaseAction.rate.rawValue).path)" class="card rate">\(csrf)
+          <h2>\(lang.t("请您评价这次办理", "How was it handled?"))</h2>
+          <input type="hidden" name="version" value="\(m.version)">
+          \(Form.textarea(lang.t("意见（可选）", "Comment (optional)"), name: "note"))
+          <div class="rate-buttons">\(CaseMachine.Rating.allCases.map { r -> HTML in
+              "<button name=\"rating\" value=\"\(r.rawValue)\"\(HTML(raw: r == .unsatisfied ? " class=\"secondary\"" : ""))>\(r.label(lang))</button>"
+          })</div>
+        </form>
+        """
     }
 }

@@ -41,6 +41,8 @@ struct CaseDetailModel: Sendable {
     let allowed: [CaseAction]
     let similar: [Similar]
     let steps: [Step]
+    /// The latest answer the handler gave (a reply's note), shown first to the resident.
+    var reply: String? { steps.last { $0.toState == CaseState.replied.rawValue && $0.note != nil }?.note }
     /// The units the dispatch form offers (empty when the viewer cannot dispatch).
     var units = DispatchUnit.Options()
 
