@@ -175,9 +175,10 @@ struct APIKeyCreate: AsyncParsableCommand {
         abstract: "Issue an Open311 api_key; it is printed once (only its SHA-256 is stored).")
     @OptionGroup var db: DatabaseOptions
     @Option(help: "Who the key is for, e.g. the client app or partner.") var name: String
+    @Option(help: "Code of the area it serves (a street or community); requests whose address matches no place land there.") var area: String?
 
     func run() async throws {
-        let key = try await JingzhiCommands.createAPIKey(db.settings, name: name)
+        let key = try await JingzhiCommands.createAPIKey(db.settings, name: name, area: area)
         FileHandle.standardError.write(Data("api_key for \(name) (shown once; keep it safe):\n".utf8))
         print(key)
     }
