@@ -8,6 +8,7 @@ enum FeePages {
         typealias P = SiteURL.Property.Pattern
         staff.get(P.bills, use: bills)
         staff.get(P.billsCSV, use: csv)
+        staff.get(P.billsXLSX, use: csv)
         staff.get(P.bill, use: bill)
         staff.post(P.pay, use: pay)
         staff.post(P.reverse, use: reverse)
@@ -42,7 +43,7 @@ enum FeePages {
         <form method="get" action="\(SiteURL.Property.bills(query: []).path)" class="actions"><input type="hidden" name="compound" value="\(compound)">
         \(Form.field(req.t("账期", "Period"), name: "period", value: period, type: "month"))
         <label class="field"><span>\(req.t("只看欠费", "Owing only"))</span><input type="checkbox" name="owing" value="1"\(HTML(raw: owing ? " checked" : ""))></label>
-        <button>\(req.t("筛选", "Filter"))</button> <a href="\(SiteURL.Property.billsCSV(query: params).path)">\(req.t("导出 CSV", "Export CSV"))</a></form>
+        <button>\(req.t("筛选", "Filter"))</button> <a href="\(SiteURL.Property.billsCSV(query: params).path)">\(req.t("导出 CSV", "Export CSV"))</a> <a href="\(SiteURL.Property.billsXLSX(query: params).path)">\(req.t("导出 Excel", "Export Excel"))</a></form>
         <div class="table-wrap"><table class="stack"><thead><tr><th>\(req.t("住址", "Address"))</th><th>\(req.t("账期", "Period"))</th><th>\(req.t("项目", "Item"))</th>
         <th>\(req.t("应缴(元)", "Billed"))</th><th>\(req.t("已缴(元)", "Paid"))</th><th>\(req.t("状态", "State"))</th></tr></thead>
         <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"6\" class=\"muted\">\(req.t("没有账单", "No bills"))</td></tr>"] : rows.map { b -> HTML in
