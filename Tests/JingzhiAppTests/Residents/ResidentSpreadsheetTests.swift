@@ -140,4 +140,25 @@ import VaporTesting
             #expect(String(Int(n)) == String(csvTotal))
         }
     }
+
+    @Test func billsAsXLSXHaveAmountsAsNumbersAndDueDaysAsDates() async throws {
+        try await withDemoApp { app in
+            // setup: the bills of one period of a compound
+            let (_, compound) = try await PropertyFixture.residentHome(app)
+            let contract = try #require(try await PropertyScope.contract(of: compound.id!, on: app.db, now: Date()))
+            let company = try #require(try await PropertyCompany.find(contract.companyID, on: app.db))
+            let admin = try await app.token("admin")
+            _ = try await PropertyFixture.generate(app, token: admin, compound: compound, item: try await PropertyFixture.serviceFee(app, of: company), period: "2026-01")
+            // act
+            let res = try await app.api(.GET, "/api/v1/property/bills/export?period=2026-01&compound=\(compound.id!)&format=xlsx", token: admin)
+            // check
+            #expect(res.status == .ok && res.headers.contentType == Spreadsheet.mediaType)
+            let rows = try Spreadsheet.read(Data(buffer: res.body))
+            #expect(rows[0].cells == FeeReports.billHeader.map(SpreadsheetCell.text))
+            let bill = try #require(try await PropertyBill.query(on: app.db).filter(\.$compoundID == compound.id!).filter(\.$period == "2026-01").first())
+            #expect(rows.count > 1)
+            #expect(rows.dropFirst().allSatisfy { $0.cells[1] == .text("2026-01") })
+            #expect(rows.dropFirst().contains { $0.cells[3] == .number(Double(bill.amountFen) / 100) && $0.cells[7] == .date(bill.dueDay) })
+        }
+    }
 }
