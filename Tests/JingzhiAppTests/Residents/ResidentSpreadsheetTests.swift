@@ -159,6 +159,19 @@ import VaporTesting
             #expect(rows.count > 1)
             #expect(rows.dropFirst().allSatisfy { $0.cells[1] == .text("2026-01") })
             #expect(rows.dropFirst().contains { $0.cells[3] == .number(Double(bill.amountFen) / 100) && $0.cells[7] == .date(bill.dueDay) })
+            // and the collection rates: the API's JSON and its workbook, and the page's workbook
+            let json = try await app.api(.GET, "/api/v1/property/collection?from=2026-01&to=2026-01", token: admin).jsonArray()
+            let book = try await app.api(.GET, "/api/v1/property/collection?from=2026-01&to=2026-01&format=xlsx", token: admin)
+            let rates = try Spreadsheet.read(Data(buffer: book.body))
+            #expect(rates[0].cells == FeeReports.collectionHeader.map(SpreadsheetCell.text))
+            #expect(rates.count == json.count + 1)
+            let mine = try #require(rates.first { $0.cells.first == .text(compound.name) })
+            let billed = try #require(json.first { $0["name"] as? String == compound.name }?["billedFen"] as? Int)
+            #expect(mine.cells[2] == .number(Double(billed) / 100))
+            let browser = Browser(app)
+            try await browser.login("admin")
+            let page = try await browser.get("/property/collection.xlsx?to=2026-01")
+            #expect(page.status == .ok && page.headers.contentType == Spreadsheet.mediaType)
         }
     }
 }

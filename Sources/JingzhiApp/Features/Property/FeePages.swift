@@ -13,6 +13,7 @@ enum FeePages {
         staff.post(P.pay, use: pay)
         staff.post(P.reverse, use: reverse)
         staff.get(P.collection, use: collection)
+        staff.get(P.collectionXLSX, use: collectionXLSX)
     }
 
     static func reader(_ req: Request) throws -> Actor {
@@ -120,11 +121,26 @@ enum FeePages {
         }
     }
 
-    @Sendable static func collection(req: Request) async throws -> HTML {
-        let actor = try reader(req)
+    /// The six months up to `to` (default: this month) the collection page shows.
+    static func collectionWindow(_ req: Request) throws -> (from: String, to: String) {
         let to = try ShanghaiTime.parseMonth(try req.query.get(String?.self, at: "to") ?? ShanghaiTime.currentMonth(req.now), field: "to")
         var from = to
         for _ in 0..<5 { from = ShanghaiTime.month(from, plus: -1) }
+        return (from, to)
+    }
+
+    /// The page's compound rows as a workbook.
+    @Sendable static func collectionXLSX(req: Request) async throws -> Response {
+        let actor = try reader(req)
+        let (from, to) = try collectionWindow(req)
+        let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
+        let rows = try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: "compound", from: from, to: to, company: mine)
+        return Response.xlsx(try FeeReports.workbook(rows, modified: req.now), filename: "collection-\(from)-\(to).xlsx")
+    }
+
+    @Sendable static func collection(req: Request) async throws -> HTML {
+        let actor = try reader(req)
+        let (from, to) = try collectionWindow(req)
         let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
         let rows = try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: "compound", from: from, to: to, company: mine)
         let months = Set(rows.map(\.period)).sorted()
@@ -135,6 +151,7 @@ enum FeePages {
             return "<td title=\"\(Money.yuan(r.collectedFen))/\(Money.yuan(r.billedFen))\">\(r.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—")</td>"
         }
         return Layout(req: req, title: req.t("物业费收缴率", "Fee collection rates"), wide: true).render("""
+        <p class="actions"><a class="button secondary" href="\(SiteURL.Property.collectionXLSX(query: [("to", to)]).path)">\(req.t("导出 Excel", "Export Excel"))</a></p>
         <div class="table-wrap"><table><thead><tr><th>\(req.t("小区", "Compound"))</th>\(months.map { HTML("<th>\($0)</th>") })</tr></thead>
         <tbody><tr><th>\(req.t("合计", "All"))</th>\(months.map { m in cell(totals.first { $0.period == m }) })</tr>
         \(byCompound.keys.sorted().map { name -> HTML in

@@ -19,6 +19,15 @@ struct FeeReports {
         let rate: Double?
     }
 
+    static let collectionHeader = ["名称", "账期", "应收(元)", "实收(元)", "收缴率"]
+
+    /// Collection rates as a workbook: yuan as numbers, the rate as a percent.
+    static func workbook(_ rows: [Collection], modified: Date) throws -> Data {
+        try Spreadsheet.write(sheet: "收缴率", header: collectionHeader, rows: rows.map { r in
+            [.text(r.name), .text(r.period), .number(Double(r.billedFen) / 100), .number(Double(r.collectedFen) / 100), r.rate.map(SpreadsheetCell.percent) ?? .empty]
+        }, modified: modified)
+    }
+
     static func rate(_ collected: Int, _ billed: Int) -> Double? {
         billed == 0 ? nil : (Double(collected) / Double(billed) * 10_000).rounded(.down) / 10_000
     }

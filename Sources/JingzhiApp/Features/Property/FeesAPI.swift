@@ -189,7 +189,16 @@ enum FeesAPI {
         return ["notices": try await FeeReports(db: req.db, now: req.now).dun(compound: node, company: company, by: actor, source: req.auditSource)]
     }
 
-    @Sendable static func collection(req: Request) async throws -> [FeeReports.Collection] {
+    /// JSON, or an .xlsx workbook with `format=xlsx`.
+    @Sendable static func collection(req: Request) async throws -> Response {
+        let rows = try await collectionRows(req)
+        if (try? req.query.get(String.self, at: "format")) == "xlsx" {
+            return Response.xlsx(try FeeReports.workbook(rows, modified: req.now), filename: "collection-\(ShanghaiTime.format(req.now, "yyyyMMdd")).xlsx")
+        }
+        return try await rows.encodeResponse(for: req)
+    }
+
+    static func collectionRows(_ req: Request) async throws -> [FeeReports.Collection] {
         let actor = try req.requireActor()
         try PropertyPolicy.requireFeeReader(actor)
         let thisMonth = ShanghaiTime.currentMonth(req.now)

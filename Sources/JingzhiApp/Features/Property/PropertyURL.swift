@@ -19,6 +19,7 @@ extension SiteURL {
         case pay(UUID)
         case reverse(payment: UUID)
         case collection
+        case collectionXLSX(query: [(String, String)])
         case mine
         case payMine(UUID)
         case rate
@@ -41,13 +42,14 @@ extension SiteURL {
             static let pay = RoutePattern("/property/bills/:id/pay", .POST)
             static let reverse = RoutePattern("/property/payments/:id/reverse", .POST)
             static let collection = RoutePattern("/property/collection")
+            static let collectionXLSX = RoutePattern("/property/collection.xlsx")
             static let mine = RoutePattern("/my/property")
             static let payMine = RoutePattern("/my/property/bills/:id/pay", .POST)
             static let rate = RoutePattern("/my/property/rate", .POST)
             static let ratings = RoutePattern("/property/ratings")
             static let publishRatings = RoutePattern("/property/ratings/publish", .POST)
             static let all = [overview, compound, tier, inspection, generateBills, dunning, taskDone, cases, bills, billsCSV, billsXLSX,
-                              bill, pay, reverse, collection, mine, payMine, rate, ratings, publishRatings]
+                              bill, pay, reverse, collection, collectionXLSX, mine, payMine, rate, ratings, publishRatings]
         }
 
         var path: String {
@@ -67,6 +69,7 @@ extension SiteURL {
             case .pay(let id): Pattern.pay.path(id)
             case .reverse(let payment): Pattern.reverse.path(payment)
             case .collection: Pattern.collection.path()
+            case .collectionXLSX(let q): Pattern.collectionXLSX.path() + SiteURL.query(q)
             case .mine: Pattern.mine.path()
             case .payMine(let id): Pattern.payMine.path(id)
             case .rate: Pattern.rate.path()
