@@ -106,13 +106,19 @@ struct Export: AsyncParsableCommand {
 }
 
 struct ExportResidents: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "residents", abstract: "Export residents as CSV for Excel (UTF-8 with BOM).")
+    static let configuration = CommandConfiguration(commandName: "residents",
+        abstract: "Export residents as CSV for Excel (UTF-8 with BOM), or as an .xlsx workbook when the output file ends in .xlsx.")
     @OptionGroup var db: DatabaseOptions
     @Option(help: "Only this node's subtree (code or id).") var node: String?
     @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
     @Flag(help: "Include full ID numbers and phones (otherwise masked).") var full = false
 
     func run() async throws {
+        if let output, output.lowercased().hasSuffix(".xlsx") {
+            let data = try await JingzhiCommands.exportResidentsWorkbook(db.settings, node: node, full: full)
+            try data.write(to: URL(fileURLWithPath: output))
+            return
+        }
         let csv = try await JingzhiCommands.exportResidents(db.settings, node: node, full: full)
         if let output { try csv.write(toFile: output, atomically: true, encoding: .utf8) } else { print(csv, terminator: "") }
     }
@@ -175,9 +181,10 @@ struct APIKeyCreate: AsyncParsableCommand {
         abstract: "Issue an Open311 api_key; it is printed once (only its SHA-256 is stored).")
     @OptionGroup var db: DatabaseOptions
     @Option(help: "Who the key is for, e.g. the client app or partner.") var name: String
+    @Option(help: "Code of the area it serves (a street or community); requests whose address matches no place land there.") var area: String?
 
     func run() async throws {
-        let key = try await JingzhiCommands.createAPIKey(db.settings, name: name)
+        let key = try await JingzhiCommands.createAPIKey(db.settings, name: name, area: area)
         FileHandle.standardError.write(Data("api_key for \(name) (shown once; keep it safe):\n".utf8))
         print(key)
     }

@@ -128,6 +128,14 @@ public enum JingzhiCommands {
         }
     }
 
+    /// The same register as an .xlsx workbook.
+    public static func exportResidentsWorkbook(_ settings: Settings, node: String?, full: Bool) async throws -> Data {
+        try await run(settings) { app in
+            let scope = try await scopeFor(node, app)
+            return try await ResidentExporter(db: app.db, now: app.clock.now(), role: full ? nil : .streetStaff).xlsx(ResidentQuery(), scope: scope)
+        }
+    }
+
     static func scopeFor(_ node: String?, _ app: Application) async throws -> DataScope {
         guard let node else { return .everything }
         guard let n = try await OrgService(db: app.db, now: app.clock.now()).find(codeOrID: node) else {

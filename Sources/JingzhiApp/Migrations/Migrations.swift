@@ -45,7 +45,8 @@ enum Migrations {
         M052CreateLifecycleEvents(),                  // the shared history of lifecycles that keep none of their own
         M053AddPropertyLifecycles(),                  // versions on contracts, bills and tasks; a task state
         M054AddLinkRequestVersion(),                  // link requests decided through their lifecycle
-        // next: M055. Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        M055AddAPIKeyArea(),                          // the area an Open311 api_key serves
+        // next: M056. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 

@@ -15,3 +15,11 @@ struct M020CreateAPIKeys: AsyncMigration {
     }
     func revert(on db: any Database) async throws { try await db.schema(APIKey.schema).delete() }
 }
+
+/// The area an api_key serves, where its requests that match no place are put for a dispatcher to place.
+struct M055AddAPIKeyArea: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(APIKey.schema).field("node_id", .uuid).update()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(APIKey.schema).deleteField("node_id").update() }
+}

@@ -153,6 +153,9 @@ struct CommandLineTests {
             #expect(full.contains(someone.idNumber!))
             #expect(CSV.parse(full).count == count + 1)
             #expect(unknownNode?.field == "node")
+            let workbook = try Spreadsheet.read(try await JingzhiCommands.exportResidentsWorkbook(settings, node: "YT-GT-01", full: true))
+            #expect(workbook.count == count + 1)
+            #expect(workbook.contains { $0.cells.count > 8 && $0.cells[8] == .text(someone.idNumber!) })
         }
     }
 }

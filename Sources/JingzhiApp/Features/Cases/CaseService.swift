@@ -13,6 +13,9 @@ struct CaseSubmission: Sendable {
     var channel: String
     var reporterName: String?
     var reporterPhone: String?
+    /// The place is only the area the request came from (an address that matched nothing): a street or the county
+    /// is accepted, the case is handled there, and a dispatcher places it (地点待核实).
+    var placeUnverified = false
 }
 
 /// Parameters some transitions need.
@@ -66,17 +69,20 @@ struct CaseService {
         guard let node = try await OrgNode.find(nodeID, on: db), actor.map({ $0.role == .resident || $0.scope.contains(node.path) }) ?? true else {
             throw APIError(.notFound, code: "unknown_node", "地点不存在或不在您的管辖范围 (unknown location)", field: "nodeId")
         }
-        guard node.kind.rawValue != NodeKind.county.rawValue, node.kind != .street else {
+        guard s.placeUnverified || (node.kind != .county && node.kind != .street) else {
             throw APIError.invalid("nodeId", "请选择小区、楼栋或网格 (choose a compound, building or grid)")
         }
-        let description = try Validate.text(s.description, field: "description", max: 2000)!
+        // Open311 allows 4,000 characters of description, and adds the answers to its questions.
+        let description = try Validate.text(s.description, field: "description", max: s.channel == "open311" ? 5000 : 2000)!
         guard Self.channels.contains(s.channel) else { throw APIError.invalid("channel", "未知渠道 (unknown channel)") }
         if let lat = s.latitude, !(-90...90).contains(lat) { throw APIError.invalid("latitude", "纬度无效 (invalid latitude)") }
         if let lon = s.longitude, !(-180...180).contains(lon) { throw APIError.invalid("longitude", "经度无效 (invalid longitude)") }
         if let phone = s.reporterPhone, !phone.isEmpty, Validate.phone(phone) == nil {
             throw APIError.invalid("reporterPhone", "电话号码无效 (invalid phone number)")
         }
-        let handler = try await defaultHandler(for: category, at: node)
+        // An unplaced case goes to the area it came from, whose dispatchers place it.
+        var handler: (node: UUID?, department: UUID?) = (node.id, nil)
+        if !s.placeUnverified { handler = try await defaultHandler(for: category, at: node) }
         let c = Case()
         c.categoryID = category.id!
         c.categoryCode = category.code
@@ -91,7 +97,7 @@ struct CaseService {
         c.reporterName = try Validate.text(s.reporterName ?? actor?.user.displayName, field: "reporterName", max: 30, required: false)
         c.reporterPhone = s.reporterPhone.flatMap { $0.isEmpty ? nil : $0 } ?? actor?.user.phone
         c.stateRaw = CaseState.submitted.rawValue
-        c.handlerLevelRaw = category.defaultLevel.rawValue
+        c.handlerLevelRaw = s.placeUnverified ? Self.level(of: node.kind).rawValue : category.defaultLevel.rawValue
         c.handlerNodeID = handler.node
         c.handlerDepartmentID = handler.department
         c.responseDueAt = Deadlines.due(from: now, hours: category.responseHours, workingHours: category.workingHours)
@@ -115,7 +121,7 @@ struct CaseService {
                         try await record.create(on: tx)
                     }
                     try await event(c, action: "submit", from: "", to: .submitted, actorID: actor?.userID, actorName: actorName,
-                                    note: "经\(Self.channelNames[s.channel] ?? s.channel)渠道提交", on: tx)
+                                    note: "经\(Self.channelNames[s.channel] ?? s.channel)渠道提交" + (s.placeUnverified ? "（地点待核实）" : ""), on: tx)
                     let notifier = CaseNotifier(db: tx, now: now)
                     try await notifier.send(try await notifier.handlerUsers(of: c), case: c, kind: "new_case", text: "新诉求 \(c.number)：\(description.prefix(40))")
                 }
@@ -132,6 +138,16 @@ struct CaseService {
             }
         }
         return (c, true)
+    }
+
+    /// The handling level of a unit of the tree, for a case handled where it was put.
+    static func level(of kind: NodeKind) -> HandlerLevel {
+        switch kind {
+        case .county, .street: .street
+        case .community: .community
+        case .compound, .building, .unit: .property
+        case .grid, .microGrid: .grid
+        }
     }
 
     /// The unit a category sends a case to by default: the matching ancestor, the department, or the compound (property).

@@ -82,17 +82,11 @@ enum HotlinePage {
     static func place(_ text: String?, actor: Actor, on db: any Database) async throws -> OrgNode {
         let typed = (text ?? "").trimmingCharacters(in: .whitespaces)
         guard !typed.isEmpty else { throw APIError.invalid("place", "请填写地点 (the place is required)") }
-        var code = typed
-        if let open = typed.lastIndex(where: { $0 == "（" || $0 == "(" }), typed.hasSuffix("）") || typed.hasSuffix(")") {
-            code = String(typed[typed.index(after: open)..<typed.index(before: typed.endIndex)])
+        switch try await CasePlace.exact(typed, kinds: [.grid, .compound, .building], scope: actor.scope, on: db) {
+        case .one(let node): return node
+        case .none: throw APIError.invalid("place", "找不到地点「\(typed)」，请从列表中选择 (no such place in your area; pick one from the list)")
+        case .several: throw APIError.invalid("place", "有多个地点叫「\(typed)」，请从列表中选择 (several places have that name; pick one from the list)")
         }
-        let kinds = [NodeKind.grid, .compound, .building].map(\.rawValue)
-        if let node = try await OrgNode.query(on: db).within(actor.scope).filter(\.$code == code).filter(\.$kindRaw ~~ kinds).first() { return node }
-        let named = try await OrgNode.query(on: db).within(actor.scope).filter(\.$name == typed).filter(\.$kindRaw ~~ kinds).limit(2).all()
-        if named.count == 1 { return named[0] }
-        throw APIError.invalid("place", named.isEmpty
-            ? "找不到地点「\(typed)」，请从列表中选择 (no such place in your area; pick one from the list)"
-            : "有多个地点叫「\(typed)」，请从列表中选择 (several places have that name; pick one from the list)")
     }
 
     /// The category typed: "code · name" from the list, a bare code, or a name.

@@ -2,7 +2,8 @@ import Fluent
 import JingzhiCore
 import Vapor
 
-/// The monthly report (月度通报 / 擂台赛) in the browser: `/reports/monthly` (page), `.csv` (for Excel), `/print` (A4).
+/// The monthly report (月度通报 / 擂台赛) in the browser: `/reports/monthly` (page), `.csv` and `.xlsx` (for Excel),
+/// `/print` (A4).
 enum MonthlyReportPages {
     static let roles: Set<Role> = [.admin, .streetStaff, .communityStaff]
 
@@ -10,6 +11,7 @@ enum MonthlyReportPages {
         typealias P = SiteURL.Measures.Pattern
         web.get(P.monthly, use: page)
         web.get(P.monthlyCSV, use: csv)
+        web.get(P.monthlyXLSX, use: xlsx)
         web.get(P.monthlyPrint, use: printable)
     }
 
@@ -43,6 +45,7 @@ enum MonthlyReportPages {
         \(Form.select(req.t("月份", "Month"), name: "month", options: months.map { ($0, $0) }, selected: r.month))
         <button>\(req.t("查看", "Show"))</button></form>
         <p class="actions"><a class="button secondary" href="\(SiteURL.Measures.monthlyCSV(query: q).path)">\(req.t("下载 CSV", "Download CSV"))</a>
+        <a class="button secondary" href="\(SiteURL.Measures.monthlyXLSX(query: q).path)">\(req.t("下载 Excel", "Download Excel"))</a>
         <a class="button secondary" href="\(SiteURL.Measures.monthlyPrint(query: q).path)">\(req.t("打印版（A4）", "Print (A4)"))</a>
         <a href="\(SiteURL.CommandCentre.desk(query: [("node", r.node.id.uuidString)]).path)">\(req.t("指挥中心", "Command centre"))</a></p>
         \(content(req, r))
@@ -126,27 +129,39 @@ enum MonthlyReportPages {
     static let csvHeader = ["部分", "名次", "代码", "名称", "诉求数", "响应率", "解决率", "满意率", "按时办结率", "小事不出网格", "走访覆盖率", "综合得分"]
 
     /// One table for Excel: the totals, the ranking, then the counts by category, by channel and the top compounds.
-    static func csvText(_ r: MonthlyReport) -> String {
-        func p(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "" }
-        var out = CSV.utf8BOM + CSV.line(csvHeader)
+    /// Counts are numbers and rates percentages (0.953 shown as 95.3%).
+    static func rows(_ r: MonthlyReport) -> [[SpreadsheetCell]] {
+        func p(_ v: Double?) -> SpreadsheetCell { v.map { .percent($0) } ?? .empty }
+        func n(_ v: Int) -> SpreadsheetCell { .number(Double(v)) }
+        let blanks = [SpreadsheetCell](repeating: .empty, count: 7)
         let t = r.totals
-        out += CSV.line(["合计", "", r.node.code, r.node.name, String(t.counts.total), p(t.responseRate), p(t.resolutionRate), p(t.satisfactionRate),
-                         p(t.onTimeRate), p(t.gridClosureShare), p(r.visitsCoverage), ""])
+        var out: [[SpreadsheetCell]] = [[.text("合计"), .empty, .text(r.node.code), .text(r.node.name), n(t.counts.total), p(t.responseRate),
+                                         p(t.resolutionRate), p(t.satisfactionRate), p(t.onTimeRate), p(t.gridClosureShare), p(r.visitsCoverage), .empty]]
         let unit = ["street": "街道", "community": "社区"][r.unitKind] ?? "网格"
         for u in r.units {
-            out += CSV.line([unit, u.rank.map(String.init) ?? "", u.code, u.name, String(u.cases), p(u.responseRate), p(u.resolutionRate),
-                             p(u.satisfactionRate), p(u.onTimeRate), p(u.gridClosureShare), p(u.visitsCoverage), p(u.score)])
+            out.append([.text(unit), u.rank.map(n) ?? .empty, .text(u.code), .text(u.name), n(u.cases), p(u.responseRate), p(u.resolutionRate),
+                        p(u.satisfactionRate), p(u.onTimeRate), p(u.gridClosureShare), p(u.visitsCoverage), p(u.score)])
         }
-        for c in r.byCategory { out += CSV.line(["类别", "", c.key, c.name, String(c.count)] + Array(repeating: "", count: 7)) }
-        for c in r.byChannel { out += CSV.line(["渠道", "", c.key, c.name, String(c.count)] + Array(repeating: "", count: 7)) }
+        for c in r.byCategory { out.append([.text("类别"), .empty, .text(c.key), .text(c.name), n(c.count)] + blanks) }
+        for c in r.byChannel { out.append([.text("渠道"), .empty, .text(c.key), .text(c.name), n(c.count)] + blanks) }
         for (i, c) in r.topCompounds.enumerated() {
-            out += CSV.line(["问题突出小区", String(i + 1), "", c.name + "（" + c.topCategory + "）", String(c.cases)] + Array(repeating: "", count: 7))
+            out.append([.text("问题突出小区"), n(i + 1), .empty, .text(c.name + "（" + c.topCategory + "）"), n(c.cases)] + blanks)
         }
         return out
+    }
+
+    static func csvText(_ r: MonthlyReport) -> String {
+        rows(r).reduce(CSV.utf8BOM + CSV.line(csvHeader)) { $0 + CSV.line($1.map(\.string)) }
     }
 
     @Sendable static func csv(req: Request) async throws -> Response {
         let r = try await load(req)
         return Response.csv(csvText(r), filename: "report-\(r.node.code)-\(r.month).csv")
+    }
+
+    @Sendable static func xlsx(req: Request) async throws -> Response {
+        let r = try await load(req)
+        let data = try Spreadsheet.write(sheet: "月度通报 \(r.month)", header: csvHeader, rows: rows(r), modified: req.now)
+        return Response.xlsx(data, filename: "report-\(r.node.code)-\(r.month).xlsx")
     }
 }

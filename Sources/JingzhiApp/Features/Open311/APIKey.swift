@@ -14,13 +14,17 @@ final class APIKey: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "key_hash") var keyHash: String
     @Field(key: "active") var active: Bool
+    /// The client's area (a street or community, say): where a request it sends is placed when its address matches
+    /// nothing, for a dispatcher to place. None: the root of the tree.
+    @OptionalField(key: "node_id") var nodeID: UUID?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
 
-    init(name: String, keyHash: String) {
+    init(name: String, keyHash: String, nodeID: UUID? = nil) {
         self.name = name
         self.keyHash = keyHash
+        self.nodeID = nodeID
         self.active = true
     }
 }
@@ -29,15 +33,22 @@ struct APIKeyService {
     let db: any Database
     let now: Date
 
-    /// Issues a key for `name`; returns the row and the key text (never stored).
-    func create(name raw: String, source: AuditSource) async throws -> (APIKey, key: String) {
+    /// Issues a key for `name` serving the area with code `areaCode` (the whole tree without one);
+    /// returns the row and the key text (never stored).
+    func create(name raw: String, areaCode: String? = nil, source: AuditSource) async throws -> (APIKey, key: String) {
         let name = try Validate.text(raw, field: "name", max: 60)!
+        let area = try await areaCode.asyncMap { code in
+            guard let node = try await OrgNode.query(on: db).filter(\.$code == code).first() else {
+                throw APIError.invalid("area", "未知地点编码 \(code) (unknown node code \(code))")
+            }
+            return node
+        }
         let key = Tokens.random()
-        let row = APIKey(name: name, keyHash: AccountService.sha256(key))
+        let row = APIKey(name: name, keyHash: AccountService.sha256(key), nodeID: area?.id)
         try await db.writeTransaction { tx in
             try await row.create(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "create", entity: "api_key", entityID: row.id,
-                                      nodePath: "", summary: "签发 Open311 api_key「\(name)」")
+                                      nodePath: area?.path ?? "", summary: "签发 Open311 api_key「\(name)」" + (area.map { "，区域 \($0.name)" } ?? ""))
         }
         return (row, key)
     }
@@ -46,6 +57,15 @@ struct APIKeyService {
     func verify(_ key: String?) async throws -> APIKey? {
         guard let key = key?.trimmingCharacters(in: .whitespaces), !key.isEmpty, key.count <= 200 else { return nil }
         return try await APIKey.query(on: db).filter(\.$keyHash == AccountService.sha256(key)).filter(\.$active == true).first()
+    }
+
+    /// The key's area: its node, or the first root of the tree.
+    func area(of key: APIKey) async throws -> OrgNode {
+        if let id = key.nodeID, let node = try await OrgNode.find(id, on: db) { return node }
+        guard let root = try await OrgNode.query(on: db).filter(\.$depth == 0).sort(\.$path).first() else {
+            throw APIError(.serviceUnavailable, code: "no_tree", "尚未建立组织网格 (the org tree is empty)")
+        }
+        return root
     }
 }
 

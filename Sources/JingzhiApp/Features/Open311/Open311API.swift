@@ -170,16 +170,21 @@ enum Open311API {
         }
         guard let code = f["service_code"] else { throw bad("缺少 service_code (service_code is required)") }
         guard let category = try await Open311Services.find(code, on: req.db) else { throw Open311Services.unknown(code) }
-        guard let description = f["description"] else { throw bad("缺少 description (description is required)") }
+        // GeoReport v2 makes description optional: without one the case says what service was asked for.
+        let description = f["description"] ?? "【\(category.name)】"
+        guard description.count <= 4000 else { throw bad("description 最多 4000 个字符 (description may hold at most 4,000 characters)") }
         var extra: [String] = []
         for attribute in Open311Attributes.of(category.code) {
             if let line = try attribute.answer(f.attributes[attribute.code]) { extra.append(line) }
         }
-        let location = try await Open311Location.resolve(f, on: req.db)
-        if let address = f["address_string"] {
-            guard address.count <= 200 else { throw bad("address_string 最多 200 个字符 (address_string is too long)") }
-            extra.append("【地址】\(address)")
+        if let address = f["address_string"], address.count > 200 { throw bad("address_string 最多 200 个字符 (address_string is too long)") }
+        let area = try await APIKeyService(db: req.db, now: req.now).area(of: key)
+        let location = try await Open311Location.resolve(f, area: area, on: req.db)
+        var lead: [String] = []
+        if location.unverified {
+            lead.append("【地点待核实】未能按所报地址定位，暂归\(location.node.name)，请调度员核实地点")
         }
+        if let address = f["address_string"] { extra.append("【地址】\(address)") }
         if let media = f["media_url"] {
             guard media.count <= 500, let url = URL(string: media), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
                 throw bad("media_url 须为 http(s) 网址 (media_url must be an http or https URL)")
@@ -205,14 +210,15 @@ enum Open311API {
             return "o311:\(keyID.uuidString):\(k)"
         }
         let submission = CaseSubmission(categoryCode: category.code, nodeID: location.node.id,
-                                        description: ([description] + extra).joined(separator: "\n"),
+                                        description: (lead + [description] + extra).joined(separator: "\n"),
                                         latitude: location.latitude, longitude: location.longitude, channel: "open311",
-                                        reporterName: f.reporterName, reporterPhone: phone)
+                                        reporterName: f.reporterName, reporterPhone: phone, placeUnverified: location.unverified)
         let (c, created) = try await CaseService(req: req).submit(submission, by: nil, idempotencyKey: idempotencyKey)
         let due = [c.responseDueAt.map { "\(ShanghaiTime.format($0)) 前响应" }, c.resolutionDueAt.map { "\(ShanghaiTime.format($0)) 前办结" }]
             .compactMap { $0 }.joined(separator: "、")
-        let notice = "已登记为诉求 \(c.number)" + (due.isEmpty ? "" : "，将于 \(due)") + " (received as case \(c.number)"
-            + (c.resolutionDueAt.map { "; resolution due \(W3CDateTime.format($0))" } ?? "") + ")"
+        let notice = "已登记为诉求 \(c.number)" + (due.isEmpty ? "" : "，将于 \(due)") + (location.unverified ? "；地点待核实" : "")
+            + " (received as case \(c.number)" + (c.resolutionDueAt.map { "; resolution due \(W3CDateTime.format($0))" } ?? "")
+            + (location.unverified ? "; the address matched no place we know, a dispatcher will locate it" : "") + ")"
         let value = Open311Value.list(item: "request", [.object([
             ("service_request_id", .text(c.number)),
             ("token", .text(c.id?.uuidString)),

@@ -142,9 +142,17 @@ struct Open311Requests {
                 ("zipcode", .text(nil)),
                 ("lat", .number(c.latitude)),
                 ("long", .number(c.longitude)),
-                ("media_url", .text(nil)),
+                ("media_url", .text(Self.mediaURL(c))),
             ])
         }
+    }
+}
+
+extension Open311Requests {
+    /// The `media_url` an Open311 client sent, which the case keeps as its 【图片】 line.
+    static func mediaURL(_ c: Case) -> String? {
+        guard c.channel == "open311" else { return nil }
+        return c.description.split(separator: "\n").first { $0.hasPrefix("【图片】") }.map { String($0.dropFirst("【图片】".count)) }
     }
 }
 

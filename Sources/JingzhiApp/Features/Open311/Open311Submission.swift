@@ -86,17 +86,21 @@ struct Open311Fields {
     }
 }
 
-/// Where a submission is: a node of the tree and, when sent, the coordinates.
+/// Where a submission is: a node of the tree and, when sent, the coordinates. `unverified`: the address matched no
+/// place (or only a street), so the case waits at the key's area for a dispatcher to place it (地点待核实).
 struct Open311Location {
     let node: OrgNode
     let latitude: Double?
     let longitude: Double?
+    var unverified = false
 
     static let allowedKinds: Set<NodeKind> = [.grid, .microGrid, .compound, .building, .unit]
 
-    /// `address_id` (a node code: compound, building, grid…) wins; otherwise `lat`/`long` pick the grid whose
-    /// boundary contains the point. `address_string` alone cannot be placed on the tree.
-    static func resolve(_ f: Open311Fields, on db: any Database) async throws -> Open311Location {
+    /// GeoReport v2 takes any one of `lat`+`long`, `address_string` or `address_id`. `address_id` (a node code:
+    /// compound, building, grid…) wins; then `lat`/`long` pick the grid whose boundary contains the point; then
+    /// `address_string` is looked up on the tree within the key's area. A point outside every grid with an
+    /// address, or an address that matches nothing, is accepted at the key's area, unverified.
+    static func resolve(_ f: Open311Fields, area: OrgNode, on db: any Database) async throws -> Open311Location {
         let lat = try coordinate(f["lat"], field: "lat", range: -90...90)
         let lon = try coordinate(f["long"], field: "long", range: -180...180)
         if (lat == nil) != (lon == nil) {
@@ -111,16 +115,20 @@ struct Open311Location {
             }
             return Open311Location(node: node, latitude: lat, longitude: lon)
         }
-        if let lat, let lon {
-            guard let grid = try await GridLocator.grid(latitude: lat, longitude: lon, on: db) else {
-                throw invalid("坐标 (\(lat), \(lon)) 不在任何网格范围内，请改用 address_id (the point lat=\(lat) long=\(lon) lies outside every grid we serve; send address_id instead)")
-            }
+        if let lat, let lon, let grid = try await GridLocator.grid(latitude: lat, longitude: lon, on: db) {
             return Open311Location(node: grid, latitude: lat, longitude: lon)
         }
-        if f["address_string"] != nil {
-            throw invalid("无法仅凭 address_string 定位，请同时提供 lat/long 或 address_id (address_string alone cannot be located; also send lat/long or address_id)")
+        if let address = f["address_string"] {
+            let scope = DataScope(rootPath: area.path)
+            if let node = try await CasePlace.address(address, scope: scope, on: db), node.kind != .street, node.kind != .county {
+                return Open311Location(node: node, latitude: lat, longitude: lon)
+            }
+            return Open311Location(node: area, latitude: lat, longitude: lon, unverified: true)
         }
-        throw invalid("缺少位置：请提供 lat/long 或 address_id (location required: send lat and long, or address_id)")
+        if let lat, let lon {
+            throw invalid("坐标 (\(lat), \(lon)) 不在任何网格范围内，请改用 address_id 或 address_string (the point lat=\(lat) long=\(lon) lies outside every grid we serve; send address_id or address_string instead)")
+        }
+        throw invalid("缺少位置：请提供 lat/long、address_string 或 address_id (location required: send lat and long, address_string or address_id)")
     }
 
     private static func coordinate(_ raw: String?, field: String, range: ClosedRange<Double>) throws -> Double? {

@@ -120,6 +120,8 @@ extension OpenAPIDocument {
     static func content(_ name: String) -> [String: Any] {
         switch name {
         case "csv": ["text/csv": ["schema": ["type": "string"]]]
+        case "csv-or-xlsx": ["text/csv": ["schema": ["type": "string"]],
+                             Spreadsheet.mediaType.serialize(): ["schema": ["type": "string", "format": "binary"]]]
         case "geojson": ["application/geo+json": ["schema": ["type": "object"]]]
         case "image": ["image/*": ["schema": ["type": "string", "format": "binary"]]]
         default: ["application/json": ["schema": ref(name)]]

@@ -8,10 +8,12 @@ enum FeePages {
         typealias P = SiteURL.Property.Pattern
         staff.get(P.bills, use: bills)
         staff.get(P.billsCSV, use: csv)
+        staff.get(P.billsXLSX, use: csv)
         staff.get(P.bill, use: bill)
         staff.post(P.pay, use: pay)
         staff.post(P.reverse, use: reverse)
         staff.get(P.collection, use: collection)
+        staff.get(P.collectionXLSX, use: collectionXLSX)
     }
 
     static func reader(_ req: Request) throws -> Actor {
@@ -42,7 +44,7 @@ enum FeePages {
         <form method="get" action="\(SiteURL.Property.bills(query: []).path)" class="actions"><input type="hidden" name="compound" value="\(compound)">
         \(Form.field(req.t("账期", "Period"), name: "period", value: period, type: "month"))
         <label class="field"><span>\(req.t("只看欠费", "Owing only"))</span><input type="checkbox" name="owing" value="1"\(HTML(raw: owing ? " checked" : ""))></label>
-        <button>\(req.t("筛选", "Filter"))</button> <a href="\(SiteURL.Property.billsCSV(query: params).path)">\(req.t("导出 CSV", "Export CSV"))</a></form>
+        <button>\(req.t("筛选", "Filter"))</button> <a href="\(SiteURL.Property.billsCSV(query: params).path)">\(req.t("导出 CSV", "Export CSV"))</a> <a href="\(SiteURL.Property.billsXLSX(query: params).path)">\(req.t("导出 Excel", "Export Excel"))</a></form>
         <div class="table-wrap"><table class="stack"><thead><tr><th>\(req.t("住址", "Address"))</th><th>\(req.t("账期", "Period"))</th><th>\(req.t("项目", "Item"))</th>
         <th>\(req.t("应缴(元)", "Billed"))</th><th>\(req.t("已缴(元)", "Paid"))</th><th>\(req.t("状态", "State"))</th></tr></thead>
         <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"6\" class=\"muted\">\(req.t("没有账单", "No bills"))</td></tr>"] : rows.map { b -> HTML in
@@ -119,11 +121,26 @@ enum FeePages {
         }
     }
 
-    @Sendable static func collection(req: Request) async throws -> HTML {
-        let actor = try reader(req)
+    /// The six months up to `to` (default: this month) the collection page shows.
+    static func collectionWindow(_ req: Request) throws -> (from: String, to: String) {
         let to = try ShanghaiTime.parseMonth(try req.query.get(String?.self, at: "to") ?? ShanghaiTime.currentMonth(req.now), field: "to")
         var from = to
         for _ in 0..<5 { from = ShanghaiTime.month(from, plus: -1) }
+        return (from, to)
+    }
+
+    /// The page's compound rows as a workbook.
+    @Sendable static func collectionXLSX(req: Request) async throws -> Response {
+        let actor = try reader(req)
+        let (from, to) = try collectionWindow(req)
+        let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
+        let rows = try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: "compound", from: from, to: to, company: mine)
+        return Response.xlsx(try FeeReports.workbook(rows, modified: req.now), filename: "collection-\(from)-\(to).xlsx")
+    }
+
+    @Sendable static func collection(req: Request) async throws -> HTML {
+        let actor = try reader(req)
+        let (from, to) = try collectionWindow(req)
         let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
         let rows = try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: "compound", from: from, to: to, company: mine)
         let months = Set(rows.map(\.period)).sorted()
@@ -134,6 +151,7 @@ enum FeePages {
             return "<td title=\"\(Money.yuan(r.collectedFen))/\(Money.yuan(r.billedFen))\">\(r.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—")</td>"
         }
         return Layout(req: req, title: req.t("物业费收缴率", "Fee collection rates"), wide: true).render("""
+        <p class="actions"><a class="button secondary" href="\(SiteURL.Property.collectionXLSX(query: [("to", to)]).path)">\(req.t("导出 Excel", "Export Excel"))</a></p>
         <div class="table-wrap"><table><thead><tr><th>\(req.t("小区", "Compound"))</th>\(months.map { HTML("<th>\($0)</th>") })</tr></thead>
         <tbody><tr><th>\(req.t("合计", "All"))</th>\(months.map { m in cell(totals.first { $0.period == m }) })</tr>
         \(byCompound.keys.sorted().map { name -> HTML in

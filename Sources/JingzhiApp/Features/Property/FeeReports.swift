@@ -19,6 +19,15 @@ struct FeeReports {
         let rate: Double?
     }
 
+    static let collectionHeader = ["名称", "账期", "应收(元)", "实收(元)", "收缴率"]
+
+    /// Collection rates as a workbook: yuan as numbers, the rate as a percent.
+    static func workbook(_ rows: [Collection], modified: Date) throws -> Data {
+        try Spreadsheet.write(sheet: "收缴率", header: collectionHeader, rows: rows.map { r in
+            [.text(r.name), .text(r.period), .number(Double(r.billedFen) / 100), .number(Double(r.collectedFen) / 100), r.rate.map(SpreadsheetCell.percent) ?? .empty]
+        }, modified: modified)
+    }
+
     static func rate(_ collected: Int, _ billed: Int) -> Double? {
         billed == 0 ? nil : (Double(collected) / Double(billed) * 10_000).rounded(.down) / 10_000
     }
@@ -127,19 +136,40 @@ struct FeeReports {
         }
     }
 
+    static let billHeader = ["住址", "账期", "收费项目", "应缴(元)", "已缴(元)", "欠缴(元)", "状态", "缴费截止日"]
+
     /// The bills in scope (optionally one period and one compound) as CSV, UTF-8 with BOM.
     func csv(scope: DataScope, period: String?, compound: OrgNode?, company: UUID? = nil) async throws -> String {
+        let (bills, addresses) = try await bills(scope: scope, period: period, compound: compound, company: company)
+        var out = CSV.utf8BOM + CSV.line(Self.billHeader)
+        for b in bills {
+            out += CSV.line([addresses[b.householdID], b.period, b.itemName, Money.yuan(b.amountFen), Money.yuan(b.paidFen), Money.yuan(b.owedFen),
+                             Self.status(b), b.dueDay])
+        }
+        return out
+    }
+
+    /// The same bills as a workbook: amounts in yuan as numbers, the due day as a date.
+    func xlsx(scope: DataScope, period: String?, compound: OrgNode?, company: UUID? = nil) async throws -> Data {
+        let (bills, addresses) = try await bills(scope: scope, period: period, compound: compound, company: company)
+        let rows: [[SpreadsheetCell]] = bills.map { b in
+            [.of(addresses[b.householdID]), .text(b.period), .text(b.itemName), .number(Double(b.amountFen) / 100), .number(Double(b.paidFen) / 100),
+             .number(Double(b.owedFen) / 100), .text(Self.status(b)), .date(b.dueDay)]
+        }
+        return try Spreadsheet.write(sheet: "账单", header: Self.billHeader, rows: rows, modified: now)
+    }
+
+    private func bills(scope: DataScope, period: String?, compound: OrgNode?, company: UUID?) async throws -> ([PropertyBill], [UUID: String]) {
         var q = PropertyBill.query(on: db).within(scope).ofCompany(company)
         if let period { q = q.filter(\.$period == period) }
         if let compound { q = q.filter(\.$compoundID == compound.id!) }
         let bills = try await q.sort(\.$nodePath).sort(\.$period).limit(200_000).all()
         let addresses = Dictionary(try await Household.query(on: db).filter(\.$id ~~ Set(bills.map(\.householdID))).all().map { ($0.id!, $0.address) }) { a, _ in a }
-        var out = CSV.utf8BOM + CSV.line(["住址", "账期", "收费项目", "应缴(元)", "已缴(元)", "欠缴(元)", "状态", "缴费截止日"])
-        for b in bills {
-            out += CSV.line([addresses[b.householdID], b.period, b.itemName, Money.yuan(b.amountFen), Money.yuan(b.paidFen), Money.yuan(b.owedFen),
-                             b.state == .cancelled ? "已作废" : (b.owedFen == 0 ? "已缴清" : (b.paidFen > 0 ? "部分缴纳" : "未缴")), b.dueDay])
-        }
-        return out
+        return (bills, addresses)
+    }
+
+    static func status(_ b: PropertyBill) -> String {
+        b.state == .cancelled ? "已作废" : (b.owedFen == 0 ? "已缴清" : (b.paidFen > 0 ? "部分缴纳" : "未缴"))
     }
 }
 

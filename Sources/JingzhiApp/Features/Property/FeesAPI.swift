@@ -189,7 +189,16 @@ enum FeesAPI {
         return ["notices": try await FeeReports(db: req.db, now: req.now).dun(compound: node, company: company, by: actor, source: req.auditSource)]
     }
 
-    @Sendable static func collection(req: Request) async throws -> [FeeReports.Collection] {
+    /// JSON, or an .xlsx workbook with `format=xlsx`.
+    @Sendable static func collection(req: Request) async throws -> Response {
+        let rows = try await collectionRows(req)
+        if (try? req.query.get(String.self, at: "format")) == "xlsx" {
+            return Response.xlsx(try FeeReports.workbook(rows, modified: req.now), filename: "collection-\(ShanghaiTime.format(req.now, "yyyyMMdd")).xlsx")
+        }
+        return try await rows.encodeResponse(for: req)
+    }
+
+    static func collectionRows(_ req: Request) async throws -> [FeeReports.Collection] {
         let actor = try req.requireActor()
         try PropertyPolicy.requireFeeReader(actor)
         let thisMonth = ShanghaiTime.currentMonth(req.now)
@@ -207,8 +216,13 @@ enum FeesAPI {
         let period = try (try req.query.get(String?.self, at: "period")).flatMap { $0.isEmpty ? nil : try ShanghaiTime.parseMonth($0, field: "period") }
         var compound: OrgNode?
         if let raw = try req.query.get(String?.self, at: "compound"), !raw.isEmpty { compound = try await req.compound(UUID(uuidString: raw), within: actor.scope) }
-        let text = try await FeeReports(db: req.db, now: req.now).csv(scope: actor.scope, period: period, compound: compound,
-                                                                      company: try await PropertyScope.feeCompany(of: actor, on: req.db))
+        let reports = FeeReports(db: req.db, now: req.now), company = try await PropertyScope.feeCompany(of: actor, on: req.db)
+        // An .xlsx workbook for `format=xlsx` or the page's .xlsx address, CSV otherwise.
+        if req.url.path.hasSuffix(".xlsx") || (try? req.query.get(String.self, at: "format")) == "xlsx" {
+            let data = try await reports.xlsx(scope: actor.scope, period: period, compound: compound, company: company)
+            return Response.xlsx(data, filename: "bills-\(period ?? "all").xlsx")
+        }
+        let text = try await reports.csv(scope: actor.scope, period: period, compound: compound, company: company)
         return Response.csv(text, filename: "bills-\(period ?? "all").csv")
     }
 

@@ -14,10 +14,12 @@ extension SiteURL {
         case cases
         case bills(query: [(String, String)])
         case billsCSV(query: [(String, String)])
+        case billsXLSX(query: [(String, String)])
         case bill(UUID)
         case pay(UUID)
         case reverse(payment: UUID)
         case collection
+        case collectionXLSX(query: [(String, String)])
         case mine
         case payMine(UUID)
         case rate
@@ -35,17 +37,19 @@ extension SiteURL {
             static let cases = RoutePattern("/property/cases")
             static let bills = RoutePattern("/property/bills")
             static let billsCSV = RoutePattern("/property/bills.csv")
+            static let billsXLSX = RoutePattern("/property/bills.xlsx")
             static let bill = RoutePattern("/property/bills/:id")
             static let pay = RoutePattern("/property/bills/:id/pay", .POST)
             static let reverse = RoutePattern("/property/payments/:id/reverse", .POST)
             static let collection = RoutePattern("/property/collection")
+            static let collectionXLSX = RoutePattern("/property/collection.xlsx")
             static let mine = RoutePattern("/my/property")
             static let payMine = RoutePattern("/my/property/bills/:id/pay", .POST)
             static let rate = RoutePattern("/my/property/rate", .POST)
             static let ratings = RoutePattern("/property/ratings")
             static let publishRatings = RoutePattern("/property/ratings/publish", .POST)
-            static let all = [overview, compound, tier, inspection, generateBills, dunning, taskDone, cases, bills, billsCSV,
-                              bill, pay, reverse, collection, mine, payMine, rate, ratings, publishRatings]
+            static let all = [overview, compound, tier, inspection, generateBills, dunning, taskDone, cases, bills, billsCSV, billsXLSX,
+                              bill, pay, reverse, collection, collectionXLSX, mine, payMine, rate, ratings, publishRatings]
         }
 
         var path: String {
@@ -60,10 +64,12 @@ extension SiteURL {
             case .cases: Pattern.cases.path()
             case .bills(let q): Pattern.bills.path() + SiteURL.query(q)
             case .billsCSV(let q): Pattern.billsCSV.path() + SiteURL.query(q)
+            case .billsXLSX(let q): Pattern.billsXLSX.path() + SiteURL.query(q)
             case .bill(let id): Pattern.bill.path(id)
             case .pay(let id): Pattern.pay.path(id)
             case .reverse(let payment): Pattern.reverse.path(payment)
             case .collection: Pattern.collection.path()
+            case .collectionXLSX(let q): Pattern.collectionXLSX.path() + SiteURL.query(q)
             case .mine: Pattern.mine.path()
             case .payMine(let id): Pattern.payMine.path(id)
             case .rate: Pattern.rate.path()

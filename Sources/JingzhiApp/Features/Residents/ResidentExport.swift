@@ -2,15 +2,26 @@ import Fluent
 import JingzhiCore
 import Vapor
 
-/// Writes the register as CSV that Excel opens correctly (UTF-8 BOM, CRLF), masked for the viewer's role.
+/// Writes the register as CSV that Excel opens correctly (UTF-8 BOM, CRLF) or as an .xlsx workbook with typed cells,
+/// masked for the viewer's role.
 struct ResidentExporter {
     let db: any Database
     let now: Date
     let role: Role?
 
-    /// Returns the CSV text of every resident matching `query` inside `scope`, read in pages to bound memory.
+    /// The CSV text of every resident matching `query` inside `scope`.
     func csv(_ query: ResidentQuery, scope: DataScope) async throws -> String {
-        var out = CSV.utf8BOM + CSV.line(ResidentImporter.exportHeader)
+        try await rows(query, scope: scope).reduce(CSV.utf8BOM + CSV.line(ResidentImporter.exportHeader)) { $0 + CSV.line($1.map(\.string)) }
+    }
+
+    /// The same as a workbook: ID numbers, phones and rooms as text, a full birth date as a date.
+    func xlsx(_ query: ResidentQuery, scope: DataScope) async throws -> Data {
+        try Spreadsheet.write(sheet: "居民", header: ResidentImporter.exportHeader, rows: try await rows(query, scope: scope), modified: now)
+    }
+
+    /// One row of cells per resident matching `query` inside `scope`, read in pages to bound memory.
+    func rows(_ query: ResidentQuery, scope: DataScope) async throws -> [[SpreadsheetCell]] {
+        var out: [[SpreadsheetCell]] = []
         let service = ResidentService(db: db, now: now)
         var names: [String: OrgNode] = [:]
         let size = 2000
@@ -25,9 +36,10 @@ struct ResidentExporter {
                 let chain = prefixes(h.nodePath).compactMap { names[$0] }
                 func name(_ kind: NodeKind) -> String? { chain.last { $0.kind == kind }?.name }
                 let fullID = role == nil || role!.seesFullIDNumber, fullPhone = role == nil || role!.seesFullPhone
-                out += CSV.line([name(.community), name(.compound), name(.building), name(.unit), h.room, r.name, r.gender,
-                                 fullID ? r.birthDate : r.birthDate.map { String($0.prefix(4)) }, fullID ? r.idNumber : Mask.idNumber(r.idNumber),
-                                 fullPhone ? r.phone : Mask.phone(r.phone), r.relation, r.tagList.joined(separator: "、"), r.note])
+                let birth: SpreadsheetCell = fullID ? r.birthDate.map(SpreadsheetCell.date) ?? .empty : .of(r.birthDate.map { String($0.prefix(4)) })
+                out.append([.of(name(.community)), .of(name(.compound)), .of(name(.building)), .of(name(.unit)), .of(h.room), .of(r.name),
+                            .of(r.gender), birth, .of(fullID ? r.idNumber : Mask.idNumber(r.idNumber)),
+                            .of(fullPhone ? r.phone : Mask.phone(r.phone)), .of(r.relation), .of(r.tagList.joined(separator: "、")), .of(r.note)])
             }
             if chunk.items.count < size { break }
             offset += size
@@ -46,23 +58,37 @@ enum ResidentImportAPI {
         let actor = try req.requireActor()
         try actor.require(.importResidents)
         guard let buffer = req.body.data, buffer.readableBytes > 0 else {
-            throw APIError(.badRequest, code: "empty_body", "请上传 CSV 文件内容 (send the CSV file as the body)")
+            throw APIError(.badRequest, code: "empty_body", "请上传 CSV 或 .xlsx 文件内容 (send the CSV or .xlsx file as the body)")
         }
         let importer = ResidentImporter(db: req.db, now: req.now, scope: actor.scope, source: req.auditSource)
-        let report = try await importer.run(data: Data(buffer: buffer),
+        let report = try await importer.run(data: Data(buffer: buffer), sheet: try req.query.get(String?.self, at: "sheet"),
                                             skipInvalid: try req.query.get(Bool?.self, at: "skipInvalid") ?? false,
                                             dryRun: try req.query.get(Bool?.self, at: "dryRun") ?? false)
         let status: HTTPStatus = report.committed || report.errors.isEmpty ? .ok : .unprocessableEntity
         return try await report.encodeResponse(status: status, for: req)
     }
 
+    /// CSV, or an .xlsx workbook with `format=xlsx` (the API) or at the page's `.xlsx` address.
     @Sendable static func exportCSV(req: Request) async throws -> Response {
+        try await export(req, xlsx: (try? req.query.get(String.self, at: "format")) == "xlsx")
+    }
+
+    @Sendable static func exportXLSX(req: Request) async throws -> Response { try await export(req, xlsx: true) }
+
+    static func export(_ req: Request, xlsx: Bool) async throws -> Response {
         let actor = try req.requireActor()
         try actor.require(.exportResidents)
-        let text = try await ResidentExporter(db: req.db, now: req.now, role: actor.role)
-            .csv(try await ResidentsAPI.query(from: req), scope: actor.scope)
+        let exporter = ResidentExporter(db: req.db, now: req.now, role: actor.role)
+        let query = try await ResidentsAPI.query(from: req)
+        let name = "residents-\(ShanghaiTime.format(req.now, "yyyyMMdd"))"
+        let response: Response
+        if xlsx {
+            response = Response.xlsx(try await exporter.xlsx(query, scope: actor.scope), filename: name + ".xlsx")
+        } else {
+            response = Response.csv(try await exporter.csv(query, scope: actor.scope), filename: name + ".csv")
+        }
         try await AuditLog.record(on: req.db, by: req.auditSource, at: req.now, action: "export", entity: "resident", entityID: nil,
-                                  nodePath: actor.nodePath, summary: "导出居民名单")
-        return Response.csv(text, filename: "residents-\(ShanghaiTime.format(req.now, "yyyyMMdd")).csv")
+                                  nodePath: actor.nodePath, summary: xlsx ? "导出居民名单（xlsx）" : "导出居民名单")
+        return response
     }
 }

@@ -45,22 +45,22 @@ struct ResidentImporter {
         subscript(_ key: String) -> String? { values[key].flatMap { $0.isEmpty ? nil : $0 } }
     }
 
-    func run(data: Data, skipInvalid: Bool, dryRun: Bool) async throws -> ImportReport {
+    /// Imports a CSV file or an .xlsx workbook (told apart by their first bytes; `sheet` names a sheet of a
+    /// workbook, the first by default). Line numbers in errors are the file's lines, or the sheet's row numbers.
+    func run(data: Data, sheet: String? = nil, skipInvalid: Bool, dryRun: Bool) async throws -> ImportReport {
         var report = ImportReport()
-        let decoded = try CSV.decode(data)
-        report.encoding = decoded.encoding.rawValue
-        let table = CSV.parse(decoded.text)
-        guard let header = table.first else { throw APIError.invalid("file", "文件为空 (the file is empty)") }
-        var index: [String: Int] = [:]
-        for (i, raw) in header.fields.enumerated() {
-            let name = raw.trimmingCharacters(in: .whitespaces)
-            if let col = Self.columns.first(where: { $0.names.contains(name) }) { index[col.key] = i }
+        let table: [(line: Int, fields: [String])]
+        if Spreadsheet.isWorkbook(data) {
+            report.encoding = "xlsx"
+            table = try Spreadsheet.read(data, sheet: sheet).map { ($0.number, $0.cells.map(\.string)) }
+        } else {
+            let decoded = try CSV.decode(data)
+            report.encoding = decoded.encoding.rawValue
+            table = CSV.parse(decoded.text)
         }
-        for required in ["compound", "building", "room", "name"] where index[required] == nil {
-            let zh = Self.columns.first { $0.key == required }!.names[0]
-            throw APIError.invalid("file", "缺少必需的列：\(zh) (missing column \(required))")
-        }
-        let rows = table.dropFirst().map { r in
+        guard !table.isEmpty else { throw APIError.invalid("file", "文件为空 (the file is empty)") }
+        let (index, dataStart) = try Self.header(table)
+        let rows = table.dropFirst(dataStart).map { r in
             Row(line: r.line, values: index.mapValues { $0 < r.fields.count ? Self.cell(r.fields[$0]) : "" })
         }
         report.rows = rows.count
@@ -126,6 +126,38 @@ struct ResidentImporter {
         (report.created, report.updated, report.unchanged) = counts
         report.committed = true
         return report
+    }
+
+    /// Where the header is: the row among the first five naming the most known columns (a title row merged across
+    /// the top is passed over), with a sub-header row under merged group headers ("联系方式" over 手机号 and 备注)
+    /// folded in. Returns each column's index and how many rows come before the data.
+    static func header(_ table: [(line: Int, fields: [String])]) throws -> ([String: Int], Int) {
+        func known(_ fields: [String]) -> [String: Int] {
+            var index: [String: Int] = [:]
+            for (i, raw) in fields.enumerated() {
+                let name = raw.trimmingCharacters(in: .whitespaces)
+                if let col = columns.first(where: { $0.names.contains(name) }), index[col.key] == nil { index[col.key] = i }
+            }
+            return index
+        }
+        let top = table.prefix(5).enumerated().map { ($0.offset, known($0.element.fields)) }
+        guard let best = top.max(by: { $0.1.count < $1.1.count || ($0.1.count == $1.1.count && $0.0 > $1.0) }) else {
+            throw APIError.invalid("file", "文件为空 (the file is empty)")
+        }
+        let (at, found) = best
+        var index = found, start = at + 1
+        if at + 1 < table.count {
+            let below = known(table[at + 1].fields).filter { index[$0.key] == nil && !index.values.contains($0.value) }
+            if !below.isEmpty, !table[at + 1].fields.contains(where: { Validate.idNumber($0) != nil }) {
+                index.merge(below) { a, _ in a }
+                start += 1
+            }
+        }
+        for required in ["compound", "building", "room", "name"] where index[required] == nil {
+            let zh = columns.first { $0.key == required }!.names[0]
+            throw APIError.invalid("file", "缺少必需的列：\(zh) (missing column \(required))")
+        }
+        return (index, start)
     }
 
     /// ID numbers among `ids` that belong to someone (live or removed) outside `scope`.

@@ -1,7 +1,7 @@
 import JingzhiCore
 import Vapor
 
-/// Upload a CSV, see every bad row with its line number, then import.
+/// Upload a CSV or an .xlsx workbook, see every bad row with its line number, then import.
 enum ResidentImportPage {
     static func register(_ web: any RoutesBuilder) {
         web.get(SiteURL.Residents.Pattern.importForm, use: form)
@@ -11,8 +11,9 @@ enum ResidentImportPage {
     static func formHTML(_ req: Request) -> HTML {
         """
         <form method="post" enctype="multipart/form-data" class="card">\(Form.csrf(req))
-          <label class="field"><span>\(req.t("CSV 文件（UTF-8 或 GB18030，Excel 另存为 CSV 即可）", "CSV file (UTF-8 or GB18030, as Excel saves it)"))</span>
-          <input type="file" name="file" accept=".csv,text/csv" required></label>
+          <label class="field"><span>\(req.t("Excel 工作簿（.xlsx）或 CSV 文件（UTF-8 或 GB18030）", "Excel workbook (.xlsx) or CSV file (UTF-8 or GB18030)"))</span>
+          <input type="file" name="file" accept=".xlsx,.csv,text/csv,\(Spreadsheet.mediaType.serialize())" required></label>
+          \(Form.field(req.t("工作表名称（留空则读第一个）", "Sheet name (empty: the first sheet)"), name: "sheet", value: nil))
           <label><input type="checkbox" name="skipInvalid" value="true"> \(req.t("跳过有错误的行，导入其余行", "Skip bad rows and import the rest"))</label>
           <label><input type="checkbox" name="dryRun" value="true" checked> \(req.t("只检查，不导入", "Check only, do not import"))</label>
           <div class="actions"><button>\(req.t("上传", "Upload"))</button></div>
@@ -27,7 +28,7 @@ enum ResidentImportPage {
         return Layout(req: req, title: req.t("批量导入居民", "Import residents")).render(formHTML(req))
     }
 
-    struct Upload: Content { var file: File?; var skipInvalid: Bool?; var dryRun: Bool? }
+    struct Upload: Content { var file: File?; var sheet: String?; var skipInvalid: Bool?; var dryRun: Bool? }
 
     @Sendable static func upload(req: Request) async throws -> Response {
         let actor = try req.requireActor()
@@ -40,7 +41,8 @@ enum ResidentImportPage {
         let importer = ResidentImporter(db: req.db, now: req.now, scope: actor.scope, source: req.auditSource)
         let report: ImportReport
         do {
-            report = try await importer.run(data: Data(buffer: file.data), skipInvalid: upload.skipInvalid ?? false, dryRun: upload.dryRun ?? false)
+            let sheet = upload.sheet.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
+            report = try await importer.run(data: Data(buffer: file.data), sheet: sheet, skipInvalid: upload.skipInvalid ?? false, dryRun: upload.dryRun ?? false)
         } catch let e as APIError where e.status.code < 500 {
             return try await Layout(req: req, title: req.t("批量导入居民", "Import residents"))
                 .render("<p class=\"error\">\(req.words(e))</p>\(formHTML(req))").encodeResponse(status: e.status, for: req)
@@ -60,7 +62,7 @@ enum ResidentImportPage {
         let body: HTML = """
         <p class="\(report.errors.isEmpty || report.committed ? "flash" : "error")" role="status">\(summary)</p>
         \(report.errors.isEmpty ? .empty : HTML("<pre class=\"errors\">\(errors)</pre>"))
-        <p class="muted">\(req.t("文件编码", "Encoding"))：\(report.encoding)</p>
+        <p class="muted">\(req.t("文件格式", "Format"))：\(report.encoding)</p>
         \(formHTML(req))
         """
         let status: HTTPStatus = report.committed || report.errors.isEmpty ? .ok : .unprocessableEntity

@@ -8,6 +8,7 @@ enum ResidentPages {
         typealias P = SiteURL.Residents.Pattern
         web.get(P.list, use: list)
         web.get(P.export, use: ResidentImportAPI.exportCSV)
+        web.get(P.exportXLSX, use: ResidentImportAPI.exportXLSX)
         ResidentImportPage.register(web)
         web.get(P.new, use: ResidentForms.newForm)
         web.post(P.new, use: ResidentForms.create)
@@ -44,8 +45,9 @@ enum ResidentPages {
         }
         let nodeNote: HTML = query.node.map { "<p>\(req.t("范围", "Within"))：<b>\($0.name)</b> <a href=\"\(SiteURL.Residents.list(query: params.filter { $0.0 != "node" }).path)\">\(req.t("清除", "clear"))</a></p>" } ?? .empty
         let tools: [HTML] = [
-            actor.can(.importResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.Residents.importForm.path)\">\(req.t("批量导入", "Import CSV"))</a>" : .empty,
+            actor.can(.importResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.Residents.importForm.path)\">\(req.t("批量导入", "Import CSV or Excel"))</a>" : .empty,
             actor.can(.exportResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.Residents.export(query: params).path)\">\(req.t("导出 CSV", "Export CSV"))</a>" : .empty,
+            actor.can(.exportResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.Residents.exportXLSX(query: params).path)\">\(req.t("导出 Excel", "Export Excel"))</a>" : .empty,
         ]
         let body: HTML = """
         <form method="get" class="filters card" role="search">

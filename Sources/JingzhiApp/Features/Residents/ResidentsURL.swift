@@ -14,6 +14,7 @@ extension SiteURL {
         case householdVisits(UUID)
         case importForm
         case export(query: [(String, String)])
+        case exportXLSX(query: [(String, String)])
 
         enum Pattern {
             static let list = RoutePattern("/residents")
@@ -26,7 +27,8 @@ extension SiteURL {
             static let householdVisits = RoutePattern("/households/:id/visits", .POST)
             static let importForm = RoutePattern("/residents/import", .GET, .POST)
             static let export = RoutePattern("/residents/export.csv")
-            static let all = [list, resident, new, edit, delete, household, newHousehold, householdVisits, importForm, export]
+            static let exportXLSX = RoutePattern("/residents/export.xlsx")
+            static let all = [list, resident, new, edit, delete, household, newHousehold, householdVisits, importForm, export, exportXLSX]
         }
 
         var path: String {
@@ -41,6 +43,7 @@ extension SiteURL {
             case .householdVisits(let id): Pattern.householdVisits.path(id)
             case .importForm: Pattern.importForm.path()
             case .export(let q): Pattern.export.path() + SiteURL.query(q)
+            case .exportXLSX(let q): Pattern.exportXLSX.path() + SiteURL.query(q)
             }
         }
     }
