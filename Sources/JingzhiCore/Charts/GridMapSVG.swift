@@ -184,10 +184,12 @@ package enum GridMapSVG {
         guard !outlines.isEmpty else { return "" }
         func n(_ v: Double) -> String { SVGNumber.format(v) }
         var out = "<g class=\"outline-names\" pointer-events=\"none\" text-anchor=\"middle\" font-weight=\"700\" fill=\"#1a1a1a\">"
-        for o in outlines {
+        // Streets are placed first; a community name that would cover a placed name moves down a line (up to three).
+        var placed: [(x: Double, y: Double, w: Double, h: Double)] = []
+        for o in outlines.filter(\.major) + outlines.filter({ !$0.major }) {
             let ring = o.boundary.rings.first ?? []
             let size = theme.fontSize * (o.major ? 1.15 : 0.9)
-            let at: (x: Double, y: Double)
+            var at: (x: Double, y: Double)
             if o.major, let top = ring.max(by: { $0[1] < $1[1] }) {
                 let c = o.boundary.centroid, p = projection.project(lon: top[0] * 0.8 + c.lon * 0.2, lat: top[1])
                 at = (p.x, p.y + size * 1.4)
@@ -195,6 +197,11 @@ package enum GridMapSVG {
                 let c = o.boundary.centroid, p = projection.project(lon: c.lon, lat: c.lat)
                 at = (p.x, p.y + size * 0.35)
             }
+            let w = BarChartSVG.textWidth(o.label, fontSize: size)
+            func clash(_ y: Double) -> Bool { placed.contains { abs($0.x - at.x) < ($0.w + w) / 2 && abs($0.y - y) < ($0.h + size) / 2 } }
+            var moves = 0
+            while !o.major, moves < 3, clash(at.y) { at.y += size * 1.1; moves += 1 }
+            placed.append((at.x, at.y, w, size))
             out += "<text class=\"\(o.major ? "street" : "community")\" x=\"\(n(at.x))\" y=\"\(n(at.y))\" font-size=\"\(n(size))\" stroke=\"#fff\" stroke-width=\"\(n(size / 5))\" stroke-opacity=\"0.9\" paint-order=\"stroke\">\(HTML.escape(o.label))</text>"
         }
         return out + "</g>"

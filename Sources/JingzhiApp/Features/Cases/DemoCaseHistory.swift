@@ -67,6 +67,7 @@ struct DemoCaseHistory {
                     guard let category = categories[code] else { continue }
                     let channel = Self.channelWeights[rng.weighted(Self.channelWeights.map(\.1))].0
                     let created = DemoDate.instant(day, hour: rng.int(in: 7...21), minute: rng.int(60))
+                    guard created < now else { continue } // the last day's evening has not come yet
                     let (c, history) = simulate(place: place, category: category, departments: departments, channel: channel,
                                                 created: created, number: "\(root.code)\(DemoDate.compact(day))-\(DemoDate.pad(seq + 1, 4))", now: now)
                     locate(c, at: place)
