@@ -33,6 +33,10 @@ import Vapor
                 #expect(filed == cases.count && filed > 80)
                 let days = cases.map { ShanghaiTime.today($0.createdAt!) }
                 #expect(days.max() == day)
+                // Each day's numbers run 0001… without a gap, so a new case today gets a free number.
+                for (d, group) in Dictionary(grouping: cases, by: { String($0.number.dropFirst(2).prefix(8)) }) {
+                    #expect(Set(group.map { Int($0.number.suffix(4))! }) == Set(1...group.count), "\(d)")
+                }
                 #expect(days.min()! >= DemoDate.string(asOf - 39))
                 let now = DemoDate.instant(asOf, hour: 18)
                 #expect(try await CaseEvent.query(on: app.db).all().allSatisfy { $0.at < now })

@@ -61,7 +61,9 @@ struct DemoCaseHistory {
             var cases: [Case] = [], events: [Event] = []
             for day in chunk...min(chunk + 29, lastDay) {
                 let count = Int((perDay * (0.6 + rng.unit() * 0.8)).rounded())
-                for seq in 0..<count {
+                // Numbers run without gaps, as the service's next number (today's count + 1) assumes.
+                var numbered = 0
+                for _ in 0..<count {
                     let place = rng.pick(places)
                     let code = Self.categoryWeights[rng.weighted(Self.categoryWeights.map(\.1))].0
                     guard let category = categories[code] else { continue }
@@ -69,7 +71,8 @@ struct DemoCaseHistory {
                     let created = DemoDate.instant(day, hour: rng.int(in: 7...21), minute: rng.int(60))
                     guard created < now else { continue } // the last day's evening has not come yet
                     let (c, history) = simulate(place: place, category: category, departments: departments, channel: channel,
-                                                created: created, number: "\(root.code)\(DemoDate.compact(day))-\(DemoDate.pad(seq + 1, 4))", now: now)
+                                                created: created, number: "\(root.code)\(DemoDate.compact(day))-\(DemoDate.pad(numbered + 1, 4))", now: now)
+                    numbered += 1
                     locate(c, at: place)
                     cases.append(c)
                     events += history
