@@ -29,10 +29,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var hostname = "127.0.0.1"
     @Option(help: "Port to listen on (env PORT, default 8080).") var port: Int?
     @Flag(help: "Load the demo county (鱼台县) first, if it is not there yet, and print the demo logins.") var demo = false
+    @Option(name: .customLong("as-of"), help: "With --demo: the day (YYYY-MM-DD) the demo's history ends; default today (Asia/Shanghai).")
+    var asOf: String?
+
+    func validate() throws {
+        try checkAsOf(asOf)
+    }
 
     func run() async throws {
         let port = port ?? ProcessInfo.processInfo.environment["PORT"].flatMap(Int.init) ?? 8080
-        try await JingzhiCommands.serve(db.settings, hostname: hostname, port: port, demo: demo)
+        try await JingzhiCommands.serve(db.settings, hostname: hostname, port: port, demo: demo, asOf: asOf)
     }
 }
 
@@ -51,15 +57,18 @@ struct Seed: AsyncParsableCommand {
     @Flag(help: "Load the demo county.") var demo = false
     @Option(help: "county: Yutai-sized demo (~115k residents); city: Baoji-sized data set for benchmarks (~1.9M residents); tiny: for tests.")
     var scale: String = "county"
+    @Option(name: .customLong("as-of"), help: "The day (YYYY-MM-DD) the demo's history ends; default today (Asia/Shanghai). The same day makes the same rows.")
+    var asOf: String?
 
     func validate() throws {
         guard demo else { throw ValidationError("say what to seed: --demo") }
         guard DemoScale(rawValue: scale) != nil else { throw ValidationError("--scale must be tiny, county or city") }
+        try checkAsOf(asOf)
     }
 
     func run() async throws {
         let started = Date()
-        let summary = try await JingzhiCommands.seed(db.settings, scale: DemoScale(rawValue: scale)!)
+        let summary = try await JingzhiCommands.seed(db.settings, scale: DemoScale(rawValue: scale)!, asOf: asOf)
         print(summary.created ? "seeded" : "already seeded; nothing changed",
               "— nodes \(summary.nodes), households \(summary.households), residents \(summary.residents)",
               String(format: "(%.1f s)", Date().timeIntervalSince(started)))
@@ -188,4 +197,10 @@ struct APIKeyCreate: AsyncParsableCommand {
         FileHandle.standardError.write(Data("api_key for \(name) (shown once; keep it safe):\n".utf8))
         print(key)
     }
+}
+
+/// Refuses a `--as-of` that is not a real `YYYY-MM-DD` day, before anything opens the database.
+func checkAsOf(_ raw: String?) throws {
+    guard let raw else { return }
+    do { _ = try DemoSeeder.asOfDay(raw, now: Date()) } catch let e as DemoDateError { throw ValidationError(e.description) }
 }

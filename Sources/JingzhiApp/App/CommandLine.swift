@@ -37,13 +37,15 @@ public enum JingzhiCommands {
         }
     }
 
-    public static func serve(_ settings: Settings, hostname: String, port: Int, demo: Bool) async throws {
+    /// `asOf` (`yyyy-MM-dd`, default today in Asia/Shanghai) is the day a newly seeded demo's history ends.
+    public static func serve(_ settings: Settings, hostname: String, port: Int, demo: Bool, asOf: String? = nil) async throws {
         let app = try await openApp(settings, arguments: ["jingzhi", "serve", "--hostname", hostname, "--port", String(port)])
         do {
             var accounts: [DemoAccount] = []
             if demo {
                 print("正在准备演示数据 (preparing the demo county)…")
-                let summary = try await DemoSeeder.seed(app, scale: .county) { print("  " + $0) }
+                let day = try DemoSeeder.asOfDay(asOf, now: app.clock.now())
+                let summary = try await DemoSeeder.seed(app, scale: .county, asOf: day) { print("  " + $0) }
                 accounts = summary.accounts
             }
             let shown = hostname == "0.0.0.0" ? "127.0.0.1" : hostname
@@ -67,8 +69,11 @@ public enum JingzhiCommands {
         try await run(settings) { _ in }
     }
 
-    public static func seed(_ settings: Settings, scale: DemoScale) async throws -> DemoSummary {
-        try await run(settings) { app in try await DemoSeeder.seed(app, scale: scale) { print($0) } }
+    public static func seed(_ settings: Settings, scale: DemoScale, asOf: String? = nil) async throws -> DemoSummary {
+        try await run(settings) { app in
+            let day = try DemoSeeder.asOfDay(asOf, now: app.clock.now())
+            return try await DemoSeeder.seed(app, scale: scale, asOf: day) { print($0) }
+        }
     }
 
     public static func createUser(_ settings: Settings, username: String, password: String, role: String, node: String?, displayName: String?,

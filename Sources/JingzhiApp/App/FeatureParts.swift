@@ -10,6 +10,8 @@ struct DemoContext {
     let root: OrgNode
     let db: any Database
     let log: @Sendable (String) -> Void
+    /// The demo's "today" (a day number): contributors date everything up to it.
+    var asOf: Int { plan.asOf }
 }
 
 /// A feature with demo data of its own. The seeder calls each one in feature order; none is named by the seeder.

@@ -10,24 +10,30 @@ struct DemoBuilder {
     var phones: PhoneMaker
     var compoundNames = NameBook()
     var landmarks = DemoLandmarks()
-    let streetRects: [DemoRect]
-
-    /// The data set is dated as entered on 2026-01-05; ages are counted from that day.
-    static let createdDay = DemoDate.days(2026, 1, 5)
-    static let createdAt = DemoDate.instant(createdDay, hour: 9)
-    /// Visits fall between 2025-12-01 and 2026-11-20.
-    static let firstVisitDay = DemoDate.days(2025, 12, 1)
-    static let lastVisitDay = DemoDate.days(2026, 11, 20)
+    /// The county's outline, and each street's and community's (grids are drawn as their community is built).
+    let rootShape: DemoShape
+    let streetShapes: [DemoShape]
+    let communityShapes: [[DemoShape]]
 
     init(plan: DemoPlan) {
         self.plan = plan
         let seed = plan.region.seed ^ DemoRandom.mix(UInt64(DemoScale.allCases.firstIndex(of: plan.scale)! + 1))
         rng = DemoRandom(seed: seed)
         phones = PhoneMaker(seed: seed)
-        streetRects = plan.region.area.tiles(plan.streets.count, margin: 0.01)
+        var shapes = DemoBuilder.shapeRandom(plan, 0)
+        let area = plan.region.area
+        let k = GeoBox(west: area.west, south: area.south, east: area.east, north: area.north).groundFactor
+        rootShape = plan.tiny ? DemoShape(rect: area, k: k) : DemoShape.outline(in: area, &shapes)
+        streetShapes = rootShape.children(plan.streets.count, margin: 0.01, &shapes)
+        communityShapes = zip(plan.streets, streetShapes).map { street, shape in shape.children(street.communities.count, &shapes) }
         for street in plan.streets {
             for community in street.communities { community.knownCompounds.forEach { compoundNames.reserve($0.0) } }
         }
+    }
+
+    /// The boundaries' own random stream (one per community), so drawing them leaves every other figure as it was.
+    static func shapeRandom(_ plan: DemoPlan, _ index: Int) -> DemoRandom {
+        DemoRandom(seed: plan.region.seed ^ 0x5348_4150_4553 ^ DemoRandom.mix(UInt64(index + 1)))
     }
 
     // MARK: Upper levels
@@ -37,14 +43,14 @@ struct DemoBuilder {
         var node = NodeRow(id: rng.uuid(), parentID: nil, kind: .county, code: plan.region.rootCode,
                            name: plan.region.rootName, path: segment, segment: segment, depth: 0)
         node.partyOrgName = plan.region.rootParty
-        node.boundary = plan.region.area.geoJSON
+        node.boundary = rootShape.geoJSON
         return node
     }
 
     mutating func street(_ s: Int, under root: NodeRow) -> NodeRow {
         let street = plan.streets[s]
         var node = NodeRow.child(of: root, ordinal: s, id: rng.uuid(), kind: .street, code: street.code, name: street.name)
-        node.boundary = streetRects[s].geoJSON
+        node.boundary = streetShapes[s].geoJSON
         node.address = street.name + rng.pick(plan.region.roads) + "\(rng.int(in: 1...200))号"
         node.partyOrgName = street.name + "党工委"
         node.partySecretary = DemoNames.adultName(&rng)
@@ -64,9 +70,9 @@ struct DemoBuilder {
         let streetPlan = plan.streets[s], cp = streetPlan.communities[c]
         if plan.scale == .city && c == 0 { compoundNames.reset() } // a city only keeps names unique per street
         var batch = DemoBatch()
-        let rect = streetRects[s].tiles(streetPlan.communities.count)[c]
+        let shape = communityShapes[s][c]
         var community = NodeRow.child(of: streetNode, ordinal: c, id: rng.uuid(), kind: .community, code: cp.code, name: cp.name)
-        community.boundary = rect.geoJSON
+        community.boundary = shape.geoJSON
         community.address = streetPlan.name + rng.pick(plan.region.roads) + "\(rng.int(in: 1...300))号"
         community.partyOrgName = cp.name + "党委"
         community.partySecretary = DemoNames.adultName(&rng)
@@ -80,13 +86,14 @@ struct DemoBuilder {
             while perGrid[g] >= 3 { g = (g + 1) % cp.grids }
             perGrid[g] += 1
         }
-        let gridRects = rect.tiles(cp.grids)
+        var shapes = DemoBuilder.shapeRandom(plan, 1 + s * 1000 + c)
+        let gridShapes = shape.children(cp.grids, &shapes)
         var known = cp.knownCompounds[...]
         var forced = plan.tiny ? ForcedHousehold.tinySet[...] : []
         for g in 0..<cp.grids {
             var grid = NodeRow.child(of: community, ordinal: g, id: rng.uuid(), kind: .grid,
                                      code: "\(cp.code)-G\(DemoDate.pad(g + 1, 2))", name: DemoNames.gridName(g + 1))
-            grid.boundary = gridRects[g].geoJSON
+            grid.boundary = gridShapes[g].geoJSON
             if rng.chance(0.7) {
                 grid.partyOrgName = cp.name + grid.name + "党支部"
                 grid.partySecretary = DemoNames.adultName(&rng)

@@ -28,9 +28,9 @@ struct DemoBulkInsert {
         }
     }
 
-    /// Writes a batch in foreign-key order: nodes, workers, households, residents, tags, visits.
-    func write(_ batch: DemoBatch) async throws {
-        let at = SQLBind(DemoBuilder.createdAt)
+    /// Writes a batch in foreign-key order: nodes, workers, households, residents, tags, visits; nodes and people dated `createdAt`.
+    func write(_ batch: DemoBatch, createdAt: Date) async throws {
+        let at = SQLBind(createdAt)
         try await insert(OrgNode.schema, ["id", "parent_id", "kind", "code", "name", "path", "segment", "depth", "boundary",
                                           "address", "party_org_name", "party_secretary", "party_contact", "created_at", "updated_at"],
                          batch.nodes) { n in

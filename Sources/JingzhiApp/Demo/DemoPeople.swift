@@ -149,7 +149,7 @@ extension DemoBuilder {
         let subsistence = occupancy == "自住" && rng.chance(0.015)
         let hardship = occupancy == "自住" && (subsistence ? rng.chance(0.5) : rng.chance(0.02))
         return people.map { m in
-            var birth = Self.createdDay - m.age * 365 - m.age / 4 - rng.int(365)
+            var birth = plan.createdDay - m.age * 365 - m.age / 4 - rng.int(365)
             let issued = idNumbers.make(area: area, birth: birth, male: m.male)
             birth = issued.birth
             let surname = m.familyName ? familySurname : DemoNames.surname(&rng)
@@ -208,7 +208,7 @@ extension DemoBuilder {
         return (0..<count).map { _ in
             let kind = Visit.kinds[rng.weighted(elderly ? [25, 15, 45, 15] : [40, 25, 15, 20])]
             let notes = empty ? "家中无人，已留联系卡" : rng.pick(DemoNames.visitNotes[kind]!)
-            let day = rng.int(in: Self.firstVisitDay...Self.lastVisitDay)
+            let day = rng.int(in: plan.visitDays)
             return VisitRow(id: rng.uuid(), householdID: household.id, nodePath: household.nodePath,
                             visitorName: rng.pick(workers).name, visitedOn: DemoDate.string(day), kind: kind, notes: notes,
                             createdAt: DemoDate.instant(day, hour: rng.int(in: 9...17), minute: rng.int(60)))

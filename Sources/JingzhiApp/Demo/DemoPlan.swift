@@ -41,6 +41,19 @@ struct DemoPlan: Sendable {
     let scale: DemoScale
     let region: DemoRegion
     let streets: [StreetPlan]
+    /// The demo's "today" (a day number, Asia/Shanghai): the history ends on it and every other date counts back from it.
+    var asOf = DemoPlan.referenceDay
+
+    /// The as-of day of benchmarks and of tests that do not name one.
+    static let referenceDay = DemoDate.days(2026, 11, 20)
+
+    /// The instant the demo's history stops: 18:00 on the as-of day.
+    var now: Date { DemoDate.instant(asOf, hour: 18) }
+    /// The register is dated as entered 319 days earlier (2026-01-05 for the reference day); ages count from then.
+    var createdDay: Int { asOf - 319 }
+    var createdAt: Date { DemoDate.instant(createdDay, hour: 9) }
+    /// Visits fall in the 355 days up to the as-of day.
+    var visitDays: ClosedRange<Int> { (asOf - 354)...asOf }
 
     var tiny: Bool { scale == .tiny }
     var withVisits: Bool { scale != .city }
@@ -65,7 +78,13 @@ struct DemoPlan: Sendable {
         placeStems: ["宝鸡", "渭河", "秦岭", "陈仓", "金台", "渭滨", "炎帝", "姜城", "石鼓", "凤鸣", "西岐", "青铜"],
         seed: 0x424A_2026_0105)
 
-    static func make(_ scale: DemoScale) -> DemoPlan {
+    static func make(_ scale: DemoScale, asOf: Int = referenceDay) -> DemoPlan {
+        var plan = layout(scale)
+        plan.asOf = asOf
+        return plan
+    }
+
+    private static func layout(_ scale: DemoScale) -> DemoPlan {
         switch scale {
         case .tiny:
             let streets = [

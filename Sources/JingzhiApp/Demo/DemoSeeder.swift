@@ -14,6 +14,14 @@ public struct DemoAccount: Sendable {
     public let nodeName: String
 }
 
+/// A `--as-of` that is not a real day.
+public struct DemoDateError: Error, CustomStringConvertible, Sendable {
+    public let raw: String
+    public var description: String {
+        "--as-of 须为 YYYY-MM-DD 格式的日期，如 2026-11-20 (--as-of must be a date YYYY-MM-DD, such as 2026-11-20; got \"\(raw)\")"
+    }
+}
+
 public struct DemoSummary: Sendable {
     /// False when the data set was already present and nothing was written.
     public let created: Bool
@@ -29,10 +37,12 @@ public struct DemoSummary: Sendable {
 public enum DemoSeeder {
     public static let password = "Demo2026"
 
-    public static func seed(_ app: Application, scale: DemoScale, log: @Sendable (String) -> Void = { _ in }) async throws -> DemoSummary {
-        let plan = DemoPlan.make(scale)
+    /// `asOf` is the demo's "today" as a day number (Asia/Shanghai); the same scale and day always make the same rows.
+    public static func seed(_ app: Application, scale: DemoScale, asOf: Int? = nil,
+                            log: @Sendable (String) -> Void = { _ in }) async throws -> DemoSummary {
+        let plan = DemoPlan.make(scale, asOf: asOf ?? DemoPlan.referenceDay)
         if let root = try await OrgNode.query(on: app.db).filter(\.$code == plan.region.rootCode).first() {
-            log("\(plan.region.rootName) (\(plan.region.rootCode)) 已存在，未写入任何数据 (already seeded)")
+            log("\(plan.region.rootName) (\(plan.region.rootCode)) 已存在，未写入任何数据 (already seeded; its dates stay as they were)")
             return try await summary(of: root, plan: plan, on: app.db)
         }
         // The work runs in a child task; its progress lines come back through a stream, so the caller's
@@ -53,6 +63,15 @@ public enum DemoSeeder {
         return try await outcome
     }
 
+    /// The as-of day number of `raw` (`yyyy-MM-dd`), or of today in Asia/Shanghai when it is nil.
+    public static func asOfDay(_ raw: String?, now: Date) throws -> Int {
+        guard let raw else { return ShanghaiTime.dayNumber(of: now) }
+        guard let day = ShanghaiTime.dayNumber(raw), (1990...2100).contains(DemoDate.civil(day).y) else {
+            throw DemoDateError(raw: raw)
+        }
+        return day
+    }
+
     /// Tiny and county scales: everything in the caller's transaction.
     private static func seedAtOnce(_ app: Application, plan: DemoPlan, on tx: any Database,
                                    log: @escaping @Sendable (String) -> Void) async throws -> DemoSummary {
@@ -60,7 +79,7 @@ public enum DemoSeeder {
         var builder = DemoBuilder(plan: plan)
         let writer = DemoBulkInsert(tx)
         let root = builder.root(ordinal: try await nextRootOrdinal(on: tx))
-        try await writer.write(DemoBatch(nodes: [root]))
+        try await writer.write(DemoBatch(nodes: [root]), createdAt: plan.createdAt)
         var tally = Tally(nodes: 1)
         try await withLargeCache(on: tx) {
             for s in plan.streets.indices {
@@ -93,7 +112,7 @@ public enum DemoSeeder {
         let root = NodeRow(id: finalRoot.id, parentID: nil, kind: .county, code: pendingCode, name: finalRoot.name,
                            path: finalRoot.path, segment: finalRoot.segment, depth: 0, boundary: finalRoot.boundary,
                            partyOrgName: finalRoot.partyOrgName)
-        try await DemoBulkInsert(app.db).write(DemoBatch(nodes: [root]))
+        try await DemoBulkInsert(app.db).write(DemoBatch(nodes: [root]), createdAt: plan.createdAt)
         var tally = Tally(nodes: 1)
         for s in plan.streets.indices {
             let (part, next) = try await app.db.transaction { [builder] tx in
@@ -120,11 +139,11 @@ public enum DemoSeeder {
                                    log: @Sendable (String) -> Void) async throws -> Tally {
         let started = Date()
         let street = builder.street(s, under: root)
-        try await writer.write(DemoBatch(nodes: [street]))
+        try await writer.write(DemoBatch(nodes: [street]), createdAt: builder.plan.createdAt)
         var tally = Tally(nodes: 1)
         for c in builder.plan.streets[s].communities.indices {
             let batch = builder.community(street: s, index: c, under: street)
-            try await writer.write(batch)
+            try await writer.write(batch, createdAt: builder.plan.createdAt)
             tally += Tally(nodes: batch.nodes.count, households: batch.households.count, residents: batch.residents.count)
         }
         log("\(street.name)：\(builder.plan.streets[s].communities.count) 个社区，\(tally.households) 户，"

@@ -84,7 +84,8 @@ package struct ChartTheme: Sendable, Equatable {
     }
 
     package static let light = ChartTheme(text: "#1d1d1f", muted: "#666", grid: "#ccc", background: "#fff", fontSize: 12)
-    package static let dark = ChartTheme(text: "#e8eef7", muted: "#9fb0c8", grid: "#3a4a66", background: "#0f1a2e", fontSize: 14)
+    /// The wall screen's: drawn at about its own size on 1920×1080, its labels are 25 px (grid names 20 px), readable from 3 m.
+    package static let dark = ChartTheme(text: "#e8eef7", muted: "#9fb0c8", grid: "#3a4a66", background: "#0f1a2e", fontSize: 25)
 
     /// Series colours (trend lines, category stacks), distinct on both backgrounds.
     package static let palette = ["#e53935", "#1e88e5", "#43a047", "#fb8c00", "#8e24aa", "#00acc1", "#fdd835", "#6d4c41", "#90a4ae"]

@@ -65,6 +65,20 @@ package enum GridMapSVG {
         }
     }
 
+    /// A named area drawn over the grids as a line with its name (a street or a community); `major` lines are the
+    /// heavier ones (streets), named at their top edge so the names of the minor ones at their middles stay clear.
+    package struct Outline {
+        package var label: String
+        package var boundary: Boundary
+        package var major: Bool
+
+        package init(label: String, boundary: Boundary, major: Bool) {
+            self.label = label
+            self.boundary = boundary
+            self.major = major
+        }
+    }
+
     package struct Labels {
         package var title: String
         package var legendTitle: String
@@ -82,7 +96,7 @@ package enum GridMapSVG {
         }
     }
 
-    package static func render(areas: [Area], scale: ChoroplethScale, heat: Heat? = nil, tracks: [Track] = [], markers: [Marker] = [],
+    package static func render(areas: [Area], scale: ChoroplethScale, heat: Heat? = nil, tracks: [Track] = [], markers: [Marker] = [], outlines: [Outline] = [],
                        labels: Labels, width: Double = 800, height: Double = 600, theme: ChartTheme = .light,
                        showAreaNames: Bool = true, plainFill: String? = nil) -> HTML {
         guard let box = GeoBox(boundaries: areas.map(\.boundary)) else {
@@ -107,6 +121,7 @@ package enum GridMapSVG {
             }
             body += "</g>"
         }
+        body += outlineLayer(outlines, projection: projection, theme: theme)
         if let heat {
             let top = heat.counts.values.max() ?? 0
             body += "<g class=\"heat\" pointer-events=\"none\">"
@@ -145,9 +160,50 @@ package enum GridMapSVG {
             body += "<g class=\"legend heat-legend\"><rect x=\"\(n(legendX))\" y=\"\(n(y))\" width=\"\(n(theme.fontSize * 1.6))\" height=\"\(n(theme.fontSize))\" fill=\"#d50000\" fill-opacity=\"0.7\"/>"
             body += "<text x=\"\(n(legendX + theme.fontSize * 2.1))\" y=\"\(n(y + theme.fontSize * 0.85))\" fill=\"\(theme.text)\" font-size=\"\(n(theme.fontSize))\">\(HTML.escape(labels.heat))</text></g>"
         }
+        body += outlineNames(outlines, projection: projection, theme: theme)
         return HTML(raw: """
         <svg class="gridmap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(n(width)) \(n(height))" role="img" aria-label="\(HTML.escape(labels.title))" \
         font-family="sans-serif">\(body)</svg>
         """)
+    }
+
+    /// Street and community lines, under the heat layer and the markers.
+    private static func outlineLayer(_ outlines: [Outline], projection: MapProjection, theme: ChartTheme) -> String {
+        guard !outlines.isEmpty else { return "" }
+        var out = "<g class=\"outlines\" fill=\"none\" pointer-events=\"none\" stroke-linejoin=\"round\">"
+        for o in outlines {
+            let width = SVGNumber.format(theme.fontSize / (o.major ? 5 : 9))
+            let dash = o.major ? "" : " stroke-dasharray=\"6 4\""
+            out += "<path d=\"\(projection.pathData(o.boundary))\" stroke=\"\(o.major ? theme.text : theme.muted)\" stroke-width=\"\(width)\"\(dash)/>"
+        }
+        return out + "</g>"
+    }
+
+    /// Their names on top of everything: communities at their middles, streets just inside their top corner.
+    private static func outlineNames(_ outlines: [Outline], projection: MapProjection, theme: ChartTheme) -> String {
+        guard !outlines.isEmpty else { return "" }
+        func n(_ v: Double) -> String { SVGNumber.format(v) }
+        var out = "<g class=\"outline-names\" pointer-events=\"none\" text-anchor=\"middle\" font-weight=\"700\" fill=\"#1a1a1a\">"
+        // Streets are placed first; a community name that would cover a placed name moves down a line (up to three).
+        var placed: [(x: Double, y: Double, w: Double, h: Double)] = []
+        for o in outlines.filter(\.major) + outlines.filter({ !$0.major }) {
+            let ring = o.boundary.rings.first ?? []
+            let size = theme.fontSize * (o.major ? 1.15 : 0.9)
+            var at: (x: Double, y: Double)
+            if o.major, let top = ring.max(by: { $0[1] < $1[1] }) {
+                let c = o.boundary.centroid, p = projection.project(lon: top[0] * 0.8 + c.lon * 0.2, lat: top[1])
+                at = (p.x, p.y + size * 1.4)
+            } else {
+                let c = o.boundary.centroid, p = projection.project(lon: c.lon, lat: c.lat)
+                at = (p.x, p.y + size * 0.35)
+            }
+            let w = BarChartSVG.textWidth(o.label, fontSize: size)
+            func clash(_ y: Double) -> Bool { placed.contains { abs($0.x - at.x) < ($0.w + w) / 2 && abs($0.y - y) < ($0.h + size) / 2 } }
+            var moves = 0
+            while !o.major, moves < 3, clash(at.y) { at.y += size * 1.1; moves += 1 }
+            placed.append((at.x, at.y, w, size))
+            out += "<text class=\"\(o.major ? "street" : "community")\" x=\"\(n(at.x))\" y=\"\(n(at.y))\" font-size=\"\(n(size))\" stroke=\"#fff\" stroke-width=\"\(n(size / 5))\" stroke-opacity=\"0.9\" paint-order=\"stroke\">\(HTML.escape(o.label))</text>"
+        }
+        return out + "</g>"
     }
 }

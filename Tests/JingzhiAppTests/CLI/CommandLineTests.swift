@@ -50,6 +50,19 @@ struct CommandLineTests {
         }
     }
 
+    @Test func seedTakesTheDayTheDemoIsAsOfAndRefusesABadOne() async throws {
+        try await withSettings { settings in
+            // act
+            let seeded = try await JingzhiCommands.seed(settings, scale: .tiny, asOf: "2026-03-01")
+            // check: the visits end on that day; a day that does not exist is refused, naming the option
+            #expect(seeded.created)
+            let last = try await inspect(settings) { try await Visit.query(on: $0.db).all().map(\.visitedOn).max() }
+            #expect(last.map { $0 <= "2026-03-01" && $0 >= "2026-02-01" } == true)
+            await #expect(throws: DemoDateError.self) { try await JingzhiCommands.seed(settings, scale: .tiny, asOf: "2026-02-30") }
+            #expect(DemoDateError(raw: "x").description.contains("--as-of"))
+        }
+    }
+
     @Test func createUserBindsTheAccountToTheNodeAndRefusesUnknownRolesAndNodes() async throws {
         try await withSettings { settings in
             // setup

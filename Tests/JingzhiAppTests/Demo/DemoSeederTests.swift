@@ -26,8 +26,8 @@ import VaporTesting
             #expect(residents.count == summary.residents)
             #expect((150...500).contains(residents.count))
             #expect(!tags.isEmpty && !visits.isEmpty && !workers.isEmpty)
-            #expect(nodes.allSatisfy { $0.createdAt == DemoBuilder.createdAt })
-            #expect(residents.allSatisfy { $0.createdAt == DemoBuilder.createdAt && $0.deletedAt == nil })
+            #expect(nodes.allSatisfy { $0.createdAt == DemoPlan.make(.tiny).createdAt })
+            #expect(residents.allSatisfy { $0.createdAt == DemoPlan.make(.tiny).createdAt && $0.deletedAt == nil })
 
             // Personal data passes the register's own validation and never repeats.
             for r in residents {

@@ -6,10 +6,9 @@ import SQLKit
 /// A year of case history for the demo county, so queues, deadlines and measures have something to show.
 /// Cases are simulated through the same states the loop allows and written in bulk, deterministically.
 struct DemoCaseHistory {
-    /// The day the history ends (the demo's "today"): 2026-11-20, Asia/Shanghai.
-    static let lastDay = DemoDate.days(2026, 11, 20)
-
     let db: any Database
+    /// The day the history ends (the demo's "today", Asia/Shanghai); it stops at 18:00 that day.
+    var lastDay = DemoPlan.referenceDay
     var rng = DemoRandom(seed: 0x12345)
     /// Coordinates have their own stream, so adding them left every other demo figure as it was.
     var geo = DemoRandom(seed: 0x6E0)
@@ -56,20 +55,24 @@ struct DemoCaseHistory {
         guard !places.isEmpty else { return 0 }
         let categories = Dictionary(uniqueKeysWithValues: try await CaseCategory.query(on: db).all().map { ($0.code, $0) })
         let departments = try await Department.query(on: db).all()
-        let now = DemoDate.instant(Self.lastDay, hour: 18)
+        let now = DemoDate.instant(lastDay, hour: 18)
         var filed = 0
-        for chunk in stride(from: Self.lastDay - days + 1, through: Self.lastDay, by: 30) {
+        for chunk in stride(from: lastDay - days + 1, through: lastDay, by: 30) {
             var cases: [Case] = [], events: [Event] = []
-            for day in chunk...min(chunk + 29, Self.lastDay) {
+            for day in chunk...min(chunk + 29, lastDay) {
                 let count = Int((perDay * (0.6 + rng.unit() * 0.8)).rounded())
-                for seq in 0..<count {
+                // Numbers run without gaps, as the service's next number (today's count + 1) assumes.
+                var numbered = 0
+                for _ in 0..<count {
                     let place = rng.pick(places)
                     let code = Self.categoryWeights[rng.weighted(Self.categoryWeights.map(\.1))].0
                     guard let category = categories[code] else { continue }
                     let channel = Self.channelWeights[rng.weighted(Self.channelWeights.map(\.1))].0
                     let created = DemoDate.instant(day, hour: rng.int(in: 7...21), minute: rng.int(60))
+                    guard created < now else { continue } // the last day's evening has not come yet
                     let (c, history) = simulate(place: place, category: category, departments: departments, channel: channel,
-                                                created: created, number: "\(root.code)\(DemoDate.compact(day))-\(DemoDate.pad(seq + 1, 4))", now: now)
+                                                created: created, number: "\(root.code)\(DemoDate.compact(day))-\(DemoDate.pad(numbered + 1, 4))", now: now)
+                    numbered += 1
                     locate(c, at: place)
                     cases.append(c)
                     events += history
@@ -179,9 +182,12 @@ struct DemoCaseHistory {
         c.stateRaw = state.rawValue
         c.handlerLevelRaw = level.rawValue
         if [.closed, .rejected].contains(state) { c.closedAt = t }
-        if c.respondedAt == nil, let due = c.responseDueAt, due < now { c.responseOverdueAt = due }
-        let answered = c.repliedAt.map { $0 <= c.resolutionDueAt! } ?? false
-        if !answered, let due = c.resolutionDueAt, due < (c.repliedAt ?? now) { c.resolutionOverdueAt = due }
+        // The marks the scheduler would have set by `now`: a deadline that passed while the case still waited for it
+        // (a rejection ends the wait, as an acceptance or a reply does).
+        let responseWait = CaseScheduler.waiting.contains(c.stateRaw) ? now : c.respondedAt ?? c.closedAt ?? now
+        let replyWait = CaseScheduler.unanswered.contains(c.stateRaw) ? now : c.repliedAt ?? c.closedAt ?? now
+        if let due = c.responseDueAt, due < responseWait { c.responseOverdueAt = due }
+        if let due = c.resolutionDueAt, due < replyWait { c.resolutionOverdueAt = due }
         return (c, events)
     }
 
@@ -197,8 +203,13 @@ struct DemoCaseHistory {
             let chain = stride(from: PathSegment.width, to: compound.path.count, by: PathSegment.width).compactMap { byPath[String(compound.path.prefix($0))] }
             let grid = chain.last { $0.kind == .grid }
             var spot: (lon: Double, lat: Double)?
-            if let box = grid?.boundary.flatMap({ try? Boundary.parse(text: $0) }).flatMap({ GeoBox(boundaries: [$0]) }) {
-                spot = (box.west + (box.east - box.west) * (0.15 + 0.7 * geo.unit()), box.south + (box.north - box.south) * (0.15 + 0.7 * geo.unit()))
+            if let shape = grid?.boundary.flatMap({ try? Boundary.parse(text: $0) }), let box = GeoBox(boundaries: [shape]) {
+                // A point in the middle of the grid's box that lies inside the grid (boxes of tessellated grids stick out).
+                for _ in 0..<20 where spot == nil {
+                    let p = (box.west + (box.east - box.west) * (0.15 + 0.7 * geo.unit()), box.south + (box.north - box.south) * (0.15 + 0.7 * geo.unit()))
+                    if shape.contains(longitude: p.0, latitude: p.1) { spot = p }
+                }
+                if spot == nil { spot = (shape.centroid.lon, shape.centroid.lat) }
             }
             let people = try await Resident.query(on: db).within(DataScope(rootPath: compound.path)).filter(\.$phone != nil)
                 .sort(\.$id).limit(12).all().map { ($0.name, $0.phone) }

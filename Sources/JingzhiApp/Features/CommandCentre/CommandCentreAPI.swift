@@ -94,7 +94,7 @@ extension OpenAPIDocument {
             "CommandCentreTally": object(["from": "string", "to": "string", "new": "integer", "inProgress": "integer", "overdue": "integer",
                                           "awaitingRating": "integer", "closed": "integer"]),
             "CommandCentreBacklog": object(["open": "integer", "overdue": "integer", "dueSoon": "integer"]),
-            "CommandCentreRates": withRates(object(["month": "string"]), ["responseRate", "resolutionRate", "satisfactionRate", "onTimeRate", "gridClosureShare"]),
+            "CommandCentreRates": withRates(object(["month": "string", "basis": "CaseMeasuresBasis"]), ["responseRate", "resolutionRate", "satisfactionRate", "onTimeRate", "gridClosureShare"]),
             "CommandCentreCase": object(["id": "uuid", "number": "string", "category": "string", "categoryName": "string", "place": "string",
                                          "state": "string", "handlerLevel": "string", "dueAt": "date-time", "hoursOverdue": "number",
                                          "supervisedAt": "date-time"]),

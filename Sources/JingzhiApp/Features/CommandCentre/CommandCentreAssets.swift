@@ -10,6 +10,7 @@ enum CommandCentreAssets {
     .cc-tally dl,.cc-rates{display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;margin:0}
     .cc-tally dt,.cc-rates dt{font-size:.8rem;color:var(--muted,#666)}
     .cc-tally dd,.cc-rates dd{margin:0;font-size:1.5rem;font-weight:700}
+    .cc-rates .cc-n{font-size:.75rem;font-weight:400;margin-left:.3rem;color:var(--muted,#666)}
     .cc-tally .bad dd,.cc-due.bad{color:#b00020}.cc-tally .good dd{color:#1b5e20}.cc-tally .warn dd{color:#e65100}
     .cc-note{font-size:.85rem;color:var(--muted,#666);margin:.3rem 0;grid-column:1/-1}
     .cc-list{list-style:none;margin:0;padding:0}
@@ -26,7 +27,7 @@ enum CommandCentreAssets {
     .cc-replay-controls output{font-variant-numeric:tabular-nums;min-width:5.5em}
     .cc-wall *{box-sizing:border-box}
     body.cc-wall{margin:0;width:100vw;height:100vh;overflow:hidden;background:#0b1426;color:#e8eef7;
-      font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;font-size:15px}
+      font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",system-ui,sans-serif;font-size:20px}
     .cc-wall a{color:#90caf9}
     .cc-wall header{height:7vh;display:flex;align-items:center;justify-content:space-between;padding:0 1.5vw;
       background:linear-gradient(90deg,#7f0000,#b71c1c 40%,#0b1426);border-bottom:2px solid #d32f2f}
@@ -50,6 +51,13 @@ enum CommandCentreAssets {
     .cc-wall .cc-scroll{max-height:31vh;overflow:hidden}
     .cc-wall .cc-list li{border-color:#1f3358;padding:.3vh 0;font-size:.95rem}
     .cc-wall .cc-cat{background:#1f3358}.cc-wall .cc-place,.cc-wall .muted{color:#9fb0c8}
+    /* Wall text is read from 3 m: nothing under 20 px. */
+    .cc-wall .cc-tally h3,.cc-wall h3,.cc-wall .cc-tally dt,.cc-wall .cc-rates dt,.cc-wall .cc-note,.cc-wall .cc-list li,
+    .cc-wall .cc-cat,.cc-wall .cc-place,.cc-wall .cc-done,.cc-wall .cc-rates .cc-n{font-size:20px}
+    .cc-wall h2{font-size:24px}.cc-wall .cc-clock{font-size:22px}.cc-wall h1 small{font-size:20px}
+    .cc-wall .cc-tally dd,.cc-wall .cc-rates dd{font-size:34px}
+    .cc-wall .cc-rates .cc-n{color:#9fb0c8;margin-left:.4rem}
+    .cc-wall .cc-supervise button{font-size:20px;min-height:2.2rem}
     .cc-wall .cc-supervise button{background:#b71c1c;color:#fff;border:1px solid #ff5252;border-radius:4px;font:inherit;cursor:pointer}
     .report h2{border-left:4px solid var(--red,#b71c1c);padding-left:.5rem}
     .report table td.num,.report table th.num{text-align:right;font-variant-numeric:tabular-nums}

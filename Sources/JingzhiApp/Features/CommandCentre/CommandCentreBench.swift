@@ -28,7 +28,7 @@ extension Bench {
             lines.append("data set: \(city.name), \(cases) cases (\(located) with coordinates), \(grids) grids, \(households) households, on \(settings.usesPostgres ? "PostgreSQL" : "SQLite")")
 
             // The demo's "today" is the last day of its history, at 18:00.
-            let now = DemoDate.instant(DemoCaseHistory.lastDay, hour: 18)
+            let now = DemoDate.instant(DemoPlan.referenceDay, hour: 18)
             let cache = CommandCentreCache()
             let service = CommandCentreService(db: app.db, now: now, cache: cache)
             let streets = try await OrgNode.query(on: app.db).filter(\.$kindRaw == NodeKind.street.rawValue).within(DataScope(rootPath: city.path)).all()

@@ -31,6 +31,23 @@ extension CommandCentreService {
         }
     }
 
+    /// A street or community of the subtree (the node itself included) with a boundary, named on the map.
+    struct MapOutline: Sendable {
+        let name: String
+        let boundary: Boundary
+        let street: Bool
+    }
+
+    /// The streets and communities at or under the node, remembered like the grids.
+    func cachedOutlines(under node: OrgNode?) async throws -> [MapOutline] {
+        guard node?.kind != .grid else { return [] }
+        return try await cache.value("outlines:\(node?.id?.uuidString ?? ""):v\(OrgTreeVersion.current)", maxAge: CommandCentreCache.gridsMaxAge, now: now) {
+            try await OrgNode.query(on: db).filter(\.$kindRaw ~~ [NodeKind.street, .community].map(\.rawValue))
+                .within(DataScope(rootPath: Self.path(node))).sort(\.$path).all()
+                .compactMap { n in n.boundary.flatMap { try? Boundary.parse(text: $0) }.map { MapOutline(name: n.name, boundary: $0, street: n.kind == .street) } }
+        }
+    }
+
     /// `grids(under:)` remembered (a city has 1,600 boundaries to read and parse, and they rarely change) until the
     /// tree changes here or for `gridsMaxAge`.
     func cachedGrids(under node: OrgNode?) async throws -> [MapGrid] {

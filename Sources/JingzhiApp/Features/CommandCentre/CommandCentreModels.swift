@@ -65,9 +65,12 @@ struct CommandCentreRates: Content, Equatable {
     var satisfactionRate: Double?
     var onTimeRate: Double?
     var gridClosureShare: Double?
+    /// What each rate is of: numerator and denominator (n), shown beside the rate.
+    var basis: CaseMeasures.Basis
 
     init(month: String, _ m: CaseMeasures) {
         self.month = month
+        basis = m.basis
         responseRate = m.responseRate
         resolutionRate = m.resolutionRate
         satisfactionRate = m.satisfactionRate
@@ -83,6 +86,7 @@ struct CommandCentreRates: Content, Equatable {
         try c.encode(satisfactionRate, forKey: .satisfactionRate)
         try c.encode(onTimeRate, forKey: .onTimeRate)
         try c.encode(gridClosureShare, forKey: .gridClosureShare)
+        try c.encode(basis, forKey: .basis)
     }
 }
 

@@ -119,7 +119,7 @@ enum CommandCentrePages {
         <main>
         <section class="cc-left"><div class="cc-counts" data-live="counts">\(parts["counts"]!)</div><div data-live="rates">\(parts["rates"]!)</div></section>
         <section class="cc-centre"><div class="cc-map" data-live="map">\(parts["map"]!)</div>
-        <div class="cc-trends" data-live="trends">\(CommandCentreViews.trends(req, d.trends, theme: .dark, width: 560, height: 330))</div></section>
+        <div class="cc-trends" data-live="trends">\(CommandCentreViews.wallTrends(req, d.trends))</div></section>
         <section class="cc-right">
         <h2>\(req.t("超期诉求", "Overdue"))</h2><div class="cc-scroll" data-live="overdue">\(parts["overdue"]!)</div>
         <h2>\(req.t("即将到期", "Due soon"))</h2><div class="cc-scroll" data-live="duesoon">\(parts["duesoon"]!)</div>
@@ -138,7 +138,7 @@ enum CommandCentrePages {
         let desk = SiteURL.CommandCentre.desk(query: []).path
         let from = req.headers.first(name: "X-Page") ?? desk
         var parts = CommandCentreViews.fragments(req, d, theme: dark ? .dark : .light, back: from.hasPrefix(desk) ? from : desk)
-        if dark { parts["trends"] = CommandCentreViews.trends(req, d.trends, theme: .dark, width: 560, height: 330) }
+        if dark { parts["trends"] = CommandCentreViews.wallTrends(req, d.trends) }
         let json: [String: Any] = ["asOf": ShanghaiTime.format(d.summary.asOf, "yyyy-MM-dd HH:mm:ss"), "parts": parts.mapValues(\.raw)]
         var headers = HTTPHeaders()
         headers.contentType = .json

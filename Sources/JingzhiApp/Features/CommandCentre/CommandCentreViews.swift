@@ -12,6 +12,7 @@ enum CommandCentreViews {
         var summary: CommandCentreSummary
         var map: CommandCentreMap
         var grids: [CommandCentreService.MapGrid]
+        var outlines: [CommandCentreService.MapOutline]
         var trends: CommandCentreTrends
     }
 
@@ -21,7 +22,7 @@ enum CommandCentreViews {
         let summary = try await service.summary(node: node, currentMonth: month)
         let (map, grids) = try await service.map(node: node, period: period, category: category)
         return Data(node: node, period: period, category: category, summary: summary, map: map, grids: grids,
-                    trends: try await service.trends(node: node, currentMonth: month))
+                    outlines: try await service.cachedOutlines(under: node), trends: try await service.trends(node: node, currentMonth: month))
     }
 
     static func percent(_ v: Double?) -> String { v.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
@@ -33,7 +34,7 @@ enum CommandCentreViews {
             "counts": counts(req, d.summary),
             "rates": rates(req, d.summary.rates),
             // The desk's map sits in half a page: a smaller drawing keeps its text readable there.
-            "map": theme == .dark ? map(req, d, theme: theme) : map(req, d, theme: theme, width: 600, height: 460),
+            "map": theme == .dark ? map(req, d, theme: theme, width: 900, height: 560) : map(req, d, theme: theme, width: 600, height: 460),
             "overdue": list(req, d.summary.overdue, empty: req.t("没有超期诉求", "Nothing overdue"), back: back,
                             shown: theme == .dark ? wallListLength : nil, total: d.summary.backlog.overdue, all: casesLink(d.node?.id, state: "overdue")),
             "duesoon": list(req, d.summary.dueSoon, empty: req.t("24 小时内没有到期的诉求", "Nothing due in 24 hours"), back: back,
@@ -72,9 +73,13 @@ enum CommandCentreViews {
         let items: [(String, Double?)] = [(req.t("响应率", "Response"), r.responseRate), (req.t("解决率", "Resolution"), r.resolutionRate),
                                           (req.t("满意率", "Satisfaction"), r.satisfactionRate), (req.t("按时办结率", "On time"), r.onTimeRate),
                                           (req.t("小事不出网格", "Closed in grid"), r.gridClosureShare)]
+        // n: the cases each rate is taken over (its denominator).
+        let fractions = [r.basis.response, r.basis.resolution, r.basis.satisfaction, r.basis.onTime, r.basis.gridClosure]
         return """
         <h3>\(req.t("\(r.month) 三率", "Rates, \(r.month)"))</h3>
-        <dl class="cc-rates">\(items.map { label, v -> HTML in "<div><dt>\(label)</dt><dd>\(percent(v))</dd></div>" })</dl>
+        <dl class="cc-rates">\(zip(items, fractions).map { item, f -> HTML in
+            "<div><dt>\(item.0)</dt><dd>\(percent(item.1))<small class=\"cc-n\" title=\"\(f.numerator)/\(f.denominator)\">n=\(f.denominator)</small></dd></div>"
+        })</dl>
         """
     }
 
@@ -99,11 +104,12 @@ enum CommandCentreViews {
             guard let lat = p.latitude, let lon = p.longitude else { return nil }
             return .init(label: p.workerName + (p.gridName.map { " · " + $0 } ?? ""), lon: lon, lat: lat, href: SiteURL.CommandCentre.replay(patrol: p.patrolId).path)
         }
-        let svg = GridMapSVG.render(areas: areas, scale: scale, heat: heat, markers: markers,
+        let outlines = d.outlines.map { GridMapSVG.Outline(label: $0.name, boundary: $0.boundary, major: $0.street) }
+        let svg = GridMapSVG.render(areas: areas, scale: scale, heat: heat, markers: markers, outlines: outlines,
                                     labels: .init(title: req.t("网格地图：每千户诉求数与诉求热力", "Grid map: cases per 1,000 households and case heat"),
                                                   legendTitle: req.t("每千户诉求", "Per 1,000 households"), noData: req.t("无住户", "No households"),
                                                   heat: req.t("有坐标的诉求", "Located cases"), colon: req.t("：", ": ")),
-                                    width: width, height: height, theme: theme, showAreaNames: areas.count <= 40)
+                                    width: width, height: height, theme: theme, showAreaNames: areas.count <= 40 && d.outlines.count < 2)
         let located = d.map.heat.map { req.t("有坐标 \($0.located) 件 / 共 \($0.total) 件", "\($0.located) of \($0.total) cases located") } ?? ""
         return """
         \(svg)<p class="cc-note">\(d.period.label(req.lang))\(d.category.map { " · " + $0.name } ?? "") · \(located) · \(req.t("点击网格查看其诉求", "Click a grid to open its cases"))</p>
@@ -111,7 +117,7 @@ enum CommandCentreViews {
     }
 
     /// Cases a wall screen lists of each kind: as many as fit its column without scrolling; the rest are counted.
-    static let wallListLength = 6
+    static let wallListLength = 4
 
     /// The case list of the node (all the viewer may see without one) in the given state.
     static func casesLink(_ node: UUID?, state: String) -> String {
@@ -147,6 +153,19 @@ enum CommandCentreViews {
         guard p.available else { return "<p class=\"muted\">\(req.t("暂无巡查数据", "No patrol data yet"))</p>" }
         guard !p.active.isEmpty else { return "<p class=\"muted\">\(req.t("当前没有网格员在巡查", "Nobody is on patrol now"))</p>" }
         return "<ul class=\"cc-list\">\(p.active.map { a -> HTML in "<li><a href=\"\(SiteURL.CommandCentre.replay(patrol: a.patrolId).path)\">\(a.workerName)</a> \(a.gridName ?? "") <span class=\"muted\">\(req.t("开始于", "since")) \(ShanghaiTime.format(a.startedAt, "HH:mm"))\(a.distanceMeters.map { " · \(Int($0)) m" } ?? "")</span></li>" })</ul>"
+    }
+
+    /// The wall's two charts, drawn at the size they show (half the centre column), with the three largest categories
+    /// and the rest as 其他, so a legend of large type leaves the plot room.
+    static func wallTrends(_ req: Request, _ t: CommandCentreTrends) -> HTML {
+        var t = t
+        if t.categories.count > 4 {
+            let rest = t.categories.dropFirst(3)
+            let other = CommandCentreCategoryDays(code: CommandCentreService.otherCategory, name: req.t("其他", "Other"),
+                                                  counts: t.days.indices.map { i in rest.reduce(0) { $0 + $1.counts[i] } })
+            t.categories = Array(t.categories.prefix(3)) + [other]
+        }
+        return trends(req, t, theme: .dark, width: 440, height: 370)
     }
 
     static func trends(_ req: Request, _ t: CommandCentreTrends, theme: ChartTheme, width: Double = 640, height: Double = 280) -> HTML {

@@ -32,7 +32,7 @@ enum MeasuresBench {
                 try await app.db.sql.raw("VACUUM ANALYZE \(ident: table)").run()
             }
         }
-        let now = DemoDate.instant(DemoCaseHistory.lastDay, hour: 18)
+        let now = DemoDate.instant(DemoPlan.referenceDay, hour: 18)
         let tallied = CaseMeasuresService(db: app.db, now: now), counted = CaseMeasuresService(db: app.db, now: now, useTallies: false)
 
         // The community with the most cases in the month measured, and its street.

@@ -6,8 +6,9 @@ import JingzhiCore
 /// demo's last five days, check in at buildings, one reports an event; 独居老人 weekly and 困难家庭 monthly plans.
 /// Written through the services (with their clocks set to the demo's days), so the figures are the real ones.
 enum PatrolDemo {
-    static func seed(under county: OrgNode, on tx: any Database) async throws -> Int {
-        let lastDay = DemoCaseHistory.lastDay
+    static func seed(under county: OrgNode, asOf lastDay: Int, on tx: any Database) async throws -> Int {
+        // The plans start on the Monday 12–18 days before the as-of day (day 4 since 1970 was a Monday).
+        let start = lastDay - 18 + (7 - (lastDay - 18 - 4) % 7) % 7
         for (tag, period) in [("独居老人", VisitPeriod.week), ("困难家庭", .month)] {
             let plan = VisitPlan()
             plan.nodeID = county.id!
@@ -15,35 +16,36 @@ enum PatrolDemo {
             plan.nodeName = county.name
             plan.tag = tag
             plan.periodRaw = period.rawValue
-            plan.startsOn = "2026-11-02"
+            plan.startsOn = DemoDate.string(start)
             plan.active = true
-            plan.createdAt = DemoDate.instant(DemoDate.days(2026, 11, 2), hour: 9)
+            plan.createdAt = DemoDate.instant(start, hour: 9)
             try await plan.create(on: tx)
         }
         var made = 0
         for username in ["gt01_grid", "bh01_grid"] {
             guard let user = try await User.query(on: tx).filter(\.$username == username).first() else { continue }
             let actor = try await Actor.load(user, on: tx, now: DemoDate.instant(lastDay, hour: 9))
-            guard let grid = try await OrgNode.find(user.nodeID, on: tx), let text = grid.boundary, let box = try GeoArea.parse(text: text).box else { continue }
+            guard let grid = try await OrgNode.find(user.nodeID, on: tx), let text = grid.boundary else { continue }
+            let outline = try Boundary.parse(text: text)
             let buildings = try await OrgNode.query(on: tx).filter(\.$kindRaw == NodeKind.building.rawValue)
                 .within(DataScope(rootPath: grid.path)).sort(\.$path).limit(6).all()
             for (i, day) in ((lastDay - 4)...lastDay).enumerated() {
                 made += 1
-                try await walk(actor, grid: box, buildings: buildings, start: DemoDate.instant(day, hour: 9, minute: 5 * i), loop: i, on: tx)
+                try await walk(actor, grid: outline, buildings: buildings, start: DemoDate.instant(day, hour: 9, minute: 5 * i), loop: i, on: tx)
             }
         }
         return made
     }
 
-    /// One lap round a rectangle inset in the grid, a fix every 15 s at about 1.2 m/s.
-    private static func walk(_ actor: Actor, grid: GeoBox, buildings: [OrgNode], start: Date, loop: Int, on tx: any Database) async throws {
-        let inset = 0.2 + 0.05 * Double(loop % 3)
-        let w = grid.maxLon - grid.minLon, h = grid.maxLat - grid.minLat
-        let corners = [GeoPoint(lon: grid.minLon + w * inset, lat: grid.minLat + h * inset), GeoPoint(lon: grid.maxLon - w * inset, lat: grid.minLat + h * inset),
-                       GeoPoint(lon: grid.maxLon - w * inset, lat: grid.maxLat - h * inset), GeoPoint(lon: grid.minLon + w * inset, lat: grid.maxLat - h * inset)]
+    /// One lap round the grid's outline shrunk about its middle (so it stays inside a convex grid), a fix every 15 s at
+    /// about 1.2 m/s.
+    private static func walk(_ actor: Actor, grid: Boundary, buildings: [OrgNode], start: Date, loop: Int, on tx: any Database) async throws {
+        let keep = 1 - 2 * (0.2 + 0.05 * Double(loop % 3))
+        let middle = grid.centroid
+        let corners = grid.rings[0].dropLast().map { GeoPoint(lon: middle.lon + ($0[0] - middle.lon) * keep, lat: middle.lat + ($0[1] - middle.lat) * keep) }
         var points: [GeoPoint] = []
-        for k in 0..<4 {
-            let a = corners[k], b = corners[(k + 1) % 4]
+        for k in corners.indices {
+            let a = corners[k], b = corners[(k + 1) % corners.count]
             let steps = max(1, Int(Geo.distance(a, b) / 18))
             for s in 0..<steps {
                 let t = Double(s) / Double(steps)

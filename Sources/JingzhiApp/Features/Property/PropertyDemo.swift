@@ -5,7 +5,7 @@ import SQLKit
 
 /// The property work of the demo: companies, contracts (one compound in eight left without a company), classes and
 /// tiers, billing facts and fee items, `property_demo` working for 幸福家园物业. The county also gets a year of bills
-/// and payments (2025-12 … 2026-11), inspections, residents' ratings and the published months 2025-12 … 2026-10.
+/// and payments (the twelve months up to the as-of day's), inspections, residents' ratings and every month but the last published.
 enum PropertyDemo {
     static let companies: [(name: String, licence: String, kind: String, branch: String?)] = [
         ("幸福家园物业服务有限公司", "91370827MA3YT0001X", "market", "幸福家园物业党支部"),
@@ -21,12 +21,20 @@ enum PropertyDemo {
         let index = companies.firstIndex { $0.licence == company.licenceNo } ?? 0
         return [0.92, 0.7, 0.97, 0.1, 0.85, 0.25][index]
     }
-    static let months = ["2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"]
+    /// The twelve months (`yyyy-MM`) ending with the month of day `asOf`.
+    static func months(endingOn asOf: Int) -> [String] {
+        let c = DemoDate.civil(asOf)
+        return (0..<12).reversed().map { back in
+            let index = c.y * 12 + c.m - 1 - back
+            return "\(index / 12)-\(DemoDate.pad(index % 12 + 1, 2))"
+        }
+    }
 
     static func seed(_ plan: DemoPlan, rootID: UUID, on db: any Database, log: @Sendable (String) -> Void) async throws {
         guard plan.scale != .city, let root = try await OrgNode.find(rootID, on: db) else { return }
         var rng = DemoRandom(seed: plan.region.seed ^ 0x5752_4559)
-        let at = DemoBuilder.createdAt
+        let at = plan.createdAt
+        let months = Self.months(endingOn: plan.asOf)
         let source = AuditSource.cli("seed")
         let service = CompanyService(db: db, now: at, source: source)
         let contacts = ["王建国", "李秀英", "张志强", "刘芳", "陈伟", "杨静"]
@@ -90,11 +98,11 @@ enum PropertyDemo {
         log("物业：\(made.count) 家企业，\(contracts.count) 份合同，\(compounds.count - contracts.count) 个无物业小区")
         guard plan.scale == .county else { return }
         let started = Date()
-        let billed = try await seedYear(contracts: contracts, items: items, households: households, rng: &rng, on: db)
+        let billed = try await seedYear(contracts: contracts, items: items, households: households, months: months, asOf: plan.asOf, rng: &rng, on: db)
         log("物业费：\(billed.bills) 张账单，\(billed.payments) 笔缴费（\(Int(Date().timeIntervalSince(started))) 秒）")
-        try await seedRatings(contracts: contracts, rng: &rng, on: db)
+        try await seedRatings(contracts: contracts, months: months, rng: &rng, on: db)
         log("物业检查与评价（\(Int(Date().timeIntervalSince(started))) 秒）")
-        let ratings = RatingService(db: db, now: DemoDate.instant(DemoCaseHistory.lastDay, hour: 18))
+        let ratings = RatingService(db: db, now: plan.now)
         for month in months.dropLast() { _ = try await ratings.publish(county: root, month: month, source: source) }
         log("物业红黑榜：已发布 \(months.count - 1) 个月（物业数据用时 \(Int(Date().timeIntervalSince(started))) 秒）")
     }
@@ -102,7 +110,7 @@ enum PropertyDemo {
     /// Monthly 物业服务费 bills for every served household; most are paid (some in part, a few never). The rows are made
     /// by the database (INSERT … SELECT over households and their billing facts), so a year of a county takes seconds.
     /// Ids derive from the household's id and the month; chance comes from the household's (seeded) floor area.
-    private static func seedYear(contracts: [(OrgNode, PropertyCompany)], items: [UUID: FeeItem], households: [Household],
+    private static func seedYear(contracts: [(OrgNode, PropertyCompany)], items: [UUID: FeeItem], households: [Household], months: [String], asOf: Int,
                                  rng: inout DemoRandom, on db: any Database) async throws -> (bills: Int, payments: Int) {
         let sql = db.sql, pg = db.isPostgres
         func text(_ column: String) -> String { pg ? "CAST(\(column) AS TEXT)" : column }
@@ -117,7 +125,7 @@ enum PropertyDemo {
             for (m, month) in months.enumerated() {
                 let (y, mo) = (Int(month.prefix(4))!, Int(month.suffix(2))!)
                 let first = DemoDate.days(y, mo, 1)
-                let payDay = min(DemoCaseHistory.lastDay, first + 5 + rng.int(30))
+                let payDay = min(asOf, first + 5 + rng.int(30))
                 let suffix = String(format: "%02X", m)
                 // The last month is only half through: fewer have paid yet.
                 let share = m == months.count - 1 ? diligence / 2 : diligence
@@ -149,7 +157,7 @@ enum PropertyDemo {
     }
 
     /// A community inspection of every served compound each month, and a few residents' stars.
-    private static func seedRatings(contracts: [(OrgNode, PropertyCompany)], rng: inout DemoRandom, on db: any Database) async throws {
+    private static func seedRatings(contracts: [(OrgNode, PropertyCompany)], months: [String], rng: inout DemoRandom, on db: any Database) async throws {
         let items = try await InspectionItem.query(on: db).sort(\.$code).all()
         let maxTotal = items.reduce(0) { $0 + $1.maxPoints }
         var inspections: [[any SQLExpression]] = [], ratings: [[any SQLExpression]] = []
