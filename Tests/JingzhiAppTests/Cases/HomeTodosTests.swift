@@ -19,10 +19,18 @@ import VaporTesting
             let c = try await t.file(app, as: "resident_demo", at: try await t.home(app))
             try await t.act(app, c.id, "accept", as: "gt01_community")
             try await t.act(app, c.id, "dispatch", as: "gt01_community", #"{"level":"department"}"#)
+            let other = try await t.file(app, as: "resident_demo", at: try await t.home(app))
+            try await t.act(app, other.id, "accept", as: "gt01_community")
+            try await t.act(app, other.id, "dispatch", as: "gt01_community", #"{"level":"department"}"#)
+            try await t.act(app, other.id, "start", as: "dept_zhujian")
+            try await t.setDue(app, c.id, Date().addingTimeInterval(-60))
             // act
             let home = try await WebSession.login(app, "dept_zhujian").get("/")
             // check
             #expect(home.text.contains(tile("待受理", 1, queue: "to_accept")))
+            // the unstarted one is late: it counts as my unit's overdue, while it waits under 待受理
+            #expect(home.text.contains(tile("本单位超期", 1, queue: "mine")))
+            #expect(home.text.contains(other.number))
             #expect(home.text.contains(c.number))
             #expect(!home.text.contains("<span class=\"muted\">网格</span>"))
             #expect(!home.text.contains("<span class=\"muted\">居民</span>"))

@@ -19,7 +19,10 @@ enum HomeTodos {
             let counts = try await CaseQueuePage.counts(req, actor, unit, .init())
             let now = req.now
             let tomorrow = ShanghaiTime.dayStart(ShanghaiTime.add(1, to: ShanghaiTime.today(now)))
-            func mine() -> QueryBuilder<Case> { CaseQueue.mine.filter(Case.query(on: req.db).visible(to: actor), unit: unit) }
+            // Every open case my unit handles, started or not (an unstarted one is late all the same).
+            func mine() -> QueryBuilder<Case> {
+                unit.handles(Case.query(on: req.db).visible(to: actor)).filter(\.$stateRaw !~ (CaseQueue.finished + [.replied]).map(\.rawValue))
+            }
             let dueToday = try await mine().filter(\.$resolutionDueAt >= now).filter(\.$resolutionDueAt < tomorrow).count()
             let overdue = try await mine().filter(\.$resolutionDueAt < now).count()
             let queue = { (q: CaseQueue) in SiteURL.Cases.queue(query: [("queue", q.rawValue)]).path }
