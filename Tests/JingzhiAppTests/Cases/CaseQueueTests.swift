@@ -184,6 +184,11 @@ import VaporTesting
             #expect(try await found("", "&from=2000-01-01&to=2000-01-02").isEmpty)
             let page = try await WebSession.login(app, "gt01_community").get("/cases?queue=to_accept&q=\(hotline.number)")
             #expect(page.text.contains(hotline.number) && !page.text.contains(other.number))
+            // the place filter offers the community's grids and narrows to one
+            let grid = try await app.node("YT-GT-01-G01")
+            #expect(page.text.contains("<option value=\"\(grid.id!)\">\(grid.name)</option>"))
+            #expect(Set(try await found("", "&node=YT-GT-01-G01")) == [hotline.id, other.id])
+            #expect(try await found("", "&node=YT-GT-01-G02").isEmpty)
         }
     }
 }

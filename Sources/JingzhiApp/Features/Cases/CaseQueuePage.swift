@@ -88,7 +88,7 @@ enum CaseQueuePage {
         let (rows, total) = try await rows(req, actor, unit, s, page: page)
         let table = try await CaseQueueTable.render(req, actor, rows: rows)
         let tabs = staff ? queueTabs(req, s, counts: counts, all: s.queue == nil) : stateTabs(req, s)
-        let filters: HTML = try await staff ? filterForm(req, s) : .empty
+        let filters: HTML = try await staff ? filterForm(req, actor, s) : .empty
         let body: HTML = """
         <div class="actions"><a class="button" href="\(SiteURL.Cases.new(node: nil).path)">+ \(actor.role == .resident ? req.t("我要反映", "Report a problem") : req.t("登记诉求", "New case"))</a>
         \(s.place.map { p -> HTML in
@@ -132,10 +132,15 @@ enum CaseQueuePage {
         return "<a href=\"\(SiteURL.Cases.queue(query: t.params).path)\">\(s.mine ? req.t("看全部单位", "All units") : req.t("只看本单位", "My unit only"))</a>"
     }
 
-    static func filterForm(_ req: Request, _ s: Selection) async throws -> HTML {
+    static func filterForm(_ req: Request, _ actor: Actor, _ s: Selection) async throws -> HTML {
         let categories = try await CaseCategory.query(on: req.db).sort(\.$code).all()
         let f = s.filters
-        let hidden = [("queue", s.queue?.rawValue ?? "all"), ("state", s.state), ("mine", s.mine ? "1" : ""), ("node", s.place?.id?.uuidString ?? "")]
+        // The tree's staff pick a street, community or grid of their area; the others' cases are not sorted by the tree.
+        let places = CaseAccess.treeRoles.contains(actor.role)
+            ? try await OrgNode.query(on: req.db).within(actor.scope).filter(\.$kindRaw ~~ [NodeKind.street, .community, .grid].map(\.rawValue))
+                .sort(\.$path).limit(500).all() : []
+        let hidden = [("queue", s.queue?.rawValue ?? "all"), ("state", s.state), ("mine", s.mine ? "1" : ""),
+                      ("node", places.isEmpty ? s.place?.id?.uuidString ?? "" : "")]
             .filter { !$0.1.isEmpty }.map { HTML("<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">") }
         return """
         <details class="card"\(HTML(raw: f.isEmpty ? "" : " open"))><summary>\(req.t("搜索与筛选", "Search and filter"))</summary>
@@ -143,6 +148,7 @@ enum CaseQueuePage {
         \(Form.field(req.t("编号、地点、来电号码或内容", "Number, place, caller's phone or words"), name: "q", value: f.text, type: "search"))
         \(Form.select(req.t("类别", "Category"), name: "category", options: categories.map { ($0.code, $0.name) }, selected: f.category, includeBlank: req.t("全部", "All")))
         \(Form.select(req.t("渠道", "Channel"), name: "channel", options: CaseFilters.channels.map { ($0, channelLabel($0, req.lang)) }, selected: f.channel, includeBlank: req.t("全部", "All")))
+        \(places.isEmpty ? .empty : Form.select(req.t("地点", "Place"), name: "node", options: places.map { ($0.id!.uuidString, $0.name) }, selected: s.place?.id?.uuidString, includeBlank: req.t("全部", "All")))
         \(Form.select(req.t("承办层级", "Handled by"), name: "handler", options: HandlerLevel.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: f.handler, includeBlank: req.t("全部", "All")))
         \(Form.field(req.t("受理起", "Received from"), name: "from", value: f.from, type: "date"))
         \(Form.field(req.t("受理止", "Received to"), name: "to", value: f.to, type: "date"))
