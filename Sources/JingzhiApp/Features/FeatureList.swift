@@ -19,9 +19,20 @@ enum FeatureList {
     }
 }
 
-/// A navigation link shown to the actors `visible` lets through.
-func navLink(_ order: Int, _ visible: @escaping @Sendable (Actor) -> (href: String, zh: String, en: String)?) -> NavItem {
-    NavItem(order: order) { req in
+/// The sections of the staff navigation; each feature's links name theirs.
+extension NavSection {
+    static let cases = NavSection("cases", zh: "诉求", en: "Cases", order: 10)
+    static let grid = NavSection("grid", zh: "网格", en: "Grids", order: 20)
+    static let service = NavSection("service", zh: "服务", en: "Services", order: 30)
+    static let participation = NavSection("participation", zh: "参与", en: "Participation", order: 40)
+    static let property = NavSection("property", zh: "物业", en: "Property", order: 50)
+    static let stats = NavSection("stats", zh: "统计", en: "Statistics", order: 60)
+    static let system = NavSection("system", zh: "系统", en: "System", order: 70)
+}
+
+/// A navigation link in `section` shown to the actors `visible` lets through.
+func navLink(_ order: Int, _ section: NavSection = .more, _ visible: @escaping @Sendable (Actor) -> (href: String, zh: String, en: String)?) -> NavItem {
+    NavItem(order: order, section: section) { req in
         guard let actor = req.actor, let l = visible(actor) else { return nil }
         return (l.href, req.lang.t(l.zh, l.en))
     }

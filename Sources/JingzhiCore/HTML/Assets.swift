@@ -13,6 +13,23 @@ package enum Assets {
     nav.main{display:flex;flex-wrap:wrap;gap:.2rem .8rem;flex:1 1 auto}
     nav.main a{padding:.2rem .1rem;border-bottom:2px solid transparent}
     nav.main a[aria-current]{border-bottom-color:#fff;font-weight:600}
+    nav.main{align-items:center}
+    details.navsec{position:relative}
+    details.navsec>summary{list-style:none;cursor:pointer;padding:.2rem .1rem;border-bottom:2px solid transparent}
+    details.navsec>summary::-webkit-details-marker{display:none}
+    details.navsec>summary::after{content:" ▾";font-size:.75em;opacity:.85}
+    details.navsec[data-current]>summary{border-bottom-color:#fff;font-weight:600}
+    details.navsec ul{list-style:none;margin:.3rem 0 0;padding:.3rem 0;background:#fff;border:1px solid var(--line);border-radius:6px;box-shadow:0 4px 14px rgba(0,0,0,.18);min-width:10rem;position:absolute;z-index:20;left:0}
+    details.navsec li a{display:block;padding:.45rem .9rem;color:var(--ink);border:0;white-space:nowrap}
+    details.navsec li a[aria-current]{color:var(--red);font-weight:700;background:#fdecea}
+    details.navsec li a:hover{background:#f4f4f4}
+    .skip{position:absolute;left:.5rem;top:-3rem;z-index:50;background:#fff;color:var(--ink);padding:.5rem .9rem;border-radius:6px;text-decoration:none}
+    .skip:focus{top:.5rem}
+    :focus-visible{outline:3px solid #0b3d91;outline-offset:2px}
+    header.top :focus-visible{outline-color:#fff}
+    details.navsec li a:focus-visible,.skip:focus-visible{outline-color:#0b3d91;outline-offset:-3px}
+    main:focus{outline:none}
+    @media(max-width:40rem){header.top{gap:.3rem .8rem}nav.main{order:3;flex-basis:100%;gap:.2rem 1rem}details.navsec ul{position:fixed;left:.5rem;right:.5rem;top:auto}}
     .who{display:flex;gap:.6rem;align-items:center;font-size:.9rem;flex-wrap:wrap}
     .who .me{opacity:.9}
     form.inline{display:inline}
@@ -70,6 +87,16 @@ package enum Assets {
     .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.8rem}
     .stat{background:#fff;border:1px solid var(--line);border-radius:8px;padding:.8rem}
     .stat b{display:block;font-size:1.6rem}
+    a.stat{text-decoration:none;color:var(--ink)}a.stat:hover{border-color:#0d47a1}
+    a.stat.urgent{border-color:#b00020}a.stat.urgent b{color:#b00020}
+    nav.tabs{display:flex;flex-wrap:wrap;gap:.3rem;margin:.6rem 0;border-bottom:2px solid var(--line)}
+    nav.tabs a{padding:.45rem .8rem;border:1px solid transparent;border-bottom:0;border-radius:6px 6px 0 0;text-decoration:none;color:var(--ink);margin-bottom:-2px}
+    nav.tabs a[aria-current]{background:#fff;border-color:var(--line);border-bottom:2px solid #fff;font-weight:700;color:var(--red)}
+    nav.tabs .count{display:inline-block;min-width:1.5em;padding:0 .35em;border-radius:1em;background:#eee;font-size:.8rem;text-align:center}
+    nav.tabs a[aria-current] .count{background:var(--red);color:#fff}
+    tr.late td:first-child{box-shadow:inset 4px 0 0 #b00020}
+    b.overdue{color:#b00020}
+    .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
     pre.errors{white-space:pre-wrap;background:#fff;border:1px solid var(--line);padding:.6rem;max-height:24rem;overflow:auto}
     """
 
@@ -82,7 +109,17 @@ package enum Assets {
     document.addEventListener('change', function (e) {
       if (e.target.matches('[data-autosubmit]')) { e.target.form.submit(); }
     });
+    // The navigation's section menus: one open at a time, closed by a click elsewhere or Escape.
+    document.addEventListener('toggle', function (e) {
+      if (!e.target.matches || !e.target.matches('details.navsec') || !e.target.open) return;
+      document.querySelectorAll('details.navsec[open]').forEach(function (d) { if (d !== e.target) d.open = false; });
+    }, true);
+    document.addEventListener('keydown', function (e) {
+      if (e.key !== 'Escape') return;
+      document.querySelectorAll('details.navsec[open]').forEach(function (d) { d.open = false; d.querySelector('summary').focus(); });
+    });
     document.addEventListener('click', function (e) {
+      if (!e.target.closest('details.navsec')) document.querySelectorAll('details.navsec[open]').forEach(function (d) { d.open = false; });
       if (e.target.matches('[data-back]') && history.length > 1) { e.preventDefault(); history.back(); }
       if (e.target.matches('[data-print]')) { window.print(); }
     });

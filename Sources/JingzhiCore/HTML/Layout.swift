@@ -29,14 +29,15 @@ package struct Layout {
         <script src="\(SiteURL.script.path)" defer></script>
         </head>
         <body>
+        <a class="skip" href="#main">\(lang.t("跳到正文", "Skip to content"))</a>
         <header class="top">
           <a class="brand" href="\(SiteURL.home.path)">\(lang.t("精治", "Jingzhi")) <small>\(lang.t("社区治理平台", "community governance"))</small></a>
-          <nav class="main">\(navigation(lang))</nav>
+          <nav class="main" aria-label="\(lang.t("主导航", "Main"))">\(navigation(lang))</nav>
           <div class="who">\(req.application.pageChrome.userMenu(req))
             <a class="lang" href="\(SiteURL.language(other, back: back).path)">\(other == .en ? "English" : "中文")</a>
           </div>
         </header>
-        <main class="\(wide ? "wide" : "narrow")">
+        <main id="main" tabindex="-1" class="\(wide ? "wide" : "narrow")">
         \(flash.map { HTML("<p class=\"flash \($0.kind)\" role=\"status\">\($0.text)</p>") } ?? .empty)
         <h1>\(title)</h1>
         \(content)
@@ -46,17 +47,33 @@ package struct Layout {
         """
     }
 
+    /// Up to `flatLimit` links stand in one row; more are grouped into their sections' menus (details/summary,
+    /// so they open without script).
+    static let flatLimit = 5
+
     private func navigation(_ lang: Lang) -> HTML {
         let chrome = req.application.pageChrome
         guard chrome.signedIn(req) else { return .empty }
-        let links = [(SiteURL.home.path, lang.t("首页", "Home"))]
-            + chrome.navigation.sorted { $0.order < $1.order }.compactMap { $0.link(req) }.map { ($0.href, $0.label) }
+        let items = chrome.navigation.sorted { ($0.section.order, $0.order) < ($1.section.order, $1.order) }
+            .compactMap { item in item.link(req).map { (section: item.section, href: $0.href, label: $0.label) } }
         let current = req.url.path
         // The longest link that leads to this page is the current one (/cases/hotline, not also /cases).
-        let best = links.map(\.0).filter { $0 == "/" ? current == "/" : current.hasPrefix($0) }.max { $0.count < $1.count }
-        return HTML(links.map { href, label in
-            let active = href == best
-            return "<a href=\"\(href)\"\(HTML(raw: active ? " aria-current=\"page\"" : ""))>\(label)</a>"
+        let best = ([SiteURL.home.path] + items.map { $0.href }).filter { $0 == "/" ? current == "/" : current.hasPrefix($0) }.max { $0.count < $1.count }
+        func link(_ href: String, _ label: String) -> HTML {
+            "<a href=\"\(href)\"\(HTML(raw: href == best ? " aria-current=\"page\"" : ""))>\(label)</a>"
+        }
+        let home = link(SiteURL.home.path, lang.t("首页", "Home"))
+        guard items.count > Self.flatLimit else { return HTML([home] + items.map { link($0.href, $0.label) }) }
+        var sections: [(NavSection, [HTML], Bool)] = []
+        for item in items {
+            if sections.last?.0 != item.section { sections.append((item.section, [], false)) }
+            sections[sections.count - 1].1.append("<li>\(link(item.href, item.label))</li>")
+            if item.href == best { sections[sections.count - 1].2 = true }
+        }
+        return HTML([home] + sections.map { section, links, here -> HTML in
+            """
+            <details class="navsec"\(HTML(raw: here ? " data-current" : ""))><summary>\(lang.t(section.zh, section.en))</summary><ul>\(links)</ul></details>
+            """
         })
     }
 }

@@ -1,14 +1,35 @@
 import Vapor
 
+/// A group of the navigation (诉求, 网格, 服务, …): a menu of its links once there are more than a few.
+package struct NavSection: Sendable, Hashable {
+    package let key: String
+    package let zh: String
+    package let en: String
+    /// Place in the bar; sections sort by it.
+    package let order: Int
+
+    package init(_ key: String, zh: String, en: String, order: Int) {
+        self.key = key
+        self.zh = zh
+        self.en = en
+        self.order = order
+    }
+
+    /// Where a link that names no section goes.
+    package static let more = NavSection("more", zh: "更多", en: "More", order: 1000)
+}
+
 /// One link of the staff navigation, registered by the feature that owns the page.
 package struct NavItem: Sendable {
     /// Place in the bar: links sort by it, so features need not know each other.
     package let order: Int
+    package let section: NavSection
     /// The link for this request's viewer, or nil when the viewer may not see it.
     package let link: @Sendable (Request) -> (href: String, label: String)?
 
-    package init(order: Int, link: @escaping @Sendable (Request) -> (href: String, label: String)?) {
+    package init(order: Int, section: NavSection = .more, link: @escaping @Sendable (Request) -> (href: String, label: String)?) {
         self.order = order
+        self.section = section
         self.link = link
     }
 }

@@ -22,8 +22,8 @@ enum AccountsFeature: Feature {
     }
 
     static let navigation: [NavItem] = [
-        navLink(100) { $0.can(.approveLinks) ? (SiteURL.Accounts.linkRequests.path, "认证审核", "Link requests") : nil },
-        navLink(110) { $0.can(.manageUsers) ? (SiteURL.Accounts.users.path, "账号", "Accounts") : nil },
+        navLink(100, .system) { $0.can(.approveLinks) ? (SiteURL.Accounts.linkRequests.path, "认证审核", "Link requests") : nil },
+        navLink(110, .system) { $0.can(.manageUsers) ? (SiteURL.Accounts.users.path, "账号", "Accounts") : nil },
     ]
 
     static let pathColumns = [PathColumn(LinkRequest.schema)]

@@ -5,7 +5,7 @@ enum AuditFeature: Feature {
     static func routes(_ g: RouteGroups) throws { AuditPages.register(g.staff) }
 
     static let navigation: [NavItem] = [
-        navLink(130) { $0.can(.viewAudit) ? (SiteURL.Audit.log(query: []).path, "操作日志", "Audit log") : nil },
+        navLink(130, .system) { $0.can(.viewAudit) ? (SiteURL.Audit.log(query: []).path, "操作日志", "Audit log") : nil },
     ]
 
     /// The trail and the shared lifecycle history both follow their records when a node moves.

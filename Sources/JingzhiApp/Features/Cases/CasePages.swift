@@ -6,73 +6,13 @@ import Vapor
 enum CasePages {
     static func register(_ web: any RoutesBuilder) {
         typealias P = SiteURL.Cases.Pattern
-        web.get(P.queue, use: queue)
+        web.get(P.queue, use: CaseQueuePage.queue)
         web.get(P.new, use: newForm)
         web.on(.POST, P.new, body: .collect(maxSize: "50mb"), use: create)
         web.get(P.detail, use: show)
         web.post(P.act, use: act)
         web.get(P.notifications, use: notifications)
         web.post(P.bulk, use: bulk)
-    }
-
-    @Sendable static func queue(req: Request) async throws -> HTML {
-        let actor = try req.requireActor()
-        let page = try PageRequest(req)
-        var q = Case.query(on: req.db).visible(to: actor)
-        let state = (try req.query.get(String?.self, at: "state")) ?? ""
-        let mine = (try req.query.get(String?.self, at: "mine")) == "1"
-        // A part of the tree, e.g. a grid clicked on the command centre's map.
-        var place: OrgNode?
-        if let raw = try req.query.get(String?.self, at: "node"), !raw.isEmpty, actor.role != .resident {
-            place = try await OrgService(req: req).node(raw, within: actor.scope, field: "node")
-            q = q.within(DataScope(rootPath: place!.path))
-        }
-        switch state {
-        case "open": q = q.filter(\.$stateRaw !~ [CaseState.closed, .merged, .rejected].map(\.rawValue))
-        case "overdue": q = q.filter(\.$resolutionOverdueAt != nil).filter(\.$stateRaw !~ [CaseState.closed, .merged, .rejected, .replied].map(\.rawValue))
-        case "": break
-        default:
-            guard CaseState(rawValue: state) != nil else { throw APIError.invalid("state", "未知状态 (unknown state)") }
-            q = q.filter(\.$stateRaw == state)
-        }
-        if mine, let node = actor.user.nodeID {
-            let grids = try await GridWorker.query(on: req.db).filter(\.$userID == actor.userID).all().map(\.gridID)
-            q = q.filter(\.$handlerNodeID ~~ ([node] + grids))
-        }
-        let total = try await q.count()
-        // Overdue first, then the nearest deadline.
-        let rows = try await q.sort(\.$resolutionOverdueAt, .descending).sort(\.$resolutionDueAt).range(page.range).all()
-        let categories = Dictionary(uniqueKeysWithValues: try await CaseCategory.query(on: req.db).all().map { ($0.code, $0.name) })
-        let params = [("state", state), ("mine", mine ? "1" : ""), ("node", place?.id?.uuidString ?? "")]
-        // Dispatchers may send several accepted cases on at once.
-        let bulk = CaseMachine.dispatchers.contains(actor.role) && rows.contains { CaseMachine.rule(.dispatch).from.contains($0.state) }
-        let tabs: [(String, String, String)] = [("open", req.t("办理中", "Open"), ""), ("overdue", req.t("已超期", "Overdue"), ""),
-                                                ("replied", req.t("待评价", "Awaiting rating"), ""), ("closed", req.t("已办结", "Closed"), ""),
-                                                ("", req.t("全部", "All"), "")]
-        let body: HTML = """
-        <div class="actions"><a class="button" href="\(SiteURL.Cases.new(node: nil).path)">+ \(actor.role == .resident ? req.t("我要反映", "Report a problem") : req.t("登记诉求", "New case"))</a>
-        \(place.map { HTML("<span class=\"tag\">\($0.name)</span> <a href=\"\(SiteURL.Cases.queue(query: [("state", state)]).path)\">\(req.t("看全部", "All places"))</a>") } ?? .empty)
-        \(tabs.map { s, label, _ in HTML("<a href=\"\(SiteURL.Cases.queue(query: [("state", s), ("mine", mine ? "1" : ""), ("node", place?.id?.uuidString ?? "")]).path)\"\(HTML(raw: s == state ? " aria-current=\"page\"" : ""))>\(label)</a>") })
-        \(actor.role.isStaff ? HTML("<a href=\"\(SiteURL.Cases.queue(query: [("state", state), ("mine", mine ? "" : "1")]).path)\">\(mine ? req.t("看全部单位", "All units") : req.t("只看本单位", "My unit only"))</a>") : .empty)</div>
-        \(bulk ? HTML("<form method=\"post\" action=\"\(SiteURL.Cases.bulk.path)\">\(Form.csrf(req))") : .empty)
-        <div class="table-wrap"><table class="stack"><thead><tr>\(bulk ? HTML("<th></th>") : .empty)<th>\(req.t("编号", "Number"))</th><th>\(req.t("类别", "Category"))</th><th>\(req.t("内容", "What"))</th><th>\(req.t("状态", "State"))</th><th>\(req.t("办结时限", "Due"))</th></tr></thead>
-        <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\" class=\"muted\">\(req.t("没有诉求", "No cases"))</td></tr>"] : rows.map { c -> HTML in
-            let overdue = c.resolutionOverdueAt != nil && c.state.isOpen && c.state != .replied
-            return """
-            <tr>\(bulk ? HTML("<td><input type=\"checkbox\" name=\"ids[]\" value=\"\(c.id)\" aria-label=\"\(c.number)\"></td>") : .empty)<td data-label="\(req.t("编号", "Number"))"><a href="\(SiteURL.Cases.detail(c.id!).path)">\(c.number)</a></td>
-            <td data-label="\(req.t("类别", "Category"))">\(categories[c.categoryCode] ?? c.categoryCode)</td>
-            <td data-label="\(req.t("内容", "What"))">\(String(c.description.prefix(40)))</td>
-            <td data-label="\(req.t("状态", "State"))">\(req.lang.t(c.state.zh, c.state.en))</td>
-            <td data-label="\(req.t("办结时限", "Due"))"\(HTML(raw: overdue ? " class=\"error\"" : ""))>\(c.resolutionDueAt.map { ShanghaiTime.format($0) } ?? "")\(overdue ? HTML(" \(req.t("超期", "overdue"))") : .empty)</td></tr>
-            """
-        })</tbody></table></div>
-        \(bulk ? HTML("""
-        <div class="actions">\(Form.select(req.t("批量交办给", "Dispatch the ticked cases to"), name: "level", options: HandlerLevel.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: "grid"))
-        <button>\(req.t("批量交办", "Dispatch"))</button></div></form>
-        """) : .empty)
-        \(pager(req, total: total, page: page) { SiteURL.Cases.queue(query: params + [("page", String($0))]).path })
-        """
-        return Layout(req: req, title: actor.role == .resident ? req.t("我的诉求", "My requests") : req.t("诉求办理", "Cases"), wide: actor.role.isStaff).render(body)
     }
 
     struct SubmitForm: Content {

@@ -139,22 +139,32 @@ enum CasesAPI {
         return try await dto.encodeResponse(status: created ? .created : .ok, for: req)
     }
 
-    @Sendable static func list(req: Request) async throws -> Paged<CaseDTO> {
+    /// A page of cases; with `queue=`, the count of every queue for the tabs.
+    struct CasePage: Content {
+        struct Counts: Content {
+            let toAccept, mine, toRate, done: Int
+            enum CodingKeys: String, CodingKey { case toAccept = "to_accept", mine, toRate = "to_rate", done }
+        }
+        let items: [CaseDTO]
+        let total: Int
+        let page: Int
+        let per: Int
+        let counts: Counts?
+    }
+
+    /// The same selection as the case list page: `queue`, `state`, `mine`, `node` and the filters of `CaseFilters`.
+    @Sendable static func list(req: Request) async throws -> CasePage {
         let actor = try req.requireActor()
         let page = try PageRequest(req)
-        var q = Case.query(on: req.db).visible(to: actor)
-        if let state = try req.query.get(String?.self, at: "state"), !state.isEmpty {
-            guard CaseState(rawValue: state) != nil else { throw APIError.invalid("state", "未知状态 \(state) (unknown state)") }
-            q = q.filter(\.$stateRaw == state)
+        let unit = try await CaseUnit.of(actor, on: req.db)
+        let s = try await CaseQueuePage.selection(req, actor)
+        let (rows, total) = try await CaseQueuePage.rows(req, actor, unit, s, page: page)
+        var counts: CasePage.Counts?
+        if s.queue != nil {
+            let n = try await CaseQueuePage.counts(req, actor, unit, s)
+            counts = .init(toAccept: n[.toAccept] ?? 0, mine: n[.mine] ?? 0, toRate: n[.toRate] ?? 0, done: n[.done] ?? 0)
         }
-        if let code = try req.query.get(String?.self, at: "category"), !code.isEmpty { q = q.filter(\.$categoryCode == code) }
-        if let raw = try req.query.get(String?.self, at: "node"), !raw.isEmpty {
-            let node = try await OrgService(req: req).node(raw, within: actor.scope, field: "node")
-            q = q.within(DataScope(rootPath: node.path))
-        }
-        let total = try await q.count()
-        let rows = try await q.sort(\.$createdAt, .descending).range(page.range).all()
-        return Paged(items: rows.map { CaseDTO($0, viewer: actor, lang: req.lang) }, total: total, page: page.page, per: page.per)
+        return CasePage(items: rows.map { CaseDTO($0, viewer: actor, lang: req.lang) }, total: total, page: page.page, per: page.per, counts: counts)
     }
 
     static func load(_ req: Request, _ actor: Actor) async throws -> Case {

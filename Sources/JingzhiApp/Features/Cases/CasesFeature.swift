@@ -12,9 +12,9 @@ enum CasesFeature: Feature {
     }
 
     static let navigation: [NavItem] = [
-        navLink(20) { (SiteURL.Cases.queue(query: []).path, $0.role == .resident ? "我的诉求" : "诉求办理", $0.role == .resident ? "My requests" : "Cases") },
-        navLink(30) { CaseMachine.dispatchers.contains($0.role) ? (SiteURL.Cases.hotline.path, "热线录入", "Hotline") : nil },
-        navLink(120) { $0.role == .admin ? (SiteURL.Cases.categories.path, "诉求类别", "Categories") : nil },
+        navLink(20, .cases) { (SiteURL.Cases.queue(query: []).path, $0.role == .resident ? "我的诉求" : "诉求办理", $0.role == .resident ? "My requests" : "Cases") },
+        navLink(30, .cases) { CaseMachine.dispatchers.contains($0.role) ? (SiteURL.Cases.hotline.path, "热线录入", "Hotline") : nil },
+        navLink(120, .system) { $0.role == .admin ? (SiteURL.Cases.categories.path, "诉求类别", "Categories") : nil },
     ]
 
     static let pathColumns = [PathColumn(Case.schema)]

@@ -8,6 +8,6 @@ enum CommandCentreFeature: Feature {
     }
 
     static let navigation: [NavItem] = [
-        navLink(70) { CommandCentreAccess.roles.contains($0.role) ? (SiteURL.CommandCentre.desk(query: []).path, "指挥中心", "Command centre") : nil },
+        navLink(70, .stats) { CommandCentreAccess.roles.contains($0.role) ? (SiteURL.CommandCentre.desk(query: []).path, "指挥中心", "Command centre") : nil },
     ]
 }

@@ -13,6 +13,14 @@ enum HomePage {
         let actor = try req.requireActor()
         if actor.role == .resident { return try await residentHome(req, actor) }
         let root = try await actor.user.nodeID.asyncMap { try await OrgNode.find($0, on: req.db) } ?? nil
+        let todos = try await HomeTodos.render(req, actor)
+        // A department or property company works on the cases sent to it; the tree's counts are not its business.
+        if actor.role == .departmentStaff || actor.role == .propertyStaff {
+            let unit = try await actor.departmentID.asyncMap { try await Department.find($0, on: req.db)?.name } ?? nil
+            let title = [unit ?? (actor.role == .propertyStaff ? actor.user.displayName : nil), actor.role.label(req.lang)].compactMap { $0 }.joined(separator: " · ")
+            let own = try await HomeTodos.ownCases(req, actor)
+            return Layout(req: req, title: title, wide: true).render("\(todos)\(own)")
+        }
         var cards: [HTML] = []
         func count<M: PathScoped>(_ type: M.Type) async throws -> Int { try await M.query(on: req.db).within(actor.scope).count() }
         let grids = try await OrgNode.query(on: req.db).within(actor.scope).filter(\.$kindRaw == NodeKind.grid.rawValue).count()
@@ -23,15 +31,9 @@ enum HomePage {
             cards.append(stat(req.t("住户", "Households"), try await count(Household.self)))
             cards.append(stat(req.t("居民", "Residents"), try await count(Resident.self)))
         }
-        var sections: [HTML] = ["<div class=\"stats\">\(cards)</div>"]
+        var sections: [HTML] = [todos, "<h2>\(req.t("辖区", "My area"))</h2><div class=\"stats\">\(cards)</div>"]
         if actor.can(.viewResidents) {
             sections.append(try await tagSummary(req, actor))
-        }
-        if actor.can(.approveLinks) {
-            let pending = try await LinkRequest.query(on: req.db).within(actor.scope).filter(\.$status == LinkState.pending.rawValue).count()
-            if pending > 0 {
-                sections.append("<p class=\"card\">\(req.t("待审核的居民认证", "Residents waiting for approval"))：<a href=\"\(SiteURL.Accounts.linkRequests.path)\"><b>\(pending)</b></a></p>")
-            }
         }
         if actor.role == .gridWorker {
             let mine = try await GridWorker.query(on: req.db).filter(\.$userID == actor.userID).all()
@@ -42,7 +44,7 @@ enum HomePage {
             <ul class="tree">\(grids.map { g -> HTML in
                 "<li><a href=\"\(SiteURL.Org.node(g.id!).path)\">\(g.name)</a> <a href=\"\(SiteURL.Org.sign(code: g.code).path)\">\(req.t("公示牌", "Public sign"))</a></li>"
             })</ul>
-            """, at: 0)
+            """, at: 1)
         }
         let title = root.map { "\($0.name) · \(actor.role.label(req.lang))" } ?? actor.role.label(req.lang)
         return Layout(req: req, title: title, wide: actor.role != .gridWorker).render(HTML(sections))

@@ -9,6 +9,6 @@ enum MeasuresFeature: Feature {
     }
 
     static let navigation: [NavItem] = [
-        navLink(50) { $0.role != .partner && $0.role != .propertyStaff && $0.role.isStaff ? (SiteURL.Measures.page(query: "").path, "考核统计", "Measures") : nil },
+        navLink(50, .stats) { $0.role != .partner && $0.role != .propertyStaff && $0.role.isStaff ? (SiteURL.Measures.page(query: "").path, "考核统计", "Measures") : nil },
     ]
 }

@@ -8,7 +8,7 @@ enum OrgFeature: Feature {
     }
 
     static let navigation: [NavItem] = [
-        navLink(80) { $0.can(.viewOrg) ? (SiteURL.Org.tree.path, "组织网格", "Org & grids") : nil },
+        navLink(80, .grid) { $0.can(.viewOrg) ? (SiteURL.Org.tree.path, "组织网格", "Org & grids") : nil },
     ]
 
     static let pathColumns = [PathColumn(OrgNode.schema, "path"), PathColumn(GridWorker.schema)]

@@ -12,7 +12,7 @@ enum PatrolsFeature: Feature {
     }
 
     static let navigation: [NavItem] = [
-        navLink(40) {
+        navLink(40, .grid) {
             [.admin, .streetStaff, .communityStaff, .gridWorker].contains($0.role)
                 ? ($0.role == .gridWorker ? SiteURL.Patrols.patrol.path : SiteURL.Patrols.list(query: []).path, "巡查走访", "Patrols & visits") : nil
         },

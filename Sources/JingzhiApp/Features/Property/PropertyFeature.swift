@@ -7,7 +7,7 @@ enum PropertyFeature: Feature {
     }
 
     static let navigation: [NavItem] = [
-        navLink(60) { actor in
+        navLink(60, .property) { actor in
             let unlinked = actor.role == .resident && actor.user.residentID == nil
             guard ![.partner, .departmentStaff].contains(actor.role), !unlinked else { return nil }
             return (actor.role == .resident ? SiteURL.Property.mine.path : SiteURL.Property.overview(withoutCompany: false).path, "物业服务", "Property")

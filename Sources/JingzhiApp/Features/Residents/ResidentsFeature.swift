@@ -8,7 +8,7 @@ enum ResidentsFeature: Feature {
     }
 
     static let navigation: [NavItem] = [
-        navLink(90) { $0.can(.viewResidents) ? (SiteURL.Residents.list(query: []).path, "居民信息", "Residents") : nil },
+        navLink(90, .grid) { $0.can(.viewResidents) ? (SiteURL.Residents.list(query: []).path, "居民信息", "Residents") : nil },
     ]
 
     static let pathColumns = [PathColumn(Household.schema), PathColumn(Resident.schema), PathColumn(ResidentTag.schema)]

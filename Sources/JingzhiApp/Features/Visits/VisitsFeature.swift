@@ -7,5 +7,9 @@ enum VisitsFeature: Feature {
         VisitPages.register(g.staff)
     }
 
+    static let navigation: [NavItem] = [
+        navLink(45, .service) { $0.can(.logVisits) ? (SiteURL.Visits.overview(query: []).path, "民情走访", "Care visits") : nil },
+    ]
+
     static let pathColumns = [PathColumn(Visit.schema), PathColumn(VisitPlan.schema)]
 }
