@@ -61,7 +61,7 @@ enum CasePages {
 
     @Sendable static func newForm(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        return try await formPage(req, actor, SubmitForm(nodeId: try req.query.get(String?.self, at: "node")), error: nil)
+        return try await formPage(req, actor, SubmitForm(categoryCode: try req.query.get(String?.self, at: "category"), nodeId: try req.query.get(String?.self, at: "node")), error: nil)
     }
 
     @Sendable static func create(req: Request) async throws -> Response {

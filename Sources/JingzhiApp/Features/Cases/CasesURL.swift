@@ -5,7 +5,7 @@ extension SiteURL {
     /// The case queue and pages, hotline intake, QR intake and tracking, categories, messages.
     enum Cases {
         case queue(query: [(String, String)])
-        case new(node: UUID?)
+        case new(node: UUID?, category: String? = nil)
         case bulk
         case hotline
         case hotlineCaller
@@ -43,7 +43,7 @@ extension SiteURL {
         var path: String {
             switch self {
             case .queue(let q): Pattern.queue.path() + SiteURL.query(q)
-            case .new(let node): Pattern.new.path() + SiteURL.query([("node", node?.uuidString ?? "")])
+            case .new(let node, let category): Pattern.new.path() + SiteURL.query([("node", node?.uuidString ?? ""), ("category", category ?? "")])
             case .bulk: Pattern.bulk.path()
             case .hotline: Pattern.hotline.path()
             case .hotlineCaller: Pattern.hotlineCaller.path()

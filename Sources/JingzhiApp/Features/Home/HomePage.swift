@@ -84,7 +84,13 @@ enum HomePage {
               <dt>\(req.t("同户人员", "Household"))</dt><dd>\(members.map(\.name).joined(separator: req.t("、", ", ")))</dd>
             </dl></div>
             """)
-            let grid = try await OrgService(req: req).ancestors(of: try await OrgNode.find(h.nodeID, on: req.db)!).last { $0.kind == .grid }
+            let chain = try await OrgService(req: req).ancestors(of: try await OrgNode.find(h.nodeID, on: req.db)!)
+            let grid = chain.last { $0.kind == .grid }
+            // The two things a resident comes for, as two big buttons on the phone.
+            body.insert("""
+            <div class="big-actions"><a class="button big" href="\(SiteURL.Cases.new(node: chain.last { $0.kind == .compound }?.id).path)">\(req.t("我要反映", "Report a problem"))</a>
+            <a class="button big" href="\(SiteURL.Property.mine.path)">\(req.t("缴费", "Pay bills"))</a></div>
+            """, at: 0)
             if let grid {
                 body.append("<p><a class=\"button\" href=\"\(SiteURL.Org.sign(code: grid.code).path)\">\(req.t("我的网格员", "My grid workers"))</a></p>")
             }

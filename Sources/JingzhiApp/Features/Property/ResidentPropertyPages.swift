@@ -27,6 +27,11 @@ enum ResidentPropertyPages {
         let bills = try await PropertyBill.query(on: req.db).filter(\.$householdID == h.id!).sort(\.$period, .descending).limit(36).all()
         let payments = try await PropertyPayment.query(on: req.db).filter(\.$householdID == h.id!).sort(\.$at, .descending).limit(36).all()
         let owing = bills.filter { $0.owedFen > 0 }
+        let today = ShanghaiTime.today(req.now)
+        // Which month each payment paid, with bills older than the list read by id.
+        let missing = Set(payments.map(\.billID)).subtracting(bills.compactMap(\.id))
+        let older = missing.isEmpty ? [] : try await PropertyBill.query(on: req.db).filter(\.$id ~~ Array(missing)).all()
+        let paidFor = Dictionary((bills + older).map { ($0.id!, "\($0.period) \($0.itemName)") }) { a, _ in a }
         let starsText = stars.map { String(repeating: "★", count: $0.stars) + String(repeating: "☆", count: 5 - $0.stars) + "（\($0.month)）" }
             ?? req.t("暂无评定", "not yet rated")
         let companyCard: HTML = company.map { c in """
@@ -40,18 +45,19 @@ enum ResidentPropertyPages {
         return Layout(req: req, title: req.t("我的物业", "My property")).render("""
         <p class="muted">\(h.address)</p>
         \(companyCard)
-        <div class="actions"><a class="button" href="\(SiteURL.Cases.new(node: compound.id!).path)">\(req.t("我要报修", "Report a repair"))</a></div>
+        <div class="actions"><a class="button" href="\(SiteURL.Cases.new(node: compound.id!, category: PropertyCatalog.serviceCategory).path)">\(req.t("我要报修", "Report a repair"))</a></div>
         <h2>\(req.t("待缴账单", "Bills to pay"))</h2>
+        <p class="muted">\(req.t("暂未接入线上支付：请先通过微信、支付宝或银行转账缴费，再在这里填写交易单号登记，物业核对后生效。", "Online payment is not connected yet: pay by WeChat, Alipay or bank transfer, then record the transaction number here for the company to check."))</p>
         \(owing.isEmpty ? HTML("<p class=\"muted\">\(req.t("没有待缴账单", "Nothing to pay"))</p>") : HTML(owing.map { b -> HTML in """
             <form method="post" action="\(SiteURL.Property.payMine(b.id!).path)" class="card">\(Form.csrf(req))
-            <p><b>\(b.period) \(b.itemName)</b>：\(req.t("应缴", "billed")) \(Money.yuan(b.amountFen))，\(req.t("欠缴", "owed")) <b>\(Money.yuan(b.owedFen))</b> \(req.t("元", "yuan"))，\(req.t("截止", "due")) \(b.dueDay)</p>
+            <p><b>\(b.period) \(b.itemName)</b>\(b.dueDay < today ? HTML(" <b class=\"error\">\(req.t("逾期", "overdue"))</b>") : .empty)：\(req.t("应缴", "billed")) \(Money.yuan(b.amountFen))，\(req.t("欠缴", "owed")) <b>\(Money.yuan(b.owedFen))</b> \(req.t("元", "yuan"))，\(req.t("截止", "due")) \(b.dueDay)</p>
             \(Form.field(req.t("缴费金额（元）", "Amount (yuan)"), name: "amountYuan", value: Money.yuan(b.owedFen), attrs: "inputmode=\"decimal\""))
             \(Form.field(req.t("支付流水号", "Payment reference"), name: "reference", required: true, hint: req.t("微信/支付宝/银行的交易单号", "The transaction number of your payment")))
             <button>\(req.t("缴费", "Pay"))</button></form>
             """ }))
         <h2>\(req.t("缴费记录", "My payments"))</h2>
         <ul class="tree">\(payments.isEmpty ? ["<li class=\"muted\">\(req.t("暂无", "None yet"))</li>"] : payments.map { p -> HTML in
-            "<li><span>\(p.receiptNo) · \(Money.yuan(p.amountFen)) \(req.t("元", "yuan")) · \(PropertyPayment.methods[p.method] ?? p.method)</span><span class=\"muted\">\(ShanghaiTime.format(p.at))</span></li>"
+            "<li><span>\(paidFor[p.billID] ?? "") · \(Money.yuan(p.amountFen)) \(req.t("元", "yuan")) · \(PropertyPayment.methods[p.method] ?? p.method) · \(p.receiptNo)</span><span class=\"muted\">\(ShanghaiTime.format(p.at))</span></li>"
         })</ul>
         \(company == nil ? .empty : HTML("""
         <form method="post" action="\(SiteURL.Property.rate.path)" class="card">\(Form.csrf(req))<h2>\(req.t("评价本月物业服务", "Rate this month's service"))</h2>
