@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from conftest import login
+from test_case_loop import _act
 
 PASSWORD = "Demo2026"
 AXE = Axe()
@@ -28,20 +29,6 @@ def _as(browser, server, user, phone=False):
     return ctx, page
 
 
-def _act(page, label, note=None, select=None):
-    """One move on the case page: a plain button, or a folded form with a note."""
-    folded = page.locator("details", has=page.locator("summary", has_text=re.compile("^" + label + "$")))
-    if folded.count():
-        folded.first.locator("summary").click()
-        form = folded.first
-        if select:
-            form.locator("select").select_option(select)
-        if note:
-            form.locator("textarea").fill(note)
-        form.get_by_role("button", name=label, exact=True).click()
-    else:
-        page.get_by_role("button", name=label, exact=True).first.click()
-    expect(page.locator(".flash")).to_contain_text("已处理")
 
 
 def test_a_grid_worker_finds_a_new_patrol_event_at_the_top_of_to_accept(browser, server):
@@ -85,7 +72,7 @@ def test_a_department_finds_and_handles_its_case_from_its_home(browser, server):
     ctx, page = _as(browser, server, "gt01_community")
     page.goto(case_url)
     _act(page, "受理")
-    _act(page, "交办", select="department")
+    _act(page, "交办", select="职能部门 · 县住建局", said="已交办给 县住建局")
     ctx.close()
 
     ctx, page = _as(browser, server, "dept_zhujian")

@@ -106,4 +106,26 @@ import VaporTesting
             #expect(!after.text.contains("已处理"))
         }
     }
+
+    @Test func ticketedCasesGoToOneNamedUnitAndThePageNamesIt() async throws {
+        try await withDemoApp { app in
+            // setup: two accepted cases
+            let first = try await accepted(app), second = try await accepted(app)
+            let grid = try await app.node("YT-GT-01-G02")
+            let desk = Browser(app)
+            try await desk.login("gt01_community")
+            let queue = try await desk.get("/cases?state=accepted")
+            // act
+            let res = try await desk.post("/cases/bulk", [("ids[]", first.id), ("ids[]", second.id), ("unit", "node:\(grid.id!)")])
+            let after = try await desk.get(res.headers.first(name: .location) ?? "/cases")
+            // check
+            #expect(queue.text.contains("name=\"unit\" required") && queue.text.contains("value=\"node:\(grid.id!)\""))
+            #expect(res.status == .seeOther)
+            for c in [first.c, second.c] {
+                let moved = try #require(try await Case.find(c.id, on: app.db))
+                #expect(moved.state == .dispatched && moved.handlerNodeID == grid.id)
+            }
+            #expect(after.text.contains("已交办 2 件给 \(grid.name)"))
+        }
+    }
 }

@@ -45,4 +45,25 @@ import VaporTesting
             #expect(page.text.contains("<span>2025-01 \(bill.itemName) · 0.01 元"))
         }
     }
+
+    @Test func theLocationListStartsWithTheResidentsOwnCompoundThenItsNeighbours() async throws {
+        try await withDemoApp { app in
+            // setup
+            let (_, compound) = try await PropertyFixture.residentHome(app)
+            let browser = Browser(app)
+            try await browser.login("resident_demo")
+            // act
+            let page = try await browser.get("/cases/new")
+            // check: the first option after the blank one is home, preselected
+            let select = try #require(page.text.components(separatedBy: "name=\"nodeId\"").dropFirst().first)
+            let options = select.components(separatedBy: "<option value=\"").dropFirst(2).prefix(2).map { String($0.prefix(36)) }
+            #expect(options.first == compound.id!.uuidString)
+            #expect(select.contains("value=\"\(compound.id!.uuidString)\" selected"))
+            let community = String(compound.path.prefix(compound.path.count - 2 * PathSegment.width))
+            for id in options.dropFirst() {
+                let node = try #require(try await OrgNode.find(UUID(uuidString: id), on: app.db))
+                #expect(node.path.hasPrefix(community), "\(node.name) is not near home")
+            }
+        }
+    }
 }

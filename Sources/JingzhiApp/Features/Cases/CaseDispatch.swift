@@ -95,7 +95,9 @@ enum DispatchUnit {
     /// Reads the form's `unit` into the move's input; an empty value leaves the level fields as they are.
     static func apply(_ raw: String?, to input: inout CaseTransitionInput) throws {
         guard let raw, !raw.isEmpty else { return }
-        if raw.hasPrefix("node:"), let id = UUID(uuidString: String(raw.dropFirst(5))) {
+        if raw.hasPrefix("level:"), let level = HandlerLevel(rawValue: String(raw.dropFirst(6))) {
+            input.level = level
+        } else if raw.hasPrefix("node:"), let id = UUID(uuidString: String(raw.dropFirst(5))) {
             input.handlerNodeID = id
         } else if raw.hasPrefix("dept:"), raw.count > 5 {
             input.level = .department
@@ -136,5 +138,24 @@ enum DispatchUnit {
             o.preselected = chain.last { $0.kind == kind }.map { "node:\($0.id!)" }
         }
         return o
+    }
+
+    /// For ticked cases of different places: each case's own grid, community, street or company (by level), a
+    /// department, or one named unit under the dispatcher's node (its communities and grids).
+    static func bulkOptions(for actor: Actor, on db: any Database, lang: Lang) async throws -> [Choice] {
+        var out = [HandlerLevel.grid, .community, .street, .property].map {
+            Choice(value: "level:\($0.rawValue)", label: lang.t("各自所在的\($0.zh)", "each case's own \($0.en)"), level: $0)
+        }
+        for d in try await Department.query(on: db).filter(\.$active == true).sort(\.$code).all() {
+            out.append(Choice(value: "dept:\(d.code)", label: "\(HandlerLevel.department.label(lang)) · \(d.name)", level: .department))
+        }
+        guard !actor.scope.rootPath.isEmpty else { return out }
+        let units = try await OrgNode.query(on: db).within(actor.scope).filter(\.$kindRaw ~~ [NodeKind.community.rawValue, NodeKind.grid.rawValue])
+            .sort(\.$path).limit(60).all()
+        for n in units {
+            let level: HandlerLevel = n.kind == .grid ? .grid : .community
+            out.append(Choice(value: "node:\(n.id!)", label: "\(level.label(lang)) · \(n.name)", level: level))
+        }
+        return out
     }
 }

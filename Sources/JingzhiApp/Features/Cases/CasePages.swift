@@ -27,18 +27,26 @@ enum CasePages {
 
     static func formPage(_ req: Request, _ actor: Actor, _ f: SubmitForm, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         let categories = try await CaseCategory.query(on: req.db).filter(\.$active == true).all()
-        let places: [OrgNode]
+        var places: [OrgNode]
+        var home: OrgNode?
+        if let rid = actor.user.residentID, let r = try await Resident.find(rid, on: req.db), let node = try await OrgNode.find(r.nodeID, on: req.db) {
+            home = try await OrgService(req: req).ancestors(of: node).last { $0.kind == .compound }
+        }
         if actor.role == .resident {
             places = try await OrgNode.query(on: req.db).filter(\.$kindRaw == NodeKind.compound.rawValue).sort(\.$path).limit(2000).all()
+            // Their own compound first, then the others of their grid, community and street: nearest in the tree first.
+            if let path = home?.path {
+                func shared(_ p: String) -> Int { zip(p, path).prefix { $0 == $1 }.count }
+                places = places.enumerated().sorted { a, b in
+                    let (x, y) = (shared(a.element.path), shared(b.element.path))
+                    return x != y ? x > y : a.offset < b.offset
+                }.map(\.element)
+            }
         } else {
             places = try await OrgNode.query(on: req.db).within(actor.scope)
                 .filter(\.$kindRaw ~~ [NodeKind.grid.rawValue, NodeKind.compound.rawValue]).sort(\.$path).limit(2000).all()
         }
-        var preset = f.nodeId
-        if preset == nil, let rid = actor.user.residentID, let r = try await Resident.find(rid, on: req.db),
-           let home = try await OrgNode.find(r.nodeID, on: req.db) {
-            preset = try await OrgService(req: req).ancestors(of: home).last { $0.kind == .compound }?.id?.uuidString
-        }
+        let preset = f.nodeId ?? home?.id?.uuidString
         // A fresh key per form: pressing submit twice, or resending after a timeout, files one case.
         let key = f.idempotencyKey ?? UUID().uuidString
         return try await Layout(req: req, title: actor.role == .resident ? req.t("我要反映", "Report a problem") : req.t("登记诉求", "New case")).render("""
@@ -124,28 +132,33 @@ enum CasePages {
         return req.redirect(to: SiteURL.Cases.detail(c.id!).path)
     }
 
-    struct BulkForm: Content { var ids: [String]?; var level: String? }
+    struct BulkForm: Content { var ids: [String]?; var level: String?; var unit: String? }
 
     /// Dispatches every ticked case that may be dispatched; each is its own transition, and the page says how many moved.
     @Sendable static func bulk(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         let f = try req.content.decode(BulkForm.self)
-        guard let level = f.level.flatMap(HandlerLevel.init(rawValue:)) else { throw APIError.missing("level") }
+        var input = CaseTransitionInput(level: f.level.flatMap(HandlerLevel.init(rawValue:)))
+        try DispatchUnit.apply(f.unit, to: &input)
+        guard input.level != nil || input.handlerNodeID != nil else { throw APIError.missing("unit") }
         let ids = (f.ids ?? []).compactMap(UUID.init(uuidString:))
         guard !ids.isEmpty else {
             req.flash(req.t("请先勾选诉求", "Tick some cases first"), kind: "error")
             return req.redirect(to: SiteURL.Cases.queue(query: [("state", "accepted")]).path)
         }
-        var moved = 0, refused: [String] = []
+        var moved = 0, refused: [String] = [], units: Set<String> = []
         for c in try await Case.query(on: req.db).filter(\.$id ~~ ids).visible(to: actor).all() {
             do {
-                try await CaseService(req: req).perform(.dispatch, on: c, by: actor, expectedVersion: nil, input: CaseTransitionInput(level: level))
+                let service = CaseService(req: req)
+                let done = try await service.perform(.dispatch, on: c, by: actor, expectedVersion: nil, input: input)
                 moved += 1
+                units.insert(try await service.handlerName(done))
             } catch let e as APIError where e.status.code < 500 {
                 refused.append("\(c.number)：\(req.words(e))")
             }
         }
-        req.flash(req.t("已交办 \(moved) 件", "Dispatched \(moved)") + (refused.isEmpty ? "" : "；" + refused.joined(separator: "；")),
+        let to = units.sorted().prefix(5).joined(separator: req.t("、", ", ")) + (units.count > 5 ? req.t(" 等", " and others") : "")
+        req.flash(req.t("已交办 \(moved) 件给 \(to)", "Dispatched \(moved) to \(to)") + (refused.isEmpty ? "" : "；" + refused.joined(separator: "；")),
                   kind: refused.isEmpty ? "ok" : "error")
         return req.redirect(to: SiteURL.Cases.queue(query: [("state", "accepted")]).path)
     }

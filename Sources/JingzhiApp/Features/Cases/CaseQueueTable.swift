@@ -44,7 +44,9 @@ enum CaseQueueTable {
         return """
         <form method="post" action="\(SiteURL.Cases.bulk.path)">\(Form.csrf(req))
         \(table)
-        <div class="actions">\(Form.select(req.t("批量交办给", "Dispatch the ticked cases to"), name: "level", options: HandlerLevel.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: "grid"))
+        <div class="actions">\(Form.select(req.t("批量交办给", "Dispatch the ticked cases to"), name: "unit",
+                                              options: try await DispatchUnit.bulkOptions(for: actor, on: req.db, lang: req.lang).map { ($0.value, $0.label) },
+                                              selected: "level:grid", required: true))
         <button>\(req.t("批量交办", "Dispatch"))</button></div></form>
         """
     }
