@@ -47,7 +47,7 @@ def _rate(page, rating, note=None):
 
 def _as(browser, server, user, phone=False):
     ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844} if phone else {"width": 1366, "height": 900},
-                              is_mobile=phone)
+                              is_mobile=phone, has_touch=phone)
     page = ctx.new_page()
     login(page, server, user, PASSWORD)
     return ctx, page

@@ -7,10 +7,8 @@ import re
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from conftest import login
-from test_case_loop import _act
+from test_case_loop import _act, _as
 
-PASSWORD = "Demo2026"
 AXE = Axe()
 
 
@@ -21,12 +19,6 @@ def _accessible(page):
     assert not bad, f"{page.url}: " + "; ".join(f"{v['id']} ({v['impact']}): {len(v['nodes'])} nodes" for v in bad)
 
 
-def _as(browser, server, user, phone=False):
-    ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844} if phone else {"width": 1366, "height": 900},
-                              is_mobile=phone, has_touch=phone)
-    page = ctx.new_page()
-    login(page, server, user, PASSWORD)
-    return ctx, page
 
 
 
