@@ -53,7 +53,7 @@ enum PatrolPages {
             <ul class="tree">\(recent.map { p -> HTML in
                 "<li><a href=\"\(SiteURL.Patrols.detail(p.id!).path)\">\(ShanghaiTime.format(p.startedAt))</a><span>\(Int(p.distanceM.rounded())) \(req.t("米", "m")) · \(stateLabel(p.state, req))</span></li>"
             })</ul>
-            <div id="patrol-leftovers" data-csrf="\(req.csrfToken)"></div>
+            <div id="patrol-leftovers" data-csrf="\(req.csrfToken)" \(HTML(raw: scriptWords(req)))></div>
             <script src="\(SiteURL.Patrols.script.path)" defer></script>
             """
         }
@@ -71,8 +71,8 @@ enum PatrolPages {
         """
         return """
         \(errorLine)
-        <section class="card" id="patrol" data-patrol="\(p.id)" data-started="\(Int(p.startedAt.timeIntervalSince1970 * 1000))" data-csrf="\(req.csrfToken)">
-          <div class="stats">
+        <section class="card" id="patrol" data-patrol="\(p.id)" data-started="\(Int(p.startedAt.timeIntervalSince1970 * 1000))" data-csrf="\(req.csrfToken)" \(HTML(raw: scriptWords(req)))>
+          <div class="stats compact">
             <div class="stat"><b id="patrol-distance">\(Int(p.distanceM.rounded()))</b>\(req.t("米", "metres"))</div>
             <div class="stat"><b id="patrol-duration">\(clock(p.durationSeconds(now: req.now)))</b>\(req.t("用时", "elapsed"))</div>
             <div class="stat"><b id="patrol-buildings">\(p.buildingsCovered)</b>\(req.t("已打卡楼栋", "buildings"))</div>
@@ -81,9 +81,16 @@ enum PatrolPages {
           <p class="muted" id="gps-status" aria-live="polite">\(req.t("需开启浏览器定位以记录轨迹", "Turn on location to record the track"))</p>
           <p class="muted" id="patrol-pending"></p>
         </section>
+        <form method="post" action="\(SiteURL.Patrols.end(p.id!).path)" id="end-form" class="actions">\(Form.csrf(req))
+          <button class="secondary">\(req.t("结束巡查", "End patrol"))</button>
+        </form>
         <h2>\(req.t("楼栋打卡", "Check in at a building"))</h2>
         <form method="post" action="\(SiteURL.Patrols.checkin(p.id!).path)" class="card" id="checkin-form">\(Form.csrf(req))\(position)
-          \(Form.select(req.t("楼栋", "Building"), name: "buildingId", options: buildings.map { ($0.id!.uuidString, (compounds[$0.parentID ?? UUID()] ?? "") + " " + $0.name) }, selected: nil))
+          <label class="field"><span>\(req.t("楼栋（按离您的远近排列）", "Building (nearest first)"))</span><select name="buildingId" data-nearest>\(buildings.map { b -> HTML in
+              let at = b.boundary.flatMap { try? Boundary.parse(text: $0) }?.centroid
+              let position = at.map { " data-lat=\"\($0.lat)\" data-lon=\"\($0.lon)\"" } ?? ""
+              return "<option value=\"\(b.id!)\"\(HTML(raw: position))>\((compounds[b.parentID ?? UUID()] ?? "") + " " + b.name)</option>"
+          })</select></label>
           <button>\(req.t("打卡", "Check in"))</button>
         </form>
         <h2>\(req.t("上报事件", "Report an event"))</h2>
@@ -95,12 +102,19 @@ enum PatrolPages {
           <label class="field"><span>\(req.t("照片（可多张）", "Photos"))</span><input type="file" name="photos[]" accept="image/*" capture="environment" multiple></label>
           <button>\(req.t("上报", "Report"))</button>
         </form>
-        <form method="post" action="\(SiteURL.Patrols.end(p.id!).path)" id="end-form">\(Form.csrf(req))
-          <button class="secondary">\(req.t("结束巡查", "End patrol"))</button>
-        </form>
         <p><a href="\(SiteURL.Patrols.detail(p.id!).path)">\(req.t("查看轨迹", "View the track")) ›</a></p>
         <script src="\(SiteURL.Patrols.script.path)" defer></script>
         """
+    }
+
+    /// What the page's script says, in the page's language only.
+    static func scriptWords(_ req: Request) -> String {
+        [("pending", req.t("{n} 个定位点待发送（联网后自动补传）", "{n} fixes waiting to be sent")),
+         ("tracking", req.t("定位中，精度约 {n} 米", "Tracking, ±{n} m")),
+         ("no-geo", req.t("此浏览器不支持定位", "This browser cannot share its location")),
+         ("no-location", req.t("无法定位：{n}", "Location unavailable: {n}")),
+         ("offline", req.t("网络不可用，定位点已保存在本机", "Offline: the fixes are kept on this phone"))]
+            .map { "data-say-\($0.0)=\"\(HTML.escape($0.1))\"" }.joined(separator: " ")
     }
 
     static func clock(_ seconds: Int) -> String { String(format: "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60) }

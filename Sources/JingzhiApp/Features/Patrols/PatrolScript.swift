@@ -11,12 +11,14 @@ enum PatrolScript {
       var box = document.getElementById('patrol') || document.getElementById('patrol-leftovers');
       if (!box) return;
       var csrf = box.dataset.csrf, patrolId = box.dataset.patrol;
+      // The page's own words, in its language: "{n}" stands for the number.
+      function say(key, n) { return (box.dataset[key] || '').split('{n}').join(n); }
       var sending = false;
       function text(id, value) { var el = document.getElementById(id); if (el) el.textContent = value; }
       function pendingCount() { var all = load(), n = 0; for (var k in all) n += all[k].length; return n; }
       function showPending() {
         var n = pendingCount();
-        text('patrol-pending', n ? n + ' 个定位点待发送（联网后自动补传） / ' + n + ' fixes waiting to be sent' : '');
+        text('patrol-pending', n ? say('sayPending', n) : '');
       }
       // Sends one batch of the first patrol with waiting fixes; keeps the fixes unless the server took or refused them.
       function flush() {
@@ -47,7 +49,7 @@ enum PatrolScript {
           if (pendingCount()) setTimeout(flush, 500);
         }).catch(function () {
           sending = false; showPending();
-          text('gps-status', '网络不可用，定位点已保存在本机 / offline: fixes kept on this phone');
+          text('gps-status', say('sayOffline', ''));
         });
       }
       window.addEventListener('online', flush);
@@ -62,7 +64,21 @@ enum PatrolScript {
         var s = Math.max(0, Math.floor((Date.now() - started) / 1000));
         text('patrol-duration', Math.floor(s / 3600) + ':' + pad(Math.floor(s / 60) % 60) + ':' + pad(s % 60));
       }, 1000);
-      if (!navigator.geolocation) { text('gps-status', '此浏览器不支持定位 / no geolocation in this browser'); return; }
+      if (!navigator.geolocation) { text('gps-status', say('sayNoGeo', '')); return; }
+      // Orders the check-in list by distance from here, once a position is known (and again when it moved).
+      var sortedAt = null;
+      function nearestFirst(lat, lon) {
+        var sel = document.querySelector('select[data-nearest]');
+        if (!sel || (sortedAt && Math.abs(sortedAt[0] - lat) + Math.abs(sortedAt[1] - lon) < 0.0003)) return;
+        sortedAt = [lat, lon];
+        var k = Math.cos(lat * Math.PI / 180);
+        function d(o) { return o.dataset.lat ? Math.pow(o.dataset.lat - lat, 2) + Math.pow((o.dataset.lon - lon) * k, 2) : Infinity; }
+        var chosen = sel.value, opts = Array.prototype.slice.call(sel.options).sort(function (a, b) { return d(a) - d(b); });
+        opts.forEach(function (o) { sel.appendChild(o); });
+        sel.value = sortedAt && chosen && !sel.dataset.touched ? opts[0].value : chosen;
+      }
+      var pick = document.querySelector('select[data-nearest]');
+      if (pick) pick.addEventListener('change', function () { pick.dataset.touched = '1'; });
       var seq = 0, lastSent = 0;
       navigator.geolocation.watchPosition(function (pos) {
         var c = pos.coords;
@@ -75,11 +91,12 @@ enum PatrolScript {
           latitude: c.latitude, longitude: c.longitude, accuracy: c.accuracy, recordedAt: pos.timestamp
         });
         save(all);
-        text('gps-status', '定位中，精度约 ' + Math.round(c.accuracy) + ' 米 / tracking, ±' + Math.round(c.accuracy) + ' m');
+        text('gps-status', say('sayTracking', Math.round(c.accuracy)));
+        nearestFirst(c.latitude, c.longitude);
         showPending();
         if (all[patrolId].length >= 5 || Date.now() - lastSent > 10000) { lastSent = Date.now(); flush(); }
       }, function (err) {
-        text('gps-status', '无法定位：' + err.message + ' / location unavailable');
+        text('gps-status', say('sayNoLocation', err.message));
       }, { enableHighAccuracy: true, maximumAge: 5000, timeout: 30000 });
       // Before ending, try to send what is waiting; whatever stays is sent later from this phone.
       var end = document.getElementById('end-form');
