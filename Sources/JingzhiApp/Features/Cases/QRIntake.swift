@@ -8,7 +8,7 @@ enum QRIntake {
     static func register(web: any RoutesBuilder, staff: any RoutesBuilder) {
         typealias P = SiteURL.Cases.Pattern
         web.get(P.qrIntake, use: form)
-        web.post(P.qrIntake, use: submit)
+        web.on(.POST, P.qrIntake, body: .collect(maxSize: "50mb"), use: submit)
         web.get(P.track, use: track)
         web.post(P.track, use: lookUp)
         staff.get(P.qrSheet, use: sheet)
@@ -30,18 +30,21 @@ enum QRIntake {
         var phone: String?
         var name: String?
         var idempotencyKey: String?
+        var photos: [File]?
     }
 
     static func page(_ req: Request, _ node: OrgNode, _ f: AnonymousForm, error: String?, status: HTTPStatus = .ok) async throws -> Response {
         let categories = try await CaseCategory.query(on: req.db).filter(\.$active == true).all()
         return try await Layout(req: req, title: req.t("扫码反映 · \(node.name)", "Report · \(node.name)")).render("""
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
-        <form method="post" class="card">\(Form.csrf(req))
+        <form method="post" class="card" enctype="multipart/form-data">\(Form.csrf(req))
           <input type="hidden" name="idempotencyKey" value="\(f.idempotencyKey ?? UUID().uuidString)">
           \(Form.select(req.t("问题类别", "Category"), name: "categoryCode", options: categories.map { ($0.code, $0.name) }, selected: f.categoryCode, includeBlank: req.t("请选择", "Choose")))
           \(Form.textarea(req.t("情况描述", "What is wrong"), name: "description", value: f.description))
           \(Form.field(req.t("手机号", "Mobile number"), name: "phone", value: f.phone, type: "tel", required: true, hint: req.t("用于回复和查询进度", "for the reply and to follow it")))
           \(Form.field(req.t("称呼（可选）", "Name (optional)"), name: "name", value: f.name))
+          <label class="field"><span>\(req.t("拍照（可选，最多 9 张）", "Photos (optional, up to 9)"))</span>
+          <input type="file" name="photos[]" accept="image/*" multiple capture="environment"></label>
           <button>\(req.t("提交", "Submit"))</button>
         </form>
         <p><a href="\(SiteURL.Accounts.login(next: SiteURL.Cases.new(node: node.id!).path).path)">\(req.t("已有账号？登录后提交", "Have an account? Log in first"))</a></p>
@@ -65,8 +68,13 @@ enum QRIntake {
             try await limit("case:ip:" + req.clientIP, perHour: perAddressPerHour, req)
             let submission = CaseSubmission(categoryCode: f.categoryCode, nodeID: node.id, description: f.description, channel: "qr",
                                             reporterName: f.name.flatMap { $0.isEmpty ? nil : $0 }, reporterPhone: phone)
-            let (c, _) = try await CaseService(req: req).submit(submission, by: nil, idempotencyKey: f.idempotencyKey)
+            let photos = try CasePhotos.check((f.photos ?? []).filter { $0.data.readableBytes > 0 }.map { Data(buffer: $0.data) })
+            let (c, created) = try await CaseService(req: req).submit(submission, by: nil, idempotencyKey: f.idempotencyKey)
+            if created, !photos.isEmpty { _ = try await CasePhotos.add(photos.map(\.0), to: c, by: nil, on: req.db, now: req.now) }
             remember(c.number, req)
+            // The confirmation: the number to write down, where the case went and how to follow it.
+            req.flash(req.t("已提交。您的诉求编号是 \(c.number)，请记下，凭编号和手机号可随时查询进度。",
+                            "Submitted. Your case number is \(c.number): keep it, and follow the case with it and your phone."))
             return req.redirect(to: SiteURL.Cases.track(number: c.number).path)
         } catch let e as APIError where e.status.code < 500 {
             let res = try await page(req, node, f, error: req.words(e), status: e.status)
