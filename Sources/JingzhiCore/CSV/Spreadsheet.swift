@@ -50,8 +50,12 @@ package enum Spreadsheet {
         do { archive = try Archive(data: data, accessMode: .read) } catch { throw unreadable("不是有效的 .xlsx 文件 (not an .xlsx workbook)") }
         func file(_ path: String) throws -> Data? {
             guard let entry = archive[path] else { return nil }
+            guard entry.uncompressedSize <= maxPartBytes else { throw tooLarge }
             var out = Data()
-            _ = try archive.extract(entry, skipCRC32: false) { out.append($0) }
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                guard out.count + chunk.count <= maxPartBytes else { throw tooLarge }
+                out.append(chunk)
+            }
             return out
         }
         guard let workbook = try file("xl/workbook.xml").map(SpreadsheetXML.parse) else { throw unreadable("缺少 xl/workbook.xml (no workbook part)") }
@@ -74,11 +78,13 @@ package enum Spreadsheet {
         var nextRow = 1
         for row in sheetXML.all("row") {
             let r = row.attributes["r"].flatMap(Int.init) ?? nextRow
+            guard (1...maxRows).contains(r) else { throw unreadable("行号 \(r) 超出 Excel 的范围 (row number out of range)") }
             nextRow = r + 1
             var nextColumn = 0
             for c in row.children where c.name == "c" {
                 let ref = c.attributes["r"].flatMap(Self.reference)
                 let column = ref?.column ?? nextColumn
+                guard column < maxColumns else { throw unreadable("列超出 Excel 的范围 (column out of range)") }
                 nextColumn = column + 1
                 let value = c.child("v")?.text
                 let style = c.attributes["s"].flatMap(Int.init) ?? 0
@@ -91,18 +97,24 @@ package enum Spreadsheet {
                 case "d": cell = .of(value.map { String($0.prefix(10)) }).asDate
                 default:
                     guard let v = value, let d = Double(v) else { cell = .empty; break }
-                    cell = dateStyles.contains(style) ? .date(day(fromSerial: d, epoch1904: epoch1904)) : .number(d)
+                    guard d.isFinite else { cell = .of(v); break }
+                    cell = dateStyles.contains(style) ? day(fromSerial: d, epoch1904: epoch1904).map { .date($0) } ?? .number(d) : .number(d)
                 }
                 if cell != .empty && cell != .text("") { grid[r, default: [:]][column] = cell }
             }
         }
+        // A merge fills its cells, but only down to the last row that holds data, and never more than
+        // `maxMergedCells` in all: a range such as A1:XFD1048576 must not become a billion cells.
+        let lastRow = grid.keys.max() ?? 0
+        var filled = 0
         for merge in sheetXML.all("mergeCell") {
             let parts = (merge.attributes["ref"] ?? "").split(separator: ":").map(String.init)
             guard parts.count == 2, let from = reference(parts[0]), let to = reference(parts[1]),
                   let value = grid[from.row]?[from.column] else { continue }
-            for r in from.row...max(from.row, to.row) {
-                for c in from.column...max(from.column, to.column) { grid[r, default: [:]][c] = value }
-            }
+            let rows = from.row...max(from.row, min(to.row, lastRow)), columns = from.column...max(from.column, to.column)
+            filled += rows.count * columns.count
+            guard filled <= maxMergedCells else { throw unreadable("合并单元格过多 (too many merged cells)") }
+            for r in rows { for c in columns { grid[r, default: [:]][c] = value } }
         }
         return grid.keys.sorted().compactMap { r in
             let cells = grid[r]!
@@ -137,14 +149,21 @@ package enum Spreadsheet {
         return plain.lowercased().contains { "ymd".contains($0) }
     }
 
-    /// `B12` → (row 12, column 1).
+    /// Excel's limits: 1,048,576 rows and 16,384 columns (A … XFD).
+    package static let maxRows = 1_048_576, maxColumns = 16_384
+
+    /// `B12` → (row 12, column 1); nil for anything outside Excel's grid.
     package static func reference(_ ref: String) -> (row: Int, column: Int)? {
-        var column = 0, digits = ""
+        var column = 0, letters = 0, digits = ""
         for ch in ref.uppercased() {
-            if let a = ch.asciiValue, (65...90).contains(a), digits.isEmpty { column = column * 26 + Int(a - 64) }
-            else if ch.isASCIIDigit { digits.append(ch) } else if ch != "$" { return nil }
+            if let a = ch.asciiValue, (65...90).contains(a), digits.isEmpty {
+                letters += 1
+                guard letters <= 3 else { return nil }
+                column = column * 26 + Int(a - 64)
+            } else if ch.isASCIIDigit { guard digits.count < 7 else { return nil }; digits.append(ch) }
+            else if ch != "$" { return nil }
         }
-        guard column > 0, let row = Int(digits) else { return nil }
+        guard (1...maxColumns).contains(column), let row = Int(digits), (1...maxRows).contains(row) else { return nil }
         return (row, column - 1)
     }
 
@@ -156,43 +175,26 @@ package enum Spreadsheet {
     }
 
     private static func unreadable(_ message: String) -> APIError { APIError.invalid("file", message) }
+    private static let maxPartBytes: UInt64 = 64 << 20, maxMergedCells = 1_000_000
+    private static var tooLarge: APIError { unreadable("工作簿解压后过大（超过 64 MB）(workbook too large once unzipped)") }
 
     // MARK: Dates
 
-    /// Days from 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    package static func daysFromCivil(_ y: Int, _ m: Int, _ d: Int) -> Int {
-        let y = m <= 2 ? y - 1 : y
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
-    }
-
-    package static func civil(fromDays z: Int) -> (Int, Int, Int) {
-        let z = z + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? yoe + era * 400 + 1 : yoe + era * 400, m, d)
-    }
-
     /// Excel's 1900 day serial (1 = 1900-01-01, with Lotus's phantom 1900-02-29 at 60), or the 1904 one.
-    package static func day(fromSerial serial: Double, epoch1904: Bool = false) -> String {
+    /// Nil for a serial outside Excel's range (1900-01-01 … 9999-12-31), NaN or infinite.
+    package static func day(fromSerial serial: Double, epoch1904: Bool = false) -> String? {
+        guard serial.isFinite, serial >= 0, serial < 2_958_466 else { return nil }
         let whole = Int(serial.rounded(.down))
-        let base = epoch1904 ? daysFromCivil(1904, 1, 1) : daysFromCivil(1899, 12, whole < 61 ? 31 : 30)
-        let (y, m, d) = civil(fromDays: base + whole)
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        let base = epoch1904 ? ShanghaiTime.dayNumber(y: 1904, m: 1, d: 1) : ShanghaiTime.dayNumber(y: 1899, m: 12, d: whole < 61 ? 31 : 30)
+        return ShanghaiTime.day(number: base + whole)
     }
 
     /// `yyyy-MM-dd` → the 1900 serial, nil for text that is no date.
     package static func serial(ofDay day: String) -> Int? {
         let p = day.split(separator: "-").compactMap { Int($0) }
         guard p.count == 3, (1...12).contains(p[1]), (1...31).contains(p[2]) else { return nil }
-        let days = daysFromCivil(p[0], p[1], p[2]) - daysFromCivil(1899, 12, 30)
+        guard (1900...9999).contains(p[0]) else { return nil }
+        let days = ShanghaiTime.dayNumber(y: p[0], m: p[1], d: p[2]) - ShanghaiTime.dayNumber(y: 1899, m: 12, d: 30)
         if days >= 61 { return days }
         return days - 1 >= 1 ? days - 1 : nil
     }

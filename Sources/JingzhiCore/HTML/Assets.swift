@@ -63,6 +63,9 @@ package enum Assets {
     .qr-sheet{display:grid;grid-template-columns:repeat(auto-fill,minmax(12rem,1fr));gap:1rem}
     figure.qr{margin:0;text-align:center;background:#fff;border:1px solid var(--line);border-radius:8px;padding:.6rem;break-inside:avoid}
     figure.qr svg{width:100%;height:auto}
+    label.check{display:inline-flex;align-items:center;gap:.4rem;min-height:2.75rem}
+    .mono{font-family:ui-monospace,"DejaVu Sans Mono",monospace}
+    figure.qr .qr-url{font-size:1.05rem;word-break:break-all}
     @media print{header.top,.flash,.muted{display:none}main{max-width:none}}
     .photos{display:flex;flex-wrap:wrap;gap:.5rem;margin:0 0 1rem}.photos img{width:7rem;height:7rem;object-fit:cover;border-radius:6px;border:1px solid var(--line)}
     details.card>summary{cursor:pointer;font-weight:600;color:var(--red)}

@@ -3,6 +3,17 @@ import Foundation
 import Vapor
 
 extension Request {
+    /// The site's address as residents reach it: `JINGZHI_PUBLIC_URL` when set, else this request's scheme
+    /// (the proxy's `X-Forwarded-Proto` when trusted) and host. No trailing slash.
+    package var publicBase: String {
+        if let url = application.settings.environment["JINGZHI_PUBLIC_URL"], !url.isEmpty {
+            return url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        let forwarded = application.settings.trustProxy ? headers.first(name: "X-Forwarded-Proto") : nil
+        let scheme = forwarded.flatMap { ["http", "https"].contains($0) ? $0 : nil } ?? (application.settings.secureCookies ? "https" : "http")
+        return "\(scheme)://\(headers.first(name: .host) ?? "localhost")"
+    }
+
     /// A UUID path parameter; anything that is not a UUID is answered like a missing record.
     package func idParameter(_ name: String = "id") throws -> UUID {
         guard let id = parameters.get(name, as: UUID.self) else { throw APIError.notFound }

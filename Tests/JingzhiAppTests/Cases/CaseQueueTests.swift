@@ -114,12 +114,27 @@ import VaporTesting
             #expect(dept.counts["to_accept"] == 1)
             #expect(unitOnly.text.contains(c.number))
             #expect(try await queue(app, "to_accept", as: "gt_street").ids.isEmpty)
+            // the county finds it by the named department that holds it, not by another unit
+            let held = try #require(try await Case.find(UUID(uuidString: c.id), on: app.db))
+            let code = try #require(try await Department.find(held.handlerDepartmentID, on: app.db)?.code)
+            let gt01 = try await app.node("YT-GT-01")
+            func listed(_ handler: String) async throws -> [String] {
+                let res = try await app.api(.GET, "/api/v1/cases?per=100&handler=\(handler)", token: try await app.token("admin"))
+                return (try res.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            }
+            #expect(try await listed("dept:\(code)").contains(c.id))
+            #expect(try await listed("dept:nosuch").isEmpty)
+            #expect(try await listed("department").contains(c.id))
+            #expect(!(try await listed("node:\(gt01.id!)").contains(c.id)))
+            #expect(try await app.api(.GET, "/api/v1/cases?handler=somebody", token: try await app.token("admin")).errorField == "handler")
             // act: handed back to the community, it is the community's to accept again, and no longer the department's
             try await act(app, c.id, "hand_back", as: "dept_zhujian", #"{"level":"community","note":"属社区范围"}"#)
             #expect(try await queue(app, "to_accept", as: "gt01_community").ids == [c.id])
             #expect(try await queue(app, "to_accept", as: "dept_zhujian").ids.isEmpty)
             try await act(app, c.id, "start", as: "gt01_community")
             #expect(try await queue(app, "mine", as: "gt01_community").ids == [c.id])
+            let byCommunity = try await listed("node:\(gt01.id!)"), byDepartment = try await listed("dept:\(code)")
+            #expect(byCommunity.contains(c.id) && !byDepartment.contains(c.id))
             try await act(app, c.id, "reply", as: "gt01_community", #"{"note":"已修好"}"#)
             let rate = try await queue(app, "to_rate", as: "gt01_community")
             #expect(rate.ids == [c.id] && rate.counts == ["to_accept": 0, "mine": 0, "to_rate": 1, "done": 0])

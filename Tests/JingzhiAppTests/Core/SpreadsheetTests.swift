@@ -61,6 +61,37 @@ import Testing
         #expect(named.count == 1)
         #expect(named[0].cells == [.number(3), .date("2023-01-01"), .empty, .text("inline")])
     }
+
+    @Test func referencesAndSerialsOutsideExcelsGridAreRefusedNotTrapped() {
+        #expect(Spreadsheet.reference("XFD1048576")?.column == 16_383)
+        #expect(Spreadsheet.reference("XFE1") == nil && Spreadsheet.reference("A1048577") == nil)
+        #expect(Spreadsheet.reference("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1") == nil)
+        #expect(Spreadsheet.reference("A99999999999999999999999") == nil && Spreadsheet.reference("A0") == nil)
+        #expect(Spreadsheet.day(fromSerial: .nan) == nil && Spreadsheet.day(fromSerial: .infinity) == nil)
+        #expect(Spreadsheet.day(fromSerial: 1e300) == nil && Spreadsheet.day(fromSerial: -1) == nil)
+        #expect(Spreadsheet.day(fromSerial: 2_958_465) == "9999-12-31")
+        #expect(Spreadsheet.serial(ofDay: "99999-01-01") == nil)
+    }
+
+    @Test func hostileWorkbooksGetAPlainErrorOrTheirCellsNeverACrash() throws {
+        func sheet(_ body: String) throws -> [Spreadsheet.Row] {
+            let files = ExcelShaped.files.map { f in
+                f.path == "xl/worksheets/sheet1.xml" ? (f.path, "<worksheet xmlns=\"\(ExcelShaped.main)\">\(body)</worksheet>") : f
+            }
+            return try Spreadsheet.read(try Spreadsheet.zip(files, modified: Self.when))
+        }
+        // a row number past Int, and one past Excel's last row
+        #expect(throws: APIError.self) { try sheet(#"<sheetData><row r="9223372036854775807"><c><v>1</v></c></row><row><c><v>2</v></c></row></sheetData>"#) }
+        #expect(throws: APIError.self) { try sheet(#"<sheetData><row r="1048577"><c><v>1</v></c></row></sheetData>"#) }
+        // an absurd cell reference falls back to the cell's position; NaN and huge serials under a date style stay values
+        let odd = try sheet(#"<sheetData><row r="1"><c r="ZZZZZZZZZZZZZZZZZZZZZZ1"><v>7</v></c><c r="B1" s="1"><v>1e308</v></c><c r="C1" s="1"><v>NaN</v></c></row></sheetData>"#)
+        #expect(odd.count == 1 && odd[0].cells == [.number(7), .number(1e308), .text("NaN")])
+        // a merge over the whole grid fills only down to the data; many of them are refused
+        let whole = try sheet(#"<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row></sheetData><mergeCells><mergeCell ref="A1:XFD1048576"/></mergeCells>"#)
+        #expect(whole.map(\.number) == [1, 2] && whole[1].cells.count == 16_384 && whole[1].cells[9] == .number(1))
+        let many = String(repeating: #"<mergeCell ref="A1:XFD2"/>"#, count: 40)
+        #expect(throws: APIError.self) { try sheet(#"<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row></sheetData><mergeCells>"# + many + "</mergeCells>") }
+    }
 }
 
 /// The parts of a small workbook as Excel writes them (prefixed namespaces, styles, shared strings, merges).

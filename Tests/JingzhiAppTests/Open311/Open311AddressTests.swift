@@ -67,6 +67,17 @@ import VaporTesting
             #expect(list["total"] as? Int == 2)
             let other = try await app.api(.GET, "/api/v1/cases", token: try await app.token("bh_street")).json()
             #expect(other["total"] as? Int == 0)
+            // and find them among placed cases with the 地点待核实 filter
+            let compound = try await app.node("YT-GT-01-G01-C01")
+            let placed = try await app.api(.POST, "/api/v1/cases", token: try await app.token("gt01_community"),
+                                           json: #"{"categoryCode":"sheshi","nodeId":"\#(compound.id!)","description":"路灯坏了"}"#)
+            #expect(placed.status == .created, "\(placed.text)")
+            let all = try await app.api(.GET, "/api/v1/cases", token: try await app.token("gt_street")).json()
+            let unplaced = try await app.api(.GET, "/api/v1/cases?unplaced=1", token: try await app.token("gt_street")).json()
+            #expect(all["total"] as? Int == 3 && unplaced["total"] as? Int == 2)
+            let page = try await WebSession.login(app, "gt_street").get("/cases?queue=to_accept&unplaced=1")
+            let number = try #require(try placed.json()["number"] as? String)
+            #expect(page.text.contains("只看地点待核实") && !page.text.contains(number) && page.text.contains(cases[0].number))
         }
     }
 

@@ -66,7 +66,9 @@ import VaporTesting
             #expect(status[a] == "due" && status[b] == "done")
             #expect(status.values.filter { $0 == "overdue" }.count == targets.count - 2)
             #expect(items.first?["status"] as? String == (targets.count > 2 ? "overdue" : "due"), "overdue first")
-            #expect(items.first?["dueBy"] as? String == "2026-12-13")
+            // an overdue visit was due by the end of the week it missed; an open one by the end of this week
+            #expect(items.first?["dueBy"] as? String == (targets.count > 2 ? "2026-12-06" : "2026-12-13"))
+            #expect(items.filter { $0["status"] as? String == "due" }.allSatisfy { $0["dueBy"] as? String == "2026-12-13" })
             // the grid worker sees only the households of their grid, open ones by default
             let mine = try await app.api(.GET, "/api/v1/visits/due", token: try await app.token("gt01_grid")).json()
             let inGrid = targets.filter { $0.value.hasPrefix(grid.path) && $0.key != b }.count
@@ -90,6 +92,41 @@ import VaporTesting
             let later = try await app.api(.GET, "/api/v1/visits/coverage?node=YT-GT-01&month=2026-12", token: community).json()
             #expect((later["total"] as? [String: Any])?["planned"] as? Int == 2 * targets.count)
             #expect((later["total"] as? [String: Any])?["done"] as? Int == 2)
+        }
+    }
+
+    @Test func theVisitsPageFiltersPagesAndNeverShowsANoughtBesideOverdue() async throws {
+        try await withDemoApp { app in
+            // setup: a weekly plan from Monday 30 November, nobody visited
+            app.clock.set(Self.now)
+            let community = try await app.token("gt01_community")
+            var tag = "", targets: [UUID: String] = [:]
+            for t in ["高龄老人", "党员", "空巢老人", "出租户", "流动人口"] where targets.count < 2 {
+                (tag, targets) = (t, try await tagged(app, t, under: "YT-GT-01"))
+            }
+            try #require(targets.count >= 2)
+            let plan = try await app.api(.POST, "/api/v1/visit-plans", token: community,
+                                         json: #"{"nodeId":"YT-GT-01","tag":"\#(tag)","period":"week","startsOn":"2026-11-30"}"#)
+            #expect(plan.status == .created)
+            let web = try await WebSession.login(app, "gt01_community")
+            let escaped = tag.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
+            // act
+            let page = try await web.get("/visits?tag=\(escaped)")
+            let paged = try await web.get("/visits?tag=\(escaped)&per=1")
+            let otherTag = ResidentTags.all.first { $0 != tag && !["高龄老人", "党员", "空巢老人", "出租户", "流动人口"].contains($0) }!
+            let other = try await web.get("/visits?tag=\(otherTag.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)")
+            // check: an overdue visit was due on a day in the past, and says so
+            #expect(page.status == .ok)
+            #expect(page.text.contains("应于 2026-12-06 前走访") && !page.text.contains("截止 2026-12-13"))
+            #expect(paged.text.contains("第 1/\(targets.count) 页"))
+            #expect(!other.text.contains("应于 2026-12-06 前走访"))
+            // every input has its label, the month one included
+            #expect(page.text.contains("<span>覆盖率月份</span>") && page.text.contains("<span>范围</span>"))
+            #expect(try await web.get("/visits?tag=nosuch").status == .unprocessableEntity)
+            // before any period of the plan has ended there is no table of noughts, only words
+            app.clock.set(ISO8601DateFormatter().date(from: "2026-12-02T04:00:00Z")!)
+            let early = try await web.get("/visits?tag=\(escaped)")
+            #expect(early.text.contains("id=\"coverage-none\"") && !early.text.contains("id=\"coverage-total\""))
         }
     }
 

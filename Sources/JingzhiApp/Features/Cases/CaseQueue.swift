@@ -131,6 +131,8 @@ struct CaseFilters: Sendable {
     var handler = ""
     var from = ""
     var to = ""
+    /// Only cases accepted without a place the tree knows (Open311 address-only requests): 地点待核实.
+    var unplaced = false
 
     static let channels = ["web", "qr", "hotline", "patrol", "device", "deliberation", "open311", "api"]
 
@@ -143,14 +145,26 @@ struct CaseFilters: Sendable {
         handler = try query("handler") ?? ""
         from = try query("from") ?? ""
         to = try query("to") ?? ""
-        if !handler.isEmpty, HandlerLevel(rawValue: handler) == nil { throw APIError.invalid("handler", "未知层级 (unknown level)") }
+        unplaced = ["1", "true", "on"].contains(try query("unplaced") ?? "")
+        if !handler.isEmpty, HandlerLevel(rawValue: handler) == nil, Self.unit(handler) == nil {
+            throw APIError.invalid("handler", "承办单位应为层级、dept:部门编码 或 node:节点 (unknown handling unit)")
+        }
         if !from.isEmpty { _ = try ShanghaiTime.dayStart(from, field: "from") }
         if !to.isEmpty { _ = try ShanghaiTime.dayStart(to, field: "to") }
     }
 
+    /// A named handling unit: `dept:<code>` (a department) or `node:<id>` (a street, community or grid).
+    enum Unit { case department(String), node(UUID) }
+
+    static func unit(_ raw: String) -> Unit? {
+        if raw.hasPrefix("dept:"), raw.count > 5, raw.count <= 40 { return .department(String(raw.dropFirst(5))) }
+        if raw.hasPrefix("node:"), let id = UUID(uuidString: String(raw.dropFirst(5))) { return .node(id) }
+        return nil
+    }
+
     /// The parameters to carry over into tab, pager and form links.
     var params: [(String, String)] {
-        [("q", text), ("category", category), ("channel", channel), ("handler", handler), ("from", from), ("to", to)]
+        [("q", text), ("category", category), ("channel", channel), ("handler", handler), ("from", from), ("to", to), ("unplaced", unplaced ? "1" : "")]
     }
 
     var isEmpty: Bool { params.allSatisfy { $0.1.isEmpty } }
@@ -160,7 +174,17 @@ struct CaseFilters: Sendable {
     func apply(_ q: QueryBuilder<Case>) throws -> QueryBuilder<Case> {
         if !category.isEmpty { q.filter(\.$categoryCode == category) }
         if !channel.isEmpty { q.filter(\.$channel == channel) }
-        if !handler.isEmpty { q.filter(\.$handlerLevelRaw == handler) }
+        if unplaced { q.filter(\.$description ~~ "【地点待核实】") }
+        if HandlerLevel(rawValue: handler) != nil { q.filter(\.$handlerLevelRaw == handler) }
+        switch Self.unit(handler) {
+        case .department(let code)?:
+            q.filter(.sql(embed: """
+                \(ident: Case.schema).\(ident: "handler_department_id") IN (SELECT \(ident: "id") FROM \(ident: Department.schema) WHERE \(ident: "code") = \(bind: code))
+                """))
+        case .node(let id)?:
+            q.filter(\.$handlerNodeID == id).filter(\.$handlerDepartmentID == nil).filter(\.$handlerLevelRaw != HandlerLevel.property.rawValue)
+        case nil: break
+        }
         if !from.isEmpty { q.filter(\.$createdAt >= (try ShanghaiTime.dayStart(from, field: "from"))) }
         if !to.isEmpty { q.filter(\.$createdAt < (try ShanghaiTime.dayStart(ShanghaiTime.add(1, to: to), field: "to"))) }
         if !text.isEmpty {

@@ -139,6 +139,11 @@ enum CaseQueuePage {
         let places = CaseAccess.treeRoles.contains(actor.role)
             ? try await OrgNode.query(on: req.db).within(actor.scope).filter(\.$kindRaw ~~ [NodeKind.street, .community, .grid].map(\.rawValue))
                 .sort(\.$path).limit(500).all() : []
+        // Handlers: any unit of a level, each department, and each street, community or grid of the viewer's area.
+        let departments = try await Department.query(on: req.db).filter(\.$active == true).sort(\.$code).all()
+        let handlerOptions = HandlerLevel.allCases.map { ($0.rawValue, req.t("全部", "Any ") + $0.label(req.lang)) }
+            + departments.map { ("dept:\($0.code)", "\(HandlerLevel.department.label(req.lang)) · \($0.name)") }
+            + places.map { ("node:\($0.id!.uuidString)", "\(req.t("本级", "Unit")) · \($0.name)") }
         let hidden = [("queue", s.queue?.rawValue ?? "all"), ("state", s.state), ("mine", s.mine ? "1" : ""),
                       ("node", places.isEmpty ? s.place?.id?.uuidString ?? "" : "")]
             .filter { !$0.1.isEmpty }.map { HTML("<input type=\"hidden\" name=\"\($0.0)\" value=\"\($0.1)\">") }
@@ -149,9 +154,10 @@ enum CaseQueuePage {
         \(Form.select(req.t("类别", "Category"), name: "category", options: categories.map { ($0.code, $0.name) }, selected: f.category, includeBlank: req.t("全部", "All")))
         \(Form.select(req.t("渠道", "Channel"), name: "channel", options: CaseFilters.channels.map { ($0, channelLabel($0, req.lang)) }, selected: f.channel, includeBlank: req.t("全部", "All")))
         \(places.isEmpty ? .empty : Form.select(req.t("地点", "Place"), name: "node", options: places.map { ($0.id!.uuidString, $0.name) }, selected: s.place?.id?.uuidString, includeBlank: req.t("全部", "All")))
-        \(Form.select(req.t("承办层级", "Handled by"), name: "handler", options: HandlerLevel.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: f.handler, includeBlank: req.t("全部", "All")))
+        \(Form.select(req.t("承办单位", "Handled by"), name: "handler", options: handlerOptions, selected: f.handler, includeBlank: req.t("全部", "All")))
         \(Form.field(req.t("受理起", "Received from"), name: "from", value: f.from, type: "date"))
         \(Form.field(req.t("受理止", "Received to"), name: "to", value: f.to, type: "date"))
+        <label class="check"><input type="checkbox" name="unplaced" value="1"\(HTML(raw: f.unplaced ? " checked" : ""))> \(req.t("只看地点待核实", "Only places to verify"))</label>
         <div class="actions"><button>\(req.t("查找", "Search"))</button></div>
         </form></details>
         """

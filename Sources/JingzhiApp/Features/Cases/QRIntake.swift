@@ -162,11 +162,16 @@ enum QRIntake {
         let node = try await OrgNode.find(try req.idParameter(), within: actor.scope, on: req.db)
         let compounds = try await OrgNode.query(on: req.db).within(DataScope(rootPath: node.path))
             .filter(\.$kindRaw == NodeKind.compound.rawValue).sort(\.$path).limit(300).all()
-        let host = req.headers.first(name: .host) ?? "127.0.0.1:8080"
+        let base = req.publicBase
         let cells = try compounds.map { c -> HTML in
-            let url = "http://\(host)\(SiteURL.Cases.qrIntake(code: c.code).path)"
+            let url = base + SiteURL.Cases.qrIntake(code: c.code).path
             let svg = try QRCode.encode(url, correction: .medium).svg(moduleSize: 4, quietZone: 4, title: c.name)
-            return "<figure class=\"qr\">\(HTML(raw: svg))<figcaption><b>\(c.name)</b><br><small>\(req.t("扫码即办", "Scan to report"))</small></figcaption></figure>"
+            // The short address is for a phone without a camera: typed in, it opens the same form.
+            let short = url.replacingOccurrences(of: "https://", with: "").replacingOccurrences(of: "http://", with: "")
+            return """
+            <figure class="qr">\(HTML(raw: svg))<figcaption><b>\(c.name)</b><br>\(req.t("小区编码", "Compound code")) <b class="mono">\(c.code)</b>
+            <br><span class="mono qr-url">\(short)</span><br><small>\(req.t("扫码或输入网址即可反映", "Scan, or type the address, to report"))</small></figcaption></figure>
+            """
         }
         return Layout(req: req, title: req.t("\(node.name) 扫码即办二维码", "QR codes for \(node.name)"), wide: true)
             .render("<p class=\"muted\">\(req.t("打印后张贴在小区门口和楼道。", "Print and post at gates and stairwells."))</p><div class=\"qr-sheet\">\(cells)</div>")

@@ -83,16 +83,24 @@ enum CommandCentrePages {
         return Layout(req: req, title: req.t("指挥中心 · \(name)", "Command centre · \(name)"), wide: true).render(body)
     }
 
-    /// The GET form: subtree, period, category. Nodes offered are the streets, communities and grids in scope.
+    /// The GET form: subtree, period, category. Nodes offered are the county, streets and communities in scope, and
+    /// the grids when the scope is one community or smaller; a scope with a single area names it instead of a select.
     static func filters(_ req: Request, _ p: Params, _ d: CommandCentreViews.Data) async throws -> HTML {
         let actor = try req.requireActor()
-        let nodes = try await OrgNode.query(on: req.db).within(actor.scope)
+        var nodes = try await OrgNode.query(on: req.db).within(actor.scope)
             .filter(\.$kindRaw ~~ [NodeKind.county, .street, .community].map(\.rawValue)).sort(\.$path).limit(400).all()
+        if nodes.count <= 1 {
+            nodes = try await OrgNode.query(on: req.db).within(actor.scope)
+                .filter(\.$kindRaw ~~ [NodeKind.county, .street, .community, .grid].map(\.rawValue)).sort(\.$path).limit(400).all()
+        }
         let categories = try await CaseCategory.query(on: req.db).filter(\.$parentID == nil).sort(\.$code).all()
+        let area: HTML = nodes.count > 1
+            ? Form.select(req.t("范围", "Area"), name: "node", options: nodes.map { ($0.id!.uuidString, String(repeating: "　", count: max(0, $0.depth - (nodes.first?.depth ?? 0))) + $0.name) },
+                          selected: d.node?.id?.uuidString)
+            : "<p class=\"field\"><span>\(req.t("范围", "Area"))</span> <b>\(d.node?.name ?? nodes.first?.name ?? "")</b></p>"
         return """
         <form method="get" action="\(SiteURL.CommandCentre.desk(query: []).path)" class="filters card">
-        \(Form.select(req.t("范围", "Area"), name: "node", options: nodes.map { ($0.id!.uuidString, String(repeating: "　", count: max(0, $0.depth - (nodes.first?.depth ?? 0))) + $0.name) },
-                      selected: d.node?.id?.uuidString))
+        \(area)
         \(Form.select(req.t("地图时段", "Map period"), name: "period", options: CommandCentrePeriod.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: d.period.rawValue))
         \(Form.select(req.t("诉求类别", "Category"), name: "category", options: categories.map { ($0.code, $0.name) }, selected: d.category?.code, includeBlank: req.t("全部类别", "All")))
         <button>\(req.t("查看", "Show"))</button>

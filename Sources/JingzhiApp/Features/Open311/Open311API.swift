@@ -50,16 +50,13 @@ enum Open311API {
     // MARK: Discovery and services
 
     @Sendable static func discovery(_ req: Request, _ format: Open311Format) async throws -> Response {
-        let forwarded = req.application.settings.trustProxy ? req.headers.first(name: "X-Forwarded-Proto") : nil
-        let scheme = forwarded.flatMap { ["http", "https"].contains($0) ? $0 : nil } ?? "http"
-        let host = req.headers.first(name: .host) ?? "localhost"
         let value = Open311Value.object([
             ("changeset", .text(changeset)),
             ("contact", .text("精治 Jingzhi 平台管理员；诉求办理进度请以 service_request_id 查询 (contact the platform administrator)")),
             ("key_service", .text("api_key 由平台管理员签发：jingzhi apikey create --name 名称 (api keys are issued by the platform administrator)")),
             ("endpoints", .list(item: "endpoint", [.object([
                 ("specification", .text(specification)),
-                ("url", .text("\(scheme)://\(host)/open311/v2")),
+                ("url", .text("\(req.publicBase)/open311/v2")),
                 ("changeset", .text(changeset)),
                 ("type", .text("production")),
                 ("formats", .list(item: "format", [.text("text/xml"), .text("application/json")])),

@@ -25,12 +25,20 @@ enum PatrolCommandCentre {
                               points: track.fixes.map { PatrolTrackPoint(latitude: $0.latitude, longitude: $0.longitude, at: $0.recordedAt) })
         }
         app.commandCentre.visits = { db, nodes, from, _ in
-            var out: [VisitsCoverage] = []
-            for node in nodes {
-                let coverage = try await CareVisitService(db: db, now: clock.now()).coverage(under: node, month: String(from.prefix(7)))
-                out.append(VisitsCoverage(nodeId: node.id!, planned: coverage.total.planned, onTime: coverage.total.done))
+            // The widest node's coverage by child answers for it and its children at once; any other node is counted alone.
+            let service = CareVisitService(db: db, now: clock.now())
+            let month = String(from.prefix(7))
+            var out: [UUID: VisitsCoverage] = [:]
+            if let top = nodes.min(by: { $0.path.count < $1.path.count }) {
+                let c = try await service.coverage(under: top, month: month, byChild: true)
+                out[top.id!] = VisitsCoverage(nodeId: top.id!, planned: c.total.planned, onTime: c.total.done)
+                for row in c.grids { if let id = row.gridId { out[id] = VisitsCoverage(nodeId: id, planned: row.planned, onTime: row.done) } }
             }
-            return out
+            for node in nodes where out[node.id!] == nil {
+                let c = try await service.coverage(under: node, month: month)
+                out[node.id!] = VisitsCoverage(nodeId: node.id!, planned: c.total.planned, onTime: c.total.done)
+            }
+            return nodes.compactMap { out[$0.id!] }
         }
     }
 }

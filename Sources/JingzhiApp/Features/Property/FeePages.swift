@@ -145,7 +145,7 @@ enum FeePages {
         let rows = try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: "compound", from: from, to: to, company: mine)
         let months = Set(rows.map(\.period)).sorted()
         let byCompound = Dictionary(grouping: rows, by: \.name)
-        let totals = try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: "month", from: from, to: to, company: mine)
+        let totals = FeeReports.byMonth(rows)
         func cell(_ r: FeeReports.Collection?) -> HTML {
             guard let r else { return "<td>—</td>" }
             return "<td title=\"\(Money.yuan(r.collectedFen))/\(Money.yuan(r.billedFen))\">\(r.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—")</td>"

@@ -61,14 +61,16 @@ struct FeeReports {
         } else if group == "company" {
             for c in try await PropertyCompany.query(on: db).filter(\.$id ~~ ids).all() { names[c.id!.uuidString] = c.name }
         }
-        if group == "month" {
-            // Months add up over the groups of the query.
-            var merged: [String: (Int, Int)] = [:]
-            for r in out { merged[r.1, default: (0, 0)].0 += r.2; merged[r.1, default: (0, 0)].1 += r.3 }
-            return merged.keys.sorted().map { Collection(key: $0, name: $0, period: $0, billedFen: merged[$0]!.0, collectedFen: merged[$0]!.1,
-                                                         rate: Self.rate(merged[$0]!.1, merged[$0]!.0)) }
-        }
-        return out.map { Collection(key: $0.0, name: names[$0.0] ?? $0.0, period: $0.1, billedFen: $0.2, collectedFen: $0.3, rate: Self.rate($0.3, $0.2)) }
+        let rows = out.map { Collection(key: $0.0, name: names[$0.0] ?? $0.0, period: $0.1, billedFen: $0.2, collectedFen: $0.3, rate: Self.rate($0.3, $0.2)) }
+        return group == "month" ? Self.byMonth(rows) : rows
+    }
+
+    /// Rows of any grouping added up per billing period.
+    static func byMonth(_ rows: [Collection]) -> [Collection] {
+        var merged: [String: (Int, Int)] = [:]
+        for r in rows { merged[r.period, default: (0, 0)].0 += r.billedFen; merged[r.period, default: (0, 0)].1 += r.collectedFen }
+        return merged.keys.sorted().map { Collection(key: $0, name: $0, period: $0, billedFen: merged[$0]!.0, collectedFen: merged[$0]!.1,
+                                                     rate: rate(merged[$0]!.1, merged[$0]!.0)) }
     }
 
     struct Arrears: Content {

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import JingzhiCore
 import Vapor
 
@@ -32,6 +33,17 @@ struct GridCoverage: Content, Sendable {
 struct CareVisitService {
     let db: any Database
     let now: Date
+    /// What one request reads more than once (the page lists tasks and counts coverage over the same households).
+    private let memo = Memo()
+
+    final class Memo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var _targets: [String: [(household: UUID, nodePath: String, names: [String])]] = [:]
+        var targets: [String: [(household: UUID, nodePath: String, names: [String])]] {
+            get { lock.withLock { _targets } }
+            set { lock.withLock { _targets = newValue } }
+        }
+    }
 
     init(db: any Database, now: Date) {
         self.db = db
@@ -87,32 +99,48 @@ struct CareVisitService {
     }
 
     /// Households under both the plan's node and `path` where someone carries the plan's tag, with those people.
+    /// Read as plain columns (not whole models), and once per tag and subtree for the life of this service.
     private func targets(of plan: VisitPlan, under path: String) async throws -> [(household: UUID, nodePath: String, names: [String])] {
         let root = plan.nodePath.count > path.count ? plan.nodePath : path
-        let rows = try await ResidentTag.query(on: db).join(Resident.self, on: \ResidentTag.$residentID == \Resident.$id)
-            .filter(ResidentTag.self, \.$tag == plan.tag).within(DataScope(rootPath: root)).all()
+        if let hit = memo.targets[plan.tag + "|" + root] { return hit }
+        let rows = try await db.sql.raw("""
+            SELECT r.household_id AS h, t.node_path AS p, r.name AS n FROM \(ident: ResidentTag.schema) t \
+            JOIN \(ident: Resident.schema) r ON r.id = t.resident_id WHERE t.tag = \(bind: plan.tag) AND \(DataScope(rootPath: root).sqlCondition(column: "t.node_path")) \
+            AND r.deleted_at IS NULL
+            """).all()
         var byHousehold: [UUID: (String, [String])] = [:]
         for row in rows {
-            guard let r = try? row.joined(Resident.self) else { continue }
-            byHousehold[r.householdID, default: (row.nodePath, [])].1.append(r.name)
+            let h = try row.decode(column: "h", as: UUID.self), p = try row.decode(column: "p", as: String.self)
+            let n = try row.decode(column: "n", as: String.self)
+            byHousehold[h, default: (p, [])].1.append(n)
         }
-        return byHousehold.map { ($0.key, $0.value.0, $0.value.1) }
+        let out = byHousehold.map { ($0.key, $0.value.0, $0.value.1) }
+        memo.targets[plan.tag + "|" + root] = out
+        return out
     }
 
     /// Visit days per household under `path` from `from` to `to` (inclusive).
     private func visitDays(under path: String, from: String, to: String) async throws -> [UUID: [String]] {
-        let visits = try await Visit.query(on: db).within(DataScope(rootPath: path))
-            .filter(\.$visitedOn >= from).filter(\.$visitedOn <= to).all()
-        return Dictionary(grouping: visits, by: \.householdID).mapValues { $0.map(\.visitedOn).sorted() }
+        let rows = try await db.sql.raw("""
+            SELECT household_id AS h, visited_on AS d FROM \(ident: Visit.schema) \
+            WHERE \(DataScope(rootPath: path).sqlCondition()) AND visited_on >= \(bind: from) AND visited_on <= \(bind: to)
+            """).all()
+        var out: [UUID: [String]] = [:]
+        for row in rows {
+            let h = try row.decode(column: "h", as: UUID.self), d = try row.decode(column: "d", as: String.self)
+            out[h, default: []].append(d)
+        }
+        return out.mapValues { $0.sorted() }
     }
 
     // MARK: Due and overdue
 
     /// Every planned visit under `path` for the current period: overdue first (the last period was missed and
     /// nothing since), then due (not yet visited this period), then done.
-    func tasks(under path: String) async throws -> [VisitTask] {
+    /// An overdue visit is due by the last day of the missed period, so its date is always in the past.
+    func tasks(under path: String, tag: String? = nil) async throws -> [VisitTask] {
         var out: [VisitTask] = []
-        for plan in try await plans(reaching: path) {
+        for plan in try await plans(reaching: path) where tag == nil || plan.tag == tag {
             let p = plan.period
             let first = p.firstCounted(from: plan.startsOn)
             let current = p.start(of: today)
@@ -129,7 +157,8 @@ struct CareVisitService {
                 else if previous >= first && !days.contains(where: { $0 >= previous }) { status = "overdue" }
                 else { status = "due" }
                 out.append(VisitTask(planId: plan.id!, tag: plan.tag, period: plan.periodRaw, householdId: h.household,
-                                     address: addresses[h.household] ?? "", residents: h.names.sorted(), status: status, dueBy: dueBy,
+                                     address: addresses[h.household] ?? "", residents: h.names.sorted(), status: status,
+                                     dueBy: status == "overdue" ? VisitPeriod.dayBefore(current) : dueBy,
                                      lastVisitedOn: days.last))
             }
         }
@@ -140,7 +169,10 @@ struct CareVisitService {
     private func addressBook(_ ids: [UUID]) async throws -> [UUID: String] {
         var book: [UUID: String] = [:]
         for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-            for h in try await Household.query(on: db).filter(\.$id ~~ chunk).all() { book[h.id!] = h.address }
+            let list = SQLList(chunk.map { SQLBind($0) })
+            for row in try await db.sql.raw("SELECT id, address FROM \(ident: Household.schema) WHERE id IN (\(list))").all() {
+                book[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "address", as: String.self)
+            }
         }
         return book
     }
@@ -150,18 +182,26 @@ struct CareVisitService {
     /// Coverage in `month` (YYYY-MM) per grid under `node`. A planned visit is one (plan, household, period) where the
     /// period is counted for the plan, ends inside the month and has ended by today; it is done on time when the
     /// household has a visit dated inside that period. Households are those tagged in today's register.
-    func coverage(under node: OrgNode, month: String) async throws -> (total: GridCoverage, grids: [GridCoverage]) {
+    /// With `byChild` the rows are the node's children instead of its grids (a county's streets, a street's
+    /// communities), so a wide area reads as a short table to drill into. `tag` narrows to one plan tag.
+    func coverage(under node: OrgNode, month: String, tag: String? = nil, byChild: Bool = false) async throws -> (total: GridCoverage, grids: [GridCoverage]) {
         guard month.count == 7, let monthStart = ShanghaiTime.dayNumber(month + "-01").map(ShanghaiTime.day(number:)) else {
             throw APIError.invalid("month", "月份格式应为 YYYY-MM (month must be YYYY-MM)")
         }
         let monthEnd = VisitPeriod.dayBefore(VisitPeriod.month.next(monthStart))
-        let grids = try await OrgNode.query(on: db).filter(\.$kindRaw == NodeKind.grid.rawValue)
-            .within(DataScope(rootPath: node.path)).sort(\.$path).all()
-        let ancestorGrid = node.kind == .grid ? nil : try await OrgService(db: db, now: now).ancestors(of: node).last { $0.kind == .grid }
-        let allGrids = grids + (ancestorGrid.map { [$0] } ?? [])
+        let allGrids: [OrgNode]
+        if byChild {
+            let children = try await OrgNode.query(on: db).filter(\.$parentID == node.id).sort(\.$path).all()
+            allGrids = node.kind == .grid || children.isEmpty ? [node] : children
+        } else {
+            let grids = try await OrgNode.query(on: db).filter(\.$kindRaw == NodeKind.grid.rawValue)
+                .within(DataScope(rootPath: node.path)).sort(\.$path).all()
+            let ancestorGrid = node.kind == .grid ? nil : try await OrgService(db: db, now: now).ancestors(of: node).last { $0.kind == .grid }
+            allGrids = grids + (ancestorGrid.map { [$0] } ?? [])
+        }
         var planned: [String: Int] = [:], done: [String: Int] = [:]   // keyed by grid path, "" for no grid
         func gridKey(_ path: String) -> String { allGrids.first { path.hasPrefix($0.path) }?.path ?? "" }
-        for plan in try await plans(reaching: node.path) {
+        for plan in try await plans(reaching: node.path) where tag == nil || plan.tag == tag {
             let p = plan.period
             var periods: [(String, String)] = []
             var s = p.firstCounted(from: plan.startsOn)
@@ -185,7 +225,7 @@ struct CareVisitService {
             return GridCoverage(gridId: id, gridName: name, planned: n, done: d, rate: n == 0 ? nil : Double(d) / Double(n))
         }
         var rows = allGrids.map { row($0.id, $0.name, $0.path) }
-        if planned[""] != nil { rows.append(row(nil, "未划入网格 (no grid)", "")) }
+        if planned[""] != nil { rows.append(row(nil, byChild ? "直属 (directly under)" : "未划入网格 (no grid)", "")) }
         let n = planned.values.reduce(0, +), d = done.values.reduce(0, +)
         return (GridCoverage(gridId: node.id, gridName: node.name, planned: n, done: d, rate: n == 0 ? nil : Double(d) / Double(n)), rows)
     }

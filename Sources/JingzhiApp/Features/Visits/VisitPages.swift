@@ -22,28 +22,61 @@ enum VisitPages {
         try actor.require(.logVisits)
         let node = try await VisitsAPI.subtree(req, actor)
         let service = CareVisitService(req: req)
-        let tasks = try await service.tasks(under: node.path)
+        let f = try Filters(req)
+        let tasks = try await service.tasks(under: node.path, tag: f.tag)
         let open = tasks.filter { $0.status != "done" }
-        let month = (try req.query.get(String?.self, at: "month")).flatMap { $0.isEmpty ? nil : $0 } ?? String(service.today.prefix(7))
-        let (total, grids) = try await service.coverage(under: node, month: month)
+        let shown = open.filter { f.status == "open" || $0.status == f.status }
+        let page = try PageRequest(req, defaultPer: 30)
+        // The month to show: the one asked for; by default this month, or last month while no period has ended in this one.
+        var month = f.month ?? String(service.today.prefix(7))
+        var (total, grids) = try await service.coverage(under: node, month: month, tag: f.tag, byChild: true)
+        if f.month == nil && total.planned == 0 {
+            month = ShanghaiTime.month(month + "-01", plus: -1)
+            (total, grids) = try await service.coverage(under: node, month: month, tag: f.tag, byChild: true)
+        }
         func percent(_ c: GridCoverage) -> String { c.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
         let statusLabel = ["overdue": req.t("已逾期", "overdue"), "due": req.t("待走访", "due"), "done": req.t("已走访", "done")]
+        let overdue = open.filter { $0.status == "overdue" }.count
+        func link(_ q: [(String, String)]) -> String { SiteURL.Visits.overview(query: q).path }
+        let keep = [("node", node.id!.uuidString), ("tag", f.tag ?? ""), ("status", f.status), ("month", f.month ?? "")].filter { !$0.1.isEmpty }
+        let areas = try await areaOptions(req, node: node, actor: actor)
         var body: HTML = """
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
-        <p class="muted">\(node.name) · \(req.t("逾期 \(open.filter { $0.status == "overdue" }.count) 户，待走访 \(open.filter { $0.status == "due" }.count) 户，本期已走访 \(tasks.count - open.count) 户",
-                                                 "\(open.filter { $0.status == "overdue" }.count) overdue, \(open.filter { $0.status == "due" }.count) due, \(tasks.count - open.count) done this period"))</p>
-        <ul class="tree" id="visit-tasks">\(open.prefix(200).map { t -> HTML in
+        <p class="muted">\(node.name) · \(req.t("逾期 \(overdue) 户，待走访 \(open.count - overdue) 户，本期已走访 \(tasks.count - open.count) 户",
+                                                 "\(overdue) overdue, \(open.count - overdue) due, \(tasks.count - open.count) done this period"))</p>
+        <form method="get" action="\(link([]))" class="card filters" id="visit-filters">
+          \(Form.select(req.t("范围", "Area"), name: "node", options: areas, selected: node.id!.uuidString))
+          \(Form.select(req.t("人群标签", "Tag"), name: "tag", options: ResidentTags.all.map { ($0, $0) }, selected: f.tag, includeBlank: req.t("全部标签", "all tags")))
+          \(Form.select(req.t("状态", "Status"), name: "status", options: [("open", req.t("逾期和待走访", "overdue and due")), ("overdue", req.t("已逾期", "overdue")), ("due", req.t("待走访", "due"))], selected: f.status))
+          \(Form.field(req.t("覆盖率月份", "Coverage month"), name: "month", value: month, type: "month"))
+          <button class="secondary">\(req.t("筛选", "Filter"))</button>
+        </form>
+        <ul class="tree" id="visit-tasks">\(shown[min(page.offset, shown.count)..<min(page.offset + page.per, shown.count)].map { t -> HTML in
             """
             <li class="\(t.status)"><span><b>\(statusLabel[t.status] ?? t.status)</b> \(t.address)<br><span class="tag">\(t.tag)</span> \(t.residents.joined(separator: req.t("、", ", ")))
-            <small class="muted">\(req.t("截止", "by")) \(t.dueBy)\(t.lastVisitedOn.map { " · " + req.t("上次 ", "last ") + $0 } ?? "")</small></span>
+            <small class="muted">\(t.status == "overdue" ? req.t("应于 \(t.dueBy) 前走访", "was due by \(t.dueBy)") : req.t("截止 \(t.dueBy)", "by \(t.dueBy)"))\(t.lastVisitedOn.map { " · " + req.t("上次 ", "last ") + $0 } ?? "")</small></span>
             <a class="button secondary" href="\(SiteURL.Visits.record(household: t.householdId).path)">\(req.t("记录走访", "Record"))</a></li>
             """
         })</ul>
+        \(pager(req, total: shown.count, page: page) { link(keep + [("page", String($0))]) })
         <h2>\(req.t("\(month) 走访覆盖率", "Visit coverage, \(month)"))</h2>
-        <form method="get" action="\(SiteURL.Visits.overview(query: []).path)" class="actions"><input type="month" name="month" value="\(month)" style="max-width:12rem"><button class="secondary">\(req.t("查看", "Show"))</button></form>
-        <div class="table-wrap"><table><thead><tr><th>\(req.t("网格", "Grid"))</th><th>\(req.t("应走访", "Planned"))</th><th>\(req.t("按期完成", "Done on time"))</th><th>\(req.t("覆盖率", "Coverage"))</th></tr></thead>
-        <tbody>\(grids.map { g -> HTML in "<tr><td>\(g.gridName)</td><td>\(g.planned)</td><td>\(g.done)</td><td>\(percent(g))</td></tr>" })
-        <tr><th>\(req.t("合计", "Total"))</th><th>\(total.planned)</th><th>\(total.done)</th><th id="coverage-total">\(percent(total))</th></tr></tbody></table></div>
+        """
+        if total.planned == 0 {
+            body = body + "<p class=\"card\" id=\"coverage-none\">\(req.t("\(month) 还没有已结束的走访周期，覆盖率在周期结束后计算；当前逾期和待走访见上方列表。", "No visit period has ended in \(month) yet; coverage is counted once a period ends. Overdue and due visits are listed above."))</p>"
+        } else {
+            body = body + """
+            <div class="table-wrap"><table><thead><tr><th>\(req.t("区域", "Area"))</th><th>\(req.t("应走访", "Planned"))</th><th>\(req.t("按期完成", "Done on time"))</th><th>\(req.t("覆盖率", "Coverage"))</th></tr></thead>
+            <tbody>\(grids.map { g -> HTML in
+                var name: HTML = "\(g.gridName)"
+                if let id = g.gridId, id != node.id {
+                    name = "<a href=\"\(link([("node", id.uuidString), ("tag", f.tag ?? ""), ("month", month)].filter { !$0.1.isEmpty }))\">\(g.gridName)</a>"
+                }
+                return "<tr><td>\(name)</td><td>\(g.planned)</td><td>\(g.done)</td><td>\(percent(g))</td></tr>"
+            })
+            <tr><th>\(req.t("合计", "Total"))</th><th>\(total.planned)</th><th>\(total.done)</th><th id="coverage-total">\(percent(total))</th></tr></tbody></table></div>
+            """
+        }
+        body = body + """
         <p class="muted"><small>\(req.t("覆盖率 = 按期完成的计划走访 ÷ 应走访次数。应走访：每个走访计划、每户有该标签居民的家庭、每个在本月内结束且已结束的周期（周为周一至周日）各计一次；该周期内有走访记录即为按期完成。",
                                         "Coverage = planned visits done on time ÷ planned visits. " + VisitsAPI.coverageDefinition))</small></p>
         """
@@ -65,6 +98,34 @@ enum VisitPages {
             """
         }
         return try await Layout(req: req, title: req.t("民情走访", "Care visits"), wide: actor.role != .gridWorker).render(body).encodeResponse(status: status, for: req)
+    }
+
+    /// The page's filters from the query: a known tag, a status, a month.
+    struct Filters {
+        let tag: String?, status: String, month: String?
+        init(_ req: Request) throws {
+            let tag = try req.query.get(String?.self, at: "tag").flatMap { $0.isEmpty ? nil : $0 }
+            guard tag == nil || ResidentTags.all.contains(tag!) else { throw APIError.invalid("tag", "没有这个人群标签 (unknown tag)") }
+            let status = try req.query.get(String?.self, at: "status").flatMap { $0.isEmpty ? nil : $0 } ?? "open"
+            guard ["open", "overdue", "due"].contains(status) else { throw APIError.invalid("status", "状态须为逾期或待走访 (unknown status)") }
+            let month = try req.query.get(String?.self, at: "month").flatMap { $0.isEmpty ? nil : $0 }
+            guard month == nil || (month!.count == 7 && ShanghaiTime.dayNumber(month! + "-01") != nil) else {
+                throw APIError.invalid("month", "月份格式应为 YYYY-MM (month must be YYYY-MM)")
+            }
+            (self.tag, self.status, self.month) = (tag, status, month)
+        }
+    }
+
+    /// The areas the viewer may narrow to: the node, its ancestors inside the viewer's scope, and its streets,
+    /// communities and grids (indented by depth).
+    static func areaOptions(_ req: Request, node: OrgNode, actor: Actor) async throws -> [(String, String)] {
+        let kinds = [NodeKind.street, .community, .grid].map(\.rawValue)
+        let below = try await OrgNode.query(on: req.db).within(DataScope(rootPath: node.path)).filter(\.$kindRaw ~~ kinds)
+            .filter(\.$id != node.id!).sort(\.$path).limit(500).all()
+        let above = try await OrgService(req: req).ancestors(of: node).filter { $0.id != node.id && actor.scope.contains($0.path) }
+        func indent(_ n: OrgNode) -> String { String(repeating: "　", count: max(0, (n.path.count - node.path.count) / PathSegment.width)) }
+        return above.map { ($0.id!.uuidString, "↑ " + $0.name) } + [(node.id!.uuidString, node.name)]
+            + below.map { n in (n.id!.uuidString, indent(n) + n.name) }
     }
 
     struct PlanForm: Content { var nodeId: String?; var tag: String?; var period: String?; var startsOn: String? }

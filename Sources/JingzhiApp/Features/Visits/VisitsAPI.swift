@@ -74,7 +74,9 @@ enum VisitsAPI {
         guard ["open", "due", "overdue", "done", "all"].contains(status) else {
             throw APIError.invalid("status", "状态须为 open、due、overdue、done 或 all (unknown status)")
         }
-        let tasks = try await CareVisitService(req: req).tasks(under: try await subtree(req, actor).path).filter {
+        let tag = try req.query.get(String?.self, at: "tag").flatMap { $0.isEmpty ? nil : $0 }
+        guard tag == nil || ResidentTags.all.contains(tag!) else { throw APIError.invalid("tag", "没有这个人群标签 (unknown tag)") }
+        let tasks = try await CareVisitService(req: req).tasks(under: try await subtree(req, actor).path, tag: tag).filter {
             switch status {
             case "all": true
             case "open": $0.status != "done"
