@@ -46,7 +46,8 @@ enum Migrations {
         M053AddPropertyLifecycles(),                  // versions on contracts, bills and tasks; a task state
         M054AddLinkRequestVersion(),                  // link requests decided through their lifecycle
         M055AddAPIKeyArea(),                          // the area an Open311 api_key serves
-        // next: M056. Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        M056AddBillCollectionIndex(),                 // collection rates of a county read from one covering index
+        // next: M057. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 

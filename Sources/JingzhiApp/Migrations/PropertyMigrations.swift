@@ -175,3 +175,13 @@ enum PropertyCatalog {
         try await c.create(on: db)
     }
 }
+
+/// Collection rates read a window of periods across a whole county: an index that holds every column they sum,
+/// in period then compound order, answers them without touching the table or sorting.
+struct M056AddBillCollectionIndex: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await createIndex("property_bills_period_cover", on: PropertyBill.schema,
+                              ["period", "compound_id", "status", "node_path", "company_id", "amount_fen", "paid_fen"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.sql.drop(index: "property_bills_period_cover").run() }
+}

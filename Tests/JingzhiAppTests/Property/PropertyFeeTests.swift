@@ -163,6 +163,14 @@ import VaporTesting
             #expect(byCompound.first { $0["period"] as? String == "2026-10" }?["collectedFen"] as? Int == 0)
             #expect(byCompany.count == 1 && byCompany[0]["collectedFen"] as? Int == collected && byCompany[0]["name"] as? String == company.name)
             #expect(bad.status == .unprocessableEntity)
+            // the page: the month's total, a compound found by name, one per page with a pager
+            let web = try await WebSession.login(app, "property_demo")
+            let found = try await web.get("/property/collection?to=2026-10&q=\(compound.name.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!)")
+            #expect(found.text.contains("<td>\(compound.name)</td>"))
+            let none = try await web.get("/property/collection?to=2026-10&q=nosuchplace")
+            #expect(!none.text.contains("<td>\(compound.name)</td>") && none.text.contains("共 0 条"))
+            let paged = try await web.get("/property/collection?to=2026-10&per=1")
+            #expect(paged.text.contains("rel=\"next\"") || paged.text.contains("共 1 条"))
         }
     }
 

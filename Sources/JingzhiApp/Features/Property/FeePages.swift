@@ -144,19 +144,29 @@ enum FeePages {
         let mine = try await PropertyScope.feeCompany(of: actor, on: req.db)
         let rows = try await FeeReports(db: req.db, now: req.now).collection(scope: actor.scope, by: "compound", from: from, to: to, company: mine)
         let months = Set(rows.map(\.period)).sorted()
-        let byCompound = Dictionary(grouping: rows, by: \.name)
         let totals = FeeReports.byMonth(rows)
+        // A county has hundreds of compounds: a name search and pages of 50.
+        let words = (try req.query.get(String?.self, at: "q") ?? "").trimmingCharacters(in: .whitespaces)
+        let byCompound = Dictionary(grouping: rows.filter { words.isEmpty || $0.name.contains(words) }, by: \.name)
+        let page = try PageRequest(req, defaultPer: 50)
+        let names = byCompound.keys.sorted()
+        let shown = names[min(page.offset, names.count)..<min(page.offset + page.per, names.count)]
         func cell(_ r: FeeReports.Collection?) -> HTML {
             guard let r else { return "<td>—</td>" }
             return "<td title=\"\(Money.yuan(r.collectedFen))/\(Money.yuan(r.billedFen))\">\(r.rate.map { String(format: "%.1f%%", $0 * 100) } ?? "—")</td>"
         }
         return Layout(req: req, title: req.t("物业费收缴率", "Fee collection rates"), wide: true).render("""
+        <form method="get" action="\(SiteURL.Property.collection(query: []).path)" class="filters card" role="search">
+        \(Form.field(req.t("小区名称", "Compound name"), name: "q", value: words, type: "search"))
+        \(Form.field(req.t("截至月份", "Up to month"), name: "to", value: to, type: "month"))
+        <button class="secondary">\(req.t("查找", "Search"))</button></form>
         <p class="actions"><a class="button secondary" href="\(SiteURL.Property.collectionXLSX(query: [("to", to)]).path)">\(req.t("导出 Excel", "Export Excel"))</a></p>
         <div class="table-wrap"><table><thead><tr><th>\(req.t("小区", "Compound"))</th>\(months.map { HTML("<th>\($0)</th>") })</tr></thead>
         <tbody><tr><th>\(req.t("合计", "All"))</th>\(months.map { m in cell(totals.first { $0.period == m }) })</tr>
-        \(byCompound.keys.sorted().map { name -> HTML in
+        \(shown.map { name -> HTML in
             "<tr><td>\(name)</td>\(months.map { m in cell(byCompound[name]!.first { $0.period == m }) })</tr>"
         })</tbody></table></div>
+        \(pager(req, total: names.count, page: page) { SiteURL.Property.collection(query: [("q", words), ("to", to), ("page", String($0))].filter { !$0.1.isEmpty }).path })
         """)
     }
 }

@@ -44,7 +44,7 @@ enum PropertyPages {
         let links: [HTML] = [
             "<a href=\"\(SiteURL.Property.cases.path)\">\(req.t("报修投诉队列", "Repair queue"))</a>",
             "<a href=\"\(SiteURL.Property.bills(query: []).path)\">\(req.t("账单与缴费", "Bills and payments"))</a>",
-            "<a href=\"\(SiteURL.Property.collection.path)\">\(req.t("收缴率", "Collection rates"))</a>",
+            "<a href=\"\(SiteURL.Property.collection(query: []).path)\">\(req.t("收缴率", "Collection rates"))</a>",
             "<a href=\"\(SiteURL.Property.ratings(month: nil).path)\">\(req.t("物业红黑榜", "Red/black list"))</a>",
             only ? "<a href=\"\(SiteURL.Property.overview(withoutCompany: false).path)\">\(req.t("全部小区", "All compounds"))</a>" : "<a href=\"\(SiteURL.Property.overview(withoutCompany: true).path)\">\(req.t("只看无物业小区", "Only compounds without a company"))</a>",
         ]

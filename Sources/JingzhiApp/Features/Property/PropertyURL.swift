@@ -18,7 +18,7 @@ extension SiteURL {
         case bill(UUID)
         case pay(UUID)
         case reverse(payment: UUID)
-        case collection
+        case collection(query: [(String, String)])
         case collectionXLSX(query: [(String, String)])
         case mine
         case payMine(UUID)
@@ -68,7 +68,7 @@ extension SiteURL {
             case .bill(let id): Pattern.bill.path(id)
             case .pay(let id): Pattern.pay.path(id)
             case .reverse(let payment): Pattern.reverse.path(payment)
-            case .collection: Pattern.collection.path()
+            case .collection(let q): Pattern.collection.path() + SiteURL.query(q)
             case .collectionXLSX(let q): Pattern.collectionXLSX.path() + SiteURL.query(q)
             case .mine: Pattern.mine.path()
             case .payMine(let id): Pattern.payMine.path(id)
