@@ -9,7 +9,7 @@ struct VisitTask: Content, Sendable {
     let tag: String
     let period: String
     let householdId: UUID
-    let address: String
+    var address: String
     let residents: [String]
     /// done, due or overdue.
     let status: String
@@ -137,9 +137,10 @@ struct CareVisitService {
 
     /// Every planned visit under `path` for the current period: overdue first (the last period was missed and
     /// nothing since), then due (not yet visited this period), then done.
-    /// An overdue visit is due by the last day of the missed period, so its date is always in the past.
+    /// An overdue visit is due by the last day of the missed period, so its date is always in the past. Within a
+    /// status and day the order is the tree's (building by building); addresses are left for `addressed`.
     func tasks(under path: String, tag: String? = nil) async throws -> [VisitTask] {
-        var out: [VisitTask] = []
+        var out: [(task: VisitTask, path: String)] = []
         for plan in try await plans(reaching: path) where tag == nil || plan.tag == tag {
             let p = plan.period
             let first = p.firstCounted(from: plan.startsOn)
@@ -149,21 +150,30 @@ struct CareVisitService {
             let dueBy = VisitPeriod.dayBefore(p.next(counted))
             let visits = try await visitDays(under: path, from: previous, to: today)
             let households = try await targets(of: plan, under: path)
-            let addresses = try await addressBook(households.map(\.household))
             for h in households {
                 let days = visits[h.household] ?? []
                 let status: String
                 if days.contains(where: { $0 >= current }) { status = "done" }
                 else if previous >= first && !days.contains(where: { $0 >= previous }) { status = "overdue" }
                 else { status = "due" }
-                out.append(VisitTask(planId: plan.id!, tag: plan.tag, period: plan.periodRaw, householdId: h.household,
-                                     address: addresses[h.household] ?? "", residents: h.names.sorted(), status: status,
-                                     dueBy: status == "overdue" ? VisitPeriod.dayBefore(current) : dueBy,
-                                     lastVisitedOn: days.last))
+                out.append((VisitTask(planId: plan.id!, tag: plan.tag, period: plan.periodRaw, householdId: h.household,
+                                      address: "", residents: h.names.sorted(), status: status,
+                                      dueBy: status == "overdue" ? VisitPeriod.dayBefore(current) : dueBy,
+                                      lastVisitedOn: days.last), h.nodePath))
             }
         }
         let rank = ["overdue": 0, "due": 1, "done": 2]
-        return out.sorted { (rank[$0.status]!, $0.dueBy, $0.address) < (rank[$1.status]!, $1.dueBy, $1.address) }
+        return out.sorted { a, b in
+            (rank[a.task.status]!, a.task.dueBy, a.path, a.task.householdId.uuidString) < (rank[b.task.status]!, b.task.dueBy, b.path, b.task.householdId.uuidString)
+        }.map(\.task)
+    }
+
+    /// The tasks with their households' addresses: only those about to be shown are looked up.
+    func addressed<S: Sequence>(_ tasks: S) async throws -> [VisitTask] where S.Element == VisitTask {
+        var list = Array(tasks)
+        let book = try await addressBook(list.map(\.householdId))
+        for i in list.indices { list[i].address = book[list[i].householdId] ?? "" }
+        return list
     }
 
     private func addressBook(_ ids: [UUID]) async throws -> [UUID: String] {

@@ -40,6 +40,7 @@ enum VisitPages {
         func link(_ q: [(String, String)]) -> String { SiteURL.Visits.overview(query: q).path }
         let keep = [("node", node.id!.uuidString), ("tag", f.tag ?? ""), ("status", f.status), ("month", f.month ?? "")].filter { !$0.1.isEmpty }
         let areas = try await areaOptions(req, node: node, actor: actor)
+        let visible = try await service.addressed(shown[min(page.offset, shown.count)..<min(page.offset + page.per, shown.count)])
         var body: HTML = """
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
         <p class="muted">\(node.name) · \(req.t("逾期 \(overdue) 户，待走访 \(open.count - overdue) 户，本期已走访 \(tasks.count - open.count) 户",
@@ -51,7 +52,7 @@ enum VisitPages {
           \(Form.field(req.t("覆盖率月份", "Coverage month"), name: "month", value: month, type: "month"))
           <button class="secondary">\(req.t("筛选", "Filter"))</button>
         </form>
-        <ul class="tree" id="visit-tasks">\(shown[min(page.offset, shown.count)..<min(page.offset + page.per, shown.count)].map { t -> HTML in
+        <ul class="tree" id="visit-tasks">\(visible.map { t -> HTML in
             """
             <li class="\(t.status)"><span><b>\(statusLabel[t.status] ?? t.status)</b> \(t.address)<br><span class="tag">\(t.tag)</span> \(t.residents.joined(separator: req.t("、", ", ")))
             <small class="muted">\(t.status == "overdue" ? req.t("应于 \(t.dueBy) 前走访", "was due by \(t.dueBy)") : req.t("截止 \(t.dueBy)", "by \(t.dueBy)"))\(t.lastVisitedOn.map { " · " + req.t("上次 ", "last ") + $0 } ?? "")</small></span>

@@ -83,7 +83,8 @@ enum VisitsAPI {
             default: $0.status == status
             }
         }
-        return Paged(items: Array(tasks.dropFirst(page.offset).prefix(page.per)), total: tasks.count, page: page.page, per: page.per)
+        let items = try await CareVisitService(req: req).addressed(tasks.dropFirst(page.offset).prefix(page.per))
+        return Paged(items: items, total: tasks.count, page: page.page, per: page.per)
     }
 
     @Sendable static func record(req: Request) async throws -> Response {
