@@ -28,12 +28,13 @@ import Vapor
 
     @Test func theCountyDemoLedgerVerifiesAndTheDemoResidentHasPoints() async throws {
         try await withDemoApp { app in
-            // setup: the tiny demo has the goods; lay out the county's season of points on it
+            // setup: the county's goods and season of points, laid out on the tiny county
             let county = try await app.node("YT")
             let context = DemoContext(app: app, plan: DemoPlan.make(.tiny), root: county, db: app.db, log: { _ in })
-            let goods = try await PointsGoods.query(on: app.db).count()
             // act
+            try await PointsDemo.goods(context)
             try await PointsDemo.ledger(context, perCommunity: 3)
+            let goods = try await PointsGoods.query(on: app.db).count()
             // check
             let resident = try await PointsFixture.demoResident(app)
             let pending = try await PointsRedemption.query(on: app.db).filter(\.$residentID == resident.id!)
@@ -57,7 +58,6 @@ import Vapor
         let (ok, text) = try await JingzhiCommands.verifyPoints(settings)
         #expect(ok && text.contains("账目平衡"))
         let app = try await JingzhiCommands.openApp(settings)
-        try await (app.db as! any SQLDatabase).update(PointsGoods.schema).set("stock", to: SQLBind(1)).run()
         let account = PointsAccount()
         account.key = "resident:broken"
         account.kindRaw = PointsAccountKind.resident.rawValue

@@ -3,11 +3,12 @@ import Foundation
 import JingzhiCore
 
 extension PointsFeature: DemoContributor {
-    /// Every community gets its supermarket's goods; the county also a season of awards and redemptions (the tiny
-    /// demo that tests use keeps empty accounts, so their balances start at zero).
+    /// The county gets goods in every community's supermarket and a season of awards and redemptions. The tiny demo
+    /// that tests run on has none, so each test starts from empty accounts and its own goods.
     static func seedDemo(_ c: DemoContext) async throws {
+        guard !c.plan.tiny else { return }
         try await PointsDemo.goods(c)
-        if !c.plan.tiny { try await PointsDemo.ledger(c, perCommunity: 12) }
+        try await PointsDemo.ledger(c, perCommunity: 12)
     }
 }
 
