@@ -34,17 +34,17 @@ enum PointsPages {
         let rows: [HTML] = entries.map { e in
             let signed = e.toAccountID == account.id ? e.points : -e.points
             return """
-            <li class="entry"><span><b class="\(signed > 0 ? "ok" : "error")">\(signed > 0 ? "+" : "−")\(abs(signed))</b> \(e.reason)</span>
-            <span class="muted">\(e.kind.label(req)) · \(ShanghaiTime.format(e.createdAt))</span></li>
+            <li><span><b>\(signed > 0 ? "+" : "−")\(abs(signed))</b> \(e.reason)</span>
+            <span class="muted">\(e.kind.label(req)) · \(ShanghaiTime.format(e.createdAt, "yyyy-MM-dd"))</span></li>
             """
         }
         let waiting: [HTML] = pending.map { p in
-            "<li><a class=\"button big\" href=\"\(SiteURL.Points.redemption(p.id!).path)\">\(req.t("待领取", "To collect"))：\(p.goodsName) ×\(p.quantity)</a></li>"
+            "<a class=\"button big\" href=\"\(SiteURL.Points.redemption(p.id!).path)\">\(p.goodsName) ×\(p.quantity)<br>\(req.t("出示核销码", "Show the code"))</a>"
         }
         return try await Layout(req: req, title: req.t("我的积分", "My points")).render("""
-        <p class="balance card"><span>\(req.t("积分余额", "Balance"))</span> <b class="big-number">\(account.balance)</b> \(req.t("分", "points"))</p>
-        <div class="big-actions"><a class="button big" href="\(SiteURL.Points.shop.path)">\(req.t("积分超市", "Points shop"))</a></div>
-        \(waiting.isEmpty ? .empty : HTML("<h2>\(req.t("待领取的兑换", "Waiting to be collected"))</h2><ul class=\"plain\">\(HTML(waiting))</ul>"))
+        <div class="big-actions"><div class="stat"><span class="muted">\(req.t("积分余额", "Balance"))</span><b>\(account.balance) \(req.t("分", "points"))</b></div>
+        <a class="button big" href="\(SiteURL.Points.shop.path)">\(req.t("积分超市", "Points shop"))</a></div>
+        \(waiting.isEmpty ? .empty : HTML("<h2>\(req.t("待领取的兑换", "Waiting to be collected"))</h2><div class=\"big-actions\">\(HTML(waiting))</div>"))
         <h2>\(req.t("积分明细", "Entries"))</h2>
         <ul class="tree passbook">\(rows.isEmpty ? ["<li class=\"muted\">\(req.t("还没有积分记录", "No entries yet"))</li>"] : rows)</ul>
         \(pager(req, total: total, page: page) { SiteURL.Points.passbook(page: $0).path })
@@ -62,15 +62,17 @@ enum PointsPages {
             return """
             <form method="post" action="\(SiteURL.Points.redeem(goods: g.id!).path)" class="card goods">\(Form.csrf(req))
             <h2>\(g.name)</h2>\(g.description.isEmpty ? .empty : HTML("<p>\(g.description)</p>"))
-            <p><b class="big-number">\(g.pricePoints)</b> \(req.t("分", "points")) · \(req.t("库存", "in stock")) \(g.stock)\
+            <p><b>\(g.pricePoints) \(req.t("分", "points"))</b> · \(req.t("库存", "in stock")) \(g.stock)\
             \(g.monthlyLimit.map { n -> HTML in " · \(req.t("每月限兑 \(n) 件", "at most \(n) a month"))" } ?? .empty)</p>
             <input type="hidden" name="quantity" value="1"><input type="hidden" name="idempotencyKey" value="\(UUID().uuidString)">
-            <button class="big"\(HTML(raw: affordable ? "" : " disabled"))>\(g.stock == 0 ? req.t("已兑完", "Sold out") : req.t("兑换一件", "Redeem one"))</button>
+            \(affordable ? HTML("<button class=\"button big\">\(req.t("兑换一件", "Redeem one"))</button>")
+                : HTML("<p class=\"muted\">\(g.stock == 0 ? req.t("已兑完", "Sold out") : req.t("积分不足，还差 \(g.pricePoints - balance) 分", "\(g.pricePoints - balance) more points needed"))</p>"))
             </form>
             """
         }
         return Layout(req: req, title: req.t("积分超市", "Points shop")).render("""
-        <p class="card">\(req.t("我的积分", "My points"))：<b class="big-number">\(balance)</b> · <a href="\(SiteURL.Points.passbook(page: nil).path)">\(req.t("查看明细", "See entries"))</a></p>
+        <div class="big-actions"><div class="stat"><span class="muted">\(req.t("我的积分", "My points"))</span><b>\(balance) \(req.t("分", "points"))</b></div>
+        <a class="button big" href="\(SiteURL.Points.passbook(page: nil).path)">\(req.t("查看明细", "See entries"))</a></div>
         \(cards.isEmpty ? HTML("<p class=\"muted\">\(req.t("本社区暂无可兑换的商品", "Nothing on offer in your community yet"))</p>") : HTML(cards))
         """)
     }
@@ -103,13 +105,13 @@ enum PointsPages {
         <div class="card">
         <h2>\(r.goodsName) ×\(r.quantity)</h2>
         <p>\(req.t("积分", "Points"))：\(r.points) · \(req.t("状态", "State"))：<b>\(state.label(req.lang))</b></p>
-        <p>\(req.t("核销码", "Code"))：<b class="big-number code">\(r.code)</b></p>
+        <div class="stat"><span class="muted">\(req.t("核销码", "Code"))</span><b>\(r.code)</b></div>
         \(qr.map { HTML("<div class=\"qr\">\(HTML(raw: $0))</div>") } ?? .empty)
         \(state == .pending ? HTML("<p class=\"muted\">\(req.t("到社区或商户处出示此码，工作人员扫码后即可领取。", "Show this code at the community or shop; staff scan it and hand over the goods."))</p>") : .empty)
         </div>
         \(state == .pending ? HTML("""
         <form method="post" action="\(SiteURL.Points.cancel(r.id!).path)">\(Form.csrf(req))
-        <button class="big secondary">\(req.t("取消兑换（积分退回）", "Cancel (points return)"))</button></form>
+        <button class="button big secondary">\(req.t("取消兑换（积分退回）", "Cancel (points return)"))</button></form>
         """) : .empty)
         <p><a class="button big" href="\(SiteURL.Points.passbook(page: nil).path)">\(req.t("返回我的积分", "Back to my points"))</a></p>
         """)

@@ -133,7 +133,7 @@ enum PointsStaffPages {
         return Layout(req: req, title: req.t("核销兑换", "Collect redemptions"), wide: true).render("""
         <form method="post" action="\(SiteURL.Points.collect(code: nil).path)" class="card">\(Form.csrf(req))
         \(Form.field(req.t("核销码（扫码或输入）", "Code (scan or type)"), name: "code", value: code, required: true, attrs: "autocomplete=\"off\" autofocus"))
-        <button class="big">\(req.t("核销", "Collect"))</button></form>
+        <button class="button big">\(req.t("核销", "Collect"))</button></form>
         <h2>\(req.t("待领取", "Waiting to be collected"))</h2>
         <table class="list"><thead><tr><th>\(req.t("核销码", "Code"))</th><th>\(req.t("商品", "Goods"))</th><th>\(req.t("积分", "Points"))</th><th>\(req.t("兑换时间", "Redeemed"))</th><th></th></tr></thead>
         <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\" class=\"muted\">\(req.t("没有待领取的兑换", "Nothing waiting"))</td></tr>"] : rows)</tbody></table>
