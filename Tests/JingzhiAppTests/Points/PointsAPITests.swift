@@ -119,6 +119,8 @@ import VaporTesting
             #expect(balance == 30 && stock == 1)
             let history = try await LifecycleEvent.history("points_redemption", UUID(uuidString: id)!, on: app.db)
             #expect(history.map(\.toState) == ["pending", "collected"])
+            let audited = try await AuditEntry.query(on: app.db).filter(\.$entity == "points_redemption").all().map(\.action)
+            #expect(audited.filter { $0 == "redeem" }.count == 2 && audited.contains("collect") && audited.contains("cancel"))
             #expect(try await PointsVerify.run(on: app.db).ok)
         }
     }

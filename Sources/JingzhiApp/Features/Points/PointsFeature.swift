@@ -27,6 +27,6 @@ enum PointsFeature: Feature {
         "points": FieldName("积分", "Points"), "reason": FieldName("事由", "Reason"), "sourceRef": FieldName("来源编号", "Source reference"),
         "goodsId": FieldName("商品", "Goods"), "quantity": FieldName("数量", "Quantity"), "pricePoints": FieldName("兑换积分", "Price in points"),
         "stock": FieldName("库存", "Stock"), "monthlyLimit": FieldName("每人每月限兑", "Monthly limit per resident"),
-        "name": FieldName("名称", "Name"), "entryId": FieldName("积分记录", "Entry"),
+        "entryId": FieldName("积分记录", "Entry"),
     ]
 }
