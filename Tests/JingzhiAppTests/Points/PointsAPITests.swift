@@ -164,3 +164,20 @@ import VaporTesting
         }
     }
 }
+
+/// The contract as `/openapi.json` tells it.
+@Suite struct PointsOpenAPITests {
+    @Test func theDocumentListsTheContractWithItsRetryAnswers() async throws {
+        try await withTestApp { app in
+            let doc = try await app.api(.GET, "/openapi.json", token: nil).json()
+            let paths = try #require(doc["paths"] as? [String: [String: [String: Any]]])
+            for (path, method) in [("/api/v1/points/awards", "post"), ("/api/v1/points/accounts/{id}", "get"), ("/api/v1/points/accounts/me", "get"),
+                                   ("/api/v1/points/goods", "get"), ("/api/v1/points/redemptions", "post"),
+                                   ("/api/v1/points/redemptions/{id}/collect", "post"), ("/api/v1/points/redemptions/{id}/cancel", "post")] {
+                #expect(paths[path]?[method] != nil, "\(method) \(path)")
+            }
+            let awards = try #require(paths["/api/v1/points/awards"]?["post"]?["responses"] as? [String: Any])
+            #expect(awards["201"] != nil && awards["200"] != nil)
+        }
+    }
+}

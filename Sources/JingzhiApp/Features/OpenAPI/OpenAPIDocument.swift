@@ -22,6 +22,8 @@ enum OpenAPIDocument {
         var body: String? = nil                      // schema name, or "csv"/"geojson"
         var response: String? = nil                  // schema name; nil = no content
         var status: Int = 200
+        /// Another success status with the same body, e.g. 200 for a retry answered with the first result.
+        var alsoStatus: Int? = nil
         var isPublic = false
     }
 

@@ -151,6 +151,7 @@ extension OpenAPIDocument {
             if let body = op.body { operation["requestBody"] = ["required": true, "content": content(body)] }
             var responses: [String: Any] = ["default": errorResponse]
             responses[String(op.status)] = op.response.map { ["description": "OK", "content": content($0)] } ?? ["description": "No content"]
+            if let also = op.alsoStatus { responses[String(also)] = responses[String(op.status)] }
             operation["responses"] = responses
             if op.isPublic { operation["security"] = [] as [Any] }
             paths[op.path, default: [:]][op.method] = operation

@@ -6,7 +6,7 @@ extension OpenAPIDocument {
     static let pointsOps: [Op] = [
         Op(method: "post", path: "/api/v1/points/awards", tag: "points",
            summary: "Award points to a resident in your scope (staff). A repeated sourceRef or Idempotency-Key pays nothing more and answers 200 with the first entry",
-           body: "PointsAwardBody", response: "PointsEntry", status: 201),
+           body: "PointsAwardBody", response: "PointsEntry", status: 201, alsoStatus: 200),
         Op(method: "post", path: "/api/v1/points/entries/{id}/reverse", tag: "points",
            summary: "Reverse an award with a reason (staff); once only, 409 insufficient_points when the resident has spent them",
            body: "PointsReverseBody", response: "PointsEntry", status: 201),
@@ -24,7 +24,7 @@ extension OpenAPIDocument {
            query: [("code", "string", "核销码"), ("state", "string", "pending, collected, cancelled or expired")] + paging, response: "PagedPointsRedemptions"),
         Op(method: "post", path: "/api/v1/points/redemptions", tag: "points",
            summary: "Redeem goods (residents): points and stock are held at once; 409 insufficient_points, out_of_stock or monthly_limit holds nothing. Idempotency-Key makes retries return the first redemption (200)",
-           body: "PointsRedeemBody", response: "PointsRedemption", status: 201),
+           body: "PointsRedeemBody", response: "PointsRedemption", status: 201, alsoStatus: 200),
         Op(method: "post", path: "/api/v1/points/redemptions/{id}/collect", tag: "points", summary: "Hand over the goods (staff, merchants): the redemption is posted",
            response: "PointsRedemption"),
         Op(method: "post", path: "/api/v1/points/redemptions/{id}/cancel", tag: "points", summary: "Cancel a pending redemption (the resident, staff): points and stock return",
