@@ -102,3 +102,37 @@ import VaporTesting
         }
     }
 }
+
+/// The month's points per community, on the page and as CSV.
+@Suite struct PointsReportTests {
+    @Test func theMonthShowsIssuedAndSpentPerCommunity() async throws {
+        try await withDemoApp { app in
+            // setup: 30 awarded, 5 reversed; 10 redeemed and kept, 10 redeemed and cancelled
+            let resident = try await PointsFixture.demoResident(app)
+            let staff = try await PointsFixture.actor(app, "gt01_community"), me = try await PointsFixture.actor(app, "resident_demo")
+            let points = PointsService(db: app.db, now: app.clock.now())
+            try await PointsFixture.award(app, resident, 30)
+            let wrong = try await points.award(residentID: resident.id, points: 5, reason: "误发", sourceRef: nil, idempotencyKey: nil, by: staff).entry
+            _ = try await points.reverse(entryID: wrong.id, reason: "更正", by: staff)
+            let soap = try await PointsFixture.goods(app, name: "洗衣皂", price: 10, stock: 5)
+            let market = SupermarketService(db: app.db, now: app.clock.now())
+            _ = try await market.redeem(goodsID: soap.id, quantity: 1, idempotencyKey: nil, by: me)
+            let (second, _) = try await market.redeem(goodsID: soap.id, quantity: 1, idempotencyKey: nil, by: me)
+            try await market.cancel(second, by: me)
+            let month = ShanghaiTime.currentMonth(app.clock.now())
+            // act
+            let rows = try await PointsReport.month(month, scope: staff.scope, on: app.db)
+            let desk = Browser(app)
+            try await desk.login("gt01_community")
+            let page = try await desk.get("/points/report?month=\(month)")
+            let csv = try await desk.get("/points/report/export?month=\(month)")
+            let others = try await PointsReport.month(month, scope: try await PointsFixture.actor(app, "bh01_community").scope, on: app.db)
+            // check
+            let gt = try #require(rows.first { $0.community.code == "YT-GT-01" })
+            #expect(gt.issued == 30 && gt.spent == 10 && gt.points(.refund) == 10 && gt.points(.reversal) == 5)
+            #expect(page.status == .ok && page.text.contains("古亭社区"))
+            #expect(csv.headers.contentType?.subType == "csv" && csv.text.contains("\(month),古亭社区,35,5,20,10,0,30,10"))
+            #expect(others.allSatisfy { $0.issued == 0 && $0.spent == 0 } && !others.contains { $0.community.code == "YT-GT-01" })
+        }
+    }
+}

@@ -14,6 +14,8 @@ enum PointsStaffPages {
         staff.post(P.collect, use: collect)
         staff.get(P.award, use: awardPage)
         staff.post(P.award, use: award)
+        staff.get(P.report, use: report)
+        staff.get(P.export, use: export)
     }
 
     static func staff(_ req: Request) throws -> Actor {
@@ -59,7 +61,8 @@ enum PointsStaffPages {
             <td data-label="\(req.t("每月限兑", "Monthly limit"))">\(g.monthlyLimit.map(String.init) ?? "—")</td></tr>
             """ }
         return Layout(req: req, title: req.t("积分超市商品", "Points shop goods"), wide: true).render("""
-        <p class="actions"><a href="\(SiteURL.Points.collect(code: nil).path)">\(req.t("核销兑换", "Collect redemptions"))</a> · <a href="\(SiteURL.Points.award(query: nil).path)">\(req.t("发放积分", "Award points"))</a></p>
+        <p class="actions"><a href="\(SiteURL.Points.collect(code: nil).path)">\(req.t("核销兑换", "Collect redemptions"))</a> · <a href="\(SiteURL.Points.award(query: nil).path)">\(req.t("发放积分", "Award points"))</a>
+        · <a href="\(SiteURL.Points.report(month: nil).path)">\(req.t("每月积分统计", "Points per month"))</a></p>
         <table class="list"><thead><tr><th>\(req.t("商品", "Goods"))</th><th>\(req.t("社区", "Community"))</th><th>\(req.t("积分", "Points"))</th><th>\(req.t("库存", "Stock"))</th><th>\(req.t("每月限兑", "Monthly limit"))</th></tr></thead>
         <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\" class=\"muted\">\(req.t("暂无商品", "No goods yet"))</td></tr>"] : rows)</tbody></table>
         <form method="post" action="\(SiteURL.Points.goods.path)" class="card">\(Form.csrf(req))<h2>\(req.t("上架新商品", "Offer new goods"))</h2>
@@ -200,5 +203,34 @@ enum PointsStaffPages {
             return created ? req.t("已为 \(r.name) 发放 \(e.points) 分（\(e.reason)），余额 \(balance) 分", "Awarded \(e.points) points to \(r.name) (\(e.reason)); balance \(balance)")
                 : req.t("这笔积分已发放过，未重复发放；\(r.name) 余额 \(balance) 分", "Already awarded, not paid twice; \(r.name) has \(balance) points")
         }
+    }
+
+    /// The month's points per community in scope: issued and spent, with a CSV of the same.
+    @Sendable static func report(req: Request) async throws -> HTML {
+        let actor = try staff(req)
+        let month = try ShanghaiTime.parseMonth(try req.query.get(String?.self, at: "month") ?? ShanghaiTime.currentMonth(req.now))
+        let rows = try await PointsReport.month(month, scope: actor.scope, on: req.db)
+        let body: [HTML] = rows.map { r in """
+            <tr><td data-label="\(req.t("社区", "Community"))">\(r.community.name)</td>
+            <td data-label="\(req.t("净发放", "Issued"))">\(r.issued)</td><td data-label="\(req.t("净兑换", "Spent"))">\(r.spent)</td>
+            <td data-label="\(req.t("冲正", "Reversed"))">\(r.points(.reversal))</td><td data-label="\(req.t("退回", "Returned"))">\(r.points(.refund))</td>
+            <td data-label="\(req.t("过期", "Expired"))">\(r.points(.expiry))</td></tr>
+            """ }
+        return Layout(req: req, title: req.t("每月积分统计", "Points per month"), wide: true).render("""
+        <form method="get" action="\(SiteURL.Points.report(month: nil).path)" class="actions">
+        \(Form.field(req.t("月份", "Month"), name: "month", value: month, type: "month", required: true))<button>\(req.t("查看", "Show"))</button>
+        <a href="\(SiteURL.Points.export(month: month).path)">\(req.t("导出 CSV", "Export CSV"))</a></form>
+        <table class="list"><thead><tr><th>\(req.t("社区", "Community"))</th><th>\(req.t("净发放", "Issued"))</th><th>\(req.t("净兑换", "Spent"))</th>
+        <th>\(req.t("冲正", "Reversed"))</th><th>\(req.t("退回", "Returned"))</th><th>\(req.t("过期", "Expired"))</th></tr></thead>
+        <tbody>\(body.isEmpty ? ["<tr><td colspan=\"6\" class=\"muted\">\(req.t("范围内没有社区", "No community in your area"))</td></tr>"] : body)</tbody></table>
+        <p class="muted">\(req.t("净发放 = 发放 − 冲正；净兑换 = 兑换 − 取消或过期退回的积分。", "Issued = awards − reversals; spent = redemptions − points returned by cancelled or expired ones."))</p>
+        """)
+    }
+
+    @Sendable static func export(req: Request) async throws -> Response {
+        let actor = try staff(req)
+        let month = try ShanghaiTime.parseMonth(try req.query.get(String?.self, at: "month"))
+        let rows = try await PointsReport.month(month, scope: actor.scope, on: req.db)
+        return Response.csv(PointsReport.csv(rows, month: month), filename: "points-\(month).csv")
     }
 }

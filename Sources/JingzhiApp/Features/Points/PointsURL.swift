@@ -13,6 +13,8 @@ extension SiteURL {
         case editGoods(UUID)
         case collect(code: String?)
         case award(query: String?)
+        case report(month: String?)
+        case export(month: String)
 
         enum Pattern {
             static let passbook = RoutePattern("/points")
@@ -24,7 +26,9 @@ extension SiteURL {
             static let editGoods = RoutePattern("/points/goods/:id", .GET, .POST)
             static let collect = RoutePattern("/points/collect", .GET, .POST)
             static let award = RoutePattern("/points/award", .GET, .POST)
-            static let all = [passbook, shop, redeem, redemption, cancel, goods, editGoods, collect, award]
+            static let report = RoutePattern("/points/report")
+            static let export = RoutePattern("/points/report/export")
+            static let all = [passbook, shop, redeem, redemption, cancel, goods, editGoods, collect, award, report, export]
         }
 
         var path: String {
@@ -38,6 +42,8 @@ extension SiteURL {
             case .editGoods(let id): Pattern.editGoods.path(id)
             case .collect(let code): Pattern.collect.path() + SiteURL.query([("code", code ?? "")])
             case .award(let q): Pattern.award.path() + SiteURL.query([("q", q ?? "")])
+            case .report(let month): Pattern.report.path() + SiteURL.query([("month", month ?? "")])
+            case .export(let month): Pattern.export.path() + SiteURL.query([("month", month)])
             }
         }
     }
