@@ -165,6 +165,30 @@ import VaporTesting
     }
 }
 
+/// A household's passbook sums its members.
+@Suite struct PointsHouseholdTests {
+    @Test func aHouseholdSumsItsMembersForItsMembersAndStaffInScope() async throws {
+        try await withDemoApp { app in
+            // setup
+            let me = try await PointsFixture.demoResident(app)
+            let family = try await Resident.query(on: app.db).filter(\.$householdID == me.householdID).all()
+            for (i, r) in family.enumerated() { try await PointsFixture.award(app, r, 10 * (i + 1)) }
+            let other = try #require(try await Resident.query(on: app.db).filter(\.$householdID != me.householdID).first())
+            let path = "/api/v1/points/households/\(me.householdID)"
+            // act
+            let mine = try await app.api(.GET, path, token: try await app.token("resident_demo"))
+            let staff = try await app.api(.GET, path, token: try await app.token("gt01_community"))
+            let foreign = try await app.api(.GET, path, token: try await app.token("bh01_community"))
+            let notMine = try await app.api(.GET, "/api/v1/points/households/\(other.householdID)", token: try await app.token("resident_demo"))
+            // check
+            let body = try mine.json(), staffBody = try staff.json()
+            #expect(body["total"] as? Int == 10 * family.count * (family.count + 1) / 2 && (body["members"] as? [Any])?.count == family.count)
+            #expect(staffBody["total"] as? Int == body["total"] as? Int)
+            #expect(foreign.status == .notFound && notMine.status == .notFound)
+        }
+    }
+}
+
 /// The contract as `/openapi.json` tells it.
 @Suite struct PointsOpenAPITests {
     @Test func theDocumentListsTheContractWithItsRetryAnswers() async throws {

@@ -11,6 +11,7 @@ enum PointsAPI {
         p.post("entries", ":id", "reverse", use: reverse)
         p.get("accounts", "me", use: myAccount)
         p.get("accounts", ":id", use: account)
+        p.get("households", ":id", use: household)
         p.get("goods", use: goods)
         p.post("goods", use: createGoods)
         p.patch("goods", ":id", use: updateGoods)
@@ -62,6 +63,24 @@ enum PointsAPI {
         }
         try PointsService.requireStaff(actor)
         return try await passbook(try await PointsService(req: req).resident(id, within: actor.scope), req: req)
+    }
+
+    /// The members' balances and their sum: staff in scope, or a member of the household.
+    @Sendable static func household(req: Request) async throws -> HouseholdPointsDTO {
+        let actor = try req.requireActor()
+        let id = try req.idParameter()
+        let h: Household
+        if actor.role == .resident {
+            guard let rid = actor.user.residentID, let me = try await Resident.find(rid, on: req.db), me.householdID == id,
+                  let mine = try await Household.find(id, on: req.db) else { throw APIError.notFound }
+            h = mine
+        } else {
+            try PointsService.requireStaff(actor)
+            h = try await Household.find(id, within: actor.scope, on: req.db)
+        }
+        let members = try await PointsService(req: req).household(h)
+        return HouseholdPointsDTO(householdId: h.id!, address: h.address, total: members.reduce(0) { $0 + $1.balance },
+                                  members: members.map { .init(residentId: $0.resident.id!, name: $0.resident.name, balance: $0.balance) })
     }
 
     static func passbook(_ r: Resident, req: Request) async throws -> PassbookDTO {

@@ -101,3 +101,15 @@ struct RedemptionDTO: Content {
         closedAt = r.closedAt
     }
 }
+
+struct HouseholdPointsDTO: Content {
+    struct Member: Content {
+        let residentId: UUID
+        let name: String
+        let balance: Int
+    }
+    let householdId: UUID
+    let address: String
+    let total: Int
+    let members: [Member]
+}

@@ -14,6 +14,8 @@ extension OpenAPIDocument {
            query: paging, response: "PointsPassbook"),
         Op(method: "get", path: "/api/v1/points/accounts/{id}", tag: "points", summary: "A resident's passbook (staff in scope; the resident)",
            query: paging, response: "PointsPassbook"),
+        Op(method: "get", path: "/api/v1/points/households/{id}", tag: "points",
+           summary: "A household's points: each member's balance and the sum (staff in scope; a member)", response: "PointsHousehold"),
         Op(method: "get", path: "/api/v1/points/goods", tag: "points", summary: "Goods of the points supermarket at a node (default: your community)",
            query: [("node", "string", "Node id or code")] + paging, response: "PagedPointsGoods"),
         Op(method: "post", path: "/api/v1/points/goods", tag: "points", summary: "Offer goods in a community (staff)", body: "PointsGoodsBody",
@@ -51,5 +53,8 @@ extension OpenAPIDocument {
                                     "points": "integer", "state": "string", "code": "string", "version": "integer", "createdAt": "date-time",
                                     "closedAt": "date-time"], required: ["id", "state", "code"]),
         "PagedPointsRedemptions": paged("PointsRedemption"),
+        "PointsHouseholdMember": object(["residentId": "uuid", "name": "string", "balance": "integer"]),
+        "PointsHousehold": object(["householdId": "uuid", "address": "string", "total": "integer", "members": "[PointsHouseholdMember]"],
+                                  required: ["householdId", "total", "members"]),
     ] }
 }

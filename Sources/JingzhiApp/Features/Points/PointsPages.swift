@@ -27,8 +27,10 @@ enum PointsPages {
         if let actor = req.actor, actor.role != .resident { return req.redirect(to: SiteURL.Points.collect(code: nil).path) }
         let (_, r) = try await resident(req)
         let page = try PageRequest(req, defaultPer: 20)
-        let account = try await PointsService(req: req).account(of: r)
+        let service = PointsService(req: req)
+        let account = try await service.account(of: r)
         let (entries, total) = try await PointsLedger.entries(of: account, page: page, on: req.db)
+        let family = try await Household.find(r.householdID, on: req.db).asyncMap { try await service.household($0) } ?? []
         let pending = try await PointsRedemption.query(on: req.db).filter(\.$residentID == r.id!)
             .filter(\.$state == RedemptionState.pending.rawValue).sort(\.$createdAt, .descending).all()
         let rows: [HTML] = entries.map { e in
@@ -44,6 +46,7 @@ enum PointsPages {
         return try await Layout(req: req, title: req.t("我的积分", "My points")).render("""
         <div class="big-actions"><div class="stat"><span class="muted">\(req.t("积分余额", "Balance"))</span><b>\(account.balance) \(req.t("分", "points"))</b></div>
         <a class="button big" href="\(SiteURL.Points.shop.path)">\(req.t("积分超市", "Points shop"))</a></div>
+        \(family.count < 2 ? .empty : HTML("<p class=\"muted\">\(req.t("全家积分", "Household points"))：\(family.reduce(0) { $0 + $1.balance }) \(req.t("分", "points"))（\(family.map { "\($0.resident.name) \($0.balance)" }.joined(separator: "、"))）</p>"))
         \(waiting.isEmpty ? .empty : HTML("<h2>\(req.t("待领取的兑换", "Waiting to be collected"))</h2><div class=\"big-actions\">\(HTML(waiting))</div>"))
         <h2>\(req.t("积分明细", "Entries"))</h2>
         <ul class="tree passbook">\(rows.isEmpty ? ["<li class=\"muted\">\(req.t("还没有积分记录", "No entries yet"))</li>"] : rows)</ul>

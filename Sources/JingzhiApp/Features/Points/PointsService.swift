@@ -64,6 +64,15 @@ struct PointsService {
         try await PointsLedger.account(.resident, community: try await community(of: resident), resident: resident, now: now, on: db)
     }
 
+    /// A household's passbook (户积分存折): each member's balance, read without opening accounts.
+    func household(_ h: Household) async throws -> [(resident: Resident, balance: Int)] {
+        let members = try await ResidentService(db: db, now: now).members(of: h)
+        let keys = members.map { "resident:\($0.id!.uuidString)" }
+        let accounts = try await PointsAccount.query(on: db).filter(\.$key ~~ keys).all()
+        let balances = Dictionary(accounts.compactMap { a in a.residentID.map { ($0, a.balance) } }) { a, _ in a }
+        return members.map { ($0, balances[$0.id!] ?? 0) }
+    }
+
     /// Pays `points` from the resident's community to the resident. A repeated `sourceRef`, or a repeated idempotency
     /// key from the same caller, pays nothing more and answers with the first entry (created: false).
     func award(residentID: UUID?, points raw: Double?, reason rawReason: String?, sourceRef rawRef: String?,
