@@ -46,6 +46,8 @@ enum Migrations {
         M053AddPropertyLifecycles(),                  // versions on contracts, bills and tasks; a task state
         M054AddLinkRequestVersion(),                  // link requests decided through their lifecycle
         M055AddAPIKeyArea(),                          // the area an Open311 api_key serves
+        M065CreateTopics(),                           // deliberation topics, supports (one per resident), their cases, settings per community
+        M066CreateMeetingsAndVotes(),                 // deliberation meetings and agendas, votes, ballots (one per household), secret choices
         // next: M056. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
