@@ -16,18 +16,18 @@ enum DeliberationDemo {
         var supportedBy: [String] = []
     }
 
-    enum Place { case residentHome, community(String) }
+    enum Place { case residentHome, node(String) }
 
     static func plans() -> [Plan] { [
         Plan(raiser: "resident_demo", place: .residentHome, daysAgo: 6, title: "楼前加装休息座椅",
              description: "小区老人多，出门走不远就要歇脚，希望在楼前空地放两三张长椅。", supportedBy: ["resident_demo"]),
-        Plan(raiser: "gt01_grid", place: .community("YT-GT-01"), daysAgo: 20, title: "规范电动车停放和充电",
+        Plan(raiser: "gt01_grid", place: .node("YT-GT-01-G01"), daysAgo: 20, title: "规范电动车停放和充电",
              description: "走访中多户反映楼道里停放电动车、飞线充电，存在火灾隐患，建议集中建设充电棚。",
              moves: [(2, "gt01_community", .review, TopicActionInput(note: "涉及多个小区，提交社区两委审核"))]),
         Plan(raiser: "resident_demo", place: .residentHome, daysAgo: 40, title: "老旧小区加装电梯",
              description: "六层老楼没有电梯，高层老人上下楼困难，希望按政策申请加装电梯并商量费用分摊。",
              moves: [(5, "gt01_community", .accept, TopicActionInput(note: "涉及全体业主利益，按四议两公开组织议事", procedure: TopicProcedure.fourTwo.rawValue))]),
-        Plan(raiser: "gt01_community", place: .community("YT-GT-01"), daysAgo: 75, title: "社区广场晚间跳舞音量扰民",
+        Plan(raiser: "gt01_community", place: .node("YT-GT-01"), daysAgo: 75, title: "社区广场晚间跳舞音量扰民",
              description: "居民反映广场舞音响音量过大、时间过晚，需要商定活动时段和音量。",
              moves: [(4, "gt01_community", .accept, TopicActionInput()),
                      (20, "gt01_community", .decide, TopicActionInput(note: "议定：活动时间 19:00–21:00，音量不超过 60 分贝，由舞蹈队长负责提醒。"))]),
@@ -37,7 +37,7 @@ enum DeliberationDemo {
         Plan(raiser: "resident_demo", place: .residentHome, daysAgo: 25, title: "东门路灯长期不亮",
              description: "小区东门的路灯坏了一个多月，晚上出入很不安全。",
              moves: [(1, "gt01_community", .convert, TopicActionInput(note: "属于单一维修事项，转诉求办理", categoryCode: "sheshi"))]),
-        Plan(raiser: "bh01_grid", place: .community("YT-BH-01"), daysAgo: 9, title: "站前路口增设斑马线",
+        Plan(raiser: "bh01_grid", place: .node("YT-BH-01-G01"), daysAgo: 9, title: "站前路口增设斑马线",
              description: "早晚上学时段车流量大，学生过马路不安全，建议增设斑马线和提示牌。"),
     ] }
 
@@ -54,7 +54,7 @@ enum DeliberationDemo {
                 guard let home = try await service.home(of: raiser) else { continue }
                 guard let node = try await OrgNode.find(home.household.nodeID, on: db) else { continue }
                 place = try await OrgService(db: db, now: service.now).ancestors(of: node).last { $0.kind == .compound }
-            case .community(let code):
+            case .node(let code):
                 place = try await OrgNode.query(on: db).filter(\.$code == code).first()
             }
             guard let place else { continue }
