@@ -19,6 +19,8 @@ enum DeliberationFeature: Feature {
         "title": FieldName("议题标题", "Title"), "description": FieldName("议题内容", "What it is about"), "nodeId": FieldName("涉及地点", "Place"),
         "procedure": FieldName("议事规程", "Procedure"), "note": FieldName("说明", "Note"), "mergeInto": FieldName("并入的议题", "Topic to merge into"),
         "categoryCode": FieldName("诉求类别", "Case category"), "stage": FieldName("阶段", "Stage"), "q": FieldName("关键词", "Search"),
-        "supportThreshold": FieldName("附议门槛（户）", "Support threshold (households)"), "community": FieldName("社区", "Community"),
+        "supportThreshold": FieldName("附议门槛（户）", "Support threshold (households)"),
+        "question": FieldName("表决事项", "Question"), "closesAt": FieldName("截止时间", "Closes at"), "quorumPercent": FieldName("参与率", "Quorum"),
+        "choice": FieldName("投票选择", "Choice"), "startsAt": FieldName("会议时间", "Meeting time"), "place": FieldName("会议地点", "Place"), "community": FieldName("社区", "Community"),
     ]
 }

@@ -11,6 +11,8 @@ extension SiteURL {
         case act(UUID, action: String)
         case timeline(UUID)
         case settings
+        case openVote(UUID)
+        case ballot(UUID, vote: UUID)
 
         enum Pattern {
             static let list = RoutePattern("/topics")
@@ -20,7 +22,9 @@ extension SiteURL {
             static let act = RoutePattern("/topics/:id/act/:action", .POST)
             static let timeline = RoutePattern("/topics/:id/timeline")
             static let settings = RoutePattern("/topics/settings", .POST)
-            static let all = [list, new, detail, support, act, timeline, settings]
+            static let openVote = RoutePattern("/topics/:id/votes", .POST)
+            static let ballot = RoutePattern("/topics/:id/votes/:vote", .POST)
+            static let all = [list, new, detail, support, act, timeline, settings, openVote, ballot]
         }
 
         var path: String {
@@ -32,6 +36,8 @@ extension SiteURL {
             case .act(let id, let action): Pattern.act.path(id, action)
             case .timeline(let id): Pattern.timeline.path(id)
             case .settings: Pattern.settings.path()
+            case .openVote(let id): Pattern.openVote.path(id)
+            case .ballot(let id, let vote): Pattern.ballot.path(id, vote)
             }
         }
     }

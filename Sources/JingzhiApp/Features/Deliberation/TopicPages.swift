@@ -15,6 +15,7 @@ enum TopicPages {
         staff.post(P.act, use: TopicStaffPages.act)
         staff.post(P.settings, use: TopicStaffPages.settings)
         web.get(P.timeline, use: timeline)
+        TopicVotePages.register(staff)
     }
 
     /// An error in words, with this feature's names first: the app's names are first-come, and Property's `title` is a task.
@@ -129,6 +130,7 @@ enum TopicPages {
         \(t.answer.map { HTML("<p class=\"card\">\(req.t("社区答复", "The community's answer"))：\($0)</p>") } ?? .empty)
         \(support)
         \(staff)
+        \(try await TopicVotePages.section(req, actor, t))
         <h2>\(req.t("议题进程", "The topic's path"))</h2>
         \(TopicTimeline.render(try await TopicTimeline.lines(t, on: req.db, lang: req.lang), req))
         <p><a href="\(SiteURL.Deliberation.timeline(t.id!).path)">\(req.t("公开页面（可分享）", "Public page (to share)"))</a> · <a href="\(SiteURL.Deliberation.list(query: []).path)">\(req.t("返回议题列表", "Back to the topics"))</a></p>
