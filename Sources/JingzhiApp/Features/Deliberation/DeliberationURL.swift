@@ -12,6 +12,7 @@ extension SiteURL {
         case timeline(UUID)
         case settings
         case openVote(UUID)
+        case announce
         case ballot(UUID, vote: UUID)
 
         enum Pattern {
@@ -24,7 +25,8 @@ extension SiteURL {
             static let settings = RoutePattern("/topics/settings", .POST)
             static let openVote = RoutePattern("/topics/:id/votes", .POST)
             static let ballot = RoutePattern("/topics/:id/votes/:vote", .POST)
-            static let all = [list, new, detail, support, act, timeline, settings, openVote, ballot]
+            static let announce = RoutePattern("/topics/meetings", .POST)
+            static let all = [list, new, detail, support, act, timeline, settings, openVote, ballot, announce]
         }
 
         var path: String {
@@ -37,6 +39,7 @@ extension SiteURL {
             case .timeline(let id): Pattern.timeline.path(id)
             case .settings: Pattern.settings.path()
             case .openVote(let id): Pattern.openVote.path(id)
+            case .announce: Pattern.announce.path()
             case .ballot(let id, let vote): Pattern.ballot.path(id, vote)
             }
         }

@@ -16,6 +16,7 @@ enum TopicPages {
         staff.post(P.settings, use: TopicStaffPages.settings)
         web.get(P.timeline, use: timeline)
         TopicVotePages.register(staff)
+        MeetingPages.register(staff)
     }
 
     /// An error in words, with this feature's names first: the app's names are first-come, and Property's `title` is a task.

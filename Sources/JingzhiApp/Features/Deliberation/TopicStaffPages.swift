@@ -45,6 +45,7 @@ enum TopicStaffPages {
         <tbody>\(rows.isEmpty ? [empty] : body)</tbody></table></div>
         \(pager(req, total: total, page: page) { SiteURL.Deliberation.list(query: params + [("page", String($0))]).path })
         \(settings)
+        \(try await community.asyncMap { try await MeetingPages.section(req, community: $0) } ?? .empty)
         """)
     }
 
