@@ -19,7 +19,8 @@ struct Jingzhi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jingzhi",
         abstract: "精治 Jingzhi — community governance platform.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, Import.self, Export.self, UserCommand.self, BenchCommand.self, APIKeyCommand.self]
+        subcommands: [Serve.self, Migrate.self, Seed.self, Import.self, Export.self, UserCommand.self, BenchCommand.self, APIKeyCommand.self,
+                      PointsCommand.self]
     )
 }
 
@@ -196,6 +197,35 @@ struct APIKeyCreate: AsyncParsableCommand {
         let key = try await JingzhiCommands.createAPIKey(db.settings, name: name, area: area)
         FileHandle.standardError.write(Data("api_key for \(name) (shown once; keep it safe):\n".utf8))
         print(key)
+    }
+}
+
+struct PointsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "points", abstract: "The points ledger.",
+                                                    subcommands: [PointsVerifyCommand.self, PointsExpireCommand.self])
+}
+
+struct PointsVerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify",
+        abstract: "Prove the points ledger balances: each stored balance equals its entries, debits equal credits (exit 1 otherwise).")
+    @OptionGroup var db: DatabaseOptions
+
+    func run() async throws {
+        let (ok, report) = try await JingzhiCommands.verifyPoints(db.settings)
+        print(report)
+        if !ok { throw ExitCode(1) }
+    }
+}
+
+struct PointsExpireCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "expire",
+        abstract: "Void pending redemptions not collected within --days days: their points and stock return.")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "Days a redemption waits to be collected.") var days: Int = 14
+
+    func run() async throws {
+        let n = try await JingzhiCommands.expireRedemptions(db.settings, days: days)
+        print("已过期 \(n) 笔兑换 (\(n) redemptions expired)")
     }
 }
 

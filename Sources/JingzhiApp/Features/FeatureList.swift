@@ -5,7 +5,7 @@ enum FeatureList {
     static var all: [any Feature.Type] { [
         AccountsFeature.self, HomeFeature.self, OrgFeature.self, ResidentsFeature.self, AuditFeature.self,
         CasesFeature.self, PatrolsFeature.self, VisitsFeature.self, PropertyFeature.self, CommandCentreFeature.self,
-        MeasuresFeature.self, OpenAPIFeature.self, Open311Feature.self,
+        MeasuresFeature.self, DeliberationFeature.self, OpenAPIFeature.self, Open311Feature.self, PointsFeature.self,
     ] }
 
     /// Every table column that carries a node path, from every feature.
@@ -16,6 +16,7 @@ enum FeatureList {
         SiteURL.Pattern.all + SiteURL.Accounts.Pattern.all + SiteURL.Org.Pattern.all + SiteURL.Residents.Pattern.all
             + SiteURL.Audit.Pattern.all + SiteURL.Cases.Pattern.all + SiteURL.Patrols.Pattern.all + SiteURL.Visits.Pattern.all
             + SiteURL.Property.Pattern.all + SiteURL.CommandCentre.Pattern.all + SiteURL.Measures.Pattern.all
+            + SiteURL.Points.Pattern.all + SiteURL.Deliberation.Pattern.all
     }
 }
 

@@ -47,7 +47,14 @@ enum Migrations {
         M054AddLinkRequestVersion(),                  // link requests decided through their lifecycle
         M055AddAPIKeyArea(),                          // the area an Open311 api_key serves
         M056AddBillCollectionIndex(),                 // collection rates of a county read from one covering index
-        // next: M057. Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        // M057–M059 are free; M060–M064 are the points ledger's (issue 15), M065–M069 deliberation's (issue 14).
+        M060CreatePointsAccounts(),                   // points accounts: issuing, supermarket, expiry per community; one per resident
+        M061CreatePointsEntries(),                    // the double-entry points ledger, append only, awards unique by source
+        M062CreatePointsGoods(),                      // the points supermarket's goods with stock and monthly limits
+        M063CreatePointsRedemptions(),                // redemptions holding points and stock, with their 核销码
+        M065CreateTopics(),                           // deliberation topics, supports (one per resident), their cases, settings per community
+        M066CreateMeetingsAndVotes(),                 // deliberation meetings and agendas, votes, ballots (one per household), secret choices
+        // next: M057 (M060–M069 reserved for points and deliberation). Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 

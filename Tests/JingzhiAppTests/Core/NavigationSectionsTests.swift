@@ -13,7 +13,7 @@ import VaporTesting
             let resident = try await WebSession.login(app, "resident_demo").get("/")
             // check: sections in order, the current page's section marked, its link current
             let summaries = admin.text.components(separatedBy: "<summary>").dropFirst().map { $0.components(separatedBy: "</summary>")[0] }
-            #expect(summaries.prefix(5) == ["诉求", "网格", "服务", "物业", "统计"])
+            #expect(summaries.prefix(6) == ["诉求", "网格", "服务", "参与", "物业", "统计"])
             #expect(summaries.contains("系统"))
             #expect(admin.text.contains("<details class=\"navsec\" data-current><summary>诉求</summary>"))
             #expect(admin.text.contains("<a href=\"/cases/hotline\" aria-current=\"page\">热线录入</a>"))

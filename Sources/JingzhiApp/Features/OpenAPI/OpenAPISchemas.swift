@@ -117,7 +117,8 @@ extension OpenAPIDocument {
                         "rating": "string?", "ratingComment": "string?", "reopenedCount": "integer", "mergedIntoId": "uuid?",
                         "version": "integer", "createdAt": "date-time", "history": "[CaseEvent]"],
                        required: ["id", "number", "state", "categoryCode", "nodeId", "deadlines"]),
-    ].merging(caseMeasuresSchemas) { a, _ in a }.merging(patrolSchemas) { a, _ in a }.merging(propertySchemas) { a, _ in a }.merging(commandCentreSchemas) { a, _ in a } }
+    ].merging(caseMeasuresSchemas) { a, _ in a }.merging(patrolSchemas) { a, _ in a }.merging(propertySchemas) { a, _ in a }.merging(commandCentreSchemas) { a, _ in a }.merging(pointsSchemas) { a, _ in a }
+        .merging(deliberationSchemas) { a, _ in a } }
 
     static func content(_ name: String) -> [String: Any] {
         switch name {
@@ -151,6 +152,7 @@ extension OpenAPIDocument {
             if let body = op.body { operation["requestBody"] = ["required": true, "content": content(body)] }
             var responses: [String: Any] = ["default": errorResponse]
             responses[String(op.status)] = op.response.map { ["description": "OK", "content": content($0)] } ?? ["description": "No content"]
+            if let also = op.alsoStatus { responses[String(also)] = responses[String(op.status)] }
             operation["responses"] = responses
             if op.isPublic { operation["security"] = [] as [Any] }
             paths[op.path, default: [:]][op.method] = operation

@@ -1,0 +1,61 @@
+import Foundation
+import JingzhiCore
+
+/// The deliberation operations of `/openapi.json`.
+extension OpenAPIDocument {
+    static let deliberationOps: [Op] = [
+        Op(method: "get", path: "/api/v1/topics", tag: "deliberation",
+           summary: "Topics you may read (staff: your area; residents: your community), newest first",
+           query: [("node", "string", "Subtree (id or code)"), ("stage", "string", TopicStage.allCases.map(\.rawValue).joined(separator: ", ")),
+                   ("q", "string", "Words in the title or description")] + paging,
+           response: "PagedTopics"),
+        Op(method: "post", path: "/api/v1/topics", tag: "deliberation",
+           summary: "Raise a topic (residents in their community, staff in their area); an Idempotency-Key header makes retries return the first topic (200)",
+           body: "TopicBody", response: "Topic", status: 201),
+        Op(method: "get", path: "/api/v1/topics/{id}", tag: "deliberation", summary: "A topic with its history and the cases it became", response: "Topic"),
+        Op(method: "post", path: "/api/v1/topics/{id}/support", tag: "deliberation",
+           summary: "Support a topic (附议; residents, once each: 409 already_supported). At the community's threshold of households it goes to review",
+           response: "Topic"),
+        Op(method: "post", path: "/api/v1/topics/{id}/actions/{action}", tag: "deliberation",
+           summary: "Move a topic: \(TopicAction.allCases.map(\.rawValue).joined(separator: ", ")) (community staff; 409 illegal_transition, 409 topic_changed)",
+           body: "TopicAction", response: "Topic"),
+        Op(method: "post", path: "/api/v1/meetings", tag: "deliberation",
+           summary: "Announce a meeting of a community with an agenda of topics under deliberation, at least the community's notice days ahead (422 too_soon names the earliest time)",
+           body: "MeetingBody", response: "Meeting", status: 201),
+        Op(method: "get", path: "/api/v1/meetings/{id}", tag: "deliberation", summary: "A meeting with its agenda", response: "Meeting"),
+        Op(method: "post", path: "/api/v1/topics/{id}/votes", tag: "deliberation",
+           summary: "Open a vote on a topic under deliberation: per household (default), resident or representative; majority or two_thirds of ballots; quorum in percent of eligible voters; secret votes keep who voted, never what",
+           body: "VoteBody", response: "Vote", status: 201),
+        Op(method: "get", path: "/api/v1/votes/{id}", tag: "deliberation",
+           summary: "A vote; counts and outcome once closed (a vote past its window is closed and counted on reading)", response: "Vote"),
+        Op(method: "post", path: "/api/v1/votes/{id}/ballots", tag: "deliberation",
+           summary: "Cast a ballot: residents online for themselves, staff on paper with residentId. One per household (or resident): 409 already_voted, the first stands; 403 vote_closed, not_eligible",
+           body: "BallotBody", response: "Ballot", status: 201),
+        Op(method: "post", path: "/api/v1/votes/{id}/close", tag: "deliberation",
+           summary: "Count and freeze a vote whose window has ended (staff; 409 vote_open before). Under the quorum the outcome is invalid", response: "Vote"),
+    ]
+
+    static var deliberationSchemas: [String: Any] { [
+        "TopicEvent": object(["at": "date-time", "action": "string", "fromState": "string", "toState": "string", "note": "string?", "actorName": "string"]),
+        "Topic": object(["id": "uuid", "title": "string", "description": "string", "nodeId": "uuid", "communityId": "uuid", "stage": "string",
+                         "stageLabel": "string", "procedure": "string", "raiserRole": "string", "supportCount": "integer", "supportThreshold": "integer",
+                         "answer": "string?", "mergedIntoId": "uuid?", "caseIds": "[string]", "version": "integer", "createdAt": "date-time",
+                         "reviewedAt": "date-time", "supportedByMe": "boolean", "history": "[TopicEvent]"],
+                        required: ["id", "title", "stage", "nodeId", "caseIds", "supportCount", "version"]),
+        "PagedTopics": paged("Topic"),
+        "TopicBody": object(["title": "string", "description": "string", "nodeId": "uuid", "procedure": "string"], required: ["title", "description", "nodeId"]),
+        "MeetingBody": object(["communityId": "uuid", "title": "string", "place": "string", "startsAt": "date-time", "topicIds": "[string]"],
+                              required: ["communityId", "title", "place", "startsAt"]),
+        "Meeting": object(["id": "uuid", "communityId": "uuid", "title": "string", "place": "string", "startsAt": "date-time", "announcedAt": "date-time",
+                           "topicIds": "[string]"], required: ["id", "communityId", "startsAt", "topicIds"]),
+        "VoteBody": object(["question": "string", "basis": "string", "rule": "string", "quorumPercent": "integer", "secret": "boolean",
+                            "closesAt": "date-time", "meetingId": "uuid"], required: ["question", "closesAt"]),
+        "Vote": object(["id": "uuid", "topicId": "uuid", "meetingId": "uuid?", "question": "string", "basis": "string", "rule": "string",
+                        "quorumPercent": "integer", "secret": "boolean", "opensAt": "date-time", "closesAt": "date-time", "state": "string",
+                        "eligible": "integer", "ballots": "integer", "yes": "integer", "no": "integer", "abstain": "integer", "outcome": "string?",
+                        "version": "integer"], required: ["id", "topicId", "state", "eligible", "ballots"]),
+        "BallotBody": object(["choice": "string", "residentId": "uuid"], required: ["choice"]),
+        "Ballot": object(["voteId": "uuid", "channel": "string", "at": "date-time"]),
+        "TopicAction": object(["version": "integer", "note": "string", "mergeInto": "uuid", "categoryCode": "string", "procedure": "string"]),
+    ] }
+}

@@ -1,0 +1,109 @@
+import Fluent
+import JingzhiCore
+import Vapor
+
+/// Votes on a topic's page: residents vote with three big buttons, staff open a vote; a vote past its window shows its
+/// frozen result.
+enum TopicVotePages {
+    static func register(_ staff: any RoutesBuilder) {
+        staff.post(SiteURL.Deliberation.Pattern.openVote, use: open)
+        staff.post(SiteURL.Deliberation.Pattern.ballot, use: ballot)
+    }
+
+    /// The votes block of a topic's page.
+    static func section(_ req: Request, _ actor: Actor, _ t: Topic) async throws -> HTML {
+        let service = TopicService(req: req)
+        var votes: [TopicVote] = []
+        for v in try await TopicVote.query(on: req.db).filter(\.$topicID == t.id!).sort(\.$opensAt).all() { votes.append(try await service.settle(v)) }
+        let keys = try await voterKeys(req, actor)
+        let cards = try await votes.asyncMap { v -> HTML in
+            let open = v.state == VoteState.open.rawValue
+            var action: HTML = .empty
+            if open, !keys.isEmpty {
+                let voted = try await TopicBallot.query(on: req.db).filter(\.$voteID == v.id!).filter(\.$voterKey ~~ keys).first() != nil
+                action = voted ? "<p><b>\(req.t("您已投票，谢谢！", "You have voted, thank you."))</b></p>" : """
+                    <form method="post" action="\(SiteURL.Deliberation.ballot(t.id!, vote: v.id!).path)" class="rate-buttons">\(Form.csrf(req))
+                    <button class="button big" name="choice" value="yes">\(req.t("同意", "Yes"))</button>
+                    <button class="button big" name="choice" value="no">\(req.t("反对", "No"))</button>
+                    <button class="button big" name="choice" value="abstain">\(req.t("弃权", "Abstain"))</button></form>
+                    """
+            }
+            let state: HTML = open
+                ? "<p>\(req.t("投票截止：", "Closes: "))\(ShanghaiTime.format(v.closesAt, "yyyy-MM-dd HH:mm"))</p>"
+                : "<p><b>\(v.outcome.flatMap(VoteOutcome.init(rawValue:)).map { TopicTimeline.outcomeLabel($0, req.lang) } ?? "")</b> \(req.t("同意 \(v.yes)，反对 \(v.no)，弃权 \(v.abstain)；参与 \(v.tally.cast)/\(v.eligible)", "yes \(v.yes), no \(v.no), abstain \(v.abstain); turnout \(v.tally.cast)/\(v.eligible)"))</p>"
+            return """
+            <div class="card"><h3>\(v.question)</h3><p class="muted">\(TopicTimeline.voteTerms(v, req.lang))</p>\(state)\(action)</div>
+            """
+        }
+        let form: HTML = TopicRole(actor) == .reviewer && t.stage == .deliberate ? """
+            <form method="post" action="\(SiteURL.Deliberation.openVote(t.id!).path)" class="card">\(Form.csrf(req))<h3>\(req.t("发起表决", "Open a vote"))</h3>
+            \(Form.field(req.t("表决事项", "Question"), name: "question", required: true))
+            \(Form.select(req.t("表决单位", "Who votes"), name: "basis", options: VoteBasis.allCases.map { ($0.rawValue, basisLabel($0, req.lang)) }, selected: VoteBasis.household.rawValue))
+            \(Form.select(req.t("通过规则", "Rule"), name: "rule", options: [(VoteRule.majority.rawValue, req.t("过半数", "simple majority")), (VoteRule.twoThirds.rawValue, req.t("三分之二", "two thirds"))], selected: VoteRule.majority.rawValue))
+            \(Form.field(req.t("参与率须达（%）", "Quorum (%)"), name: "quorumPercent", value: "50", type: "number", attrs: "min=\"1\" max=\"100\""))
+            \(Form.select(req.t("投票方式", "Ballot"), name: "secret", options: [("false", req.t("记名", "open")), ("true", req.t("无记名", "secret"))], selected: "false"))
+            \(Form.field(req.t("截止时间", "Closes at"), name: "closesAt", type: "datetime-local", required: true))
+            <button>\(req.t("发起表决", "Open the vote"))</button></form>
+            """ : .empty
+        guard !cards.isEmpty || form.raw != "" else { return .empty }
+        return "<h2>\(req.t("表决", "Votes"))</h2>\(cards)\(form)"
+    }
+
+    static func basisLabel(_ b: VoteBasis, _ lang: Lang) -> String {
+        switch b {
+        case .household: lang.t("每户一票", "one per household")
+        case .resident: lang.t("每人一票", "one per resident")
+        case .representative: lang.t("居民代表", "representatives")
+        }
+    }
+
+    /// The keys a resident's ballot would carry (household and person), to tell whether they have voted.
+    static func voterKeys(_ req: Request, _ actor: Actor) async throws -> [String] {
+        guard actor.role == .resident, let rid = actor.user.residentID, let r = try await Resident.find(rid, on: req.db) else { return [] }
+        return ["h:\(r.householdID)", "r:\(rid)"]
+    }
+
+    struct VoteForm: Content {
+        var question: String?
+        var basis: String?
+        var rule: String?
+        var quorumPercent: String?
+        var secret: String?
+        var closesAt: String?
+    }
+
+    @Sendable static func open(req: Request) async throws -> Response {
+        let actor = try TopicPages.participant(req)
+        let service = TopicService(req: req)
+        let t = try await service.load(try req.idParameter(), for: actor)
+        let f = try req.content.decode(VoteForm.self)
+        do {
+            guard let quorum = Int(f.quorumPercent ?? "50") else { throw APIError.invalid("quorumPercent", "参与率须为整数 (quorum must be a whole number)") }
+            let input = VoteInput(question: f.question, basis: f.basis, rule: f.rule, quorumPercent: quorum, secret: f.secret == "true",
+                                  closesAt: try ShanghaiTime.parseLocal(f.closesAt, field: "closesAt"))
+            let v = try await service.openVote(on: t, input, by: actor)
+            req.flash(req.t("表决已发起，共 \(v.eligible) 个表决单位，\(ShanghaiTime.format(v.closesAt, "yyyy-MM-dd HH:mm")) 截止。",
+                            "The vote is open to \(v.eligible) voters until \(ShanghaiTime.format(v.closesAt, "yyyy-MM-dd HH:mm"))."))
+        } catch let e as APIError where e.status.code < 500 {
+            req.flash(TopicPages.words(req, e), kind: "error")
+        }
+        return req.redirect(to: SiteURL.Deliberation.detail(t.id!).path)
+    }
+
+    struct BallotForm: Content { var choice: String? }
+
+    @Sendable static func ballot(req: Request) async throws -> Response {
+        let actor = try TopicPages.participant(req)
+        let service = TopicService(req: req)
+        let t = try await service.load(try req.idParameter(), for: actor)
+        guard let v = try await TopicVote.find(try req.idParameter("vote"), on: req.db), v.topicID == t.id else { throw APIError.notFound }
+        let f = try req.content.decode(BallotForm.self)
+        do {
+            _ = try await service.cast(v, choice: f.choice, residentID: nil, by: actor)
+            req.flash(req.t("投票成功，谢谢您参与！结果在截止后公布。", "Your vote is in, thank you! The result is published when the vote closes."))
+        } catch let e as APIError where e.status.code < 500 {
+            req.flash(TopicPages.words(req, e), kind: "error")
+        }
+        return req.redirect(to: SiteURL.Deliberation.detail(t.id!).path)
+    }
+}

@@ -1,0 +1,184 @@
+import Fluent
+import JingzhiCore
+import SQLKit
+import Vapor
+
+/// What opening a vote carries.
+struct VoteInput: Sendable {
+    var question: String?
+    var basis: String?
+    var rule: String?
+    var quorumPercent: Int?
+    var secret: Bool?
+    var closesAt: Date?
+    var meetingID: UUID?
+}
+
+/// Votes on a topic under deliberation: opened by staff, cast online by residents or on paper by an officer, one per
+/// household (or resident, or representative), counted and frozen when the window closes.
+extension TopicService {
+    func openVote(on topic: Topic, _ input: VoteInput, by actor: Actor) async throws -> TopicVote {
+        guard TopicRole(actor) == .reviewer else { throw APIError.forbidden }
+        guard topic.stage == .deliberate else {
+            throw APIError.conflict("只有议事中的议题才能表决 (only a topic under deliberation is voted on)", code: "not_deliberating")
+        }
+        let question = try Validate.text(input.question, field: "question", max: 200)!
+        let basis = try input.basis.map { raw in
+            guard let b = VoteBasis(rawValue: raw) else { throw APIError.invalid("basis", "表决单位须为 household、resident 或 representative (unknown basis)") }
+            return b
+        } ?? .household
+        let rule = try input.rule.map { raw in
+            guard let r = VoteRule(rawValue: raw) else { throw APIError.invalid("rule", "表决规则须为 majority 或 two_thirds (unknown rule)") }
+            return r
+        } ?? .majority
+        let quorum = input.quorumPercent ?? 50
+        guard (1...100).contains(quorum) else { throw APIError.invalid("quorumPercent", "法定比例须在 1–100 之间 (quorum must be 1–100 percent)") }
+        guard let closesAt = input.closesAt else { throw APIError.missing("closesAt") }
+        guard closesAt > now else { throw APIError.invalid("closesAt", "截止时间须晚于现在 (the vote must close in the future)") }
+        if let mid = input.meetingID {
+            guard let m = try await Meeting.find(mid, on: db), m.communityID == topic.communityID else {
+                throw APIError(.notFound, code: "unknown_meeting", "找不到本社区的这次会议 (no such meeting of this community)", field: "meetingId")
+            }
+        }
+        guard let community = try await OrgNode.find(topic.communityID, on: db) else { throw APIError.notFound }
+        let v = TopicVote()
+        v.id = UUID()
+        v.topicID = topic.id!
+        v.meetingID = input.meetingID
+        v.nodePath = topic.nodePath
+        v.communityPath = community.path
+        v.question = question
+        v.basisRaw = basis.rawValue
+        v.ruleRaw = rule.rawValue
+        v.quorumPercent = quorum
+        v.secret = input.secret ?? false
+        v.opensAt = now
+        v.closesAt = closesAt
+        v.eligible = try await eligible(basis, under: community.path)
+        v.state = VoteState.open.rawValue
+        (v.yes, v.no, v.abstain) = (0, 0, 0)
+        v.version = 1
+        let source = source, now = now
+        try await db.writeTransaction { tx in
+            try await v.create(on: tx)
+            try await AuditLog.record(on: tx, by: source, at: now, action: "open", entity: "topic_vote", entityID: v.id, nodePath: v.nodePath,
+                                      summary: "表决「\(question)」：\(v.eligible) 个表决单位，截止 \(ShanghaiTime.format(closesAt, "yyyy-MM-dd HH:mm"))")
+        }
+        return v
+    }
+
+    /// Voters of a community: its households, its residents, or its residents tagged as representatives.
+    func eligible(_ basis: VoteBasis, under path: String) async throws -> Int {
+        let scope = DataScope(rootPath: path)
+        switch basis {
+        case .household: return try await Household.query(on: db).within(scope).count()
+        case .resident: return try await Resident.query(on: db).within(scope).count()
+        case .representative:
+            return try await ResidentTag.query(on: db).within(scope).filter(\.$tag == VoteBasis.representativeTag).count()
+        }
+    }
+
+    /// Casts a ballot: a resident online for themselves, or an officer on paper for `residentID`.
+    func cast(_ vote: TopicVote, choice raw: String?, residentID: UUID?, by actor: Actor) async throws -> TopicBallot {
+        let vote = try await settle(vote)
+        guard vote.state == VoteState.open.rawValue, now >= vote.opensAt, now < vote.closesAt else {
+            throw APIError(.forbidden, code: "vote_closed", "表决已截止 (the vote is closed)")
+        }
+        guard let raw, let choice = VoteChoice(rawValue: raw) else {
+            throw APIError.invalid("choice", "请选择同意、反对或弃权 (choice must be yes, no or abstain)")
+        }
+        let channel: String
+        let voter: Resident?
+        switch TopicRole(actor) {
+        case .resident:
+            channel = "online"
+            voter = try await actor.user.residentID.asyncMap { try await Resident.find($0, on: db) } ?? nil
+        case .reviewer:
+            guard let residentID else { throw APIError.missing("residentId") }
+            channel = "paper"
+            voter = try await Resident.find(residentID, on: db)
+        default:
+            throw APIError.forbidden
+        }
+        guard let voter, voter.nodePath.hasPrefix(vote.communityPath) else {
+            throw APIError(.forbidden, code: "not_eligible", "不在本次表决的范围内 (not eligible for this vote)")
+        }
+        if vote.basis == .representative, try await ResidentTag.query(on: db).filter(\.$residentID == voter.id!)
+            .filter(\.$tag == VoteBasis.representativeTag).first() == nil {
+            throw APIError(.forbidden, code: "not_eligible", "本次表决由居民代表投票 (only residents' representatives vote)")
+        }
+        let b = TopicBallot()
+        b.voteID = vote.id!
+        b.voterKey = vote.basis == .household ? "h:\(voter.householdID)" : "r:\(voter.id!)"
+        b.userID = actor.role == .resident ? actor.userID : nil
+        b.choice = vote.secret ? nil : choice.rawValue
+        b.channel = channel
+        b.at = now
+        let secret = vote.secret
+        do {
+            try await db.writeTransaction { tx in
+                try await b.create(on: tx)
+                if secret {
+                    let c = TopicSecretChoice()
+                    c.voteID = b.voteID
+                    c.choice = choice.rawValue
+                    try await c.create(on: tx)
+                }
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw APIError.conflict(vote.basis == .household ? "您家已经投过票，以第一次为准 (your household has voted; the first ballot stands)"
+                                                             : "您已经投过票，以第一次为准 (you have voted; the first ballot stands)", code: "already_voted")
+        }
+        return b
+    }
+
+    /// Closes a vote whose window has ended (by itself on reading, or by staff); nothing to do otherwise.
+    func settle(_ vote: TopicVote) async throws -> TopicVote {
+        guard vote.state == VoteState.open.rawValue, now >= vote.closesAt else { return vote }
+        return try await close(vote, role: .system)
+    }
+
+    /// Counts the ballots, freezes the counts and the outcome, in one lifecycle commit.
+    func close(_ vote: TopicVote, role: TopicRole) async throws -> TopicVote {
+        try VoteLifecycle.table.check(.close, from: VoteState(rawValue: vote.state) ?? .closed, role: role)
+        guard now >= vote.closesAt else {
+            let when = ShanghaiTime.format(vote.closesAt, "yyyy-MM-dd HH:mm")
+            throw APIError.conflict("表决到 \(when) 才截止 (the vote is open until \(when))", code: "vote_open")
+        }
+        var tally = try await count(vote)
+        tally.eligible = vote.eligible
+        let outcome = tally.outcome(rule: vote.rule, quorumPercent: vote.quorumPercent)
+        (vote.yes, vote.no, vote.abstain) = (tally.yes, tally.no, tally.abstain)
+        vote.outcome = outcome.rawValue
+        vote.closedAt = now
+        let note = "同意 \(tally.yes)，反对 \(tally.no)，弃权 \(tally.abstain)；参与 \(tally.cast)/\(tally.eligible)"
+        guard try await VoteLifecycle.table.commit(vote, .close, from: .open, to: .closed, subject: "「\(vote.question)」",
+                                                   note: note + "：\(outcome.rawValue)", by: role == .system ? .system("表决截止") : source,
+                                                   at: now, on: db) else {
+            return try await Self.vote(vote.id!, on: db)
+        }
+        return vote
+    }
+
+    private func count(_ vote: TopicVote) async throws -> VoteTally {
+        let table = vote.secret ? TopicSecretChoice.schema : TopicBallot.schema
+        let rows = try await db.sql.select().column("choice").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
+            .where("vote_id", .equal, SQLBind(vote.id!)).groupBy("choice").all()
+        var t = VoteTally()
+        for row in rows {
+            let n = try row.decode(column: "n", as: Int.self)
+            switch try row.decode(column: "choice", as: String?.self).flatMap(VoteChoice.init(rawValue:)) {
+            case .yes: t.yes = n
+            case .no: t.no = n
+            case .abstain: t.abstain = n
+            case nil: break
+            }
+        }
+        return t
+    }
+
+    static func vote(_ id: UUID, on db: any Database) async throws -> TopicVote {
+        guard let v = try await TopicVote.find(id, on: db) else { throw APIError.notFound }
+        return v
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import JingzhiCore
+
+extension SiteURL {
+    /// The points passbook and supermarket (residents), and the staff's goods, redemptions and awards.
+    enum Points {
+        case passbook(page: Int?)
+        case shop
+        case redeem(goods: UUID)
+        case redemption(UUID)
+        case cancel(UUID)
+        case goods
+        case editGoods(UUID)
+        case collect(code: String?)
+        case award(query: String?)
+        case report(month: String?)
+        case export(month: String)
+
+        enum Pattern {
+            static let passbook = RoutePattern("/points")
+            static let shop = RoutePattern("/points/shop")
+            static let redeem = RoutePattern("/points/shop/:id/redeem", .POST)
+            static let redemption = RoutePattern("/points/redemptions/:id")
+            static let cancel = RoutePattern("/points/redemptions/:id/cancel", .POST)
+            static let goods = RoutePattern("/points/goods", .GET, .POST)
+            static let editGoods = RoutePattern("/points/goods/:id", .GET, .POST)
+            static let collect = RoutePattern("/points/collect", .GET, .POST)
+            static let award = RoutePattern("/points/award", .GET, .POST)
+            static let report = RoutePattern("/points/report")
+            static let export = RoutePattern("/points/report/export")
+            static let all = [passbook, shop, redeem, redemption, cancel, goods, editGoods, collect, award, report, export]
+        }
+
+        var path: String {
+            switch self {
+            case .passbook(let page): Pattern.passbook.path() + SiteURL.query([("page", page.map(String.init) ?? "")])
+            case .shop: Pattern.shop.path()
+            case .redeem(let id): Pattern.redeem.path(id)
+            case .redemption(let id): Pattern.redemption.path(id)
+            case .cancel(let id): Pattern.cancel.path(id)
+            case .goods: Pattern.goods.path()
+            case .editGoods(let id): Pattern.editGoods.path(id)
+            case .collect(let code): Pattern.collect.path() + SiteURL.query([("code", code ?? "")])
+            case .award(let q): Pattern.award.path() + SiteURL.query([("q", q ?? "")])
+            case .report(let month): Pattern.report.path() + SiteURL.query([("month", month ?? "")])
+            case .export(let month): Pattern.export.path() + SiteURL.query([("month", month)])
+            }
+        }
+    }
+}

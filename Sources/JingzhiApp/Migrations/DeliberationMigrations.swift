@@ -1,0 +1,92 @@
+import Fluent
+import JingzhiCore
+import SQLKit
+
+/// Deliberation topics, their supports (one per resident), the cases they became, idempotency keys, community settings.
+struct M065CreateTopics: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Topic.schema).id()
+            .field("title", .string, .required).field("description", .string, .required)
+            .field("node_id", .uuid, .required, .references(OrgNode.schema, "id"))
+            .field("node_path", .path(on: db), .required)
+            .field("community_id", .uuid, .required, .references(OrgNode.schema, "id"))
+            .field("stage", .string, .required).field("procedure", .string, .required)
+            .field("raised_by", .uuid).field("raiser_role", .string, .required)
+            .field("support_count", .int, .required).field("answer", .string).field("merged_into_id", .uuid)
+            .field("version", .int, .required).field("created_at", .datetime, .required).field("reviewed_at", .datetime)
+            .create()
+        try await createIndex("topics_path", on: Topic.schema, ["node_path", "created_at"], db: db)
+        try await createIndex("topics_community_stage", on: Topic.schema, ["community_id", "stage"], db: db)
+        try await db.schema(TopicSupport.schema).id()
+            .field("topic_id", .uuid, .required, .references(Topic.schema, "id", onDelete: .cascade))
+            .field("user_id", .uuid, .required).field("household_id", .uuid, .required).field("at", .datetime, .required)
+            .unique(on: "topic_id", "user_id").create()
+        try await createIndex("topic_supports_household", on: TopicSupport.schema, ["topic_id", "household_id"], db: db)
+        try await db.schema(TopicCaseLink.schema).id()
+            .field("topic_id", .uuid, .required, .references(Topic.schema, "id", onDelete: .cascade))
+            .field("case_id", .uuid, .required).field("at", .datetime, .required)
+            .unique(on: "case_id").create()
+        try await createIndex("topic_cases_topic", on: TopicCaseLink.schema, ["topic_id"], db: db)
+        try await db.schema(TopicIdempotencyKey.schema).id()
+            .field("key", .string, .required).field("topic_id", .uuid, .required, .references(Topic.schema, "id", onDelete: .cascade))
+            .unique(on: "key").create()
+        try await db.schema(DeliberationSetting.schema).id()
+            .field("community_id", .uuid, .required, .references(OrgNode.schema, "id", onDelete: .cascade))
+            .field("support_threshold", .int, .required).field("notice_days", .int, .required).field("updated_at", .datetime, .required)
+            .unique(on: "community_id").create()
+    }
+
+    func revert(on db: any Database) async throws {
+        for schema in [DeliberationSetting.schema, TopicIdempotencyKey.schema, TopicCaseLink.schema, TopicSupport.schema, Topic.schema] {
+            try await db.schema(schema).delete()
+        }
+    }
+}
+
+/// Meetings with their agenda, votes on topics, ballots (one per household or resident: unique voter per vote) and the
+/// choices of secret votes kept apart from the voters.
+struct M066CreateMeetingsAndVotes: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Meeting.schema).id()
+            .field("community_id", .uuid, .required, .references(OrgNode.schema, "id"))
+            .field("node_path", .path(on: db), .required)
+            .field("title", .string, .required).field("place", .string, .required)
+            .field("starts_at", .datetime, .required).field("announced_at", .datetime, .required).field("announced_by", .uuid)
+            .create()
+        try await createIndex("topic_meetings_path", on: Meeting.schema, ["node_path", "starts_at"], db: db)
+        try await db.schema(MeetingAgendaItem.schema).id()
+            .field("meeting_id", .uuid, .required, .references(Meeting.schema, "id", onDelete: .cascade))
+            .field("topic_id", .uuid, .required, .references(Topic.schema, "id", onDelete: .cascade))
+            .field("position", .int, .required)
+            .unique(on: "meeting_id", "topic_id").create()
+        try await createIndex("topic_meeting_agenda_topic", on: MeetingAgendaItem.schema, ["topic_id"], db: db)
+        try await db.schema(TopicVote.schema).id()
+            .field("topic_id", .uuid, .required, .references(Topic.schema, "id", onDelete: .cascade))
+            .field("meeting_id", .uuid, .references(Meeting.schema, "id"))
+            .field("node_path", .path(on: db), .required).field("community_path", .path(on: db), .required)
+            .field("question", .string, .required).field("basis", .string, .required).field("rule", .string, .required)
+            .field("quorum_percent", .int, .required).field("secret", .bool, .required)
+            .field("opens_at", .datetime, .required).field("closes_at", .datetime, .required).field("eligible", .int, .required)
+            .field("state", .string, .required).field("outcome", .string)
+            .field("yes", .int, .required).field("no", .int, .required).field("abstain", .int, .required)
+            .field("closed_at", .datetime).field("version", .int, .required)
+            .create()
+        try await createIndex("topic_votes_topic", on: TopicVote.schema, ["topic_id"], db: db)
+        try await db.schema(TopicBallot.schema).id()
+            .field("vote_id", .uuid, .required, .references(TopicVote.schema, "id", onDelete: .cascade))
+            .field("voter_key", .string, .required).field("user_id", .uuid).field("choice", .string)
+            .field("channel", .string, .required).field("at", .datetime, .required)
+            .unique(on: "vote_id", "voter_key").create()
+        try await db.schema(TopicSecretChoice.schema).id()
+            .field("vote_id", .uuid, .required, .references(TopicVote.schema, "id", onDelete: .cascade))
+            .field("choice", .string, .required)
+            .create()
+        try await createIndex("topic_secret_choices_vote", on: TopicSecretChoice.schema, ["vote_id"], db: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        for schema in [TopicSecretChoice.schema, TopicBallot.schema, TopicVote.schema, MeetingAgendaItem.schema, Meeting.schema] {
+            try await db.schema(schema).delete()
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Fluent
+import Foundation
+import JingzhiCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import JingzhiApp
+
+/// The demo's topics: several stages in both demo communities, dated back from the as-of day, written once.
+@Suite struct DeliberationDemoTests {
+    @Test func demoTopicsCoverTheStagesAreAnchoredToTheAsOfDayAndAreWrittenOnce() async throws {
+        try await withDemoApp { app in
+            // setup
+            let county = try await app.node("YT")
+            let asOf = DemoPlan.referenceDay
+            // act
+            let made = try await DeliberationDemo.seed(under: county, asOf: asOf, on: app.db)
+            let again = try await DeliberationDemo.seed(under: county, asOf: asOf, on: app.db)
+            // check
+            let topics = try await Topic.query(on: app.db).all()
+            #expect(made == DeliberationDemo.plans().count && again == 0 && topics.count == made)
+            #expect(Set(topics.map(\.stageRaw)) == ["collect", "review", "deliberate", "implement", "declined", "closed"])
+            let converted = try #require(topics.first { $0.title == "东门路灯长期不亮" })
+            let links = try await TopicCaseLink.query(on: app.db).filter(\.$topicID == converted.id!).all()
+            #expect(links.count == 1)
+            #expect(try await Case.find(links[0].caseID, on: app.db)?.channel == "deliberation")
+            let seats = try #require(topics.first { $0.title == "楼前加装休息座椅" })
+            #expect(seats.createdAt == DemoDate.instant(asOf - 6, hour: 10) && seats.supportCount == 1)
+            #expect(topics.allSatisfy { $0.createdAt <= DemoDate.instant(asOf, hour: 18) })
+            let zhanqian = try await app.node("YT-BH-01")
+            #expect(topics.contains { $0.communityID == zhanqian.id })
+        }
+    }
+}
