@@ -37,12 +37,15 @@ enum DeliberationFixture {
     static func residents(_ app: Application, _ count: Int, sameHousehold: Bool = false) async throws -> [String] {
         let community = try await app.node("YT-GT-01")
         let taken = try await User.query(on: app.db).filter(\.$residentID != nil).all().compactMap(\.residentID)
-        let all = try await Resident.query(on: app.db).within(DataScope(rootPath: community.path)).sort(\.$nodePath).sort(\.$id).all()
-            .filter { !taken.contains($0.id!) }
+        let everyone = try await Resident.query(on: app.db).within(DataScope(rootPath: community.path)).sort(\.$nodePath).sort(\.$id).all()
+        // Households someone already signed up for belong to earlier picks: never share them.
+        let takenHouseholds = Set(everyone.filter { taken.contains($0.id!) }.map(\.householdID))
+        let all = everyone.filter { !taken.contains($0.id!) && !takenHouseholds.contains($0.householdID) }
         var picked: [Resident] = []
         if sameHousehold {
             let byHousehold = Dictionary(grouping: all, by: \.householdID)
-            picked = Array(try #require(byHousehold.values.first { $0.count >= count }).prefix(count))
+            let household = try #require(byHousehold.keys.sorted { $0.uuidString < $1.uuidString }.first { byHousehold[$0]!.count >= count })
+            picked = Array(byHousehold[household]!.prefix(count))
         } else {
             var seen: Set<UUID> = []
             for r in all where seen.insert(r.householdID).inserted { picked.append(r) }
