@@ -16,10 +16,14 @@ import Vapor
             let s = ActivityFixture.service(app)
             // act
             var rows: [ActivityAttendance] = []
-            for p in people { rows.append(try await s.signUp(a, resident: p)) }
-            let again = try await s.signUp(a, resident: people[0])
-            let (cancelled, promoted) = try await s.cancel(a, resident: people[0].id!)
-            let back = try await s.signUp(a, resident: people[0])
+            // a minute apart: the waiting list goes by the time of signing up
+            for p in people {
+                app.clock.advance(60)
+                rows.append(try await ActivityFixture.service(app).signUp(a, resident: p))
+            }
+            let again = try await ActivityFixture.service(app).signUp(a, resident: people[0])
+            let (cancelled, promoted) = try await ActivityFixture.service(app).cancel(a, resident: people[0].id!)
+            let back = try await ActivityFixture.service(app).signUp(a, resident: people[0])
             // check: two seats, two waiting; a second sign-up is the same; the first waiting moves up, the returner queues last
             #expect(rows.map(\.state) == [.signedUp, .signedUp, .waiting, .waiting])
             #expect(again.id == rows[0].id && again.state == .signedUp)
@@ -71,6 +75,24 @@ import Vapor
             #expect(try await app.api(.POST, "/api/v1/points/activities", token: try await app.token("resident_demo"), json: good).status == .forbidden)
             #expect(try await app.api(.POST, "/api/v1/points/activities", token: try await app.token("gt01_grid"), json: good).status == .forbidden)
             #expect(try await app.api(.POST, "/api/v1/points/activities/\(try created.json()["id"] as! String)/signup", token: staff).status == .forbidden)
+        }
+    }
+
+    @Test func parallelSignUpsNeverTakeMoreSeatsThanThereAre() async throws {
+        try await withDemoApp { app in
+            // setup
+            app.clock.set(ActivityFixture.start.addingTimeInterval(-86_400))
+            let a = try await ActivityFixture.activity(app, capacity: 3)
+            let people = try await ActivityFixture.residents(app, 8)
+            // act: everyone taps at once, some twice
+            let rows = try await withThrowingTaskGroup(of: ActivityAttendance.self) { group in
+                for p in people + people.prefix(3) { group.addTask { try await ActivityFixture.service(app).signUp(a, resident: p) } }
+                return try await group.reduce(into: [ActivityAttendance]()) { $0.append($1) }
+            }
+            // check
+            let all = try await ActivityAttendance.query(on: app.db).filter(\.$activityID == a.id!).all()
+            #expect(rows.count == 11 && all.count == 8)
+            #expect(all.filter { $0.state == .signedUp }.count == 3 && all.filter { $0.state == .waiting }.count == 5)
         }
     }
 }
