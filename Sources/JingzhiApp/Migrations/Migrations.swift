@@ -52,6 +52,7 @@ enum Migrations {
         M061CreatePointsEntries(),                    // the double-entry points ledger, append only, awards unique by source
         M062CreatePointsGoods(),                      // the points supermarket's goods with stock and monthly limits
         M063CreatePointsRedemptions(),                // redemptions holding points and stock, with their 核销码
+        M064CreateVolunteerActivities(),              // volunteer activities and their sign-ups, waiting lists, attendances
         M065CreateTopics(),                           // deliberation topics, supports (one per resident), their cases, settings per community
         M066CreateMeetingsAndVotes(),                 // deliberation meetings and agendas, votes, ballots (one per household), secret choices
         // next: M057 (M060–M069 reserved for points and deliberation). Numbers only grow: a new migration takes the next one, whatever feature it serves.

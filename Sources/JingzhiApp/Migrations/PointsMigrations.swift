@@ -96,3 +96,48 @@ struct M063CreatePointsRedemptions: AsyncMigration {
     }
     func revert(on db: any Database) async throws { try await db.schema(PointsRedemption.schema).delete() }
 }
+
+struct M064CreateVolunteerActivities: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(VolunteerActivity.schema)
+            .id()
+            .field("community_id", .uuid, .required, .references(OrgNode.schema, "id"))
+            .field("node_path", .path(on: db), .required)
+            .field("place_id", .uuid, .required, .references(OrgNode.schema, "id"))
+            .field("place_name", .string, .required)
+            .field("title", .string, .required)
+            .field("starts_at", .datetime, .required)
+            .field("ends_at", .datetime, .required)
+            .field("capacity", .int64, .required)
+            .field("points_per_hour", .int64)
+            .field("points_per_attendance", .int64)
+            .field("secret", .string, .required)
+            .field("settled_at", .datetime)
+            .field("created_by", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await createIndex("volunteer_activities_path", on: VolunteerActivity.schema, ["node_path", "starts_at"], db: db)
+        try await db.schema(ActivityAttendance.schema)
+            .id()
+            .field("activity_id", .uuid, .required, .references(VolunteerActivity.schema, "id"))
+            .field("resident_id", .uuid, .required, .references(Resident.schema, "id"))
+            .field("resident_name", .string, .required)
+            .field("node_path", .path(on: db), .required)
+            .field("state", .string, .required)
+            .field("signed_up_at", .datetime, .required)
+            .field("promoted_at", .datetime)
+            .field("checked_in_at", .datetime)
+            .field("checked_out_at", .datetime)
+            .field("minutes", .int64)
+            .field("points", .int64)
+            .field("entry_id", .uuid, .references(PointsEntry.schema, "id"))
+            .field("updated_at", .datetime, .required)
+            .unique(on: "activity_id", "resident_id")
+            .create()
+        try await createIndex("volunteer_attendances_resident", on: ActivityAttendance.schema, ["resident_id", "signed_up_at"], db: db)
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(ActivityAttendance.schema).delete()
+        try await db.schema(VolunteerActivity.schema).delete()
+    }
+}

@@ -4,8 +4,11 @@ import JingzhiCore
 enum PointsFeature: Feature {
     static func routes(_ g: RouteGroups) throws {
         PointsAPI.register(g.apiAuthed)
+        ActivityAPI.register(g.apiAuthed)
         PointsPages.register(g.staff)
         PointsStaffPages.register(g.staff)
+        ActivityPages.register(g.staff)
+        ActivityStaffPages.register(g.staff)
     }
 
     static let navigation: [NavItem] = [
@@ -17,11 +20,18 @@ enum PointsFeature: Feature {
             }
         },
         navLink(151, .participation) { RedemptionParty($0.role).map { $0 != .resident } == true ? (SiteURL.Points.collect(code: nil).path, "核销兑换", "Collect redemptions") : nil },
+        navLink(153, .participation) { actor in
+            switch actor.role {
+            case .resident: (SiteURL.Activities.list.path, "志愿活动", "Volunteer activities")
+            case .admin, .streetStaff, .communityStaff: (SiteURL.Activities.manage.path, "志愿活动", "Volunteer activities")
+            default: nil
+            }
+        },
         navLink(152, .participation) { PointsService.staffRoles.contains($0.role) ? (SiteURL.Points.award(query: nil).path, "发放积分", "Award points") : nil },
     ]
 
     static let pathColumns = [PathColumn(PointsAccount.schema), PathColumn(PointsEntry.schema), PathColumn(PointsGoods.schema),
-                              PathColumn(PointsRedemption.schema)]
+                              PathColumn(PointsRedemption.schema), PathColumn(VolunteerActivity.schema), PathColumn(ActivityAttendance.schema)]
 
     static let fieldNames: [String: FieldName] = [
         "points": FieldName("积分", "Points"), "reason": FieldName("事由", "Reason"), "sourceRef": FieldName("来源编号", "Source reference"),

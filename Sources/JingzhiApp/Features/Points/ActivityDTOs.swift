@@ -1,0 +1,82 @@
+import Foundation
+import JingzhiCore
+import Vapor
+
+struct ActivityDTO: Content {
+    let id: UUID
+    let title: String
+    let communityId: UUID
+    let placeId: UUID
+    let place: String
+    let startsAt: Date
+    let endsAt: Date
+    let hours: Double
+    let capacity: Int
+    let seatsTaken: Int
+    let waiting: Int
+    let pointsPerHour: Int?
+    let pointsPerAttendance: Int?
+    /// The signed-in resident's sign-up, if any.
+    let mine: AttendanceDTO?
+
+    init(_ a: VolunteerActivity, taken: Int, waiting: Int, mine: ActivityAttendance?) {
+        id = a.id!
+        title = a.title
+        communityId = a.communityID
+        placeId = a.placeID
+        place = a.placeName
+        startsAt = a.startsAt
+        endsAt = a.endsAt
+        hours = a.hours
+        capacity = a.capacity
+        seatsTaken = taken
+        self.waiting = waiting
+        pointsPerHour = a.pointsPerHour
+        pointsPerAttendance = a.pointsPerAttendance
+        self.mine = mine.map { AttendanceDTO($0, a) }
+    }
+}
+
+struct AttendanceDTO: Content {
+    let id: UUID
+    let activityId: UUID
+    let residentId: UUID
+    let name: String
+    /// signedUp, waiting, cancelled, checkedIn, checkedOut, noShow or verified.
+    let state: String
+    let signedUpAt: Date
+    let promotedAt: Date?
+    let checkedInAt: Date?
+    let checkedOutAt: Date?
+    /// Minutes between check-in and check-out; after verification, the verified minutes.
+    let minutes: Int
+    let points: Int?
+    /// On a verification: whether this call paid the points (false on a retry).
+    var paid: Bool?
+
+    init(_ r: ActivityAttendance, _ a: VolunteerActivity) {
+        id = r.id!
+        activityId = r.activityID
+        residentId = r.residentID
+        name = r.residentName
+        state = r.stateRaw
+        signedUpAt = r.signedUpAt
+        promotedAt = r.promotedAt
+        checkedInAt = r.checkedInAt
+        checkedOutAt = r.checkedOutAt
+        minutes = r.minutes ?? r.attendedMinutes(a)
+        points = r.points
+    }
+}
+
+struct ActivityDetailDTO: Content {
+    let activity: ActivityDTO
+    /// Everyone signed up, waiting or cancelled (staff only).
+    let attendances: [AttendanceDTO]?
+}
+
+struct CheckInCodeDTO: Content {
+    let code: String
+    let url: String
+    let expiresAt: Date
+}

@@ -1,0 +1,104 @@
+import Fluent
+import Foundation
+import JingzhiCore
+
+/// A volunteer activity (志愿活动) organised by a community: a time window, a place, seats, and the points it pays.
+final class VolunteerActivity: Model, PathScoped, @unchecked Sendable {
+    static let schema = "volunteer_activities"
+    static var pathKey: KeyPath<VolunteerActivity, FieldProperty<VolunteerActivity, String>> { \.$nodePath }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "community_id") var communityID: UUID
+    /// The organising community's path: its staff (and those above) manage the activity.
+    @Field(key: "node_path") var nodePath: String
+    @Field(key: "place_id") var placeID: UUID
+    @Field(key: "place_name") var placeName: String
+    @Field(key: "title") var title: String
+    @Field(key: "starts_at") var startsAt: Date
+    @Field(key: "ends_at") var endsAt: Date
+    @Field(key: "capacity") var capacity: Int
+    /// Points per verified hour; when nil, `pointsPerAttendance` is paid once per verified attendance.
+    @OptionalField(key: "points_per_hour") var pointsPerHour: Int?
+    @OptionalField(key: "points_per_attendance") var pointsPerAttendance: Int?
+    /// The secret the rotating check-in code is derived from; never shown.
+    @Field(key: "secret") var secret: String
+    /// Set when the activity has ended and its no-shows and forgotten check-outs were recorded.
+    @OptionalField(key: "settled_at") var settledAt: Date?
+    @Field(key: "created_by") var createdBy: String
+    @Field(key: "created_at") var createdAt: Date
+
+    init() {}
+
+    /// The hours the activity offers.
+    var hours: Double { endsAt.timeIntervalSince(startsAt) / 3600 }
+}
+
+/// Where one resident stands with one activity.
+enum AttendanceState: String, Codable, CaseIterable, Sendable {
+    case signedUp, waiting, cancelled, checkedIn, checkedOut, noShow, verified
+
+    /// The states that hold one of the activity's seats.
+    static let seated: [AttendanceState] = [.signedUp, .checkedIn, .checkedOut, .verified, .noShow]
+
+    var zh: String {
+        switch self {
+        case .signedUp: "已报名"
+        case .waiting: "候补中"
+        case .cancelled: "已取消"
+        case .checkedIn: "已签到"
+        case .checkedOut: "已签退"
+        case .noShow: "未到场"
+        case .verified: "已核定"
+        }
+    }
+    var en: String {
+        switch self {
+        case .signedUp: "signed up"
+        case .waiting: "on the waiting list"
+        case .cancelled: "cancelled"
+        case .checkedIn: "checked in"
+        case .checkedOut: "checked out"
+        case .noShow: "no-show"
+        case .verified: "verified"
+        }
+    }
+}
+
+/// One resident's sign-up, attendance and verified hours for one activity; unique per activity and resident.
+final class ActivityAttendance: Model, PathScoped, @unchecked Sendable {
+    static let schema = "volunteer_attendances"
+    static var pathKey: KeyPath<ActivityAttendance, FieldProperty<ActivityAttendance, String>> { \.$nodePath }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "activity_id") var activityID: UUID
+    @Field(key: "resident_id") var residentID: UUID
+    @Field(key: "resident_name") var residentName: String
+    /// The organising community's path (as the activity's).
+    @Field(key: "node_path") var nodePath: String
+    @Field(key: "state") var stateRaw: String
+    /// When the resident (last) signed up: the waiting list's order.
+    @Field(key: "signed_up_at") var signedUpAt: Date
+    /// Set when a seat freed and this resident moved up from the waiting list.
+    @OptionalField(key: "promoted_at") var promotedAt: Date?
+    @OptionalField(key: "checked_in_at") var checkedInAt: Date?
+    @OptionalField(key: "checked_out_at") var checkedOutAt: Date?
+    /// Verified minutes (after any correction) and the points they paid.
+    @OptionalField(key: "minutes") var minutes: Int?
+    @OptionalField(key: "points") var points: Int?
+    @OptionalField(key: "entry_id") var entryID: UUID?
+    @Field(key: "updated_at") var updatedAt: Date
+
+    init() {}
+
+    var state: AttendanceState {
+        get { AttendanceState(rawValue: stateRaw) ?? .cancelled }
+        set { stateRaw = newValue.rawValue }
+    }
+
+    /// Minutes between check-in and check-out, inside the activity's window.
+    func attendedMinutes(_ a: VolunteerActivity) -> Int {
+        guard let i = checkedInAt, let o = checkedOutAt else { return 0 }
+        let from = max(i, a.startsAt), to = min(o, a.endsAt)
+        return max(0, Int(to.timeIntervalSince(from) / 60))
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import JingzhiCore
+
+/// The volunteer activity operations of `/openapi.json`.
+extension OpenAPIDocument {
+    static let activityOps: [Op] = [
+        Op(method: "get", path: "/api/v1/points/activities", tag: "points",
+           summary: "Volunteer activities: your community's (residents) or at a node in your scope (staff), soonest first with upcoming=true",
+           query: [("node", "string", "Node id or code"), ("upcoming", "boolean", "Only activities not yet ended")] + paging,
+           response: "PagedVolunteerActivities"),
+        Op(method: "post", path: "/api/v1/points/activities", tag: "points", summary: "Create a volunteer activity in a community (staff in scope)",
+           body: "VolunteerActivityBody", response: "VolunteerActivity", status: 201),
+        Op(method: "get", path: "/api/v1/points/activities/{id}", tag: "points",
+           summary: "An activity; staff in scope also get everyone signed up, waiting or cancelled", response: "VolunteerActivityDetail"),
+        Op(method: "post", path: "/api/v1/points/activities/{id}/signup", tag: "points",
+           summary: "Sign up (residents): a seat while there is one, else the waiting list; signing up again changes nothing", response: "VolunteerAttendance"),
+        Op(method: "post", path: "/api/v1/points/activities/{id}/cancel", tag: "points",
+           summary: "Cancel a sign-up before the start (residents); the first on the waiting list takes the seat", response: "VolunteerAttendance"),
+        Op(method: "post", path: "/api/v1/points/activities/{id}/check-in", tag: "points",
+           summary: "Check in with the code shown at the venue (residents with a seat); 409 stale_code for an old code, outside_time outside the activity",
+           body: "VolunteerCheckInBody", response: "VolunteerAttendance"),
+        Op(method: "post", path: "/api/v1/points/activities/{id}/check-out", tag: "points",
+           summary: "Check out with the venue's code; after the end it counts until the end", body: "VolunteerCheckInBody", response: "VolunteerAttendance"),
+        Op(method: "get", path: "/api/v1/points/activities/{id}/code", tag: "points",
+           summary: "The venue's current check-in code and link (staff in scope); it changes every few minutes", response: "VolunteerCheckInCode"),
+        Op(method: "post", path: "/api/v1/points/activities/{id}/attendances/{attendance}/present", tag: "points",
+           summary: "Mark a resident present by hand (staff in scope)", response: "VolunteerAttendance"),
+        Op(method: "post", path: "/api/v1/points/activities/{id}/attendances/{attendance}/verify", tag: "points",
+           summary: "Verify the hours (minutes corrects them) and pay the points once, sourceRef activity:<attendanceId>; a retry pays nothing (paid false)",
+           body: "VolunteerVerifyBody", response: "VolunteerAttendance"),
+    ]
+
+    static var activitySchemas: [String: Any] { [
+        "VolunteerActivityBody": bounded(object(["community": "string", "place": "string", "title": "string", "startsAt": "string", "endsAt": "string",
+                                                 "capacity": "integer", "pointsPerHour": "integer", "pointsPerAttendance": "integer"],
+                                                required: ["community", "title", "startsAt", "endsAt", "capacity"]),
+                                         ["capacity": 1...ActivityService.maxCapacity, "pointsPerHour": 1...1000, "pointsPerAttendance": 1...1000]),
+        "VolunteerActivity": object(["id": "uuid", "title": "string", "communityId": "uuid", "placeId": "uuid", "place": "string",
+                                     "startsAt": "date-time", "endsAt": "date-time", "hours": "number", "capacity": "integer", "seatsTaken": "integer",
+                                     "waiting": "integer", "pointsPerHour": "integer", "pointsPerAttendance": "integer", "mine": "VolunteerAttendance"],
+                                    required: ["id", "title", "startsAt", "endsAt", "capacity"]),
+        "PagedVolunteerActivities": paged("VolunteerActivity"),
+        "VolunteerActivityDetail": object(["activity": "VolunteerActivity", "attendances": "[VolunteerAttendance]"], required: ["activity"]),
+        "VolunteerAttendance": object(["id": "uuid", "activityId": "uuid", "residentId": "uuid", "name": "string", "state": "string",
+                                       "signedUpAt": "date-time", "promotedAt": "date-time", "checkedInAt": "date-time", "checkedOutAt": "date-time",
+                                       "minutes": "integer", "points": "integer", "paid": "boolean"], required: ["id", "state"]),
+        "VolunteerCheckInBody": object(["code": "string"], required: ["code"]),
+        "VolunteerCheckInCode": object(["code": "string", "url": "string", "expiresAt": "date-time"]),
+        "VolunteerVerifyBody": object(["minutes": "integer"]),
+    ] }
+}
