@@ -91,8 +91,7 @@ enum ActivityStaffPages {
         let a = try await ActivityService(req: req).activity(try req.idParameter(), within: actor.scope)
         let code = AttendanceService.code(a, at: req.now)
         // The host the organiser's browser used, so the phone opens the same site.
-        let scheme = req.headers.first(name: "X-Forwarded-Proto") ?? "http"
-        let link = "\(scheme)://\(req.headers.first(name: .host) ?? "localhost")" + SiteURL.Activities.scan(a.id!, code: code).path
+        let link = req.publicBase + SiteURL.Activities.scan(a.id!, code: code).path
         let svg = try? QRCode.encode(link).svg(moduleSize: 8, quietZone: 4, title: req.t("签到码 \(code)", "Check-in code \(code)"))
         return Layout(req: req, title: req.t("扫码签到：\(a.title)", "Scan to check in: \(a.title)")).render("""
         <meta http-equiv="refresh" content="60">
