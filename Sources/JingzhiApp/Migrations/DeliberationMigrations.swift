@@ -90,3 +90,25 @@ struct M066CreateMeetingsAndVotes: AsyncMigration {
         }
     }
 }
+
+struct M067CreateMeetingMinutes: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(MeetingMinutes.schema).id()
+            .field("meeting_id", .uuid, .required, .references(Meeting.schema, "id", onDelete: .cascade))
+            .field("node_path", .path(on: db), .required).field("version", .int, .required)
+            .field("attendees", .string, .required).field("organisations", .string, .required)
+            .field("contributions", .string, .required).field("decisions", .string, .required).field("attachments", .string)
+            .field("published_at", .datetime, .required).field("objections_until", .datetime, .required).field("published_by", .uuid)
+            .unique(on: "meeting_id", "version").create()
+        try await db.schema(MinutesObjection.schema).id()
+            .field("minutes_id", .uuid, .required, .references(MeetingMinutes.schema, "id", onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("words", .string, .required).field("at", .datetime, .required)
+            .unique(on: "minutes_id", "user_id").create()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(MinutesObjection.schema).delete()
+        try await db.schema(MeetingMinutes.schema).delete()
+    }
+}
