@@ -112,3 +112,27 @@ struct M067CreateMeetingMinutes: AsyncMigration {
         try await db.schema(MeetingMinutes.schema).delete()
     }
 }
+
+struct M068CreateConsultationItems: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ConsultationItem.schema).id()
+            .field("topic_id", .uuid, .required, .references(Topic.schema, "id", onDelete: .cascade))
+            .field("node_path", .path(on: db), .required).field("title", .string, .required).field("owner", .string, .required)
+            .field("deadline", .datetime, .required).field("done_at", .datetime).field("created_at", .datetime, .required)
+            .create()
+        try await createIndex("topic_items_topic", on: ConsultationItem.schema, ["topic_id"], db: db)
+        try await db.schema(ItemProgressNote.schema).id()
+            .field("item_id", .uuid, .required, .references(ConsultationItem.schema, "id", onDelete: .cascade))
+            .field("words", .string, .required).field("actor_name", .string, .required).field("at", .datetime, .required)
+            .create()
+        try await createIndex("topic_item_notes_item", on: ItemProgressNote.schema, ["item_id"], db: db)
+        try await db.schema(TopicCaseLink.schema).field("item_id", .uuid, .references(ConsultationItem.schema, "id")).update()
+        try await createIndex("topic_cases_item", on: TopicCaseLink.schema, ["item_id"], db: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(TopicCaseLink.schema).deleteField("item_id").update()
+        try await db.schema(ItemProgressNote.schema).delete()
+        try await db.schema(ConsultationItem.schema).delete()
+    }
+}

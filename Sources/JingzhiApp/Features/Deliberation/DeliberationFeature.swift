@@ -7,6 +7,7 @@ enum DeliberationFeature: Feature {
         TopicsAPI.register(g.apiAuthed)
         MeetingsAPI.register(g.apiAuthed)
         MinutesAPI.register(g.apiAuthed)
+        ItemsAPI.register(g.apiAuthed)
         TopicPages.register(web: g.web, staff: g.staff)
     }
 
@@ -25,6 +26,7 @@ enum DeliberationFeature: Feature {
         "choice": FieldName("投票选择", "Choice"), "startsAt": FieldName("会议时间", "Meeting time"), "place": FieldName("会议地点", "Place"), "community": FieldName("社区", "Community"),
         "attendees": FieldName("参会人员", "Attendees"), "organisations": FieldName("参会单位", "Organisations"),
         "contributions": FieldName("发言摘要", "Contributions"), "decisions": FieldName("议定事项", "Decisions"),
-        "attachments": FieldName("附件", "Attachments"), "publicDays": FieldName("公示天数", "Public days"), "words": FieldName("异议内容", "Objection"),
+        "attachments": FieldName("附件", "Attachments"), "publicDays": FieldName("公示天数", "Public days"), "words": FieldName("内容", "Words"),
+        "owner": FieldName("责任单位", "Responsible unit"), "deadline": FieldName("完成期限", "Deadline"),
     ]
 }

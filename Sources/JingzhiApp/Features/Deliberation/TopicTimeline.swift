@@ -45,6 +45,12 @@ enum TopicTimeline {
             out.append(Line(at: link.at, what: lang.t("诉求 \(c.number)：\(c.state.zh)", "Case \(c.number): \(c.state.en)"), who: lang.t("诉求办理", "case loop"),
                             note: nil))
         }
+        for i in try await ConsultationItem.query(on: db).filter(\.$topicID == t.id!).sort(\.$createdAt).all() {
+            let notes = try await ItemProgressNote.query(on: db).filter(\.$itemID == i.id!).count()
+            out.append(Line(at: i.createdAt, what: lang.t("协商事项：\(i.title)", "Consultation item: \(i.title)"), who: i.owner,
+                            note: lang.t("期限 \(ShanghaiTime.format(i.deadline, "yyyy-MM-dd"))，进展 \(notes) 条", "due \(ShanghaiTime.format(i.deadline, "yyyy-MM-dd")), \(notes) progress note(s)")))
+            if let done = i.doneAt { out.append(Line(at: done, what: lang.t("事项完成：\(i.title)", "Item done: \(i.title)"), who: i.owner, note: nil)) }
+        }
         for item in try await MeetingAgendaItem.query(on: db).filter(\.$topicID == t.id!).all() {
             guard let m = try await Meeting.find(item.meetingID, on: db) else { continue }
             out.append(Line(at: m.announcedAt, what: lang.t("列入议事会：\(m.title)", "On the agenda of \(m.title)"), who: lang.t("社区", "the community"),
