@@ -136,3 +136,15 @@ struct M068CreateConsultationItems: AsyncMigration {
         try await db.schema(ConsultationItem.schema).delete()
     }
 }
+
+struct M069CreateTopicEvaluations: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(TopicEvaluation.schema).id()
+            .field("topic_id", .uuid, .required, .references(Topic.schema, "id", onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("rating", .string, .required).field("comment", .string).field("at", .datetime, .required)
+            .unique(on: "topic_id", "user_id").create()
+    }
+
+    func revert(on db: any Database) async throws { try await db.schema(TopicEvaluation.schema).delete() }
+}

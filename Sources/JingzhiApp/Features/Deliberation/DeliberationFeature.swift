@@ -8,6 +8,7 @@ enum DeliberationFeature: Feature {
         MeetingsAPI.register(g.apiAuthed)
         MinutesAPI.register(g.apiAuthed)
         ItemsAPI.register(g.apiAuthed)
+        EvaluationAPI.register(g.apiAuthed)
         TopicPages.register(web: g.web, staff: g.staff)
     }
 
@@ -27,6 +28,6 @@ enum DeliberationFeature: Feature {
         "attendees": FieldName("参会人员", "Attendees"), "organisations": FieldName("参会单位", "Organisations"),
         "contributions": FieldName("发言摘要", "Contributions"), "decisions": FieldName("议定事项", "Decisions"),
         "attachments": FieldName("附件", "Attachments"), "publicDays": FieldName("公示天数", "Public days"), "words": FieldName("内容", "Words"),
-        "owner": FieldName("责任单位", "Responsible unit"), "deadline": FieldName("完成期限", "Deadline"),
+        "owner": FieldName("责任单位", "Responsible unit"), "rating": FieldName("评价", "Rating"), "comment": FieldName("意见", "Comment"), "deadline": FieldName("完成期限", "Deadline"),
     ]
 }
