@@ -69,6 +69,9 @@ import VaporTesting
             let timeline = try await app.api(.GET, "/topics/\(topic)/timeline", token: nil)
             #expect(timeline.text.contains("协商事项：电梯井道施工"))
             #expect(timeline.text.contains("诉求 \(c.number)"))
+            let page = try await WebSession.login(app, "resident_demo").get("/topics/\(topic)")
+            #expect(page.text.contains("协商事项清单"))
+            #expect(page.text.contains("诉求 \(c.number)：\(CaseState.closed.zh)"))
         }
     }
 
