@@ -90,3 +90,61 @@ struct M066CreateMeetingsAndVotes: AsyncMigration {
         }
     }
 }
+
+struct M067CreateMeetingMinutes: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(MeetingMinutes.schema).id()
+            .field("meeting_id", .uuid, .required, .references(Meeting.schema, "id", onDelete: .cascade))
+            .field("node_path", .path(on: db), .required).field("version", .int, .required)
+            .field("attendees", .string, .required).field("organisations", .string, .required)
+            .field("contributions", .string, .required).field("decisions", .string, .required).field("attachments", .string)
+            .field("published_at", .datetime, .required).field("objections_until", .datetime, .required).field("published_by", .uuid)
+            .unique(on: "meeting_id", "version").create()
+        try await db.schema(MinutesObjection.schema).id()
+            .field("minutes_id", .uuid, .required, .references(MeetingMinutes.schema, "id", onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("words", .string, .required).field("at", .datetime, .required)
+            .unique(on: "minutes_id", "user_id").create()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(MinutesObjection.schema).delete()
+        try await db.schema(MeetingMinutes.schema).delete()
+    }
+}
+
+struct M068CreateConsultationItems: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ConsultationItem.schema).id()
+            .field("topic_id", .uuid, .required, .references(Topic.schema, "id", onDelete: .cascade))
+            .field("node_path", .path(on: db), .required).field("title", .string, .required).field("owner", .string, .required)
+            .field("deadline", .datetime, .required).field("done_at", .datetime).field("created_at", .datetime, .required)
+            .create()
+        try await createIndex("topic_items_topic", on: ConsultationItem.schema, ["topic_id"], db: db)
+        try await db.schema(ItemProgressNote.schema).id()
+            .field("item_id", .uuid, .required, .references(ConsultationItem.schema, "id", onDelete: .cascade))
+            .field("words", .string, .required).field("actor_name", .string, .required).field("at", .datetime, .required)
+            .create()
+        try await createIndex("topic_item_notes_item", on: ItemProgressNote.schema, ["item_id"], db: db)
+        try await db.schema(TopicCaseLink.schema).field("item_id", .uuid, .references(ConsultationItem.schema, "id")).update()
+        try await createIndex("topic_cases_item", on: TopicCaseLink.schema, ["item_id"], db: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(TopicCaseLink.schema).deleteField("item_id").update()
+        try await db.schema(ItemProgressNote.schema).delete()
+        try await db.schema(ConsultationItem.schema).delete()
+    }
+}
+
+struct M069CreateTopicEvaluations: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(TopicEvaluation.schema).id()
+            .field("topic_id", .uuid, .required, .references(Topic.schema, "id", onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references(User.schema, "id"))
+            .field("rating", .string, .required).field("comment", .string).field("at", .datetime, .required)
+            .unique(on: "topic_id", "user_id").create()
+    }
+
+    func revert(on db: any Database) async throws { try await db.schema(TopicEvaluation.schema).delete() }
+}

@@ -55,6 +55,9 @@ enum Migrations {
         M064CreateVolunteerActivities(),              // volunteer activities and their sign-ups, waiting lists, attendances
         M065CreateTopics(),                           // deliberation topics, supports (one per resident), their cases, settings per community
         M066CreateMeetingsAndVotes(),                 // deliberation meetings and agendas, votes, ballots (one per household), secret choices
+        M067CreateMeetingMinutes(),                   // meeting minutes in versions with their 公示 period, objections (one per resident)
+        M068CreateConsultationItems(),                // a decided topic's consultation items, their progress notes, the item a topic case carries out
+        M069CreateTopicEvaluations(),                 // residents' ratings of a topic's outcome, one per resident
         // next: M057 (M060–M069 reserved for points and deliberation). Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }

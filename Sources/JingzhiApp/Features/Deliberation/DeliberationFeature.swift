@@ -6,6 +6,9 @@ enum DeliberationFeature: Feature {
     static func routes(_ g: RouteGroups) throws {
         TopicsAPI.register(g.apiAuthed)
         MeetingsAPI.register(g.apiAuthed)
+        MinutesAPI.register(g.apiAuthed)
+        ItemsAPI.register(g.apiAuthed)
+        EvaluationAPI.register(g.apiAuthed)
         TopicPages.register(web: g.web, staff: g.staff)
     }
 
@@ -22,5 +25,9 @@ enum DeliberationFeature: Feature {
         "supportThreshold": FieldName("附议门槛（户）", "Support threshold (households)"),
         "question": FieldName("表决事项", "Question"), "closesAt": FieldName("截止时间", "Closes at"), "quorumPercent": FieldName("参与率", "Quorum"),
         "choice": FieldName("投票选择", "Choice"), "startsAt": FieldName("会议时间", "Meeting time"), "place": FieldName("会议地点", "Place"), "community": FieldName("社区", "Community"),
+        "attendees": FieldName("参会人员", "Attendees"), "organisations": FieldName("参会单位", "Organisations"),
+        "contributions": FieldName("发言摘要", "Contributions"), "decisions": FieldName("议定事项", "Decisions"),
+        "attachments": FieldName("附件", "Attachments"), "publicDays": FieldName("公示天数", "Public days"), "words": FieldName("内容", "Words"),
+        "owner": FieldName("责任单位", "Responsible unit"), "rating": FieldName("评价", "Rating"), "comment": FieldName("意见", "Comment"), "deadline": FieldName("完成期限", "Deadline"),
     ]
 }

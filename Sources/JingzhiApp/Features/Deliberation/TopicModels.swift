@@ -57,6 +57,8 @@ final class TopicCaseLink: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Field(key: "topic_id") var topicID: UUID
     @Field(key: "case_id") var caseID: UUID
+    /// The consultation item the case carries out, when it came from one (M068).
+    @OptionalField(key: "item_id") var itemID: UUID?
     @Field(key: "at") var at: Date
 
     init() {}

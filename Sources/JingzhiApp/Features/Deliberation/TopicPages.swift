@@ -132,6 +132,7 @@ enum TopicPages {
         \(support)
         \(staff)
         \(try await TopicVotePages.section(req, actor, t))
+        \(try await ItemPages.section(req, t))
         <h2>\(req.t("议题进程", "The topic's path"))</h2>
         \(TopicTimeline.render(try await TopicTimeline.lines(t, on: req.db, lang: req.lang), req))
         <p><a href="\(SiteURL.Deliberation.timeline(t.id!).path)">\(req.t("公开页面（可分享）", "Public page (to share)"))</a> · <a href="\(SiteURL.Deliberation.list(query: []).path)">\(req.t("返回议题列表", "Back to the topics"))</a></p>

@@ -50,7 +50,18 @@ extension TopicService {
             if let uid = topic.raisedBy, let user = try await User.find(uid, on: db) {
                 raiser = try await Actor.load(user, on: db, now: now)
             }
-        case .review, .decide, .complete, .close:
+        case .complete:
+            let items = try await progress(of: topic)
+            guard items.allSatisfy(\.done) else {
+                throw APIError.conflict("还有 \(items.filter { !$0.done }.count) 项协商事项未完成 (items still open)", code: "items_open")
+            }
+            if let note { topic.answer = note }
+        case .close:
+            // The evaluation's summary is the topic's last answer (实施结果公开).
+            let summary = try await evaluationSummary(of: topic)
+            topic.answer = "评议结果：\(summary.zh) (evaluation: \(summary.en))"
+            note = [topic.answer, note].compactMap { $0 }.joined(separator: "；")
+        case .review, .decide:
             if let note { topic.answer = note }
         }
         if [.accept, .decline, .merge, .convert].contains(action) { topic.reviewedAt = now }

@@ -45,10 +45,17 @@ enum TopicTimeline {
             out.append(Line(at: link.at, what: lang.t("诉求 \(c.number)：\(c.state.zh)", "Case \(c.number): \(c.state.en)"), who: lang.t("诉求办理", "case loop"),
                             note: nil))
         }
+        for i in try await ConsultationItem.query(on: db).filter(\.$topicID == t.id!).sort(\.$createdAt).all() {
+            let notes = try await ItemProgressNote.query(on: db).filter(\.$itemID == i.id!).count()
+            out.append(Line(at: i.createdAt, what: lang.t("协商事项：\(i.title)", "Consultation item: \(i.title)"), who: i.owner,
+                            note: lang.t("期限 \(ShanghaiTime.format(i.deadline, "yyyy-MM-dd"))，进展 \(notes) 条", "due \(ShanghaiTime.format(i.deadline, "yyyy-MM-dd")), \(notes) progress note(s)")))
+            if let done = i.doneAt { out.append(Line(at: done, what: lang.t("事项完成：\(i.title)", "Item done: \(i.title)"), who: i.owner, note: nil)) }
+        }
         for item in try await MeetingAgendaItem.query(on: db).filter(\.$topicID == t.id!).all() {
             guard let m = try await Meeting.find(item.meetingID, on: db) else { continue }
             out.append(Line(at: m.announcedAt, what: lang.t("列入议事会：\(m.title)", "On the agenda of \(m.title)"), who: lang.t("社区", "the community"),
                             note: "\(ShanghaiTime.format(m.startsAt, "yyyy-MM-dd HH:mm")) · \(m.place)"))
+            out += try await minutesLines(m, on: db, lang: lang)
         }
         for v in try await TopicVote.query(on: db).filter(\.$topicID == t.id!).sort(\.$opensAt).all() {
             out.append(Line(at: v.opensAt, what: lang.t("发起表决：\(v.question)", "Vote opened: \(v.question)"), who: lang.t("社区", "the community"),
@@ -61,6 +68,21 @@ enum TopicTimeline {
         }
         // Raising comes first when a move shares its second.
         return out.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+    }
+
+    /// Every version of a meeting's minutes (a revision keeps the old one), with its 公示 period and how many objected.
+    static func minutesLines(_ m: Meeting, on db: any Database, lang: Lang) async throws -> [Line] {
+        var out: [Line] = []
+        for v in try await MeetingMinutes.query(on: db).filter(\.$meetingID == m.id!).sort(\.$version).all() {
+            let objections = try await MinutesObjection.query(on: db).filter(\.$minutesID == v.id!).count()
+            let until = ShanghaiTime.format(v.objectionsUntil, "yyyy-MM-dd HH:mm")
+            let what = v.version == 1 ? lang.t("会议纪要公示：\(m.title)", "Minutes published: \(m.title)")
+                : lang.t("会议纪要第 \(v.version) 版公示：\(m.title)", "Minutes version \(v.version) published: \(m.title)")
+            out.append(Line(at: v.publishedAt, what: what, who: lang.t("社区", "the community"),
+                            note: lang.t("议定：\(v.decisions)；公示至 \(until)，异议 \(objections) 条",
+                                         "Decided: \(v.decisions); public until \(until), \(objections) objection(s)")))
+        }
+        return out
     }
 
     static func voteTerms(_ v: TopicVote, _ lang: Lang) -> String {
