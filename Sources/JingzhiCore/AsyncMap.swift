@@ -16,3 +16,10 @@ extension Sequence {
         return out
     }
 }
+
+extension Array {
+    /// The array cut into pieces of at most `size` (the last may be shorter), e.g. for SQL `IN` lists.
+    package func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+    }
+}

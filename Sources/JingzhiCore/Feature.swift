@@ -73,6 +73,7 @@ extension Feature {
 extension Application {
     /// Configures the features and registers their routes and navigation, in the order given.
     package func register(features: [any Feature.Type]) throws {
+        _ = minuteTasks
         for f in features { f.configure(self) }
         let id = identity
         let web = grouped(id.web)

@@ -47,6 +47,7 @@ public enum JingzhiCommands {
                 let day = try DemoSeeder.asOfDay(asOf, now: app.clock.now())
                 let summary = try await DemoSeeder.seed(app, scale: .county, asOf: day) { print("  " + $0) }
                 accounts = summary.accounts
+                for part in FeatureList.demoParts { part.liveDemo(app) }
             }
             let shown = hostname == "0.0.0.0" ? "127.0.0.1" : hostname
             print("\n精治 Jingzhi serving at http://\(shown):\(port)/  (database: \(settings.usesPostgres ? "PostgreSQL" : settings.sqlitePath))")

@@ -17,6 +17,12 @@ struct DemoContext {
 /// A feature with demo data of its own. The seeder calls each one in feature order; none is named by the seeder.
 protocol DemoContributor {
     static func seedDemo(_ c: DemoContext) async throws
+    /// What a demo server does to stay alive while it runs (devices that keep talking); nothing by default.
+    static func liveDemo(_ app: Application)
+}
+
+extension DemoContributor {
+    static func liveDemo(_ app: Application) {}
 }
 
 /// What every bench part is given.

@@ -58,7 +58,10 @@ enum Migrations {
         M067CreateMeetingMinutes(),                   // meeting minutes in versions with their 公示 period, objections (one per resident)
         M068CreateConsultationItems(),                // a decided topic's consultation items, their progress notes, the item a topic case carries out
         M069CreateTopicEvaluations(),                 // residents' ratings of a topic's outcome, one per resident
-        // next: M057 (M060–M069 reserved for points and deliberation). Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        M082CreateDevices(),                          // smart devices, vendor gateway keys, each device's health
+        M083CreateDeviceReadings(),                   // readings unique per device, metric and time; hourly aggregates; each metric's last state
+        M084CreateDeviceRulesAndAlarms(),             // alarm rules (county defaults, community overrides) and alarms, one active per device and rule
+        // next: M057 (M060–M069 points and deliberation; M070–M081 helpers' branches; M082–M086 devices). Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 

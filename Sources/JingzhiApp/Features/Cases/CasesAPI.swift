@@ -42,6 +42,9 @@ struct CaseDTO: Content {
     let version: Int
     let createdAt: Date?
     var history: [CaseEventDTO]?
+    /// For a case a device raised: its serial and the household (see CaseOrigins).
+    var deviceSerial: String?
+    var householdId: UUID?
 
     init(_ c: Case, viewer: Actor?, lang: Lang = .zh) {
         let own = viewer?.userID == c.reporterID && c.reporterID != nil
@@ -164,7 +167,14 @@ enum CasesAPI {
             let n = try await CaseQueuePage.counts(req, actor, unit, s)
             counts = .init(toAccept: n[.toAccept] ?? 0, mine: n[.mine] ?? 0, toRate: n[.toRate] ?? 0, done: n[.done] ?? 0)
         }
-        return CasePage(items: rows.map { CaseDTO($0, viewer: actor, lang: req.lang) }, total: total, page: page.page, per: page.per, counts: counts)
+        let origins = try await req.application.caseOrigins.of(rows, on: req.db)
+        let items = rows.map { c in
+            var dto = CaseDTO(c, viewer: actor, lang: req.lang)
+            dto.deviceSerial = origins[c.id!]?.deviceSerial
+            dto.householdId = origins[c.id!]?.householdId
+            return dto
+        }
+        return CasePage(items: items, total: total, page: page.page, per: page.per, counts: counts)
     }
 
     static func load(_ req: Request, _ actor: Actor) async throws -> Case {
@@ -182,6 +192,9 @@ enum CasesAPI {
         let c = try await load(req, actor)
         var dto = CaseDTO(c, viewer: actor, lang: req.lang)
         dto.history = try await history(c, req)
+        let origin = try await req.application.caseOrigins.of([c], on: req.db)[c.id!]
+        dto.deviceSerial = origin?.deviceSerial
+        dto.householdId = origin?.householdId
         return dto
     }
 

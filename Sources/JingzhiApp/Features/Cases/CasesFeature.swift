@@ -1,7 +1,10 @@
 import JingzhiCore
+import Vapor
 
 /// Residents' requests (接诉即办): intake, the case loop, photos and categories.
 enum CasesFeature: Feature {
+    static func configure(_ app: Application) { _ = app.caseOrigins }
+
     static func routes(_ g: RouteGroups) throws {
         CasesAPI.register(g.apiAuthed)
         CasePages.register(g.staff)

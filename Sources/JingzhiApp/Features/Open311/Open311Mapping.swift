@@ -56,7 +56,7 @@ enum Open311Services {
 /// Nothing about the reporter (name, phone) is ever part of it: these answers are public.
 struct Open311Requests {
     /// Channels where the reporter wrote the description themselves, for the public to read.
-    static let publicChannels: Set<String> = ["web", "qr", "open311", "api", "device"]
+    static let publicChannels: Set<String> = ["web", "qr", "open311", "api"]
 
     let db: any Database
 
@@ -156,8 +156,3 @@ extension Open311Requests {
     }
 }
 
-private extension Array {
-    func chunked(_ size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
-    }
-}

@@ -115,10 +115,11 @@ extension OpenAPIDocument {
                         "reporterPhone": "string?", "handlerLevel": "string", "handlerNodeId": "uuid?", "handlerDepartmentId": "uuid?",
                         "deadlines": "CaseDeadlines", "respondedAt": "date-time", "repliedAt": "date-time", "closedAt": "date-time",
                         "rating": "string?", "ratingComment": "string?", "reopenedCount": "integer", "mergedIntoId": "uuid?",
-                        "version": "integer", "createdAt": "date-time", "history": "[CaseEvent]"],
+                        "version": "integer", "createdAt": "date-time", "history": "[CaseEvent]",
+                        "deviceSerial": "string?", "householdId": "uuid?"],
                        required: ["id", "number", "state", "categoryCode", "nodeId", "deadlines"]),
     ].merging(caseMeasuresSchemas) { a, _ in a }.merging(patrolSchemas) { a, _ in a }.merging(propertySchemas) { a, _ in a }.merging(commandCentreSchemas) { a, _ in a }.merging(pointsSchemas) { a, _ in a }.merging(activitySchemas) { a, _ in a }
-        .merging(deliberationSchemas) { a, _ in a } }
+        .merging(deliberationSchemas) { a, _ in a }.merging(deviceSchemas) { a, _ in a } }
 
     static func content(_ name: String) -> [String: Any] {
         switch name {

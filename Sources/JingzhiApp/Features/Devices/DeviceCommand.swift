@@ -1,0 +1,54 @@
+import Fluent
+import Foundation
+import JingzhiCore
+
+extension JingzhiCommands {
+    /// `jingzhi device register`: a device on a node (by code or id), optionally in a household; answers a line to print.
+    public static func registerDevice(_ settings: Settings, serial: String, kind: String, node: String, household: String?,
+                                      vendor: String?, model: String?) async throws -> String {
+        try await run(settings) { app in
+            var householdID: UUID?
+            if let household {
+                guard let id = UUID(uuidString: household) else { throw APIError.invalid("household", "住户须为 id (household must be an id)") }
+                householdID = id
+            }
+            let d = try await DeviceRegistry(db: app.db, now: app.clock.now(), source: .cli("device register"))
+                .register(.init(serial: serial, kind: kind, node: node, householdID: householdID, vendor: vendor, model: model), scope: .everything)
+            return "registered \(d.kind) \(d.serial) (\(d.id!.uuidString))"
+        }
+    }
+
+    /// `jingzhi device key create`: a gateway key, returned once.
+    public static func createDeviceKey(_ settings: Settings, name: String) async throws -> String {
+        try await run(settings) { app in
+            try await DeviceRegistry(db: app.db, now: app.clock.now(), source: .cli("device key create")).createKey(name: name).key
+        }
+    }
+}
+
+extension JingzhiCommands {
+    /// `jingzhi device simulate`: feeds the last `hours` of readings of every device straight into the service (the
+    /// sweeper running each hour), or with `smokeUnder` raises a smoke alarm now at the first smoke sensor under that node.
+    public static func simulateDevices(_ settings: Settings, hours: Double, smokeUnder: String?) async throws -> String {
+        try await run(settings) { app in
+            let now = app.clock.now()
+            if let code = smokeUnder {
+                guard let node = try await OrgService(db: app.db, now: now).find(codeOrID: code) else {
+                    throw APIError.invalid("node", "no node with code or id \(code)")
+                }
+                let sensors = try await Device.query(on: app.db).filter(\Device.$kind == DeviceKind.smokeSensor.rawValue)
+                    .within(DataScope(rootPath: node.path)).sort(\Device.$serial).all()
+                let keys = try await DeviceKey.query(on: app.db).filter(\DeviceKey.$active == true).all()
+                guard let d = sensors.first(where: { $0.active }),
+                      let key = keys.first(where: { $0.id == d.keyID }) ?? keys.first(where: { $0.name == d.vendor }) else {
+                    throw CommandFailure(message: "no smoke sensor with a gateway key under \(node.name)")
+                }
+                let r = try await DeviceIngest(db: app.db, now: now)
+                    .ingest([ReadingInput(device: d.serial, ts: ISOTime.format(now), metric: "smoke", value: 1)], key: key)
+                return "smoke alarm sent by \(d.serial): accepted \(r.accepted)"
+            }
+            let n = try await DeviceSimulator.feed(app.db, from: now.addingTimeInterval(-hours * 3600), to: now)
+            return "readings accepted: \(n)"
+        }
+    }
+}

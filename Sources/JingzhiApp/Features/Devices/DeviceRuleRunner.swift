@@ -1,0 +1,68 @@
+import Fluent
+import Foundation
+import JingzhiCore
+import SQLKit
+
+/// Evaluates the rules: threshold and recovery as readings arrive, inactivity and silence by the sweeper.
+struct DeviceRuleRunner {
+    let db: any Database
+    let now: Date
+
+    private var alarms: DeviceAlarmService { DeviceAlarmService(db: db, now: now, source: .system("规则引擎")) }
+
+    /// After a batch is stored (inside its transaction): threshold alarms raise or clear on each stream's newest
+    /// reading; use clears an inactivity alarm; any word from a device clears its silence alarm.
+    func onReadings(_ streams: [DeviceIngest.StreamChange], alarms active: [UUID: [DeviceAlarm]]) async throws {
+        var book: DeviceRuleBook?
+        var cleared: Set<UUID> = []
+        for s in streams {
+            let d = s.device, open = (active[d.id!] ?? []).filter { !cleared.contains($0.id!) }
+            let at = ShanghaiTime.format(s.state.lastTs)
+            for a in open where a.ruleType == DeviceRuleType.silence.rawValue {
+                if try await alarms.clear(a, note: "设备于 \(at) 恢复上报 (the device reports again)", by: .system("规则引擎"), on: db) { cleared.insert(a.id!) }
+            }
+            if let before = s.before, s.state.lastActiveAt > before.lastActiveAt {
+                for a in open where a.ruleType == DeviceRuleType.inactivity.rawValue && !cleared.contains(a.id!) {
+                    guard let rule = try await DeviceRule.find(a.ruleID, on: db), rule.metric == s.metric else { continue }
+                    let words = s.metric.hasPrefix("door") ? "有开门记录" : "恢复用水"
+                    if try await alarms.clear(a, note: "\(ShanghaiTime.format(s.state.lastActiveAt)) \(words)（\(s.metric) = \(Self.number(s.state.lastValue))）",
+                                              by: .system("规则引擎"), on: db) { cleared.insert(a.id!) }
+                }
+            }
+            guard s.newLatest else { continue }
+            if book == nil { book = try await DeviceRuleBook.load(on: db) }
+            for rule in book!.rules(.threshold, kind: d.kind, at: d.nodePath) where rule.metric == s.metric {
+                let value = s.state.lastValue
+                if DeviceRuleBook.holds(rule, value) {
+                    try await alarms.raise(try await threshold(d, rule, value: value, at: s.state.lastTs), on: db)
+                } else if let a = open.first(where: { $0.ruleID == rule.id && !cleared.contains($0.id!) }) {
+                    if try await alarms.clear(a, note: "\(at) 读数恢复正常（\(s.metric) = \(Self.number(value))）", by: .system("规则引擎"), on: db) {
+                        cleared.insert(a.id!)
+                    }
+                }
+            }
+        }
+    }
+
+    static func number(_ v: Double) -> String {
+        if v == v.rounded() && abs(v) < 1e12 { return String(Int64(v)) }
+        var s = String(format: "%.2f", v)
+        while s.hasSuffix("0") { s.removeLast() }
+        return s
+    }
+
+    /// Where a device is, in words, and the node its cases go to (the household's for a home device).
+    func place(_ d: Device) async throws -> (words: String, caseNode: UUID, household: Household?) {
+        if let hid = d.householdID, let h = try await Household.find(hid, on: db) { return (h.address, h.nodeID, h) }
+        let node = try await OrgNode.find(d.nodeID, on: db)
+        return (node?.name ?? "", d.nodeID, nil)
+    }
+
+    private func threshold(_ d: Device, _ rule: DeviceRule, value: Double, at: Date) async throws -> DeviceAlarmService.Raise {
+        let p = try await place(d)
+        let kind = d.deviceKind?.zh ?? d.kind
+        let text = "【\(rule.name)】\(p.words) 的\(kind) \(d.serial)：\(rule.metric) = \(Self.number(value))（\(ShanghaiTime.format(at))）。请尽快到场处置。"
+        return .init(device: d, rule: rule, value: value, summary: "\(rule.name)：\(rule.metric) = \(Self.number(value))", caseText: text,
+                     caseNodeID: p.caseNode)
+    }
+}

@@ -1,0 +1,47 @@
+import Fluent
+import Foundation
+import JingzhiCore
+import SQLKit
+
+/// Each stream's last state and each device's last word, written in one statement per batch.
+enum DeviceState {
+    /// Later wins: two batches of one device racing on PostgreSQL cannot move a state back in time.
+    private static func later(_ column: String, by time: String, table: String) -> SQLRaw {
+        SQLRaw("CASE WHEN excluded.\(time) > \(table).\(time) THEN excluded.\(column) ELSE \(table).\(column) END")
+    }
+
+    static func save(_ streams: [DeviceIngest.StreamChange], on tx: any Database) async throws {
+        let t = DeviceMetricState.schema
+        for chunk in streams.chunked(500) {
+            var insert = tx.sql.insert(into: t).columns("id", "device_id", "metric", "last_ts", "last_value", "last_active_at")
+            for s in chunk {
+                insert = insert.values(SQLBind(UUID()), SQLBind(s.device.id!), SQLBind(s.metric), SQLBind(s.state.lastTs),
+                                       SQLBind(s.state.lastValue), SQLBind(s.state.lastActiveAt))
+            }
+            try await insert.onConflict(with: ["device_id", "metric"]) {
+                $0.set("last_value", to: later("last_value", by: "last_ts", table: t))
+                    .set("last_active_at", to: later("last_active_at", by: "last_active_at", table: t))
+                    .set("last_ts", to: later("last_ts", by: "last_ts", table: t))
+            }.run()
+        }
+    }
+
+    /// Marks each device seen at its latest reading's time; a `battery_pct` reading sets its battery.
+    static func seen(_ sorted: [CheckedReading], devices: [String: Device], on tx: any Database) async throws {
+        var latest: [UUID: (Date, Double?)] = [:]
+        for r in sorted {
+            let id = devices[r.serial]!.id!
+            let battery = r.metric == "battery_pct" ? r.value : latest[id]?.1
+            latest[id] = (max(r.ts, latest[id]?.0 ?? r.ts), battery)
+        }
+        let t = DeviceStatus.schema
+        for chunk in Array(latest).chunked(500) {
+            var insert = tx.sql.insert(into: t).columns("id", "device_id", "last_seen_at", "battery")
+            for (id, v) in chunk { insert = insert.values(SQLBind(UUID()), SQLBind(id), SQLBind(v.0), SQLBind(v.1)) }
+            try await insert.onConflict(with: ["device_id"]) {
+                $0.set("battery", to: SQLRaw("COALESCE(excluded.battery, \(t).battery)"))
+                    .set("last_seen_at", to: later("last_seen_at", by: "last_seen_at", table: t))
+            }.run()
+        }
+    }
+}

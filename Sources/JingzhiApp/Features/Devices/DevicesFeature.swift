@@ -1,0 +1,46 @@
+import Fluent
+import JingzhiCore
+import Vapor
+
+/// Smart devices (智慧设备): the registry, gateways' readings, rules that raise alarms and cases.
+enum DevicesFeature: Feature {
+    static func configure(_ app: Application) {
+        app.minuteTasks.add("devices") { app in await DeviceScheduler.tick(app) }
+        app.caseOrigins.register(channel: "device") { ids, db in try await DeviceCaseOrigins.read(ids, on: db) }
+    }
+
+    static func routes(_ g: RouteGroups) throws {
+        DevicesAPI.register(api: g.api, authed: g.apiAuthed)
+        DevicePages.register(g.staff)
+    }
+
+    static let navigation: [NavItem] = [
+        navLink(45, .grid) { DevicesAPI.readers.contains($0.role) ? (SiteURL.Devices.list(query: []).path, "智慧设备", "Smart devices") : nil },
+    ]
+
+    static let pathColumns = [PathColumn(Device.schema), PathColumn(DeviceRule.schema), PathColumn(DeviceAlarm.schema)]
+
+    static let fieldNames: [String: FieldName] = [
+        "serial": FieldName("设备编号", "Serial"), "kind": FieldName("设备类型", "Kind"), "installedOn": FieldName("安装日期", "Installed on"),
+        "household": FieldName("住户", "Household"), "baseRuleId": FieldName("原规则", "Base rule"), "hours": FieldName("时长", "Hours"),
+        "quietFrom": FieldName("免打扰开始", "Quiet from"), "quietTo": FieldName("免打扰结束", "Quiet to"),
+    ]
+}
+
+/// The device and household behind each case a device raised.
+enum DeviceCaseOrigins {
+    static func read(_ caseIDs: [UUID], on db: any Database) async throws -> [UUID: CaseOrigin] {
+        var out: [UUID: CaseOrigin] = [:]
+        for chunk in caseIDs.chunked(500) {
+            let alarms = try await DeviceAlarm.query(on: db).filter(\.$caseID ~~ chunk).all()
+            let devices = try await Device.query(on: db).filter(\.$id ~~ Set(alarms.map(\.deviceID))).all()
+            for a in alarms {
+                guard let c = a.caseID, let d = devices.first(where: { $0.id == a.deviceID }) else { continue }
+                out[c] = CaseOrigin(deviceSerial: d.serial, householdId: d.householdID,
+                                    line: "\(d.deviceKind?.zh ?? d.kind) \(d.serial)：\(a.summary)（\(AlarmState(rawValue: a.state)?.zh ?? a.state)）",
+                                    href: SiteURL.Devices.detail(d.id!).path)
+            }
+        }
+        return out
+    }
+}
