@@ -38,6 +38,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ARTIFACTS = HERE / "artifacts"
 
+# The server this session started: its binary and data directory, for tests that also run a `jingzhi` command on it.
+SERVER_INFO: dict = {}
+
 HEALTH_TIMEOUT_S = 600  # the first start seeds a whole demo county
 DEFAULT_CHROMIUM = "/usr/lib/chromium/chromium"
 
@@ -98,6 +101,7 @@ def server():
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     data_dir = tempfile.mkdtemp(prefix="jingzhi-browser-")
+    SERVER_INFO.update(binary=str(binary), data_dir=data_dir)
 
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)

@@ -128,6 +128,25 @@ package enum Assets {
       if (e.target.matches('[data-back]') && history.length > 1) { e.preventDefault(); history.back(); }
       if (e.target.matches('[data-print]')) { window.print(); }
     });
+    // A list that keeps itself current ([data-live-page="seconds"]): the page is fetched again and the part swapped
+    // in place, unless the user is working in it (a box ticked, a field focused).
+    document.querySelectorAll('[data-live-page]').forEach(function (part, i) {
+      var every = Math.max(10, parseInt(part.getAttribute('data-live-page'), 10) || 30) * 1000;
+      var busy = function () { return part.querySelector('input:checked, :focus') !== null; };
+      var refresh = function () {
+        if (document.hidden || busy()) { setTimeout(refresh, every); return; }
+        fetch(location.href, {credentials: 'same-origin', headers: {'Accept': 'text/html'}})
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (html) {
+            if (!html || busy()) return;
+            var fresh = new DOMParser().parseFromString(html, 'text/html').querySelectorAll('[data-live-page]')[i];
+            if (fresh && fresh.innerHTML !== part.innerHTML) { part.innerHTML = fresh.innerHTML; part.setAttribute('data-refreshed', Date.now()); }
+          })
+          .catch(function () {})
+          .then(function () { setTimeout(refresh, every); });
+      };
+      setTimeout(refresh, every);
+    });
     // The hotline page: Ctrl+Enter files; a known caller's phone fills in their home and lists their open cases.
     (function () {
       var form = document.getElementById('hotline-form');

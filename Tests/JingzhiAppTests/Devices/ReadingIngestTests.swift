@@ -114,9 +114,10 @@ import VaporTesting
                 let items = (0..<5).map { ("SM-A-0001", TimeInterval(600 - i * 100 - $0 * 10), "smoke", 1.0) }
                 #expect(try await app.postReadings(key, items).status == .ok)
             }
-            // check: one case for 消防安全, one active alarm counting the repeats
+            // check: one case (烟感燃气报警, under 消防安全), one active alarm counting the repeats
             let cases = try await app.deviceCases()
-            #expect(cases.count == 1 && cases.first?.categoryCode == "xiaofang")
+            #expect(cases.count == 1 && cases.first?.categoryCode == "yangan")
+            #expect(cases.first?.handlerNodeID == (try await app.node("YT-GT-01-G01")).id, "a smoke alarm at home goes to the grid worker")
             let alarm = try #require(try await DeviceAlarm.query(on: app.db).first())
             #expect(alarm.state == "active" && alarm.repeats == 2)
             // the smoke is gone: the alarm clears, the case gets a note

@@ -32,6 +32,7 @@ enum CaseCatalog {
         Entry(code: "zaoyin", name: "噪音扰民", parent: "maodun", level: .grid, department: "gongan", response: 1, resolution: 24, workingHours: false, autoEscalate: true),
         Entry(code: "zhian", name: "治安隐患", parent: nil, level: .community, department: "gongan", response: 1, resolution: 24, workingHours: false, autoEscalate: true),
         Entry(code: "xiaofang", name: "消防安全", parent: nil, level: .community, department: "xiaofang", response: 1, resolution: 24, workingHours: false, autoEscalate: true),
+        Entry(code: "yangan", name: "烟感燃气报警", parent: "xiaofang", level: .grid, department: "xiaofang", response: 1, resolution: 4, workingHours: false, autoEscalate: true),
         Entry(code: "xiaofangtongdao", name: "占用消防通道", parent: "xiaofang", level: .grid, department: "xiaofang", response: 1, resolution: 12, workingHours: false, autoEscalate: true),
         Entry(code: "weijian", name: "违章搭建", parent: nil, level: .street, department: "chengguan", response: 8, resolution: 240, workingHours: true, autoEscalate: true),
         Entry(code: "tingche", name: "停车管理", parent: nil, level: .community, department: "gongan", response: 4, resolution: 72, workingHours: true, autoEscalate: false),

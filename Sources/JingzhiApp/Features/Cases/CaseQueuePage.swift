@@ -97,10 +97,10 @@ enum CaseQueuePage {
             return HTML("<span class=\"tag\">\(p.name)</span> <a href=\"\(SiteURL.Cases.queue(query: without.params).path)\">\(req.t("看全部", "All places"))</a>")
         } ?? .empty)
         \(staff ? mineToggle(req, s) : .empty)</div>
-        \(tabs)
         \(filters)
+        <div data-live-page="30">\(tabs)
         \(table)
-        \(pager(req, total: total, page: page) { SiteURL.Cases.queue(query: s.params + [("page", String($0))]).path })
+        \(pager(req, total: total, page: page) { SiteURL.Cases.queue(query: s.params + [("page", String($0))]).path })</div>
         """
         return Layout(req: req, title: actor.role == .resident ? req.t("我的诉求", "My requests") : req.t("诉求办理", "Cases"), wide: actor.role.isStaff).render(body)
     }

@@ -38,6 +38,7 @@ enum DeviceDemo {
     ]
 
     static func seed(_ c: DemoContext) async throws {
+        let clock = ContinuousClock(), began = clock.now
         let end = min(c.app.clock.now(), ShanghaiTime.dayStart(ShanghaiTime.day(number: c.asOf + 1)))
         let start = end.addingTimeInterval(-48 * 3600)
         for v in vendors {
@@ -57,10 +58,17 @@ enum DeviceDemo {
                 .filter(ResidentTag.self, \.$tag ~~ ["独居老人", "空巢老人"]).within(scope).sort(\.$nodePath).limit(200).all()
             var households: [UUID] = []
             for r in elderly where !households.contains(r.householdID) { households.append(r.householdID) }
-            let homes = try await Household.query(on: c.db).filter(\.$id ~~ households).sort(\.$nodePath).all()
+            // Homes taken a grid at a time, so each kind's first devices sit in different grids (the first in grid 1).
+            let byGrid = Dictionary(grouping: try await Household.query(on: c.db).filter(\.$id ~~ households).sort(\.$nodePath).all()) {
+                String($0.nodePath.prefix(4 * PathSegment.width))
+            }
+            var homes: [Household] = []
+            let grids = byGrid.keys.sorted()
+            for round in 0..<(byGrid.values.map(\.count).max() ?? 0) {
+                for g in grids where round < byGrid[g]!.count { homes.append(byGrid[g]![round]) }
+            }
             let compounds = try await OrgNode.query(on: c.db).filter(\.$kindRaw == NodeKind.compound.rawValue).within(scope).sort(\.$path).all()
             let buildings = try await OrgNode.query(on: c.db).filter(\.$kindRaw == NodeKind.building.rawValue).within(scope).sort(\.$path).limit(50).all()
-            var homeIndex = 0
             for (kind, count, code, vendor, model, place) in perCommunity {
                 for n in 0..<count {
                     var serial = "\(code)-\(community.code)-\(DemoDate.pad(n + 1, 2))"
@@ -84,8 +92,7 @@ enum DeviceDemo {
                     d.createdAt = start
                     switch place {
                     case "household" where !homes.isEmpty:
-                        let h = homes[homeIndex % homes.count]
-                        homeIndex += 1
+                        let h = homes[n % homes.count]
                         (d.nodeID, d.nodePath, d.householdID) = (h.nodeID, h.nodePath, h.id)
                     case "building" where !buildings.isEmpty:
                         let b = buildings[(n * 7) % buildings.count]
@@ -112,6 +119,6 @@ enum DeviceDemo {
             }
         }
         let alarms = try await DeviceAlarm.query(on: c.db).count()
-        c.log("智慧设备：\(made) 台，读数 \(fed) 条，告警 \(alarms) 次 (devices: \(made), readings: \(fed), alarms: \(alarms))")
+        c.log("智慧设备：\(made) 台，读数 \(fed) 条，告警 \(alarms) 次，用时 \(began.duration(to: clock.now)) (devices: \(made), readings: \(fed), alarms: \(alarms))")
     }
 }

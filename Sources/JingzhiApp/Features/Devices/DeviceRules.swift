@@ -59,8 +59,8 @@ enum DeviceRuleDefaults {
 
     static let all: [Entry] = [
         Entry(type: .threshold, kind: "smart_bin", metric: "fill_pct", op: "gt", value: 90, category: "huanjing", name: "垃圾桶满溢"),
-        Entry(type: .threshold, kind: "smoke_sensor", metric: "smoke", category: "xiaofang", name: "烟感报警"),
-        Entry(type: .threshold, kind: "gas_sensor", metric: "gas", category: "xiaofang", name: "燃气泄漏报警"),
+        Entry(type: .threshold, kind: "smoke_sensor", metric: "smoke", category: "yangan", name: "烟感报警"),
+        Entry(type: .threshold, kind: "gas_sensor", metric: "gas", category: "yangan", name: "燃气泄漏报警"),
         Entry(type: .threshold, kind: "charging_pile", metric: "fault_code", op: "gt", value: 0, category: "chongdian", name: "充电桩故障"),
         Entry(type: .threshold, kind: "ebike_blocker", metric: "ebike", category: "wuye", name: "电动车进电梯"),
         Entry(type: .threshold, kind: "water_vending", metric: "fault_code", op: "gt", value: 0, category: "sheshi", name: "售水机故障"),

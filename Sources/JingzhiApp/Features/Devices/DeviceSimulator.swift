@@ -35,8 +35,8 @@ enum DeviceSimulator {
         return ((seed + days * perDay + today) * 10).rounded() / 10
     }
 
-    /// When a misbehaving demo device went quiet: 18 hours after it was installed.
-    static func quietSince(_ d: Device) -> Date { d.createdAt.addingTimeInterval(18 * 3600) }
+    /// When a misbehaving demo device went quiet: 12 hours after it was installed.
+    static func quietSince(_ d: Device) -> Date { d.createdAt.addingTimeInterval(12 * 3600) }
 
     /// The readings a device sends at `t`, or none (a silent device after it fell silent).
     static func readings(_ d: Device, at raw: Date) -> [ReadingInput] {
@@ -82,8 +82,10 @@ enum DeviceSimulator {
         var accepted = 0
         var t = Date(timeIntervalSince1970: (from.timeIntervalSince1970 / step).rounded(.up) * step)
         while t <= to {
-            for (keyID, group) in Dictionary(grouping: devices, by: { $0.keyID }) {
-                guard let key = keys.first(where: { $0.id == keyID }) ?? keys.first(where: { k in group.first?.vendor == k.name }) else { continue }
+            // Each device's gateway: the key that claimed it, else the key named after its vendor.
+            let byKey = Dictionary(grouping: devices) { d in d.keyID ?? keys.first { $0.name == d.vendor }?.id }
+            for (keyID, group) in byKey {
+                guard let keyID, let key = keys.first(where: { $0.id == keyID }) else { continue }
                 let items = group.flatMap { readings($0, at: t) }
                 for part in items.chunked(DeviceReadings.maxBatch) {
                     accepted += try await DeviceIngest(db: db, now: t.addingTimeInterval(30)).ingest(part, key: key).accepted
