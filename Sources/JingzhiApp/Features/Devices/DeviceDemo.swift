@@ -106,9 +106,9 @@ enum DeviceDemo {
                 }
             }
         }
-        // Two days of readings, the sweeper running each hour; then a smoke alarm just now, which the live demo's next
+        // Two days of hourly readings, the sweeper running each hour; then a smoke alarm just now, which the live demo's next
         // quarter-hour of readings clears (a note goes on its case).
-        let fed = try await DeviceSimulator.feed(c.db, from: start, to: end) { c.log("  " + $0) }
+        let fed = try await DeviceSimulator.feed(c.db, from: start, to: end, every: 3600) { c.log("  " + $0) }
         let last = Date(timeIntervalSince1970: (end.timeIntervalSince1970 / DeviceSimulator.step).rounded(.down) * DeviceSimulator.step)
         if let smoke = try await Device.query(on: c.db).filter(\.$kind == DeviceKind.smokeSensor.rawValue).sort(\.$serial).first(),
            let key = try await DeviceKey.query(on: c.db).filter(\.$name == smoke.vendor).first() {
@@ -119,6 +119,6 @@ enum DeviceDemo {
             }
         }
         let alarms = try await DeviceAlarm.query(on: c.db).count()
-        c.log("智慧设备：\(made) 台，读数 \(fed) 条，告警 \(alarms) 次，用时 \(began.duration(to: clock.now)) (devices: \(made), readings: \(fed), alarms: \(alarms))")
+        c.log("智慧设备：\(made) 台，读数 \(fed) 条，告警 \(alarms) 次，用时 \(began.duration(to: clock.now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))) (devices: \(made), readings: \(fed), alarms: \(alarms))")
     }
 }

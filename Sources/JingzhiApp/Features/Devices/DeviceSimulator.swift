@@ -32,7 +32,8 @@ enum DeviceSimulator {
         let hourNow = Int(h - days * 24)
         for x in 0..<hourNow { today += curve(x) }
         today += curve(hourNow) * (h - (h.rounded(.down)))
-        return ((seed + days * perDay + today) * 10).rounded() / 10
+        // Counted from 1 January 2026, when the demo's meters were read zero (plus a few litres of their own).
+        return ((seed + (days - 20_454) * perDay + today) * 10).rounded() / 10
     }
 
     /// When a misbehaving demo device went quiet: 12 hours after it was installed.
@@ -72,15 +73,15 @@ enum DeviceSimulator {
         }
     }
 
-    /// Feeds every active device from `from` to `to` a step at a time straight into the service, as its own gateway,
+    /// Feeds every active device from `from` to `to`, every `interval` (a multiple of `step`), straight into the service, as its own gateway,
     /// running the sweeper each hour; answers the readings accepted.
-    static func feed(_ db: any Database, from: Date, to: Date, devices only: [Device]? = nil, sweep: Bool = true,
+    static func feed(_ db: any Database, from: Date, to: Date, every interval: TimeInterval = step, devices only: [Device]? = nil, sweep: Bool = true,
                      log: (String) -> Void = { _ in }) async throws -> Int {
         var devices = only ?? []
         if only == nil { devices = try await Device.query(on: db).filter(\.$active == true).sort(\.$serial).all() }
         let keys = try await DeviceKey.query(on: db).filter(\.$active == true).all()
         var accepted = 0
-        var t = Date(timeIntervalSince1970: (from.timeIntervalSince1970 / step).rounded(.up) * step)
+        var t = Date(timeIntervalSince1970: (from.timeIntervalSince1970 / interval).rounded(.up) * interval)
         while t <= to {
             // Each device's gateway: the key that claimed it, else the key named after its vendor.
             let byKey = Dictionary(grouping: devices) { d in d.keyID ?? keys.first { $0.name == d.vendor }?.id }
@@ -95,7 +96,7 @@ enum DeviceSimulator {
                 let report = try await DeviceSweeper(db: db, now: t.addingTimeInterval(60)).tick()
                 if report.welfare + report.silent > 0 { log("\(ShanghaiTime.format(t)) 关爱 \(report.welfare) 离线 \(report.silent)") }
             }
-            t = t.addingTimeInterval(step)
+            t = t.addingTimeInterval(interval)
         }
         return accepted
     }

@@ -65,7 +65,7 @@ struct DeviceSweeper {
             let hours = Int(now.timeIntervalSince(last) / 3600)
             let text = "【关爱探访】\(p.words) 的\(d.deviceKind?.zh ?? d.kind) \(d.serial) 已 \(hours) 小时\(words)（最后一次 \(ShanghaiTime.format(last))，读数 \(DeviceRuleRunner.number(value))）。"
                 + "该户有\(rule.tagList.joined(separator: "或"))，请网格员尽快上门或电话确认安全，并在诉求中回复。"
-            let r = DeviceAlarmService.Raise(device: d, rule: rule, value: value, summary: "\(rule.name)：\(hours) 小时\(words)", caseText: text,
+            let r = DeviceAlarmService.Raise(device: d, rule: rule, value: value, summary: "\(rule.name)（最后一次 \(ShanghaiTime.format(last))）", caseText: text,
                                              caseNodeID: p.caseNode)
             if try await db.writeTransaction({ tx in try await alarms.raise(r, repeatCounts: false, on: tx) }) == .raised { raised += 1 }
         }
