@@ -79,8 +79,9 @@ enum DeviceBench {
         return k
     }
 
-    /// 100,000 water meters over the data set's households (once), each heard from just now and used just now, except
-    /// 100 at households of elderly people that have been quiet for 30 hours and 100 silent for 30 hours.
+    /// 100,000 water meters over the data set's households (made once), reset each run: every one heard from and used
+    /// just now, except up to 100 at households of elderly people quiet for 30 hours and 50 silent for 30 hours, all
+    /// among the second half (which the ingestion rounds do not touch), and no alarm of an earlier run still active.
     static func prepare(_ db: any Database, now: Date, log: @escaping @Sendable (String) -> Void) async throws {
         let have = try await Device.query(on: db).filter(\.$vendor == vendor).count()
         let households = try await db.sql.select().columns("id", "node_id", "node_path").from(Household.schema).orderBy("node_path").limit(meters).all()
@@ -94,17 +95,15 @@ enum DeviceBench {
             if try await DeviceKey.query(on: db).filter(\.$name == vendor).count() == 0 {
                 _ = try await DeviceRegistry(db: db, now: now, source: .cli("bench")).createKey(name: vendor)
             }
-            var quietLeft = elderly
             for chunk in Array(0..<meters).chunked(400) {
                 // (device, serial, household row, heard, last use), decided before the transaction.
                 var rows: [(UUID, String, UUID, UUID, String, Date, Date)] = []
                 for n in chunk {
                     let h = households[n % households.count]
                     let hid = try h.decode(column: "id", as: UUID.self)
-                    let isQuiet = n < households.count && quietLeft.remove(hid) != nil
-                    let heard = !isQuiet && n % 1000 == 999 ? now.addingTimeInterval(-30 * 3600) : now.addingTimeInterval(-600)
+                    let heard = now.addingTimeInterval(-600)
                     rows.append((UUID(), String(format: "BENCH-WM-%06d", n), hid, try h.decode(column: "node_id", as: UUID.self),
-                                 try h.decode(column: "node_path", as: String.self), heard, isQuiet ? now.addingTimeInterval(-30 * 3600) : heard))
+                                 try h.decode(column: "node_path", as: String.self), heard, heard))
                 }
                 let planned = rows
                 try await db.writeTransaction { tx in
@@ -122,6 +121,23 @@ enum DeviceBench {
                     try await st.run()
                 }
             }
+        }
+        let bench = SQLRaw("(SELECT id FROM devices WHERE vendor = 'bench')")
+        let recent = now.addingTimeInterval(-600), long = now.addingTimeInterval(-30 * 3600)
+        try await db.writeTransaction { tx in
+            try await tx.sql.update(DeviceAlarm.schema).set("active_key", to: SQLLiteral.null).set("state", to: SQLBind("cleared"))
+                .where(SQLIdentifier("device_id"), .in, bench).run()
+            try await tx.sql.update(DeviceMetricState.schema).set("last_ts", to: SQLBind(recent)).set("last_active_at", to: SQLBind(recent))
+                .where(SQLIdentifier("device_id"), .in, bench).run()
+            try await tx.sql.update(DeviceStatus.schema).set("last_seen_at", to: SQLBind(recent)).where(SQLIdentifier("device_id"), .in, bench).run()
+            let half = SQLRaw("(SELECT id FROM devices WHERE vendor = 'bench' AND serial >= 'BENCH-WM-050000')")
+            let quiet = try await tx.sql.select().column("id").from(Device.schema).where(SQLIdentifier("id"), .in, half)
+                .where("household_id", .in, SQLBind.group(Array(elderly))).limit(100).all().map { try $0.decode(column: "id", as: UUID.self) }
+            if !quiet.isEmpty {
+                try await tx.sql.update(DeviceMetricState.schema).set("last_active_at", to: SQLBind(long)).where("device_id", .in, SQLBind.group(quiet)).run()
+            }
+            let silent = SQLRaw("(SELECT id FROM devices WHERE vendor = 'bench' AND serial >= 'BENCH-WM-050000' AND serial LIKE '%999')")
+            try await tx.sql.update(DeviceStatus.schema).set("last_seen_at", to: SQLBind(long)).where(SQLIdentifier("device_id"), .in, silent).run()
         }
     }
 }

@@ -103,8 +103,10 @@ enum DevicePages {
             """
         }
         let states = [("active", req.t("告警中", "Active")), ("cleared", req.t("已解除", "Cleared"))]
+        let month = try await DeviceMonthly.compute(req.db, scope: actor.scope, month: ShanghaiTime.currentMonth(req.now), lang: req.lang)
         return Layout(req: req, title: req.t("设备告警", "Device alarms"), wide: true).render("""
         <p><a href="\(SiteURL.Devices.list(query: []).path)">‹ \(req.t("全部设备", "All devices"))</a></p>
+        \(DeviceMonthly.card(req, month))
         <form method="get" action="\(SiteURL.Devices.alarms(query: []).path)" class="filters">
         \(Form.select(req.t("状态", "State"), name: "state", options: states, selected: state, includeBlank: req.t("全部", "All")))
         <button>\(req.t("筛选", "Filter"))</button></form>

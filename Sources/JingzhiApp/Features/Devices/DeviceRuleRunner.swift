@@ -17,9 +17,8 @@ struct DeviceRuleRunner {
         var cleared: Set<UUID> = []
         for s in streams {
             let d = s.device, open = (active[d.id!] ?? []).filter { !cleared.contains($0.id!) }
-            let at = ShanghaiTime.format(s.state.lastTs)
             for a in open where a.ruleType == DeviceRuleType.silence.rawValue {
-                if try await alarms.clear(a, note: "设备于 \(at) 恢复上报 (the device reports again)", by: .system("规则引擎"), on: db) { cleared.insert(a.id!) }
+                if try await alarms.clear(a, note: "设备于 \(ShanghaiTime.format(s.state.lastTs)) 恢复上报 (the device reports again)", by: .system("规则引擎"), on: db) { cleared.insert(a.id!) }
             }
             if let before = s.before, s.state.lastActiveAt > before.lastActiveAt {
                 for a in open where a.ruleType == DeviceRuleType.inactivity.rawValue && !cleared.contains(a.id!) {
@@ -36,7 +35,7 @@ struct DeviceRuleRunner {
                 if DeviceRuleBook.holds(rule, value) {
                     try await alarms.raise(try await threshold(d, rule, value: value, at: s.state.lastTs), on: db)
                 } else if let a = open.first(where: { $0.ruleID == rule.id && !cleared.contains($0.id!) }) {
-                    if try await alarms.clear(a, note: "\(at) 读数恢复正常（\(s.metric) = \(Self.number(value))）", by: .system("规则引擎"), on: db) {
+                    if try await alarms.clear(a, note: "\(ShanghaiTime.format(s.state.lastTs)) 读数恢复正常（\(s.metric) = \(Self.number(value))）", by: .system("规则引擎"), on: db) {
                         cleared.insert(a.id!)
                     }
                 }

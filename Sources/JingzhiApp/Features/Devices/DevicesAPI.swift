@@ -16,6 +16,7 @@ enum DevicesAPI {
         d.get(use: list)
         d.post(use: create)
         d.get("alarms", use: DeviceAlarmsAPI.list)
+        d.get("monthly", use: DeviceMonthly.api)
         d.post("alarms", ":id", "clear", use: DeviceAlarmsAPI.clear)
         d.get("rules", use: DeviceRulesAPI.list)
         d.post("rules", use: DeviceRulesAPI.create)

@@ -72,14 +72,43 @@ struct CheckedReading: Sendable {
 }
 
 enum ReadingCheck {
-    private static let plain = Date.ISO8601FormatStyle()
-    private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    /// A gateway's timestamp; only real calendar times (no 30 February rolled into March).
+    static func time(_ raw: String) -> Date? { raw.utf8.count <= 40 ? fast(raw) : nil }
 
-    static func time(_ raw: String) -> Date? {
-        guard raw.count <= 40 else { return nil }
-        if let d = try? plain.parse(raw) { return d }
-        if let d = try? fractional.parse(raw) { return d }
-        return ISOTime.parse(raw)
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)`, what gateways send, read without a formatter (thousands a
+    /// batch); nil for anything else.
+    static func fast(_ raw: String) -> Date? {
+        let b = Array(raw.utf8)
+        guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58 else { return nil }
+        func num(_ from: Int, _ len: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + len) { guard (48...57).contains(b[i]) else { return nil }; v = v * 10 + Int(b[i] - 48) }
+            return v
+        }
+        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2), let se = num(17, 2),
+              (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, se < 60 else { return nil }
+        var i = 19, fraction = 0.0
+        if b[i] == 46 {
+            var scale = 0.1
+            i += 1
+            let start = i
+            while i < b.count, (48...57).contains(b[i]) { fraction += Double(b[i] - 48) * scale; scale /= 10; i += 1 }
+            guard i > start else { return nil }
+        }
+        guard i < b.count else { return nil }
+        var offset = 0
+        if b[i] == 90 || b[i] == 122 {
+            guard i + 1 == b.count else { return nil }
+        } else {
+            let colon = i + 6 == b.count && b[i + 3] == 58
+            guard b[i] == 43 || b[i] == 45, colon || i + 5 == b.count, let oh = num(i + 1, 2), let om = num(i + (colon ? 4 : 3), 2),
+                  oh < 24, om < 60 else { return nil }
+            offset = (oh * 60 + om) * 60 * (b[i] == 43 ? 1 : -1)
+        }
+        // Days from the civil date (the proleptic Gregorian calendar), as ShanghaiTime counts them.
+        let days = ShanghaiTime.dayNumber(y: y, m: mo, d: d)
+        guard ShanghaiTime.civil(days) == (y, mo, d) else { return nil }
+        return Date(timeIntervalSince1970: Double(days * 86_400 + h * 3600 + mi * 60 + se - offset) + fraction)
     }
 
     /// The item if it can be stored as far as its own fields say, else the reason in both languages.
