@@ -86,10 +86,6 @@ enum DeviceBench {
         let have = try await Device.query(on: db).filter(\.$vendor == vendor).count()
         let households = try await db.sql.select().columns("id", "node_id", "node_path").from(Household.schema).orderBy("node_path").limit(meters).all()
         guard !households.isEmpty else { return }
-        let elderly = Set(try await db.sql.raw("""
-            SELECT DISTINCT r.household_id AS id FROM \(ident: Resident.schema) r JOIN \(ident: ResidentTag.schema) t ON t.resident_id = r.id
-            WHERE t.tag IN ('独居老人', '空巢老人') LIMIT 100
-            """).all().map { try $0.decode(column: "id", as: UUID.self) })
         if have < meters {
             log("registering \(meters) bench water meters…")
             if try await DeviceKey.query(on: db).filter(\.$name == vendor).count() == 0 {
@@ -131,8 +127,11 @@ enum DeviceBench {
                 .where(SQLIdentifier("device_id"), .in, bench).run()
             try await tx.sql.update(DeviceStatus.schema).set("last_seen_at", to: SQLBind(recent)).where(SQLIdentifier("device_id"), .in, bench).run()
             let half = SQLRaw("(SELECT id FROM devices WHERE vendor = 'bench' AND serial >= 'BENCH-WM-050000')")
-            let quiet = try await tx.sql.select().column("id").from(Device.schema).where(SQLIdentifier("id"), .in, half)
-                .where("household_id", .in, SQLBind.group(Array(elderly))).limit(100).all().map { try $0.decode(column: "id", as: UUID.self) }
+            let quiet = try await tx.sql.raw("""
+                SELECT d.id AS id FROM devices d WHERE d.vendor = 'bench' AND d.serial >= 'BENCH-WM-050000' AND EXISTS (
+                  SELECT 1 FROM residents r JOIN resident_tags t ON t.resident_id = r.id
+                  WHERE r.household_id = d.household_id AND t.tag IN ('独居老人', '空巢老人')) ORDER BY d.serial LIMIT 100
+                """).all().map { try $0.decode(column: "id", as: UUID.self) }
             if !quiet.isEmpty {
                 try await tx.sql.update(DeviceMetricState.schema).set("last_active_at", to: SQLBind(long)).where("device_id", .in, SQLBind.group(quiet)).run()
             }

@@ -21,7 +21,7 @@ struct DeviceIngest {
         let serials = Array(Set(checked.map(\.serial)))
         var devices: [String: Device] = [:]
         for chunk in serials.chunked(500) {
-            for d in try await Device.query(on: db).filter(\.$serial ~~ chunk).all() { devices[d.serial] = d }
+            for d in try await DeviceRows.devices(serials: chunk, on: db) { devices[d.serial] = d }
         }
         var claims: Set<UUID> = []
         var kept: [CheckedReading] = []
@@ -65,10 +65,10 @@ struct DeviceIngest {
     private static func store(_ batch: [CheckedReading], devices: [String: Device], claims: Set<UUID>, keyID: UUID, now: Date,
                               on tx: any Database) async throws -> Int {
         let ids = Array(Set(batch.compactMap { devices[$0.serial]?.id }))
-        var states: [String: DeviceMetricState] = [:]
+        var states: [String: (lastTs: Date, lastValue: Double, lastActiveAt: Date)] = [:]
         var alarms: [UUID: [DeviceAlarm]] = [:]
         for chunk in ids.chunked(500) {
-            for s in try await DeviceMetricState.query(on: tx).filter(\.$deviceID ~~ chunk).all() { states["\(s.deviceID)|\(s.metric)"] = s }
+            for (key, state) in try await DeviceRows.states(of: chunk, on: tx) { states[key] = state }
             for a in try await DeviceAlarm.query(on: tx).filter(\.$deviceID ~~ chunk).filter(\.$activeKey != nil).all() {
                 alarms[a.deviceID, default: []].append(a)
             }
@@ -81,7 +81,7 @@ struct DeviceIngest {
             let d = devices[r.serial]!, slot = "\(d.id!)|\(r.metric)"
             let cumulative = DeviceMetric.cumulative(r.metric)
             var change = streams[slot] ?? {
-                let s = states[slot].map { ($0.lastTs, $0.lastValue, $0.lastActiveAt) }
+                let s = states[slot]
                 return StreamChange(device: d, metric: r.metric, state: s ?? (r.ts, r.value, r.ts), before: s, newLatest: false)
             }()
             var back = false
