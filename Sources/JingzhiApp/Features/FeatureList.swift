@@ -6,6 +6,7 @@ enum FeatureList {
         AccountsFeature.self, HomeFeature.self, OrgFeature.self, ResidentsFeature.self, AuditFeature.self,
         CasesFeature.self, PatrolsFeature.self, VisitsFeature.self, PropertyFeature.self, CommandCentreFeature.self,
         MeasuresFeature.self, DeliberationFeature.self, OpenAPIFeature.self, Open311Feature.self, PointsFeature.self,
+        NoticesFeature.self,
     ] }
 
     /// Every table column that carries a node path, from every feature.
@@ -17,6 +18,7 @@ enum FeatureList {
             + SiteURL.Audit.Pattern.all + SiteURL.Cases.Pattern.all + SiteURL.Patrols.Pattern.all + SiteURL.Visits.Pattern.all
             + SiteURL.Property.Pattern.all + SiteURL.CommandCentre.Pattern.all + SiteURL.Measures.Pattern.all
             + SiteURL.Points.Pattern.all + SiteURL.Activities.Pattern.all + SiteURL.Deliberation.Pattern.all
+            + SiteURL.Home.Pattern.all + SiteURL.Notices.Pattern.all
     }
 }
 

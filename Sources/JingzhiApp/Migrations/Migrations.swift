@@ -58,6 +58,12 @@ enum Migrations {
         M067CreateMeetingMinutes(),                   // meeting minutes in versions with their 公示 period, objections (one per resident)
         M068CreateConsultationItems(),                // a decided topic's consultation items, their progress notes, the item a topic case carries out
         M069CreateTopicEvaluations(),                 // residents' ratings of a topic's outcome, one per resident
+        // M070–M076 belong to other branches; M077–M081 are the notices' and the home's (issue 17).
+        M077CreateNotices(),                          // notices and the subtrees (with resident tags) each is sent to
+        M078CreateNoticeRecipients(),                 // one row per person a published notice reached: read, acknowledged, delivered in person
+        M079CreateNoticeAttachments(),                // pictures and PDFs attached to notices
+        M080CreateOutboundMessages(),                 // text messages queued with their delivery log; opt-outs
+        M081CreateHomePreferences(),                  // each account's care mode (长辈模式)
         // next: M057 (M060–M069 reserved for points and deliberation). Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
