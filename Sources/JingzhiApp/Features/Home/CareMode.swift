@@ -50,7 +50,7 @@ enum CareMode {
         try await p.save(on: db)
     }
 
-    struct Middleware: AsyncMiddleware {
+    struct Loader: AsyncMiddleware {
         func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
             if let actor = req.actor, req.hasSession, req.session.data[sessionKey] == nil {
                 req.session.data[sessionKey] = try await stored(actor.userID, on: req.db) ? "1" : "0"
@@ -59,12 +59,12 @@ enum CareMode {
         }
     }
 
-    struct Form: Content { var on: String? }
+    struct ToggleForm: Content { var on: String? }
 
     /// Switches care mode on or off for the signed-in account and goes back home.
     @Sendable static func toggle(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let on = try req.content.decode(Form.self).on == "1"
+        let on = try req.content.decode(ToggleForm.self).on == "1"
         try await set(on, for: actor.userID, at: req.now, on: req.db)
         req.session.data[sessionKey] = on ? "1" : "0"
         req.flash(on ? req.t("已开启长辈模式：字更大，按钮更少。", "Care mode is on: larger text, fewer buttons.")

@@ -4,7 +4,7 @@ import Vapor
 /// Each role's home page; the residents' phone home shows what other features register (`app.homeParts`).
 enum HomeFeature: Feature {
     static func configure(_ app: Application) {
-        app.identity.web.append(CareMode.Middleware())
+        app.identity.web.append(CareMode.Loader())
         app.pageChrome.bodyClass = { CareMode.isOn($0) ? "care" : nil }
     }
 

@@ -91,7 +91,7 @@ enum HomePage {
         var tiles: [HTML] = []
         for t in parts.tiles.sorted(by: { $0.order < $1.order }) where !care || t.essential {
             guard let tile = try await t.tile(req) else { continue }
-            let badge: HTML = tile.badge.map { $0 > 0 ? "<span class=\"badge\">\($0)</span>" : .empty } ?? .empty
+            let badge: HTML = tile.badge.map { n -> HTML in n > 0 ? "<span class=\"badge\">\(n)</span>" : .empty } ?? .empty
             tiles.append("<a class=\"button big\" href=\"\(tile.href)\">\(tile.label)\(badge)</a>")
         }
         body.append("<nav class=\"big-actions tiles\" aria-label=\"\(req.t("我的服务", "My services"))\">\(tiles)</nav>")

@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import JingzhiCore
 import SQLKit
@@ -29,7 +30,7 @@ enum NoticeBoardPages {
     @Sendable static func board(req: Request) async throws -> HTML {
         guard let code = req.parameters.get("code"), code.count <= 60,
               let node = try await OrgNode.query(on: req.db).filter(\.$code == code).first(),
-              [.community, .compound].contains(node.kind) else { throw APIError.notFound }
+              [NodeKind.community, .compound].contains(node.kind) else { throw APIError.notFound }
         let notices = try await live(on: node, req.db, now: req.now)
         let cards = notices.map { n -> HTML in
             """

@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import JingzhiCore
 import Vapor
@@ -86,7 +87,7 @@ enum NoticeComposePages {
         func flag(_ name: String, _ value: String?, _ label: String) -> HTML {
             "<label class=\"check\"><input type=\"checkbox\" name=\"\(name)\" value=\"1\"\(HTML(raw: value == "1" ? " checked" : ""))> \(label)</label> "
         }
-        let reachBox: HTML = reach.map { n in
+        let reachBox: HTML = reach.map { n -> HTML in
             n > 0 ? "<p class=\"card\" id=\"reach\" role=\"status\">\(req.t("按当前范围，这条通知将送达", "As chosen, this notice will reach")) <b>\(n)</b> \(req.t("人。", "people."))</p>"
                 : "<p class=\"flash error\" id=\"reach\" role=\"status\">\(req.t("按当前范围不会送达任何人，请调整范围、人群或对象。", "As chosen, this notice reaches nobody; widen the targets."))</p>"
         } ?? .empty

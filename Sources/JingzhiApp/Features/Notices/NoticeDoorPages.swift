@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import JingzhiCore
 import Vapor
@@ -21,6 +22,7 @@ enum NoticeDoorPages {
         let receipts = NoticeReceipts(req: req)
         let n = try await receipts.load(try req.idParameter(), for: actor)
         let people = n.isLive(at: req.now) ? try await receipts.unreached(n, for: actor) : []
+        let total = n.isLive(at: req.now) ? try await receipts.perGrid(n, for: actor).total.unreached : 0
         let items = people.map { p -> HTML in
             """
             <li class="card"><div><b>\(p.name)</b> \(HTML(p.tags.split(separator: ",").map { HTML("<span class=\"tag\">\(String($0))</span>") }))<br>
@@ -31,6 +33,7 @@ enum NoticeDoorPages {
         }
         return Layout(req: req, title: req.t("未读居民：\(n.title)", "Not reached: \(n.title)")).render("""
         <p class="muted">\(req.t("以下居民尚未在手机上阅读，也未上门告知。告知后请点“已上门告知”。", "These residents neither read it on a phone nor were told in person. Mark each one once you have told them."))</p>
+        <p id="unreached-count">\(req.t("共", "In all")) <b>\(total)</b> \(req.t("人", "people"))\(people.count < total ? HTML("\(req.t("，先列出 \(people.count) 人", "; the first \(people.count) listed"))") : .empty)</p>
         \(people.isEmpty ? HTML("<p class=\"card\">\(req.t("本辖区居民都已阅读或已告知。", "Everyone in your area has read it or been told."))</p>") : HTML("<ul class=\"tree door\" id=\"unreached\">\(items)</ul>"))
         <p><a href="\(SiteURL.Notices.show(n.id!).path)">\(req.t("返回通知", "Back to the notice"))</a></p>
         """)

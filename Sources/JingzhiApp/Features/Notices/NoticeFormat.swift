@@ -1,3 +1,4 @@
+import Foundation
 import JingzhiCore
 
 /// The little formatting a notice's body may carry, turned into HTML with everything else escaped:

@@ -1,3 +1,4 @@
+import Foundation
 import JingzhiCore
 
 /// Where a notice stands. A withdrawn notice stays in the record; recipients no longer see it.

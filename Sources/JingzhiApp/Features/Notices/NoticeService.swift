@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import JingzhiCore
 import SQLKit
@@ -217,10 +218,10 @@ struct NoticeService {
         guard actor.scope.contains(n.nodePath) else { throw APIError.notFound }
         let reason = try Validate.text(note, field: "note", max: 500, required: action == .withdraw)
         try await NoticeLifecycle.table.perform(action, on: n, role: NoticeRole(actor), expectedVersion: version, subject: "「\(n.title)」",
-                                                note: reason, by: source, at: now, on: db) { n in
+                                                note: reason, by: source, at: now, on: db, change: { n in
             if action == .pin { n.pinned = true }
             if action == .unpin { n.pinned = false }
-        }
+        })
         return n
     }
 

@@ -1,10 +1,11 @@
+import Foundation
 import JingzhiCore
 import Vapor
 
 /// Notices (通知公告) with read receipts, the public notice boards, and the outbound channel (in-app, text messages).
 enum NoticesFeature: Feature {
     static func configure(_ app: Application) {
-        app.homeParts.sections.append(HomeSection(order: 10) { req in try await unreadSection(req) })
+        app.homeParts.sections.append(HomeSection(order: 10) { req in try await NoticesFeature.unreadSection(req) })
         app.homeParts.tiles.append(HomeTile(order: 40, essential: true) { req in
             guard let actor = req.actor else { return nil }
             return (SiteURL.Notices.list.path, req.t("通知公告", "Notices"), try await NoticeReceipts(req: req).unreadCount(actor))
@@ -18,7 +19,8 @@ enum NoticesFeature: Feature {
     }
 
     static let navigation: [NavItem] = [
-        navLink(140, .service) { _ in (SiteURL.Notices.list.path, "通知公告", "Notices") },
+        // Residents reach their notices from the home's tile; staff from here.
+        navLink(140, .service) { NoticeReceipts.followsArea($0) ? (SiteURL.Notices.list.path, "通知公告", "Notices") : nil },
     ]
 
     static let pathColumns = [PathColumn(Notice.schema), PathColumn(NoticeTarget.schema), PathColumn(NoticeRecipient.schema),

@@ -62,16 +62,21 @@ struct OutboxFileGateway: SMSGateway {
         let line: [String: String] = ["id": message.id.uuidString, "to": Mask.phone(message.phone) ?? "", "text": message.text]
         var data = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
         data.append(0x0A)
-        try Self.lock.withLock {
-            if !FileManager.default.fileExists(atPath: path) {
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                FileManager.default.createFile(atPath: path, contents: nil)
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            defer { try? handle.close() }
-            try handle.seekToEnd()
-            try handle.write(contentsOf: data)
+        try Self.append(data, to: path)
+    }
+
+    /// One writer at a time, so lines never interleave.
+    private static func append(_ data: Data, to path: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if !FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: path, contents: nil)
         }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: data)
     }
 }
 

@@ -1,0 +1,101 @@
+import Fluent
+import Foundation
+import JingzhiCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import JingzhiApp
+
+/// Text messages of urgent notices: queued in the publishing transaction, held through quiet hours, never sent to
+/// someone who opted out, retried with a growing wait while the gateway is down, the failure visible to staff.
+@Suite struct MessageTests {
+    /// 2026-12-01 at `hour`:00 in Shanghai.
+    static func at(_ hour: Int) -> Date { ShanghaiTime.dayStart("2026-12-01").addingTimeInterval(TimeInterval(hour * 3600)) }
+
+    @Test func quietHoursHoldMessagesUntilMorning() async throws {
+        try await withDemoApp { app in
+            // setup
+            let gateway = TestSMSGateway()
+            app.smsGateway = gateway
+            app.clock.set(Self.at(22))
+            // act
+            let id = try await NoticeFixture.notice(app, to: ["YT-GT-01-G01"], urgent: true)
+            let queued = try await OutboundMessage.query(on: app.db).filter(\.$refID == id).all()
+            let night = await NoticeScheduler.tick(app)
+            app.clock.set(Self.at(24 + 7))
+            let dawn = await NoticeScheduler.tick(app)
+            app.clock.set(Self.at(24 + 8).addingTimeInterval(60))
+            let morning = await NoticeScheduler.tick(app)
+            // check
+            #expect(!queued.isEmpty && queued.allSatisfy { $0.state == "queued" && $0.nextAttemptAt == Self.at(24 + 8) })
+            #expect(night.sent == 0 && dawn.sent == 0 && gateway.sent.isEmpty)
+            #expect(morning.sent == min(queued.count, 100) && gateway.sent.count == morning.sent)
+            #expect(gateway.sent.allSatisfy { $0.text.hasPrefix("【燃气管道检修通知】") })
+        }
+    }
+
+    @Test func anOptedOutResidentGetsNoTextButStillTheNotice() async throws {
+        try await withDemoApp { app in
+            // setup: resident_demo has a phone in the register and opts out on the notices page
+            let gateway = TestSMSGateway()
+            app.smsGateway = gateway
+            app.clock.set(Self.at(10))
+            let user = try #require(try await User.query(on: app.db).filter(\.$username == "resident_demo").first())
+            let resident = try #require(try await Resident.find(user.residentID, on: app.db))
+            resident.phone = "13800001111"
+            try await resident.save(on: app.db)
+            let web = try await WebSession.login(app, "resident_demo")
+            _ = try await web.get("/notices")
+            let optOut = try await web.post("/notices/sms", [("optOut", "1")])
+            // act
+            let id = try await NoticeFixture.notice(app, to: ["YT-GT-01-G01"], urgent: true)
+            _ = await NoticeScheduler.tick(app)
+            // check
+            #expect(optOut.status == .seeOther)
+            let mine = try #require(try await OutboundMessage.query(on: app.db).filter(\.$refID == id).filter(\.$residentID == resident.id!).first())
+            #expect(mine.state == "skipped" && mine.lastError == "opted_out")
+            #expect(!gateway.sent.contains { $0.phone == "13800001111" })
+            #expect(try await app.api(.GET, "/api/v1/me/notices", token: try await app.token("resident_demo")).jsonArray().count == 1)
+        }
+    }
+
+    @Test func aGatewayThatIsDownIsRetriedWithBackoffAndTheFailureShowsToStaff() async throws {
+        try await withDemoApp { app in
+            // setup
+            let gateway = TestSMSGateway()
+            gateway.failing = true
+            app.smsGateway = gateway
+            app.messageSettings = MessageSettings(quietFrom: 23, quietUntil: 6, maxAttempts: 3, firstRetry: 60)
+            app.clock.set(Self.at(10))
+            let id = try await NoticeFixture.notice(app, to: ["YT-GT-01-G01"], urgent: true)
+            let total = try await OutboundMessage.query(on: app.db).filter(\.$refID == id).count()
+            // act
+            _ = await NoticeScheduler.tick(app)
+            let afterOne = try await OutboundMessage.query(on: app.db).filter(\.$refID == id).all()
+            _ = await NoticeScheduler.tick(app)
+            let tooSoon = try await OutboundMessage.query(on: app.db).filter(\.$refID == id).all()
+            app.clock.advance(61)
+            _ = await NoticeScheduler.tick(app)
+            app.clock.advance(121)
+            _ = await NoticeScheduler.tick(app)
+            let failed = try await OutboundMessage.query(on: app.db).filter(\.$refID == id).all()
+            let page = try await (try await WebSession.login(app, "gt01_community")).get("/notices/\(id)")
+            // check
+            #expect(total > 0 && total <= 100)
+            #expect(afterOne.allSatisfy { $0.state == "queued" && $0.attempts == 1 && $0.lastError?.contains("down") == true })
+            #expect(afterOne.allSatisfy { $0.nextAttemptAt == Self.at(10).addingTimeInterval(60) })
+            #expect(tooSoon.allSatisfy { $0.attempts == 1 }, "nothing is retried before its wait is over")
+            #expect(failed.allSatisfy { $0.state == "failed" && $0.attempts == 3 })
+            #expect(gateway.sent.isEmpty)
+            #expect(page.text.contains("发送失败 \(total)") && page.text.contains("有短信多次发送失败"))
+        }
+    }
+
+    @Test func quietHoursAcrossMidnightEndAtTheRightMorning() {
+        let s = MessageSettings()
+        #expect(s.quietEnd(after: Self.at(12)) == nil)
+        #expect(s.quietEnd(after: Self.at(21)) == Self.at(24 + 8))
+        #expect(s.quietEnd(after: Self.at(3)) == Self.at(8))
+        #expect(s.quietEnd(after: Self.at(8)) == nil)
+    }
+}
