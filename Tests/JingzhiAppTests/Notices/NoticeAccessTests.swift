@@ -83,7 +83,7 @@ import VaporTesting
             #expect(try before.jsonArray().count == 1)
             #expect(noReason.status == .unprocessableEntity && noReason.errorField == "note")
             #expect(stale.status == .conflict && stale.errorCode == "notice_changed")
-            #expect(withdrawn.status == .ok && (try withdrawn.json()["state"] as? String) == "withdrawn")
+            #expect(try withdrawn.status == .ok && (try withdrawn.json()["state"] as? String) == "withdrawn")
             #expect(again.status == .conflict && again.errorCode == "illegal_transition")
             #expect(byWorker.status == .forbidden)
             #expect(try await app.api(.GET, "/api/v1/me/notices", token: resident).jsonArray().isEmpty)
@@ -91,7 +91,7 @@ import VaporTesting
             #expect(try await app.api(.POST, "/api/v1/me/notices/\(id)/read", token: resident).status == .notFound)
             // Staff still find it, with its recipients and why it went.
             let kept = try await app.api(.GET, "/api/v1/notices/\(id)", token: staff)
-            #expect(kept.status == .ok && (try kept.json()["state"] as? String) == "withdrawn")
+            #expect(try kept.status == .ok && (try kept.json()["state"] as? String) == "withdrawn")
             #expect(try await NoticeFixture.rows(app, id) > 0)
             let history = try await LifecycleEvent.history("notice", id, on: app.db)
             #expect(history.map(\.toState) == ["published", "withdrawn"] && history.last?.note == "时间有变，另行通知")

@@ -60,7 +60,7 @@ import VaporTesting
             stale.version = 1
             let second = try await NoticeService(db: app.db, now: app.clock.now()).publishing(stale, role: .system)
             // check
-            #expect(retry.status == .ok && (try retry.json()["recipients"] as? Int) == rows)
+            #expect(try retry.status == .ok && (try retry.json()["recipients"] as? Int) == rows)
             #expect(second.wrote == false && second.notice.state == .published)
             #expect(try await NoticeFixture.rows(app, id) == rows)
             #expect(try await OutboundMessage.query(on: app.db).count() == messages)
@@ -83,11 +83,11 @@ import VaporTesting
             let first = await NoticeScheduler.tick(app)
             let second = await NoticeScheduler.tick(app)
             // check
-            #expect(res.status == .created && (try res.json()["state"] as? String) == "scheduled" && (try res.json()["recipients"] as? Int) == 0)
-            #expect(early.published == 0 && (try beforeTime.jsonArray().isEmpty))
+            #expect(try res.status == .created && (try res.json()["state"] as? String) == "scheduled" && (try res.json()["recipients"] as? Int) == 0)
+            #expect(try early.published == 0 && (try beforeTime.jsonArray().isEmpty))
             #expect(first.published == 1 && second.published == 0)
             let after = try await app.api(.GET, "/api/v1/notices/\(id)", token: token)
-            #expect((try after.json()["state"] as? String) == "published")
+            #expect(try (try after.json()["state"] as? String) == "published")
             #expect(try await NoticeFixture.rows(app, id) == (try after.json()["recipients"] as? Int))
             #expect(try await app.api(.GET, "/api/v1/me/notices", token: resident).jsonArray().count == 1)
             let history = try await LifecycleEvent.history("notice", id, on: app.db)

@@ -32,11 +32,17 @@ extension SiteURL {
     }
 }
 
-/// Care mode is remembered per account and copied into the session on the first page, so each page reads it from there.
+/// Care mode is remembered per account and copied into the session on the first page (with the account's id, so
+/// another account signing in on the same browser does not inherit it); each page reads it from there.
 enum CareMode {
     static let sessionKey = "care"
 
-    static func isOn(_ req: Request) -> Bool { req.hasSession && req.session.data[sessionKey] == "1" }
+    static func isOn(_ req: Request) -> Bool {
+        guard let actor = req.actor, req.hasSession else { return false }
+        return req.session.data[sessionKey] == value(true, actor.userID)
+    }
+
+    static func value(_ on: Bool, _ userID: UUID) -> String { userID.uuidString + (on ? ":1" : ":0") }
 
     static func stored(_ userID: UUID, on db: any Database) async throws -> Bool {
         try await HomePreference.query(on: db).filter(\.$userID == userID).first()?.careMode ?? false
@@ -52,8 +58,8 @@ enum CareMode {
 
     struct Loader: AsyncMiddleware {
         func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-            if let actor = req.actor, req.hasSession, req.session.data[sessionKey] == nil {
-                req.session.data[sessionKey] = try await stored(actor.userID, on: req.db) ? "1" : "0"
+            if let actor = req.actor, req.hasSession, req.session.data[sessionKey]?.hasPrefix(actor.userID.uuidString) != true {
+                req.session.data[sessionKey] = value(try await stored(actor.userID, on: req.db), actor.userID)
             }
             return try await next.respond(to: req)
         }
@@ -66,7 +72,7 @@ enum CareMode {
         let actor = try req.requireActor()
         let on = try req.content.decode(ToggleForm.self).on == "1"
         try await set(on, for: actor.userID, at: req.now, on: req.db)
-        req.session.data[sessionKey] = on ? "1" : "0"
+        req.session.data[sessionKey] = value(on, actor.userID)
         req.flash(on ? req.t("已开启长辈模式：字更大，按钮更少。", "Care mode is on: larger text, fewer buttons.")
                      : req.t("已关闭长辈模式。", "Care mode is off."))
         return req.redirect(to: SiteURL.home.path)
