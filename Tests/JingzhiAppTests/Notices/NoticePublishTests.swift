@@ -8,7 +8,7 @@ import VaporTesting
 
 /// Reach: the number staff see before sending is the number of rows written; publishing (now, later, retried) writes
 /// each person once.
-@Suite struct NoticePublishTests {
+@Suite struct NoticesPublishTests {
     @Test func thePreviewEqualsTheRecipientsWrittenAndTheRegisterCount() async throws {
         try await withDemoApp { app in
             // setup

@@ -8,7 +8,7 @@ import VaporTesting
 
 /// Read receipts move when a resident reads; urgent notices are acknowledged; a grid worker sees who in their grid has
 /// not read and marks a resident told at the door, never one outside the grid.
-@Suite struct NoticeReceiptTests {
+@Suite struct NoticesReceiptTests {
     static func count(_ res: TestingHTTPResponse, _ key: String) throws -> Int { try #require(try res.json()[key] as? Int) }
 
     @Test func aResidentReadingAndAcknowledgingMovesTheSendersReceipts() async throws {
