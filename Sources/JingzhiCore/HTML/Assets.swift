@@ -114,7 +114,7 @@ package enum Assets {
     body.care main{max-width:40rem}body.care .card{border-width:2px}
     body.care .button,body.care button{min-height:3.5rem;font-size:1.3rem}
     body.care .tiles{grid-template-columns:1fr}body.care .tiles .button.big{font-size:1.6rem;padding:1.3rem .5rem}
-    body.care a{color:#002f6c}body.care .muted{color:#222}
+    body.care main a:not(.button):not(.stat){color:#002f6c}body.care .muted{color:#222}
     pre.errors{white-space:pre-wrap;background:#fff;border:1px solid var(--line);padding:.6rem;max-height:24rem;overflow:auto}
     """
 
