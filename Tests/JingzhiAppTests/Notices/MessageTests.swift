@@ -100,3 +100,54 @@ import VaporTesting
         #expect(s.quietEnd(after: Self.at(8)) == nil)
     }
 }
+
+/// The HTTP gateway sends the documented request: the key as a bearer token, `{"id", "to", "text"}` as JSON.
+@Suite struct NoticesHTTPGatewayTests {
+    final class Recorder: Client, @unchecked Sendable {
+        let eventLoop: any EventLoop
+        let status: HTTPResponseStatus
+        private let lock = NSLock()
+        private var _requests: [ClientRequest] = []
+
+        init(eventLoop: any EventLoop, status: HTTPResponseStatus) {
+            self.eventLoop = eventLoop
+            self.status = status
+        }
+
+        var requests: [ClientRequest] {
+            lock.lock()
+            defer { lock.unlock() }
+            return _requests
+        }
+
+        func delegating(to eventLoop: any EventLoop) -> any Client { self }
+
+        func send(_ request: ClientRequest) -> EventLoopFuture<ClientResponse> {
+            lock.lock()
+            _requests.append(request)
+            lock.unlock()
+            return eventLoop.makeSucceededFuture(ClientResponse(status: status))
+        }
+    }
+
+    @Test func theRequestCarriesTheKeyAndTheDocumentedBodyAndAFailureThrows() async throws {
+        try await withTestApp { app in
+            // setup
+            let ok = Recorder(eventLoop: app.eventLoopGroup.any(), status: .accepted)
+            let down = Recorder(eventLoop: app.eventLoopGroup.any(), status: .serviceUnavailable)
+            let message = SMSMessage(id: UUID(), phone: "13800001111", text: "【停水通知】明天停水")
+            // act
+            try await HTTPSMSGateway(url: "https://sms.example.cn/send", key: "k-123", client: ok).send(message)
+            let failed = await #expect(throws: SMSGatewayError.self) {
+                try await HTTPSMSGateway(url: "https://sms.example.cn/send", key: "k-123", client: down).send(message)
+            }
+            // check
+            let req = try #require(ok.requests.first)
+            #expect(req.method == .POST && req.url.string == "https://sms.example.cn/send")
+            #expect(req.headers.bearerAuthorization?.token == "k-123")
+            let body = try #require(req.body.flatMap { try? JSONSerialization.jsonObject(with: Data(buffer: $0)) as? [String: String] })
+            #expect(body == ["id": message.id.uuidString, "to": "13800001111", "text": "【停水通知】明天停水"])
+            #expect(failed.map { "\($0)" } == "gateway answered HTTP 503")
+        }
+    }
+}
