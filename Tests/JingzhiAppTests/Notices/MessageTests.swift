@@ -151,3 +151,36 @@ import VaporTesting
         }
     }
 }
+
+/// The case loop's answer reaches the reporter by text message through the same channel.
+@Suite struct NoticesCaseMessageTests {
+    @Test func aRepliedCaseTextsItsReporterOnceAndTheGatewaySendsIt() async throws {
+        try await withDemoApp { app in
+            // setup
+            let gateway = TestSMSGateway()
+            app.smsGateway = gateway
+            app.clock.set(NoticesMessageTests.at(10))
+            let user = try #require(try await User.query(on: app.db).filter(\.$username == "resident_demo").first())
+            let resident = try #require(try await Resident.find(user.residentID, on: app.db))
+            resident.phone = "13800002222"
+            try await resident.save(on: app.db)
+            let compound = try await PropertyFixture.residentHome(app).1
+            let created = try await app.api(.POST, "/api/v1/cases", token: try await app.token("resident_demo"),
+                                            json: #"{"categoryCode":"sheshi","nodeId":"\#(compound.id!)","description":"楼道灯坏了，晚上看不见"}"#)
+            let id = try #require(try created.json()["id"] as? String)
+            let staff = try await app.token("gt01_community")
+            // act
+            for (action, body) in [("accept", "{}"), ("dispatch", #"{"level":"community"}"#), ("start", "{}"), ("reply", #"{"note":"已更换灯具"}"#)] {
+                let res = try await app.api(.POST, "/api/v1/cases/\(id)/actions/\(action)", token: staff, json: body)
+                #expect(res.status == .ok, "\(action): \(res.text)")
+            }
+            let queued = try await OutboundMessage.query(on: app.db).filter(\.$kind == "case").all()
+            _ = await NoticeScheduler.tick(app)
+            // check
+            #expect(queued.count == 1 && queued.first?.refID?.uuidString == id)
+            let sent = try #require(gateway.sent.first)
+            #expect(gateway.sent.count == 1 && sent.text.contains("已有答复"))
+            #expect(sent.phone == (try #require(queued.first?.phone)))
+        }
+    }
+}
