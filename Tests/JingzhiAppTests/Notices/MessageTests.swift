@@ -30,7 +30,7 @@ import VaporTesting
             // check
             #expect(!queued.isEmpty && queued.allSatisfy { $0.state == "queued" && $0.nextAttemptAt == Self.at(24 + 8) })
             #expect(night.sent == 0 && dawn.sent == 0 && sentInTheNight == 0)
-            #expect(morning.sent == min(queued.count, 100) && gateway.sent.count == morning.sent)
+            #expect(morning.sent == min(queued.count, 600) && gateway.sent.count == morning.sent)
             #expect(gateway.sent.allSatisfy { $0.text.hasPrefix("【燃气管道检修通知】") })
         }
     }
@@ -82,7 +82,7 @@ import VaporTesting
             let failed = try await OutboundMessage.query(on: app.db).filter(\.$refID == id).all()
             let page = try await (try await WebSession.login(app, "gt01_community")).get("/notices/\(id)")
             // check
-            #expect(total > 0 && total <= 100)
+            #expect(total > 0 && total <= 600)
             #expect(afterOne.allSatisfy { $0.state == "queued" && $0.attempts == 1 && $0.lastError?.contains("down") == true })
             #expect(afterOne.allSatisfy { $0.nextAttemptAt == Self.at(10).addingTimeInterval(60) })
             #expect(tooSoon.allSatisfy { $0.attempts == 1 }, "nothing is retried before its wait is over")

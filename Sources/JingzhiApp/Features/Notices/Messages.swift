@@ -50,30 +50,52 @@ struct MessageService {
 
     static let states = ["queued", "sent", "failed", "skipped"]
 
+    /// One text message to queue.
+    struct Outgoing: Sendable {
+        let personKey: String
+        var residentID: UUID?
+        var userID: UUID?
+        let phone: String
+        let nodePath: String
+    }
+
     /// Queues a text message inside the caller's transaction. An opted-out person's message is kept as skipped.
     func queue(personKey: String, residentID: UUID?, userID: UUID?, phone: String, text: String, kind: String, refID: UUID?,
                nodePath: String) async throws {
-        let m = OutboundMessage()
-        m.channel = "sms"
-        m.residentID = residentID
-        m.userID = userID
-        m.phone = phone
-        m.text = String(text.prefix(300))
-        m.kind = kind
-        m.refID = refID
-        m.nodePath = nodePath
-        m.attempts = 0
-        m.createdAt = now
-        let optedOut = try await SMSOptOut.query(on: db).filter(\.$personKey == personKey).first() != nil
-        m.state = optedOut ? "skipped" : "queued"
-        m.lastError = optedOut ? "opted_out" : nil
-        m.nextAttemptAt = settings.quietEnd(after: now) ?? now
-        try await m.create(on: db)
+        try await queue([Outgoing(personKey: personKey, residentID: residentID, userID: userID, phone: phone, nodePath: nodePath)],
+                        text: text, kind: kind, refID: refID)
+    }
+
+    /// Queues one text to each person, in batches: opt-outs are read and rows written 500 at a time, so a notice to a
+    /// whole street stays a few hundred statements.
+    func queue(_ people: [Outgoing], text: String, kind: String, refID: UUID?) async throws {
+        let due = settings.quietEnd(after: now) ?? now
+        for start in stride(from: 0, to: people.count, by: 500) {
+            let batch = Array(people[start..<min(start + 500, people.count)])
+            let out = Set(try await SMSOptOut.query(on: db).filter(\.$personKey ~~ batch.map(\.personKey)).all().map(\.personKey))
+            try await batch.map { p -> OutboundMessage in
+                let m = OutboundMessage()
+                m.channel = "sms"
+                m.residentID = p.residentID
+                m.userID = p.userID
+                m.phone = p.phone
+                m.text = String(text.prefix(300))
+                m.kind = kind
+                m.refID = refID
+                m.nodePath = p.nodePath
+                m.attempts = 0
+                m.createdAt = now
+                m.state = out.contains(p.personKey) ? "skipped" : "queued"
+                m.lastError = out.contains(p.personKey) ? "opted_out" : nil
+                m.nextAttemptAt = due
+                return m
+            }.create(on: db)
+        }
     }
 
     /// Sends what is due through `gateway`; returns how many went out. Each attempt is claimed with a conditional UPDATE on
     /// the attempt count, so several app servers never send one message twice at once.
-    func deliverDue(through gateway: any SMSGateway, limit: Int = 100) async throws -> Int {
+    func deliverDue(through gateway: any SMSGateway, limit: Int = 600) async throws -> Int {
         if let end = settings.quietEnd(after: now) {
             // In quiet hours nothing goes; what is due waits for the morning.
             try await db.sql.update(OutboundMessage.schema).set("next_attempt_at", to: SQLBind(end))

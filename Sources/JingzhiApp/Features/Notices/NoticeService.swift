@@ -177,12 +177,10 @@ struct NoticeService {
                         return r
                     }.create(on: tx)
                 }
-                let outbox = MessageService(db: tx, now: now, settings: messages)
-                for p in people {
-                    guard let phone = phones[p.personKey] else { continue }
-                    try await outbox.queue(personKey: p.personKey, residentID: p.residentID, userID: p.userID, phone: phone, text: text,
-                                           kind: "notice", refID: id, nodePath: p.nodePath)
+                let texts = people.compactMap { p in
+                    phones[p.personKey].map { MessageService.Outgoing(personKey: p.personKey, residentID: p.residentID, userID: p.userID, phone: $0, nodePath: p.nodePath) }
                 }
+                try await MessageService(db: tx, now: now, settings: messages).queue(texts, text: text, kind: "notice", refID: id)
             })
         guard claimed else {
             // Another server or a retry got there first: answer with what it wrote.
