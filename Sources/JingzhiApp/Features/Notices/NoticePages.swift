@@ -66,7 +66,7 @@ enum NoticePages {
             <th>\(req.t("送达（本辖区）", "Reached (my area)"))</th><th>\(req.t("已读", "Read"))</th></tr></thead>
             <tbody>\(lines.isEmpty ? ["<tr><td colspan=\"4\" class=\"muted\">\(req.t("暂无通知", "No notices"))</td></tr>"] : lines)</tbody></table></div>
             """)
-        } else {
+        } else if actor.role != .resident || actor.user.residentID != nil {
             body.append(try await optOutForm(req, actor))
         }
         return Layout(req: req, title: req.t("通知公告", "Notices"), wide: NoticeReceipts.followsArea(actor)).render(HTML(body))
@@ -97,6 +97,8 @@ enum NoticePages {
 
     @Sendable static func smsOptOut(req: Request) async throws -> Response {
         let actor = try req.requireActor()
+        // A resident not linked to the register yet has no entry to remember the choice by.
+        guard actor.role != .resident || actor.user.residentID != nil else { throw APIError.notFound }
         let out = try req.content.decode(OptOutForm.self).optOut == "1"
         try await MessageService.setOptOut(personKey(actor), out, at: req.now, on: req.db)
         req.flash(out ? req.t("已退订短信。", "Text messages are off.") : req.t("已恢复接收短信。", "Text messages are on."))
