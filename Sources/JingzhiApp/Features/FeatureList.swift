@@ -7,6 +7,7 @@ enum FeatureList {
         CasesFeature.self, PatrolsFeature.self, VisitsFeature.self, PropertyFeature.self, CommandCentreFeature.self,
         MeasuresFeature.self, DeliberationFeature.self, OpenAPIFeature.self, Open311Feature.self, PointsFeature.self,
         DevicesFeature.self,
+        NoticesFeature.self,
     ] }
 
     /// Every table column that carries a node path, from every feature.
@@ -19,6 +20,7 @@ enum FeatureList {
             + SiteURL.Property.Pattern.all + SiteURL.CommandCentre.Pattern.all + SiteURL.Measures.Pattern.all
             + SiteURL.Points.Pattern.all + SiteURL.Activities.Pattern.all + SiteURL.Deliberation.Pattern.all
             + SiteURL.Devices.Pattern.all
+            + SiteURL.Home.Pattern.all + SiteURL.Notices.Pattern.all
     }
 }
 

@@ -58,10 +58,16 @@ enum Migrations {
         M067CreateMeetingMinutes(),                   // meeting minutes in versions with their 公示 period, objections (one per resident)
         M068CreateConsultationItems(),                // a decided topic's consultation items, their progress notes, the item a topic case carries out
         M069CreateTopicEvaluations(),                 // residents' ratings of a topic's outcome, one per resident
+        // M070–M076 belong to other branches; M077–M081 are the notices' and the home's (issue 17).
+        M077CreateNotices(),                          // notices and the subtrees (with resident tags) each is sent to
+        M078CreateNoticeRecipients(),                 // one row per person a published notice reached: read, acknowledged, delivered in person
+        M079CreateNoticeAttachments(),                // pictures and PDFs attached to notices
+        M080CreateOutboundMessages(),                 // text messages queued with their delivery log; opt-outs
+        M081CreateHomePreferences(),                  // each account's care mode (长辈模式)
         M082CreateDevices(),                          // smart devices, vendor gateway keys, each device's health
         M083CreateDeviceReadings(),                   // readings unique per device, metric and time; hourly aggregates; each metric's last state
         M084CreateDeviceRulesAndAlarms(),             // alarm rules (county defaults, community overrides) and alarms, one active per device and rule
-        // next: M057 (M060–M069 points and deliberation; M070–M081 helpers' branches; M082–M086 devices). Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        // next: M057 (M060–M076 points, deliberation and volunteers; M077–M081 notices; M082–M086 devices). Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 

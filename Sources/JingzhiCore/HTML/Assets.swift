@@ -102,6 +102,19 @@ package enum Assets {
     tr.late td:first-child{box-shadow:inset 4px 0 0 #b00020}
     b.overdue{color:#b00020}
     .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+    .tiles{display:grid;grid-template-columns:1fr 1fr;gap:.8rem;margin:0 0 1rem}.tiles .button.big{font-size:1.15rem;padding:1rem .4rem}
+    .badge{display:inline-block;min-width:1.4em;padding:0 .4em;margin-left:.3em;border-radius:1em;background:#fff;color:var(--red);font-size:.85em;font-weight:700}
+    .card.notice{border-left:4px solid var(--line)}.card.notice.unread{border-left-color:var(--red)}.card.notice.urgent{border-left-color:#b00020;background:#fff8f7}
+    .notice-body{font-size:1.05rem}.notice-body ul,.notice-body ol{padding-left:1.4rem}
+    .poster{max-width:190mm;margin:auto;background:#fff;padding:12mm;border:1px solid var(--line)}.poster h2{font-size:1.8rem;text-align:center;color:var(--red)}
+    .poster figure.qr{max-width:60mm;margin:1rem auto}.poster .sign-off{text-align:right}
+    @media print{@page{size:A4;margin:10mm}.poster{border:0;padding:0}}
+    .scroll-box{max-height:18rem;overflow:auto;border:1px solid var(--line);border-radius:6px;padding:.4rem .6rem;background:#fff}
+    body.care{font-size:1.3rem;--muted:#333;--line:#777}
+    body.care main{max-width:40rem}body.care .card{border-width:2px}
+    body.care .button,body.care button{min-height:3.5rem;font-size:1.3rem}
+    body.care .tiles{grid-template-columns:1fr}body.care .tiles .button.big{font-size:1.6rem;padding:1.3rem .5rem}
+    body.care main a:not(.button):not(.stat){color:#002f6c}body.care .muted{color:#222}
     pre.errors{white-space:pre-wrap;background:#fff;border:1px solid var(--line);padding:.6rem;max-height:24rem;overflow:auto}
     """
 

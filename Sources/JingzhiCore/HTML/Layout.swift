@@ -28,7 +28,7 @@ package struct Layout {
         <link rel="stylesheet" href="\(SiteURL.stylesheet.path)">
         <script src="\(SiteURL.script.path)" defer></script>
         </head>
-        <body>
+        <body\(HTML(raw: req.application.pageChrome.bodyClass(req).map { " class=\"\(HTML.escape($0))\"" } ?? ""))>
         <a class="skip" href="#main">\(lang.t("跳到正文", "Skip to content"))</a>
         <header class="top">
           <a class="brand" href="\(SiteURL.home.path)">\(lang.t("精治", "Jingzhi")) <small>\(lang.t("社区治理平台", "community governance"))</small></a>

@@ -41,6 +41,8 @@ package struct PageChrome: Sendable {
     package var userMenu: @Sendable (Request) -> HTML = { _ in .empty }
     /// Whether a user is signed in on this request (the navigation shows only then).
     package var signedIn: @Sendable (Request) -> Bool = { _ in false }
+    /// A class for the page's body, e.g. `care` for an account in care mode (larger text, higher contrast).
+    package var bodyClass: @Sendable (Request) -> String? = { _ in nil }
 
     package init() {}
 }

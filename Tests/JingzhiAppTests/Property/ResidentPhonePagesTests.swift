@@ -18,7 +18,7 @@ import VaporTesting
             let property = try await browser.get("/my/property")
             let repair = try await browser.get("/cases/new?category=wuye")
             // check
-            #expect(home.text.contains("class=\"big-actions\"") && home.text.contains(">我要反映</a>") && home.text.contains(">缴费</a>"))
+            #expect(home.text.contains("class=\"big-actions tiles\"") && home.text.contains(">我要反映</a>") && home.text.contains(">缴费</a>"))
             #expect(property.text.contains("category=wuye"))
             #expect(property.text.contains("暂未接入线上支付"))
             #expect(repair.text.contains("<option value=\"wuye\" selected>"))

@@ -50,10 +50,26 @@ struct CaseNotifier {
         }
     }
 
+    /// The phone a reporter left with the case, else their account's, else their entry's in the register.
+    func reporterPhone(of c: Case) async throws -> String? {
+        if let p = c.reporterPhone, !p.isEmpty { return p }
+        guard let id = c.reporterID, let user = try await User.find(id, on: db) else { return nil }
+        if let p = user.phone, !p.isEmpty { return p }
+        guard let rid = user.residentID, let p = try await Resident.find(rid, on: db)?.phone, !p.isEmpty else { return nil }
+        return p
+    }
+
     /// After a transition: the reporter hears every step; a unit hears when a case lands on it.
     func afterTransition(_ c: Case, action: CaseAction) async throws {
         if let reporter = c.reporterID {
             try await send([reporter], case: c, kind: "step", text: "您的诉求 \(c.number)：\(c.state.zh)")
+        }
+        if action == .reply, let phone = try await reporterPhone(of: c) {
+            // The answer also reaches the reporter by text message, through the notices' outbound channel (quiet hours,
+            // opt-out, retries and the delivery log are theirs).
+            try await MessageService(db: db, now: now, settings: MessageSettings()).queue(
+                personKey: c.reporterID.map { "u:" + $0.uuidString } ?? "case:" + c.id!.uuidString, residentID: nil, userID: c.reporterID,
+                phone: phone, text: "您反映的诉求 \(c.number) 已有答复，请查看并评价。", kind: "case", refID: c.id, nodePath: c.nodePath)
         }
         switch action {
         case .dispatch, .escalate, .handBack:

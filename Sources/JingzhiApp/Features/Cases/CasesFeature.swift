@@ -3,7 +3,17 @@ import Vapor
 
 /// Residents' requests (接诉即办): intake, the case loop, photos and categories.
 enum CasesFeature: Feature {
-    static func configure(_ app: Application) { _ = app.caseOrigins }
+    static func configure(_ app: Application) {
+        _ = app.caseOrigins
+        app.homeParts.tiles += [
+            HomeTile(order: 10, essential: true) { req in
+                // The report form opens at the resident's own compound.
+                let compound = try await req.actor.asyncMap { try await ResidentService(req: req).homeCompound(of: $0) } ?? nil
+                return (SiteURL.Cases.new(node: compound?.id).path, req.t("我要反映", "Report a problem"), nil)
+            },
+            HomeTile(order: 20) { req in (SiteURL.Cases.queue(query: []).path, req.t("我的诉求", "My requests"), nil) },
+        ]
+    }
 
     static func routes(_ g: RouteGroups) throws {
         CasesAPI.register(g.apiAuthed)

@@ -1,8 +1,13 @@
 import JingzhiCore
+import Vapor
 
 /// Deliberation (议事): residents raise topics, others support them, the community reviews, deliberates and carries
 /// out the decisions.
 enum DeliberationFeature: Feature {
+    static func configure(_ app: Application) {
+        app.homeParts.tiles.append(HomeTile(order: 50) { req in (SiteURL.Deliberation.list(query: []).path, req.t("议事厅", "Deliberation"), nil) })
+    }
+
     static func routes(_ g: RouteGroups) throws {
         TopicsAPI.register(g.apiAuthed)
         MeetingsAPI.register(g.apiAuthed)

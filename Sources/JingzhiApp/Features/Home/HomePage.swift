@@ -72,37 +72,47 @@ enum HomePage {
 
     static func residentHome(_ req: Request, _ actor: Actor) async throws -> HTML {
         var body: [HTML] = []
-        if let rid = actor.user.residentID, let r = try await Resident.find(rid, on: req.db),
-           let h = try await Household.find(r.householdID, on: req.db) {
-            let dto = ResidentDTO(r, household: h, viewer: actor, now: req.now)
-            let members = try await ResidentService(req: req).members(of: h)
-            body.append("""
-            <div class="card"><dl class="props">
-              <dt>\(req.t("姓名", "Name"))</dt><dd>\(dto.name)</dd>
-              <dt>\(req.t("住址", "Address"))</dt><dd>\(h.address)</dd>
-              <dt>\(req.t("手机号", "Phone"))</dt><dd>\(dto.phone ?? "—")</dd>
-              <dt>\(req.t("同户人员", "Household"))</dt><dd>\(members.map(\.name).joined(separator: req.t("、", ", ")))</dd>
-            </dl></div>
-            """)
-            let chain = try await OrgService(req: req).ancestors(of: try await OrgNode.find(h.nodeID, on: req.db)!)
-            let grid = chain.last { $0.kind == .grid }
-            // The two things a resident comes for, as two big buttons on the phone.
-            body.insert("""
-            <div class="big-actions"><a class="button big" href="\(SiteURL.Cases.new(node: chain.last { $0.kind == .compound }?.id).path)">\(req.t("我要反映", "Report a problem"))</a>
-            <a class="button big" href="\(SiteURL.Property.mine.path)">\(req.t("缴费", "Pay bills"))</a></div>
-            """, at: 0)
-            if let grid {
-                body.append("<p><a class=\"button\" href=\"\(SiteURL.Org.sign(code: grid.code).path)\">\(req.t("我的网格员", "My grid workers"))</a></p>")
-            }
-        } else {
+        guard let rid = actor.user.residentID, let r = try await Resident.find(rid, on: req.db),
+              let h = try await Household.find(r.householdID, on: req.db) else {
             let link = try await LinkRequest.query(on: req.db).filter(\.$userID == actor.userID).sort(\.$createdAt, .descending).first()
             let status = switch link?.state {
             case .pending: req.t("您的住户认证正在审核中，社区工作人员核对后即可使用。", "Your household link is waiting for the community to confirm.")
             case .rejected: req.t("认证未通过：", "Not approved: ") + (link?.decisionNote ?? "")
             default: req.t("尚未提交住户认证。", "No household link requested yet.")
             }
-            body.append("<p class=\"card\">\(status)</p>")
+            return Layout(req: req, title: req.t("我的家", "My home")).render("<p class=\"card\">\(status)</p>")
         }
+        let care = CareMode.isOn(req)
+        let parts = req.application.homeParts
+        // What features put above the tiles (unread notices first), then one big button per resident feature.
+        for section in parts.sections.sorted(by: { $0.order < $1.order }) {
+            if let html = try await section.render(req) { body.append(html) }
+        }
+        var tiles: [HTML] = []
+        for t in parts.tiles.sorted(by: { $0.order < $1.order }) where !care || t.essential {
+            guard let tile = try await t.tile(req) else { continue }
+            let badge: HTML = tile.badge.map { n -> HTML in n > 0 ? "<span class=\"badge\">\(n)</span>" : .empty } ?? .empty
+            tiles.append("<a class=\"button big\" href=\"\(tile.href)\">\(tile.label)\(badge)</a>")
+        }
+        body.append("<nav class=\"big-actions tiles\" aria-label=\"\(req.t("我的服务", "My services"))\">\(tiles)</nav>")
+        let dto = ResidentDTO(r, household: h, viewer: actor, now: req.now)
+        let members = try await ResidentService(req: req).members(of: h)
+        body.append("""
+        <div class="card"><dl class="props">
+          <dt>\(req.t("姓名", "Name"))</dt><dd>\(dto.name)</dd>
+          <dt>\(req.t("住址", "Address"))</dt><dd>\(h.address)</dd>
+          <dt>\(req.t("手机号", "Phone"))</dt><dd>\(dto.phone ?? "—")</dd>
+          <dt>\(req.t("同户人员", "Household"))</dt><dd>\(members.map(\.name).joined(separator: req.t("、", ", ")))</dd>
+        </dl></div>
+        """)
+        let chain = try await OrgService(req: req).ancestors(of: try await OrgNode.find(h.nodeID, on: req.db)!)
+        if let grid = chain.last(where: { $0.kind == .grid }) {
+            body.append("<p><a class=\"button\" href=\"\(SiteURL.Org.sign(code: grid.code).path)\">\(req.t("我的网格员", "My grid workers"))</a></p>")
+        }
+        body.append("""
+        <form method="post" action="\(SiteURL.Home.careMode.path)" class="card">\(Form.csrf(req))<input type="hidden" name="on" value="\(care ? "0" : "1")">
+        <button class="\(care ? "secondary" : "")">\(care ? req.t("关闭长辈模式", "Turn care mode off") : req.t("长辈模式（大字）", "Care mode (large text)"))</button></form>
+        """)
         return Layout(req: req, title: req.t("我的家", "My home")).render(HTML(body))
     }
 }

@@ -46,7 +46,8 @@ enum HomeTodos {
         }
         let unread = try await Notification.query(on: req.db).filter(\.$userID == actor.userID).filter(\.$readAt == nil).count()
         items.append(Item(label: req.t("未读消息", "Unread messages"), count: unread, href: SiteURL.Cases.notifications.path))
-        // Notices (通知公告) have no feature yet; when they do, their unread count is one more item here.
+        let notices = try await NoticeReceipts(req: req).unreadCount(actor)
+        items.append(Item(label: req.t("未读通知", "Unread notices"), count: notices, href: SiteURL.Notices.list.path))
         return items
     }
 

@@ -1,7 +1,15 @@
 import JingzhiCore
+import Vapor
 
 /// The points ledger and the points supermarket (积分与积分超市).
 enum PointsFeature: Feature {
+    static func configure(_ app: Application) {
+        app.homeParts.tiles += [
+            HomeTile(order: 60) { req in (SiteURL.Activities.list.path, req.t("志愿活动", "Volunteer activities"), nil) },
+            HomeTile(order: 70) { req in (SiteURL.Points.passbook(page: nil).path, req.t("我的积分", "My points"), nil) },
+        ]
+    }
+
     static func routes(_ g: RouteGroups) throws {
         PointsAPI.register(g.apiAuthed)
         ActivityAPI.register(g.apiAuthed)

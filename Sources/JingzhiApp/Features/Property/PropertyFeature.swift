@@ -1,7 +1,12 @@
 import JingzhiCore
+import Vapor
 
 /// Property services: companies, contracts, fees, inspections and ratings.
 enum PropertyFeature: Feature {
+    static func configure(_ app: Application) {
+        app.homeParts.tiles.append(HomeTile(order: 30, essential: true) { req in (SiteURL.Property.mine.path, req.t("缴费", "Pay bills"), nil) })
+    }
+
     static func routes(_ g: RouteGroups) throws {
         PropertyRoutes.register(web: g.web, staff: g.staff, api: g.apiAuthed)
     }

@@ -313,3 +313,12 @@ private extension Resident {
     func tags(or fallback: String?) -> String? { $tags.value ?? fallback }
     func note(or fallback: String?) -> String? { $note.value ?? fallback }
 }
+
+extension ResidentService {
+    /// The compound a resident account's household lies in, if any.
+    func homeCompound(of actor: Actor) async throws -> OrgNode? {
+        guard let rid = actor.user.residentID, let r = try await Resident.find(rid, on: db),
+              let h = try await Household.find(r.householdID, on: db), let node = try await OrgNode.find(h.nodeID, on: db) else { return nil }
+        return try await OrgService(db: db, now: now).ancestors(of: node).last { $0.kind == .compound }
+    }
+}
