@@ -58,7 +58,10 @@ enum Migrations {
         M067CreateMeetingMinutes(),                   // meeting minutes in versions with their 公示 period, objections (one per resident)
         M068CreateConsultationItems(),                // a decided topic's consultation items, their progress notes, the item a topic case carries out
         M069CreateTopicEvaluations(),                 // residents' ratings of a topic's outcome, one per resident
-        // next: M057 (M060–M069 reserved for points and deliberation). Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        M070AddMeetingCapacity(),                     // a deliberation meeting's capacity and check-in secret; the property company voting as a body
+        M071CreateMeetingAttendance(),                // registration and attendance of deliberation meetings, one per resident
+        M072AddDeliberationPoints(),                  // points a community pays for an accepted topic and for rating an outcome
+        // next: M057 (M060–M072 are taken by points and deliberation). Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 

@@ -19,7 +19,9 @@ enum TopicVotePages {
         let cards = try await votes.asyncMap { v -> HTML in
             let open = v.state == VoteState.open.rawValue
             var action: HTML = .empty
-            if open, !keys.isEmpty {
+            // Property staff vote only where their company is the body invited.
+            let mayVote = !keys.isEmpty && (actor.role != .propertyStaff || keys == ["c:\(v.propertyCompanyID?.uuidString ?? "")"])
+            if open, mayVote {
                 let voted = try await TopicBallot.query(on: req.db).filter(\.$voteID == v.id!).filter(\.$voterKey ~~ keys).first() != nil
                 action = voted ? "<p><b>\(req.t("您已投票，谢谢！", "You have voted, thank you."))</b></p>" : """
                     <form method="post" action="\(SiteURL.Deliberation.ballot(t.id!, vote: v.id!).path)" class="rate-buttons">\(Form.csrf(req))
@@ -59,6 +61,9 @@ enum TopicVotePages {
 
     /// The keys a resident's ballot would carry (household and person), to tell whether they have voted.
     static func voterKeys(_ req: Request, _ actor: Actor) async throws -> [String] {
+        if actor.role == .propertyStaff {
+            return try await PropertyScope.company(of: actor, on: req.db).map { ["c:\($0.id!)"] } ?? []
+        }
         guard actor.role == .resident, let rid = actor.user.residentID, let r = try await Resident.find(rid, on: req.db) else { return [] }
         return ["h:\(r.householdID)", "r:\(rid)"]
     }
@@ -93,7 +98,7 @@ enum TopicVotePages {
     struct BallotForm: Content { var choice: String? }
 
     @Sendable static func ballot(req: Request) async throws -> Response {
-        let actor = try TopicPages.participant(req)
+        let actor = try TopicPages.reader(req)
         let service = TopicService(req: req)
         let t = try await service.load(try req.idParameter(), for: actor)
         guard let v = try await TopicVote.find(try req.idParameter("vote"), on: req.db), v.topicID == t.id else { throw APIError.notFound }
