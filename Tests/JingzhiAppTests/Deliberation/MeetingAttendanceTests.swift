@@ -96,7 +96,7 @@ import VaporTesting
             let stillOld = try await app.api(.POST, api + "/check-in", token: tokens[1], json: #"{"code":"\#(code)"}"#)
             // check
             #expect(early.status == .conflict && early.errorCode == "outside_time")
-            #expect(screen.status == .ok && screen.text.contains("<svg") && screen.text.contains(code) && screen.text.contains("check-in?code=\(code)"))
+            #expect(screen.status == .ok && screen.text.contains("<svg") && screen.text.contains("<p class=\"code\">\(code)</p>"))
             #expect(stale.status == .conflict && stale.errorCode == "stale_code")
             #expect(scanPage.text.contains(">签到</button>"))
             #expect(scanned.text.contains("签到成功") && scanned.text.contains("您已签到"))

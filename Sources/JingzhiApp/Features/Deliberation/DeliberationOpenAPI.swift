@@ -63,7 +63,7 @@ extension OpenAPIDocument {
            summary: "Deliberation measures per community for a month (reviewers): topics raised, answered within 7 days, accepted, decided, items done on time, ratings and satisfied; definitions in docs/deliberation.md",
            query: [("month", "string", "yyyy-MM (default this month)"), ("node", "string", "Subtree (id or code)")], response: "DeliberationMeasures"),
         Op(method: "post", path: "/api/v1/topics/{id}/votes", tag: "deliberation",
-           summary: "Open a vote on a topic under deliberation: per household (default; representative under four_two), resident or representative; under five_steps the property company of the topic's compound votes as one body (one more eligible voter, its staff cast it); majority or two_thirds of ballots; quorum in percent of eligible voters; secret votes keep who voted, never what",
+           summary: "Open a vote on a topic under deliberation: per household (default; representative under four_two), resident or representative; under five_steps the property company of the topic's compound votes as one body on a household vote (one more eligible voter, its staff cast it); majority or two_thirds of ballots; quorum in percent of eligible voters; secret votes keep who voted, never what",
            body: "VoteBody", response: "Vote", status: 201),
         Op(method: "get", path: "/api/v1/votes/{id}", tag: "deliberation",
            summary: "A vote; counts and outcome once closed (a vote past its window is closed and counted on reading)", response: "Vote"),

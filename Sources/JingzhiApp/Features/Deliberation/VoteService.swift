@@ -55,7 +55,7 @@ extension TopicService {
         v.opensAt = now
         v.closesAt = closesAt
         v.eligible = try await eligible(basis, under: community.path)
-        v.propertyCompanyID = try await votingCompany(of: topic)
+        v.propertyCompanyID = basis == .household ? try await votingCompany(of: topic) : nil
         if v.propertyCompanyID != nil { v.eligible += 1 }
         v.state = VoteState.open.rawValue
         (v.yes, v.no, v.abstain) = (0, 0, 0)
@@ -69,7 +69,8 @@ extension TopicService {
         return v
     }
 
-    /// The property company that votes as a body: the one in force at the topic's compound, when its procedure invites it.
+    /// The property company that votes as a body beside the households: the one in force at the topic's compound, when
+    /// its procedure invites it.
     func votingCompany(of topic: Topic) async throws -> UUID? {
         guard topic.procedure.propertyCompanyVotes, let node = try await OrgNode.find(topic.nodeID, on: db), node.kind == .compound else { return nil }
         return try await PropertyScope.contract(of: node.id!, on: db, now: now)?.companyID
