@@ -24,8 +24,7 @@ enum CaseDetail {
             <dt>\(lang.t("响应时限", "Respond by"))</dt><dd>\(m.responseDueAt.map { ShanghaiTime.format($0) } ?? "—")\(m.responseLate ? HTML(" <b class=\"req\">\(lang.t("已超时", "late"))</b>") : .empty)</dd>
             <dt>\(lang.t("办结时限", "Resolve by"))</dt><dd>\(m.resolutionDueAt.map { ShanghaiTime.format($0) } ?? "—")\(m.resolutionLate ? HTML(" <b class=\"req\">\(lang.t("已超期", "overdue"))</b>") : .empty)</dd>
             \(m.reporter.map { HTML("<dt>\(lang.t("反映人", "Reporter"))</dt><dd>\($0.name ?? "—") \($0.phone ?? "")</dd>") } ?? .empty)
-            \(m.rating.map { HTML("<dt>\(lang.t("评价", "Rating"))</dt><dd>\($0.label(lang)) \(m.ratingComment ?? "")</dd>") } ?? .empty)
-            \(m.origins.map { o -> HTML in "<dt>\(o.label)</dt><dd><a href=\"\(o.href)\">\(o.title)</a></dd>" })
+            \(m.rating.map { HTML("<dt>\(lang.t("评价", "Rating"))</dt><dd>\($0.label(lang)) \(m.ratingComment ?? "")</dd>") } ?? .empty)\(m.origins.map { o -> HTML in "<dt>\(o.label)</dt><dd><a href=\"\(o.href)\">\(o.title)</a></dd>" })
           </dl>
         </div>
         \(m.photoIDs.isEmpty ? .empty : HTML("<div class=\"photos\">\(m.photoIDs.map { p -> HTML in "<a href=\"\(SiteURL.Cases.photo(m.id, photo: p).path)\"><img src=\"\(SiteURL.Cases.photo(m.id, photo: p).path)\" alt=\"\(lang.t("照片", "Photo"))\" loading=\"lazy\"></a>" })</div>"))

@@ -16,11 +16,13 @@ enum ItemPages {
         guard !items.isEmpty || (staff && t.stage == .implement) else { return .empty }
         let categories = staff ? try await CaseCategory.query(on: req.db).filter(\.$active == true).sort(\.$code).all() : []
         let rows = items.map { p -> HTML in
-            let state: String
+            let state: HTML
             if let c = p.caseRecord {
-                state = req.t("诉求 \(c.number)：\(c.state.zh)", "Case \(c.number): \(c.state.en)")
+                let words = req.t("诉求 \(c.number)：\(c.state.zh)", "Case \(c.number): \(c.state.en)")
+                // Staff follow the case in the loop; residents read its state here (the case is not theirs).
+                state = actor.role == .resident ? HTML(stringLiteral: HTML.escape(words)) : "<a href=\"\(SiteURL.Cases.detail(c.id!).path)\">\(words)</a>"
             } else {
-                state = p.done ? req.t("已完成", "done") : req.t("进行中", "in progress")
+                state = HTML(stringLiteral: HTML.escape(p.done ? req.t("已完成", "done") : req.t("进行中", "in progress")))
             }
             let last = p.notes.last.map { HTML("<br>\(req.t("最新进展", "Latest")): \($0.words)") } ?? .empty
             let late = !p.done && p.item.deadline < req.now ? HTML(" <b class=\"req\">\(req.t("已超期", "overdue"))</b>") : .empty

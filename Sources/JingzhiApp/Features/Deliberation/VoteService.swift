@@ -165,13 +165,13 @@ extension TopicService {
             let when = ShanghaiTime.format(vote.closesAt, "yyyy-MM-dd HH:mm")
             throw APIError.conflict("表决到 \(when) 才截止 (the vote is open until \(when))", code: "vote_open")
         }
-        var tally = try await count(vote)
-        tally.eligible = vote.eligible
-        let outcome = tally.outcome(rule: vote.rule, quorumPercent: vote.quorumPercent)
-        (vote.yes, vote.no, vote.abstain) = (tally.yes, tally.no, tally.abstain)
+        var counts = try await tally(vote)
+        counts.eligible = vote.eligible
+        let outcome = counts.outcome(rule: vote.rule, quorumPercent: vote.quorumPercent)
+        (vote.yes, vote.no, vote.abstain) = (counts.yes, counts.no, counts.abstain)
         vote.outcome = outcome.rawValue
         vote.closedAt = now
-        let note = "同意 \(tally.yes)，反对 \(tally.no)，弃权 \(tally.abstain)；参与 \(tally.cast)/\(tally.eligible)"
+        let note = "同意 \(counts.yes)，反对 \(counts.no)，弃权 \(counts.abstain)；参与 \(counts.cast)/\(counts.eligible)"
         guard try await VoteLifecycle.table.commit(vote, .close, from: .open, to: .closed, subject: "「\(vote.question)」",
                                                    note: note + "：\(outcome.rawValue)", by: role == .system ? .system("表决截止") : source,
                                                    at: now, on: db) else {
@@ -180,7 +180,8 @@ extension TopicService {
         return vote
     }
 
-    private func count(_ vote: TopicVote) async throws -> VoteTally {
+    /// The ballots of a vote by choice (the secret choices for a secret vote): one grouped count.
+    func tally(_ vote: TopicVote) async throws -> VoteTally {
         let table = vote.secret ? TopicSecretChoice.schema : TopicBallot.schema
         let rows = try await db.sql.select().column("choice").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
             .where("vote_id", .equal, SQLBind(vote.id!)).groupBy("choice").all()
