@@ -52,6 +52,8 @@ def test_a_topic_goes_through_the_five_steps(browser, server):
     phone.get_by_role("link", name="我要提议题").click()
     phone.fill("input[name=title]", title)
     phone.fill("textarea[name=description]", "电动车、自行车都停在门口通道上，老人进出不方便。")
+    # The place: the community's first grid (the options run community, its grids, their compounds), gt01_grid's.
+    phone.select_option("select[name=nodeId]", index=1)
     _accessible(phone)
     phone.get_by_role("button", name="提交议题").click()
     _flash(phone, "议题已提出")
