@@ -47,6 +47,8 @@ import VaporTesting
             #expect(residentPage.text.contains("电梯井道施工") && !residentPage.text.contains("添加协商事项") && !residentPage.text.contains("/done\""))
             #expect(residentAdds.status == .seeOther)
             #expect(try await ConsultationItem.query(on: app.db).count() == 2)
+            let audited = try await AuditEntry.query(on: app.db).filter(\.$entity == "topic_item").all().map(\.action).sorted()
+            #expect(audited == ["create", "create", "done", "note"])
         }
     }
 
