@@ -41,6 +41,11 @@ import VaporTesting
             #expect(r["yes"] as? Int == 2 && r["no"] as? Int == 1 && r["outcome"] as? String == "passed")
             let ballots = try await TopicBallot.query(on: app.db).filter(\.$voteID == vote).all()
             #expect(ballots.filter { $0.voterKey.hasPrefix("c:") }.count == 1)
+            // Outside the company's compounds a topic does not exist for its staff, and the staff pages stay closed.
+            let wide = try await DeliberationFixture.raise(app, token: try await app.token("gt01_community"), node: community, title: "社区层面的议题")
+            let wideID = try #require((try wide.json()["id"] as? String))
+            #expect(try await web.get("/topics/\(wideID)").status == .notFound)
+            #expect(try await web.get("/topics").status == .forbidden)
         }
     }
 
