@@ -148,3 +148,46 @@ struct M069CreateTopicEvaluations: AsyncMigration {
 
     func revert(on db: any Database) async throws { try await db.schema(TopicEvaluation.schema).delete() }
 }
+
+/// A meeting's capacity and the secret of its rotating check-in code; the property company voting as one body on a vote.
+struct M070AddMeetingCapacity: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Meeting.schema).field("capacity", .int).update()
+        try await db.schema(Meeting.schema).field("checkin_secret", .string).update()
+        try await db.schema(TopicVote.schema).field("property_company_id", .uuid).update()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(TopicVote.schema).deleteField("property_company_id").update()
+        try await db.schema(Meeting.schema).deleteField("checkin_secret").update()
+        try await db.schema(Meeting.schema).deleteField("capacity").update()
+    }
+}
+
+/// Registration and attendance of meetings, one row per resident and meeting.
+struct M071CreateMeetingAttendance: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(MeetingAttendance.schema).id()
+            .field("meeting_id", .uuid, .required, .references(Meeting.schema, "id", onDelete: .cascade))
+            .field("resident_id", .uuid, .required, .references(Resident.schema, "id"))
+            .field("node_path", .path(on: db), .required).field("state", .string, .required).field("channel", .string)
+            .field("registered_at", .datetime).field("attended_at", .datetime).field("version", .int, .required)
+            .unique(on: "meeting_id", "resident_id").create()
+    }
+
+    func revert(on db: any Database) async throws { try await db.schema(MeetingAttendance.schema).delete() }
+}
+
+/// Points a community pays for deliberation (0: none): to the raiser of a topic it accepts, to each resident who
+/// rates a topic's outcome.
+struct M072AddDeliberationPoints: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(DeliberationSetting.schema).field("points_accepted", .int, .required, .sql(.default(0))).update()
+        try await db.schema(DeliberationSetting.schema).field("points_evaluation", .int, .required, .sql(.default(0))).update()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(DeliberationSetting.schema).deleteField("points_evaluation").update()
+        try await db.schema(DeliberationSetting.schema).deleteField("points_accepted").update()
+    }
+}

@@ -58,6 +58,9 @@ enum Migrations {
         M067CreateMeetingMinutes(),                   // meeting minutes in versions with their 公示 period, objections (one per resident)
         M068CreateConsultationItems(),                // a decided topic's consultation items, their progress notes, the item a topic case carries out
         M069CreateTopicEvaluations(),                 // residents' ratings of a topic's outcome, one per resident
+        M070AddMeetingCapacity(),                     // a deliberation meeting's capacity and check-in secret; the property company voting as a body
+        M071CreateMeetingAttendance(),                // registration and attendance of deliberation meetings, one per resident
+        M072AddDeliberationPoints(),                  // points a community pays for an accepted topic and for rating an outcome
         // M070–M076 belong to other branches; M077–M081 are the notices' and the home's (issue 17).
         M077CreateNotices(),                          // notices and the subtrees (with resident tags) each is sent to
         M078CreateNoticeRecipients(),                 // one row per person a published notice reached: read, acknowledged, delivered in person

@@ -11,7 +11,7 @@ import Testing
 
     @Test func benchPartsHaveUniqueNamesAndOnlyTheCitySeedsAlone() {
         let parts = FeatureList.benchParts
-        #expect(parts.map(\.name) == ["register", "patrols", "property", "command-centre", "measures", "devices"])
+        #expect(parts.map(\.name) == ["register", "patrols", "property", "command-centre", "measures", "deliberation", "devices"])
         #expect(Set(parts.map(\.name)).count == parts.count)
         let alone = parts.filter { if case .alone = $0.run { true } else { false } }.map(\.name)
         #expect(alone == ["command-centre"])

@@ -29,7 +29,7 @@ import VaporTesting
             // check
             #expect(list.text.contains("name=\"topicIds[]\" value=\"\(topic)\"") && list.text.contains("须提前 3 天"))
             #expect(saidSoon.text.contains("会议须至少提前 3 天公告，最早可定在"))
-            #expect(saidOK.text.contains("议事会已公告") && saidOK.text.contains("<b>十二月红色议事会</b> · 社区党群服务中心"))
+            #expect(saidOK.text.contains("议事会已公告") && saidOK.text.contains("<b>十二月红色议事会</b></a> · 社区党群服务中心"))
             let meeting = try #require(try await Meeting.query(on: app.db).first())
             #expect(try await TopicService(db: app.db, now: now).agenda(of: meeting) == [topic])
         }

@@ -19,12 +19,12 @@ enum CaseDetail {
           <p>\(m.description)</p>
           <dl class="props">
             <dt>\(lang.t("类别", "Category"))</dt><dd>\(m.category)</dd>
-            <dt>\(lang.t("地点", "Where"))</dt><dd>\(m.place.joined(separator: " › "))</dd>\(originRow(m.origin, lang))
+            <dt>\(lang.t("地点", "Where"))</dt><dd>\(m.place.joined(separator: " › "))</dd>
             <dt>\(lang.t("承办单位", "Handled by"))</dt><dd>\(m.handlerLevel.label(lang)) · \(m.unit)</dd>
             <dt>\(lang.t("响应时限", "Respond by"))</dt><dd>\(m.responseDueAt.map { ShanghaiTime.format($0) } ?? "—")\(m.responseLate ? HTML(" <b class=\"req\">\(lang.t("已超时", "late"))</b>") : .empty)</dd>
             <dt>\(lang.t("办结时限", "Resolve by"))</dt><dd>\(m.resolutionDueAt.map { ShanghaiTime.format($0) } ?? "—")\(m.resolutionLate ? HTML(" <b class=\"req\">\(lang.t("已超期", "overdue"))</b>") : .empty)</dd>
             \(m.reporter.map { HTML("<dt>\(lang.t("反映人", "Reporter"))</dt><dd>\($0.name ?? "—") \($0.phone ?? "")</dd>") } ?? .empty)
-            \(m.rating.map { HTML("<dt>\(lang.t("评价", "Rating"))</dt><dd>\($0.label(lang)) \(m.ratingComment ?? "")</dd>") } ?? .empty)
+            \(m.rating.map { HTML("<dt>\(lang.t("评价", "Rating"))</dt><dd>\($0.label(lang)) \(m.ratingComment ?? "")</dd>") } ?? .empty)\(m.origins.map { o -> HTML in "<dt>\(o.label)</dt><dd><a href=\"\(o.href)\">\(o.title)</a></dd>" })
           </dl>
         </div>
         \(m.photoIDs.isEmpty ? .empty : HTML("<div class=\"photos\">\(m.photoIDs.map { p -> HTML in "<a href=\"\(SiteURL.Cases.photo(m.id, photo: p).path)\"><img src=\"\(SiteURL.Cases.photo(m.id, photo: p).path)\" alt=\"\(lang.t("照片", "Photo"))\" loading=\"lazy\"></a>" })</div>"))
@@ -126,12 +126,5 @@ enum CaseDetail {
           })</div>
         </form>
         """
-    }
-
-    /// "来源": what raised the case, linked, when a feature says.
-    static func originRow(_ origin: CaseOrigin?, _ lang: Lang) -> HTML {
-        guard let o = origin, let line = o.line else { return .empty }
-        let text: HTML = o.href.map { HTML("<a href=\"\($0)\">\(line)</a>") } ?? HTML("\(line)")
-        return "\n    <dt>\(lang.t("来源", "Raised by"))</dt><dd>\(text)</dd>"
     }
 }

@@ -45,8 +45,8 @@ struct CaseDetailModel: Sendable {
     var reply: String? { steps.last { $0.toState == CaseState.replied.rawValue && $0.note != nil }?.note }
     /// The units the dispatch form offers (empty when the viewer cannot dispatch).
     var units = DispatchUnit.Options()
-    /// What raised it, when a feature says (a device's alarm).
-    var origin: CaseOrigin?
+    /// Where the case came from, as the features that filed it say (`CaseOrigins`).
+    var origins: [CaseOrigin] = []
 
     static func load(_ req: Request, _ actor: Actor, _ c: Case) async throws -> CaseDetailModel {
         let events = try await CaseService(req: req).history(of: c)
@@ -64,8 +64,7 @@ struct CaseDetailModel: Sendable {
         let units = allowed.contains(.dispatch) || allowed.contains(.handBack)
             ? try await DispatchUnit.options(for: c, chain: chain, on: req.db, now: req.now, lang: req.lang) : DispatchUnit.Options()
         let photos = try await CasePhoto.query(on: req.db).filter(\.$caseID == c.id!).sort(\.$createdAt).field(\.$id).field(\.$createdAt).all()
-        let origin = actor.role.isStaff ? try await req.application.caseOrigins.of([c], on: req.db)[c.id!] : nil
-        return CaseDetailModel(
+        var model = CaseDetailModel(
             id: c.id!, number: c.number, version: c.version, state: c.state, description: c.description,
             category: category?.name ?? c.categoryCode, place: chain.dropFirst().map(\.name), handlerLevel: c.handlerLevel, unit: unit,
             responseDueAt: c.responseDueAt, responseLate: c.responseOverdueAt != nil,
@@ -74,8 +73,9 @@ struct CaseDetailModel: Sendable {
             rating: c.rating.flatMap(CaseMachine.Rating.init(rawValue:)), ratingComment: c.ratingComment,
             photoIDs: photos.compactMap(\.id), mayAddPhotos: CaseAccess.canAddPhotos(c, actor, handlerPath: handlerPath),
             allowed: allowed, similar: similar.map { Similar(id: $0.id!, number: $0.number, description: $0.description) },
-            steps: events.map { Step(toState: $0.toState, note: $0.note, actorName: $0.actorName, at: $0.at) }, units: units,
-            origin: origin)
+            steps: events.map { Step(toState: $0.toState, note: $0.note, actorName: $0.actorName, at: $0.at) }, units: units)
+        model.origins = try await req.application.caseOrigins.origins(of: c, on: req.db, lang: req.lang)
+        return model
     }
 
     /// Open cases of the same category at the same place from the last two weeks: likely the same problem reported twice.

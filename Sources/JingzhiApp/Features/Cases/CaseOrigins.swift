@@ -4,34 +4,45 @@ import JingzhiCore
 import NIOConcurrencyHelpers
 import Vapor
 
-/// What raised a case, as the feature that raised it tells: a device's serial and the household, for the list and
-/// the case page. Features register a reader per channel; Cases knows none of them.
+/// Where a case came from, as the feature that filed it tells: a line on the case page with a link (a deliberation
+/// topic, a device's alarm), and for a device the serial and household the case list's API carries.
 struct CaseOrigin: Sendable, Equatable {
-    var deviceSerial: String?
-    var householdId: UUID?
-    /// One line for the case page, e.g. "智能设备 WM-0001 告警：独居老人 24 小时未用水".
-    var line: String?
-    /// Where the line links to.
-    var href: String?
+    /// e.g. "来自议题" / "From the topic".
+    let label: String
+    let title: String
+    let href: String
+    var deviceSerial: String? = nil
+    var householdId: UUID? = nil
 }
 
-typealias CaseOriginReader = @Sendable (_ caseIDs: [UUID], _ db: any Database) async throws -> [UUID: CaseOrigin]
-
+/// Features register at start-up (`app.caseOrigins`); Cases names none of them. A lookup answers for one case (the
+/// page); a reader answers for many cases of its channel at once (the list).
 final class CaseOrigins: Sendable {
-    private let readers = NIOLockedValueBox<[String: CaseOriginReader]>([:])
+    typealias Lookup = @Sendable (_ db: any Database, _ caseID: UUID, _ lang: Lang) async throws -> CaseOrigin?
+    typealias Reader = @Sendable (_ caseIDs: [UUID], _ db: any Database, _ lang: Lang) async throws -> [UUID: CaseOrigin]
 
-    func register(channel: String, _ reader: @escaping CaseOriginReader) {
-        readers.withLockedValue { $0[channel] = reader }
+    private let lookups = NIOLockedValueBox<[Lookup]>([])
+    private let readers = NIOLockedValueBox<[String: Reader]>([:])
+
+    func add(_ lookup: @escaping Lookup) { lookups.withLockedValue { $0.append(lookup) } }
+
+    func register(channel: String, _ reader: @escaping Reader) { readers.withLockedValue { $0[channel] = reader } }
+
+    /// Every registered feature's answer for one case.
+    func origins(of c: Case, on db: any Database, lang: Lang) async throws -> [CaseOrigin] {
+        var out: [CaseOrigin] = []
+        for lookup in lookups.withLockedValue({ $0 }) { if let o = try await lookup(db, c.id!, lang) { out.append(o) } }
+        if let o = try await of([c], on: db, lang: lang)[c.id!] { out.append(o) }
+        return out
     }
 
-    /// The origins of the given cases, read once per channel.
-    func of(_ cases: [Case], on db: any Database) async throws -> [UUID: CaseOrigin] {
-        let all = readers.withLockedValue { $0 }
+    /// The origins the channel readers know for these cases, read once per channel.
+    func of(_ cases: [Case], on db: any Database, lang: Lang) async throws -> [UUID: CaseOrigin] {
         var out: [UUID: CaseOrigin] = [:]
-        for (channel, read) in all {
+        for (channel, read) in readers.withLockedValue({ $0 }) {
             let ids = cases.filter { $0.channel == channel }.compactMap(\.id)
             guard !ids.isEmpty else { continue }
-            out.merge(try await read(ids, db)) { a, _ in a }
+            out.merge(try await read(ids, db, lang)) { a, _ in a }
         }
         return out
     }
@@ -40,6 +51,7 @@ final class CaseOrigins: Sendable {
 extension Application {
     private struct CaseOriginsKey: StorageKey { typealias Value = CaseOrigins }
 
+    /// Made when Cases configures (before any request), so it is never made twice.
     var caseOrigins: CaseOrigins {
         if let have = storage[CaseOriginsKey.self] { return have }
         let made = CaseOrigins()

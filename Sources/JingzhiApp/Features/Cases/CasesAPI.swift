@@ -167,7 +167,7 @@ enum CasesAPI {
             let n = try await CaseQueuePage.counts(req, actor, unit, s)
             counts = .init(toAccept: n[.toAccept] ?? 0, mine: n[.mine] ?? 0, toRate: n[.toRate] ?? 0, done: n[.done] ?? 0)
         }
-        let origins = try await req.application.caseOrigins.of(rows, on: req.db)
+        let origins = try await req.application.caseOrigins.of(rows, on: req.db, lang: req.lang)
         let items = rows.map { c in
             var dto = CaseDTO(c, viewer: actor, lang: req.lang)
             dto.deviceSerial = origins[c.id!]?.deviceSerial
@@ -192,7 +192,7 @@ enum CasesAPI {
         let c = try await load(req, actor)
         var dto = CaseDTO(c, viewer: actor, lang: req.lang)
         dto.history = try await history(c, req)
-        let origin = try await req.application.caseOrigins.of([c], on: req.db)[c.id!]
+        let origin = try await req.application.caseOrigins.of([c], on: req.db, lang: req.lang)[c.id!]
         dto.deviceSerial = origin?.deviceSerial
         dto.householdId = origin?.householdId
         return dto

@@ -29,8 +29,7 @@ enum DeliberationDemo {
              moves: [(5, "gt01_community", .accept, TopicActionInput(note: "涉及全体业主利益，按四议两公开组织议事", procedure: TopicProcedure.fourTwo.rawValue))]),
         Plan(raiser: "gt01_community", place: .node("YT-GT-01"), daysAgo: 75, title: "社区广场晚间跳舞音量扰民",
              description: "居民反映广场舞音响音量过大、时间过晚，需要商定活动时段和音量。",
-             moves: [(4, "gt01_community", .accept, TopicActionInput()),
-                     (20, "gt01_community", .decide, TopicActionInput(note: "议定：活动时间 19:00–21:00，音量不超过 60 分贝，由舞蹈队长负责提醒。"))]),
+             moves: [(4, "gt01_community", .accept, TopicActionInput())]),
         Plan(raiser: "resident_demo", place: .residentHome, daysAgo: 50, title: "小区内设置宠物活动区",
              description: "希望在小区绿地划出一块宠物活动区。",
              moves: [(6, "gt01_community", .decline, TopicActionInput(note: "小区绿地面积不足，且多数居民反对占用绿地；建议使用社区公园的宠物区。"))]),
@@ -39,6 +38,13 @@ enum DeliberationDemo {
              moves: [(1, "gt01_community", .convert, TopicActionInput(note: "属于单一维修事项，转诉求办理", categoryCode: "sheshi"))]),
         Plan(raiser: "bh01_grid", place: .node("YT-BH-01-G01"), daysAgo: 9, title: "站前路口增设斑马线",
              description: "早晚上学时段车流量大，学生过马路不安全，建议增设斑马线和提示牌。"),
+        Plan(raiser: "resident_demo", place: .residentHome, daysAgo: 32, title: "楼道声控灯更换",
+             description: "楼道灯经常不亮，晚上上下楼摸黑，希望统一换成声控灯。", supportedBy: ["resident_demo"]),
+        Plan(raiser: "gt01_grid", place: .node("YT-GT-01-G01"), daysAgo: 5, title: "3号楼前放几张长椅",
+             description: "走访时老人提出楼前没有地方坐，希望放几张长椅。"),
+        Plan(raiser: "resident_demo", place: .residentHome, daysAgo: 3, title: "小区增设智能快递柜",
+             description: "快递常放在门口丢失，希望在小区门口设置快递柜。",
+             moves: [(1, "gt01_community", .review, TopicActionInput(note: "提交社区两委审核"))]),
     ] }
 
     static func seed(under county: OrgNode, asOf: Int, on db: any Database) async throws -> Int {
@@ -75,6 +81,8 @@ enum DeliberationDemo {
             }
             made += 1
         }
+        // Meetings, votes, minutes, items, evaluation and a merge, for the topics just raised.
+        try await DeliberationDemoSteps.seed(asOf: asOf, on: db)
         return made
     }
 
@@ -85,7 +93,8 @@ enum DeliberationDemo {
 }
 
 extension DeliberationFeature: DemoContributor {
-    /// Topics in every stage so far for the county's two demo communities (after the case history, as one becomes a case).
+    /// Topics in every stage for the county's two demo communities, a meeting with its vote and minutes, decisions carried
+    /// out as items and cases (after the case history, as some become cases).
     static func seedDemo(_ c: DemoContext) async throws {
         guard c.plan.scale == .county else { return }
         c.log("议题：\(try await DeliberationDemo.seed(under: c.root, asOf: c.asOf, on: c.db)) 个")

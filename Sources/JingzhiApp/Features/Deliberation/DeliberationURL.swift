@@ -14,6 +14,18 @@ extension SiteURL {
         case openVote(UUID)
         case announce
         case ballot(UUID, vote: UUID)
+        case meeting(UUID)
+        case minutes(UUID)
+        case objection(UUID)
+        case poster(UUID)
+        case registration(UUID)
+        case checkInCode(UUID)
+        case checkIn(UUID, code: String?)
+        case attendance(UUID)
+        case items(UUID)
+        case item(UUID, item: UUID, action: String)
+        case evaluate(UUID)
+        case measures(query: [(String, String)])
 
         enum Pattern {
             static let list = RoutePattern("/topics")
@@ -26,7 +38,20 @@ extension SiteURL {
             static let openVote = RoutePattern("/topics/:id/votes", .POST)
             static let ballot = RoutePattern("/topics/:id/votes/:vote", .POST)
             static let announce = RoutePattern("/topics/meetings", .POST)
-            static let all = [list, new, detail, support, act, timeline, settings, openVote, ballot, announce]
+            static let meeting = RoutePattern("/topics/meetings/:id")
+            static let minutes = RoutePattern("/topics/meetings/:id/minutes", .POST)
+            static let objection = RoutePattern("/topics/meetings/:id/objections", .POST)
+            static let poster = RoutePattern("/topics/meetings/:id/poster")
+            static let registration = RoutePattern("/topics/meetings/:id/registration", .POST)
+            static let checkInCode = RoutePattern("/topics/meetings/:id/qr")
+            static let checkIn = RoutePattern("/topics/meetings/:id/check-in", .GET, .POST)
+            static let attendance = RoutePattern("/topics/meetings/:id/attendance", .POST)
+            static let items = RoutePattern("/topics/:id/items", .POST)
+            static let item = RoutePattern("/topics/:id/items/:item/:action", .POST)
+            static let evaluate = RoutePattern("/topics/:id/evaluation", .POST)
+            static let measures = RoutePattern("/topics/measures")
+            static let all = [list, new, detail, support, act, timeline, settings, openVote, ballot, announce, meeting, minutes, objection, poster,
+                              registration, checkInCode, checkIn, attendance, items, item, evaluate, measures]
         }
 
         var path: String {
@@ -41,6 +66,18 @@ extension SiteURL {
             case .openVote(let id): Pattern.openVote.path(id)
             case .announce: Pattern.announce.path()
             case .ballot(let id, let vote): Pattern.ballot.path(id, vote)
+            case .meeting(let id): Pattern.meeting.path(id)
+            case .minutes(let id): Pattern.minutes.path(id)
+            case .objection(let id): Pattern.objection.path(id)
+            case .poster(let id): Pattern.poster.path(id)
+            case .registration(let id): Pattern.registration.path(id)
+            case .checkInCode(let id): Pattern.checkInCode.path(id)
+            case .checkIn(let id, let code): Pattern.checkIn.path(id) + SiteURL.query([("code", code ?? "")])
+            case .attendance(let id): Pattern.attendance.path(id)
+            case .items(let id): Pattern.items.path(id)
+            case .item(let id, let item, let action): Pattern.item.path(id, item, action)
+            case .evaluate(let id): Pattern.evaluate.path(id)
+            case .measures(let q): Pattern.measures.path() + SiteURL.query(q)
             }
         }
     }

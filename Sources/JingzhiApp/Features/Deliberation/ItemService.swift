@@ -33,7 +33,12 @@ extension TopicService {
         guard let deadline = input.deadline else { throw APIError.missing("deadline") }
         i.deadline = deadline
         i.createdAt = now
-        try await i.create(on: db)
+        let source = source, now = now
+        try await db.writeTransaction { tx in
+            try await i.create(on: tx)
+            try await AuditLog.record(on: tx, by: source, at: now, action: "create", entity: "topic_item", entityID: i.id, nodePath: i.nodePath,
+                                      summary: "协商事项「\(i.title)」：\(i.owner)，期限 \(ShanghaiTime.format(deadline, "yyyy-MM-dd"))")
+        }
         return i
     }
 
@@ -49,7 +54,12 @@ extension TopicService {
         n.words = try Validate.text(raw, field: "words", max: 500)!
         n.actorName = source.actorName
         n.at = now
-        try await n.create(on: db)
+        let source = source, now = now
+        try await db.writeTransaction { tx in
+            try await n.create(on: tx)
+            try await AuditLog.record(on: tx, by: source, at: now, action: "note", entity: "topic_item", entityID: item.id, nodePath: item.nodePath,
+                                      summary: "协商事项「\(item.title)」进展：\(n.words)")
+        }
         return n
     }
 
@@ -61,7 +71,12 @@ extension TopicService {
         }
         if item.doneAt == nil {
             item.doneAt = now
-            try await item.save(on: db)
+            let source = source, now = now
+            try await db.writeTransaction { tx in
+                try await item.save(on: tx)
+                try await AuditLog.record(on: tx, by: source, at: now, action: "done", entity: "topic_item", entityID: item.id, nodePath: item.nodePath,
+                                          summary: "协商事项「\(item.title)」：完成", changes: ["done_at": [nil, ShanghaiTime.format(now)]])
+            }
         }
         return item
     }

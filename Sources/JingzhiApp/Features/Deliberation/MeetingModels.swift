@@ -15,6 +15,10 @@ final class Meeting: Model, PathScoped, @unchecked Sendable {
     @Field(key: "starts_at") var startsAt: Date
     @Field(key: "announced_at") var announcedAt: Date
     @OptionalField(key: "announced_by") var announcedBy: UUID?
+    /// Seats for residents who register; nil: no limit (M070).
+    @OptionalField(key: "capacity") var capacity: Int?
+    /// The secret the venue's rotating check-in code is derived from; never shown. Made on first use (M070).
+    @OptionalField(key: "checkin_secret") var checkInSecret: String?
 
     init() {}
 }
@@ -59,6 +63,8 @@ final class TopicVote: Model, PathScoped, @unchecked Sendable {
     @Field(key: "abstain") var abstain: Int
     @OptionalField(key: "closed_at") var closedAt: Date?
     @Field(key: "version") var version: Int
+    /// The property company voting as one body beside the residents, where the topic's procedure says so (M070).
+    @OptionalField(key: "property_company_id") var propertyCompanyID: UUID?
 
     init() {}
 
@@ -111,6 +117,53 @@ enum VoteLifecycle {
 }
 
 extension TopicVote: LifecycleRecord {
+    var lifecycleState: String {
+        get { state }
+        set { state = newValue }
+    }
+}
+
+/// A resident's seat at a meeting: registered ahead (within the meeting's capacity), then attended — by scanning the
+/// venue's rotating code or entered by the organiser — or cancelled. Moved through `MeetingAttendanceLifecycle`.
+final class MeetingAttendance: Model, @unchecked Sendable {
+    static let schema = "topic_meeting_attendance"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "meeting_id") var meetingID: UUID
+    @Field(key: "resident_id") var residentID: UUID
+    @Field(key: "node_path") var nodePath: String
+    @Field(key: "state") var state: String
+    /// How the attendance was taken: qr (scanned at the venue) or organiser (entered by hand).
+    @OptionalField(key: "channel") var channel: String?
+    @OptionalField(key: "registered_at") var registeredAt: Date?
+    @OptionalField(key: "attended_at") var attendedAt: Date?
+    @Field(key: "version") var version: Int
+
+    init() {}
+}
+
+enum MeetingSeatState: String, LifecycleState {
+    case registered, attended, cancelled
+    var zh: String { switch self { case .registered: "已报名"; case .attended: "已到会"; case .cancelled: "已取消" } }
+    var en: String { switch self { case .registered: "registered"; case .attended: "attended"; case .cancelled: "cancelled" } }
+    /// States that hold a seat.
+    static let seated: [MeetingSeatState] = [.registered, .attended]
+}
+
+enum MeetingSeatAction: String, LifecycleAction { case register, attend, cancel }
+
+enum MeetingAttendanceLifecycle {
+    /// Residents register, cancel and check in themselves; the organiser (community staff) enters attendance.
+    static let table = Lifecycle<MeetingSeatState, MeetingSeatAction, TopicRole>(entity: "topic_meeting_attendance", zh: "参会", en: "attendance") { action in
+        switch action {
+        case .register: .init(from: [.cancelled], to: .registered, roles: [.resident])
+        case .attend: .init(from: [.registered], to: .attended, roles: [.resident, .reviewer])
+        case .cancel: .init(from: [.registered], to: .cancelled, roles: [.resident])
+        }
+    }
+}
+
+extension MeetingAttendance: LifecycleRecord {
     var lifecycleState: String {
         get { state }
         set { state = newValue }

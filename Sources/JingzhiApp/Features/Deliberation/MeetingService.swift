@@ -10,6 +10,8 @@ struct MeetingInput: Sendable {
     var place: String?
     var startsAt: Date?
     var topicIDs: [UUID] = []
+    /// Seats for residents who register; nil: no limit.
+    var capacity: Int? = nil
 }
 
 /// Meetings: announced at least the community's notice days ahead, with an agenda of topics under deliberation.
@@ -30,6 +32,9 @@ extension TopicService {
                            "会议须至少提前 \(days) 天公告，最早可定在 \(when) (announce at least \(days) days ahead: \(when) at the earliest)",
                            field: "startsAt")
         }
+        if let c = input.capacity, !(1...10_000).contains(c) {
+            throw APIError.invalid("capacity", "名额须在 1–10000 之间，不限名额请留空 (capacity must be 1–10000, or empty for no limit)")
+        }
         let topics = try await Topic.query(on: db).filter(\.$id ~~ input.topicIDs).all()
         guard topics.count == Set(input.topicIDs).count, topics.allSatisfy({ $0.communityID == cid && $0.stage == .deliberate }) else {
             throw APIError.invalid("topicIds", "议程只能列入本社区议事中的议题 (the agenda takes this community's topics under deliberation)")
@@ -43,6 +48,7 @@ extension TopicService {
         m.startsAt = startsAt
         m.announcedAt = now
         m.announcedBy = actor.userID
+        m.capacity = input.capacity
         let order = input.topicIDs, source = source, now = now
         try await db.writeTransaction { tx in
             try await m.create(on: tx)

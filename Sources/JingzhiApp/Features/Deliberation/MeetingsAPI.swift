@@ -10,6 +10,9 @@ struct MeetingDTO: Content {
     let startsAt: Date
     let announcedAt: Date
     let topicIds: [UUID]
+    /// Seats (nil: no limit) and those taken by registered or present residents.
+    let capacity: Int?
+    let seatsTaken: Int
 }
 
 struct VoteDTO: Content {
@@ -32,6 +35,8 @@ struct VoteDTO: Content {
     let abstain: Int?
     let outcome: String?
     let version: Int
+    /// The property company voting as one body, where the topic's procedure invites it.
+    let propertyCompanyId: UUID?
 }
 
 struct BallotDTO: Content {
@@ -48,6 +53,7 @@ enum MeetingsAPI {
         var place: String?
         var startsAt: String?
         var topicIds: [UUID]?
+        var capacity: Int?
     }
 
     struct VoteBody: Content {
@@ -85,7 +91,7 @@ enum MeetingsAPI {
         let actor = try req.requireActor()
         let b = try req.decodeJSON(MeetingBody.self)
         let input = MeetingInput(communityID: b.communityId, title: b.title, place: b.place, startsAt: try time(b.startsAt, field: "startsAt"),
-                                 topicIDs: b.topicIds ?? [])
+                                 topicIDs: b.topicIds ?? [], capacity: b.capacity)
         let service = TopicService(req: req)
         let m = try await service.announce(input, by: actor)
         return try await dto(m, service).encodeResponse(status: .created, for: req)
@@ -99,7 +105,7 @@ enum MeetingsAPI {
 
     static func dto(_ m: Meeting, _ service: TopicService) async throws -> MeetingDTO {
         MeetingDTO(id: m.id!, communityId: m.communityID, title: m.title, place: m.place, startsAt: m.startsAt, announcedAt: m.announcedAt,
-                   topicIds: try await service.agenda(of: m))
+                   topicIds: try await service.agenda(of: m), capacity: m.capacity, seatsTaken: try await service.seatsTaken(m, on: service.db))
     }
 
     @Sendable static func openVote(req: Request) async throws -> Response {
@@ -143,6 +149,6 @@ enum MeetingsAPI {
         return VoteDTO(id: v.id!, topicId: v.topicID, meetingId: v.meetingID, question: v.question, basis: v.basisRaw, rule: v.ruleRaw,
                        quorumPercent: v.quorumPercent, secret: v.secret, opensAt: v.opensAt, closesAt: v.closesAt, state: v.state, eligible: v.eligible,
                        ballots: ballots, yes: closed ? v.yes : nil, no: closed ? v.no : nil, abstain: closed ? v.abstain : nil,
-                       outcome: closed ? v.outcome : nil, version: v.version)
+                       outcome: closed ? v.outcome : nil, version: v.version, propertyCompanyId: v.propertyCompanyID)
     }
 }

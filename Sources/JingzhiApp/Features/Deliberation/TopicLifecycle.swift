@@ -98,6 +98,14 @@ enum TopicProcedure: String, CaseIterable, Sendable {
     var zh: String { self == .fiveSteps ? "五步议事法" : "四议两公开" }
     var en: String { self == .fiveSteps ? "five steps" : "four deliberations, two disclosures" }
     func label(_ lang: Lang) -> String { lang.t(zh, en) }
+
+    /// 五步议事 invites the property company of a compound's topic to vote as one body beside the households (on a
+    /// household vote);
+    /// under 四议两公开 the decision is the residents' representatives' alone (居民代表会议决议).
+    var propertyCompanyVotes: Bool { self == .fiveSteps }
+
+    /// Who votes unless the vote says otherwise.
+    var defaultBasis: VoteBasis { self == .fiveSteps ? .household : .representative }
 }
 
 enum TopicLifecycle {

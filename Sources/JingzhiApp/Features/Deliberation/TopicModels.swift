@@ -87,6 +87,10 @@ final class DeliberationSetting: Model, @unchecked Sendable {
     @Field(key: "support_threshold") var supportThreshold: Int
     /// Days a meeting must be announced ahead.
     @Field(key: "notice_days") var noticeDays: Int
+    /// Points paid through the points ledger to the raiser of a topic accepted, and to each resident who rates an
+    /// outcome (0: none; M072).
+    @Field(key: "points_accepted") var pointsAccepted: Int
+    @Field(key: "points_evaluation") var pointsEvaluation: Int
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}
@@ -94,5 +98,10 @@ final class DeliberationSetting: Model, @unchecked Sendable {
     static func of(_ communityID: UUID, on db: any Database) async throws -> (threshold: Int, noticeDays: Int) {
         let s = try await query(on: db).filter(\.$communityID == communityID).first()
         return (s?.supportThreshold ?? defaultThreshold, s?.noticeDays ?? defaultNoticeDays)
+    }
+
+    static func points(_ communityID: UUID, on db: any Database) async throws -> (accepted: Int, evaluation: Int) {
+        let s = try await query(on: db).filter(\.$communityID == communityID).first()
+        return (s?.pointsAccepted ?? 0, s?.pointsEvaluation ?? 0)
     }
 }

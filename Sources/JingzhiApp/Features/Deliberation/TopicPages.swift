@@ -17,6 +17,9 @@ enum TopicPages {
         web.get(P.timeline, use: timeline)
         TopicVotePages.register(staff)
         MeetingPages.register(staff)
+        MeetingPage.register(staff)
+        ItemPages.register(staff)
+        EvaluationPages.register(staff)
     }
 
     /// An error in words, with this feature's names first: the app's names are first-come, and Property's `title` is a task.
@@ -27,6 +30,14 @@ enum TopicPages {
     static func participant(_ req: Request) throws -> Actor {
         let actor = try req.requireActor()
         guard TopicRole(actor) != .other else { throw APIError.forbidden }
+        return actor
+    }
+
+    /// Who may open a topic's page: participants, and property staff, whose company may vote on a compound's topic
+    /// as one body (they read topics of their compounds only, by scope).
+    static func reader(_ req: Request) throws -> Actor {
+        let actor = try req.requireActor()
+        guard TopicRole(actor) != .other || actor.role == .propertyStaff else { throw APIError.forbidden }
         return actor
     }
 
@@ -107,7 +118,7 @@ enum TopicPages {
     }
 
     @Sendable static func detail(req: Request) async throws -> HTML {
-        let actor = try participant(req)
+        let actor = try reader(req)
         let service = TopicService(req: req)
         let t = try await service.load(try req.idParameter(), for: actor)
         let threshold = try await DeliberationSetting.of(t.communityID, on: req.db).threshold
@@ -132,11 +143,23 @@ enum TopicPages {
         \(support)
         \(staff)
         \(try await TopicVotePages.section(req, actor, t))
-        \(try await ItemPages.section(req, t))
+        \(try await meetings(req, t))
+        \(try await ItemPages.section(req, actor, t))
+        \(try await EvaluationPages.section(req, actor, t))
         <h2>\(req.t("议题进程", "The topic's path"))</h2>
         \(TopicTimeline.render(try await TopicTimeline.lines(t, on: req.db, lang: req.lang), req))
         <p><a href="\(SiteURL.Deliberation.timeline(t.id!).path)">\(req.t("公开页面（可分享）", "Public page (to share)"))</a> · <a href="\(SiteURL.Deliberation.list(query: []).path)">\(req.t("返回议题列表", "Back to the topics"))</a></p>
         """)
+    }
+
+    /// The meetings a topic is on the agenda of, each a link to its page (minutes, registration).
+    static func meetings(_ req: Request, _ t: Topic) async throws -> HTML {
+        let ids = try await MeetingAgendaItem.query(on: req.db).filter(\.$topicID == t.id!).all().map(\.meetingID)
+        guard !ids.isEmpty else { return .empty }
+        let rows = try await Meeting.query(on: req.db).filter(\.$id ~~ ids).sort(\.$startsAt).all().map { m -> HTML in
+            "<li><span><a href=\"\(SiteURL.Deliberation.meeting(m.id!).path)\">\(m.title)</a> · \(m.place)</span><span class=\"muted\"><time>\(ShanghaiTime.format(m.startsAt, "yyyy-MM-dd HH:mm"))</time></span></li>"
+        }
+        return "<h2>\(req.t("议事会", "Meetings"))</h2><ul class=\"tree\">\(rows)</ul>"
     }
 
     @Sendable static func support(req: Request) async throws -> Response {

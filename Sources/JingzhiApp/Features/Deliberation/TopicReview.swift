@@ -1,5 +1,6 @@
 import Fluent
 import JingzhiCore
+import SQLKit
 import Vapor
 
 /// What a review move may carry.
@@ -25,6 +26,7 @@ extension TopicService {
         var note = try Validate.text(input.note, field: "note", max: 500, required: action == .decline || action == .decide)
         var convert: CaseSubmission?
         var raiser: Actor?
+        var mergeTarget: Topic?
         switch action {
         case .accept:
             if input.procedure != nil { topic.procedureRaw = try Self.procedure(input.procedure).rawValue }
@@ -40,6 +42,7 @@ extension TopicService {
                 throw APIError.conflict("只能并入未结束的议题 (merge only into an open topic)", code: "target_closed")
             }
             topic.mergedIntoID = targetID
+            mergeTarget = target
             topic.answer = "并入议题「\(target.title)」(merged into another topic)"
             note = [topic.answer, note].compactMap { $0 }.joined(separator: "；")
         case .convert:
@@ -66,7 +69,7 @@ extension TopicService {
         }
         if [.accept, .decline, .merge, .convert].contains(action) { topic.reviewedAt = now }
         let to = table.target(action, from: from)
-        let now = now, source = source, reporter = raiser ?? actor, submission = convert, said = note
+        let now = now, source = source, reporter = raiser ?? actor, submission = convert, said = note, target = mergeTarget
         let committed = try await table.commit(topic, action, from: from, to: to, subject: "「\(topic.title)」", note: note,
                                                by: source, at: now, on: db, write: { tx in
             if let submission {
@@ -79,6 +82,9 @@ extension TopicService {
                 topic.answer = "已转为诉求 \(c.number) (converted to case \(c.number))"
             }
             try await topic.save(on: tx)
+            if let target { try await Self.carrySupports(from: topic, into: target, by: source, at: now, on: tx) }
+            if action == .accept { try await DeliberationPoints.accepted(topic, by: actor, source: source, at: now, on: tx) }
+            if action == .close { try await DeliberationPoints.evaluated(topic, by: actor, source: source, at: now, on: tx) }
         }, history: { tx in
             // Written after the case, so the line names the case it became.
             let line = submission == nil ? said : [topic.answer, said].compactMap { $0 }.joined(separator: "；")
@@ -86,5 +92,33 @@ extension TopicService {
         })
         guard committed else { throw table.changed }
         return topic
+    }
+}
+
+extension TopicService {
+    /// A merged topic's supporters support the topic it joined (those who already did count once), and the target's
+    /// household count is recounted; reaching its threshold sends it to review, in the merge's transaction.
+    static func carrySupports(from merged: Topic, into target: Topic, by source: AuditSource, at now: Date, on tx: any Database) async throws {
+        let already = Set(try await TopicSupport.query(on: tx).filter(\.$topicID == target.id!).all().map(\.userID))
+        var moved = 0
+        for s in try await TopicSupport.query(on: tx).filter(\.$topicID == merged.id!).all() where !already.contains(s.userID) {
+            let copy = TopicSupport()
+            copy.topicID = target.id!
+            copy.userID = s.userID
+            copy.householdID = s.householdID
+            copy.at = s.at
+            try await copy.create(on: tx)
+            moved += 1
+        }
+        let households = try await households(supporting: target.id!, on: tx)
+        try await tx.sql.update(Topic.schema).set("support_count", to: SQLBind(households)).where("id", .equal, SQLBind(target.id!)).run()
+        try await event(target, action: "absorb", from: target.stageRaw, to: target.stage,
+                        note: "并入议题「\(merged.title)」，转入附议 \(moved) 人，现 \(households) 户 (merged in with \(moved) supporters)", by: source, at: now, on: tx)
+        let threshold = try await DeliberationSetting.of(target.communityID, on: tx).threshold
+        guard let fresh = try await Topic.find(target.id!, on: tx), fresh.stage == .collect, households >= threshold else { return }
+        guard try await TopicLifecycle.table.commit(
+            fresh, .review, from: .collect, to: .review, subject: "「\(fresh.title)」",
+            note: "附议达到 \(threshold) 户，自动提交审核 (support reached \(threshold) households)",
+            by: .system("附议门槛"), at: now, on: tx) else { throw TopicLifecycle.table.changed }
     }
 }

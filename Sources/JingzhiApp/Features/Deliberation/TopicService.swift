@@ -209,8 +209,10 @@ struct TopicService {
 }
 
 extension TopicService {
-    /// Sets a community's support threshold (community staff of it and above).
-    func setThreshold(community id: UUID?, threshold: Int?, by actor: Actor) async throws -> OrgNode {
+    /// Sets a community's support threshold and the points it pays (community staff of it and above); points left
+    /// out stay as they were.
+    func setThreshold(community id: UUID?, threshold: Int?, pointsAccepted: Int? = nil, pointsEvaluation: Int? = nil,
+                      by actor: Actor) async throws -> OrgNode {
         guard TopicRole(actor) == .reviewer else { throw APIError.forbidden }
         guard let id else { throw APIError.missing("community") }
         let c = try await OrgNode.find(id, within: actor.scope, on: db)
@@ -219,17 +221,27 @@ extension TopicService {
         guard (1...10_000).contains(threshold) else {
             throw APIError.invalid("supportThreshold", "附议门槛须在 1–10000 户之间 (the threshold must be 1–10000 households)")
         }
+        for (field, value) in [("pointsAccepted", pointsAccepted), ("pointsEvaluation", pointsEvaluation)] {
+            if let value, !(0...1_000).contains(value) { throw APIError.invalid(field, "积分须在 0–1000 之间 (points must be 0–1000)") }
+        }
         let source = source, now = now
         try await db.writeTransaction { tx in
             let s = try await DeliberationSetting.query(on: tx).filter(\.$communityID == id).first() ?? DeliberationSetting()
             let before = s.id == nil ? nil : String(s.supportThreshold)
             s.communityID = id
             s.supportThreshold = threshold
-            if s.id == nil { s.noticeDays = DeliberationSetting.defaultNoticeDays }
+            if s.id == nil {
+                s.noticeDays = DeliberationSetting.defaultNoticeDays
+                s.pointsAccepted = 0
+                s.pointsEvaluation = 0
+            }
+            if let pointsAccepted { s.pointsAccepted = pointsAccepted }
+            if let pointsEvaluation { s.pointsEvaluation = pointsEvaluation }
             s.updatedAt = now
             try await s.save(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "update", entity: "deliberation_settings", entityID: s.id,
-                                      nodePath: c.path, summary: "\(c.name) 附议门槛：\(threshold) 户", changes: ["support_threshold": [before, String(threshold)]])
+                                      nodePath: c.path, summary: "\(c.name) 附议门槛：\(threshold) 户；积分：受理 \(s.pointsAccepted)，评议 \(s.pointsEvaluation)",
+                                      changes: ["support_threshold": [before, String(threshold)]])
         }
         return c
     }

@@ -23,18 +23,21 @@ enum TopicStaffPages {
         let empty: HTML = "<tr><td colspan=\"6\" class=\"muted\">\(req.t("没有议题", "No topics"))</td></tr>"
         // The threshold form for the community shown (the filter's, or the staff member's own).
         let own = try await OrgNode.query(on: req.db).filter(\.$path == actor.nodePath).first()
-        let community = [filter.node, own].compactMap { $0 }.first { $0.kind == .community }
+        let community = TopicRole(actor) == .reviewer ? [filter.node, own].compactMap { $0 }.first { $0.kind == .community } : nil
         let settings: HTML = try await community.asyncMap { c in
             let current = try await DeliberationSetting.of(c.id!, on: req.db)
+            let points = try await DeliberationSetting.points(c.id!, on: req.db)
             return """
             <form method="post" action="\(SiteURL.Deliberation.settings.path)" class="filters card">\(Form.csrf(req))
             <input type="hidden" name="community" value="\(c.id)">
             \(Form.field(req.t("\(c.name) 附议门槛（户）", "\(c.name): support threshold (households)"), name: "supportThreshold", value: String(current.threshold), type: "number", attrs: "min=\"1\" max=\"10000\""))
-            <button>\(req.t("保存门槛", "Save threshold"))</button></form>
+            \(Form.field(req.t("议题被受理，发起人得积分", "Points to the raiser of an accepted topic"), name: "pointsAccepted", value: String(points.accepted), type: "number", attrs: "min=\"0\" max=\"1000\""))
+            \(Form.field(req.t("参与评议，每人得积分", "Points for rating an outcome"), name: "pointsEvaluation", value: String(points.evaluation), type: "number", attrs: "min=\"0\" max=\"1000\""))
+            <button>\(req.t("保存设置", "Save settings"))</button></form>
             """
         } ?? .empty
         return Layout(req: req, title: req.t("议事厅", "Deliberation"), wide: true).render("""
-        <div class="actions"><a class="button" href="\(SiteURL.Deliberation.new.path)">\(req.t("发起议题", "Raise a topic"))</a></div>
+        <div class="actions"><a class="button" href="\(SiteURL.Deliberation.new.path)">\(req.t("发起议题", "Raise a topic"))</a>\(TopicRole(actor) == .reviewer ? HTML(" <a href=\"\(SiteURL.Deliberation.measures(query: [("node", filter.node?.id?.uuidString ?? "")]).path)\">\(req.t("议事统计", "Measures"))</a>") : .empty)</div>
         <form method="get" action="\(SiteURL.Deliberation.list(query: []).path)" class="filters" role="search">
         \(Form.field(req.t("关键词", "Search"), name: "q", value: filter.q, type: "search"))
         \(Form.select(req.t("阶段", "Stage"), name: "stage", options: TopicStage.allCases.map { ($0.rawValue, $0.label(req.lang)) }, selected: filter.stage?.rawValue, includeBlank: req.t("全部", "All")))
@@ -74,8 +77,11 @@ enum TopicStaffPages {
             case .review, .complete, .close:
                 fields = Form.textarea(req.t("说明（可选）", "Note (optional)"), name: "note")
             }
+            // Moves that end the topic's course ask once more (with script; the form still works without).
+            let confirm = [.decline, .merge, .convert, .close].contains(action)
+                ? " data-confirm=\"\(HTML.escape(req.t("确定要\(action.zh)吗？此操作不能撤回。", "\(action.en.capitalized)? This cannot be undone.")))\"" : ""
             return """
-            <form method="post" action="\(SiteURL.Deliberation.act(t.id!, action: action.rawValue).path)" class="card">\(Form.csrf(req))
+            <form method="post" action="\(SiteURL.Deliberation.act(t.id!, action: action.rawValue).path)" class="card"\(HTML(raw: confirm))>\(Form.csrf(req))
             <input type="hidden" name="version" value="\(t.version)">\(fields)
             <button>\(req.t(action.zh, action.en))</button></form>
             """
@@ -122,15 +128,31 @@ enum TopicStaffPages {
         }
     }
 
-    struct SettingsForm: Content { var community: String?; var supportThreshold: String? }
+    struct SettingsForm: Content {
+        var community: String?
+        var supportThreshold: String?
+        var pointsAccepted: String?
+        var pointsEvaluation: String?
+    }
+
+    /// A whole number typed in a form: nil when left empty, 422 naming the field otherwise.
+    static func number(_ raw: String?, field: String) throws -> Int? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let n = Int(raw) else { throw APIError.invalid(field, "须为整数 (must be a whole number)") }
+        return n
+    }
 
     @Sendable static func settings(req: Request) async throws -> Response {
         let actor = try TopicPages.participant(req)
         let f = try req.content.decode(SettingsForm.self)
         do {
             let c = try await TopicService(req: req).setThreshold(community: f.community.flatMap(UUID.init(uuidString:)),
-                                                                   threshold: f.supportThreshold.flatMap { Int($0) }, by: actor)
-            req.flash(req.t("已保存：\(c.name) 附议满 \(f.supportThreshold ?? "") 户提交审核。", "Saved: \(c.name) sends a topic to review at \(f.supportThreshold ?? "") households."))
+                                                                   threshold: f.supportThreshold.flatMap { Int($0) },
+                                                                   pointsAccepted: try number(f.pointsAccepted, field: "pointsAccepted"),
+                                                                   pointsEvaluation: try number(f.pointsEvaluation, field: "pointsEvaluation"), by: actor)
+            let points = try await DeliberationSetting.points(c.id!, on: req.db)
+            req.flash(req.t("已保存：\(c.name) 附议满 \(f.supportThreshold ?? "") 户提交审核；议题受理奖励 \(points.accepted) 分，参与评议奖励 \(points.evaluation) 分。",
+                            "Saved: \(c.name) sends a topic to review at \(f.supportThreshold ?? "") households; \(points.accepted) points for an accepted topic, \(points.evaluation) for rating an outcome."))
             return req.redirect(to: SiteURL.Deliberation.list(query: [("node", c.id!.uuidString)]).path)
         } catch let e as APIError where e.status.code < 500 {
             req.flash(TopicPages.words(req, e), kind: "error")

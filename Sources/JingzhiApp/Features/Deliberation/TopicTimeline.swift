@@ -22,6 +22,7 @@ enum TopicTimeline {
 
     static func actionLabel(_ raw: String, _ lang: Lang) -> String {
         if raw == "raise" { return lang.t("发起议题", "Raised") }
+        if raw == "absorb" { return lang.t("合并其他议题", "Another topic merged in") }
         return TopicAction(rawValue: raw).map { lang.t($0.zh, $0.en) } ?? raw
     }
 
@@ -93,7 +94,8 @@ enum TopicTimeline {
         }
         let rule = v.rule == .majority ? lang.t("过半数通过", "simple majority") : lang.t("三分之二通过", "two thirds")
         let secret = v.secret ? lang.t("无记名", "secret ballot") : lang.t("记名", "open ballot")
-        return [basis, rule, lang.t("参与率须达 \(v.quorumPercent)%", "quorum \(v.quorumPercent)%"), secret].joined(separator: "，")
+        let body = v.propertyCompanyID == nil ? [] : [lang.t("物业公司作为一方参与表决", "the property company votes as one body")]
+        return ([basis] + body + [rule, lang.t("参与率须达 \(v.quorumPercent)%", "quorum \(v.quorumPercent)%"), secret]).joined(separator: "，")
     }
 
     static func outcomeLabel(_ o: VoteOutcome, _ lang: Lang) -> String {

@@ -26,7 +26,7 @@ extension TopicService {
         let basis = try input.basis.map { raw in
             guard let b = VoteBasis(rawValue: raw) else { throw APIError.invalid("basis", "表决单位须为 household、resident 或 representative (unknown basis)") }
             return b
-        } ?? .household
+        } ?? topic.procedure.defaultBasis
         let rule = try input.rule.map { raw in
             guard let r = VoteRule(rawValue: raw) else { throw APIError.invalid("rule", "表决规则须为 majority 或 two_thirds (unknown rule)") }
             return r
@@ -55,6 +55,8 @@ extension TopicService {
         v.opensAt = now
         v.closesAt = closesAt
         v.eligible = try await eligible(basis, under: community.path)
+        v.propertyCompanyID = basis == .household ? try await votingCompany(of: topic) : nil
+        if v.propertyCompanyID != nil { v.eligible += 1 }
         v.state = VoteState.open.rawValue
         (v.yes, v.no, v.abstain) = (0, 0, 0)
         v.version = 1
@@ -65,6 +67,13 @@ extension TopicService {
                                       summary: "表决「\(question)」：\(v.eligible) 个表决单位，截止 \(ShanghaiTime.format(closesAt, "yyyy-MM-dd HH:mm"))")
         }
         return v
+    }
+
+    /// The property company that votes as a body beside the households: the one in force at the topic's compound, when
+    /// its procedure invites it.
+    func votingCompany(of topic: Topic) async throws -> UUID? {
+        guard topic.procedure.propertyCompanyVotes, let node = try await OrgNode.find(topic.nodeID, on: db), node.kind == .compound else { return nil }
+        return try await PropertyScope.contract(of: node.id!, on: db, now: now)?.companyID
     }
 
     /// Voters of a community: its households, its residents, or its residents tagged as representatives.
@@ -88,29 +97,26 @@ extension TopicService {
             throw APIError.invalid("choice", "请选择同意、反对或弃权 (choice must be yes, no or abstain)")
         }
         let channel: String
-        let voter: Resident?
+        let key: String
         switch TopicRole(actor) {
         case .resident:
             channel = "online"
-            voter = try await actor.user.residentID.asyncMap { try await Resident.find($0, on: db) } ?? nil
+            key = try await voterKey(vote, try await actor.user.residentID.asyncMap { try await Resident.find($0, on: db) } ?? nil)
         case .reviewer:
             guard let residentID else { throw APIError.missing("residentId") }
             channel = "paper"
-            voter = try await Resident.find(residentID, on: db)
+            key = try await voterKey(vote, try await Resident.find(residentID, on: db))
         default:
-            throw APIError.forbidden
-        }
-        guard let voter, voter.nodePath.hasPrefix(vote.communityPath) else {
-            throw APIError(.forbidden, code: "not_eligible", "不在本次表决的范围内 (not eligible for this vote)")
-        }
-        if vote.basis == .representative, try await ResidentTag.query(on: db).filter(\.$residentID == voter.id!)
-            .filter(\.$tag == VoteBasis.representativeTag).first() == nil {
-            throw APIError(.forbidden, code: "not_eligible", "本次表决由居民代表投票 (only residents' representatives vote)")
+            // The property company votes as one body, by any of its staff.
+            guard actor.role == .propertyStaff, let company = try await PropertyScope.company(of: actor, on: db),
+                  company.id == vote.propertyCompanyID else { throw APIError.forbidden }
+            channel = "online"
+            key = "c:\(company.id!)"
         }
         let b = TopicBallot()
         b.voteID = vote.id!
-        b.voterKey = vote.basis == .household ? "h:\(voter.householdID)" : "r:\(voter.id!)"
-        b.userID = actor.role == .resident ? actor.userID : nil
+        b.voterKey = key
+        b.userID = channel == "online" ? actor.userID : nil
         b.choice = vote.secret ? nil : choice.rawValue
         b.channel = channel
         b.at = now
@@ -126,10 +132,24 @@ extension TopicService {
                 }
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw APIError.conflict(vote.basis == .household ? "您家已经投过票，以第一次为准 (your household has voted; the first ballot stands)"
-                                                             : "您已经投过票，以第一次为准 (you have voted; the first ballot stands)", code: "already_voted")
+            let words = key.hasPrefix("c:") ? "贵单位已经投过票，以第一次为准 (your company has voted; the first ballot stands)"
+                : vote.basis == .household ? "您家已经投过票，以第一次为准 (your household has voted; the first ballot stands)"
+                : "您已经投过票，以第一次为准 (you have voted; the first ballot stands)"
+            throw APIError.conflict(words, code: "already_voted")
         }
         return b
+    }
+
+    /// The key a resident's ballot counts under (household or person), once they are eligible.
+    private func voterKey(_ vote: TopicVote, _ voter: Resident?) async throws -> String {
+        guard let voter, voter.nodePath.hasPrefix(vote.communityPath) else {
+            throw APIError(.forbidden, code: "not_eligible", "不在本次表决的范围内 (not eligible for this vote)")
+        }
+        if vote.basis == .representative, try await ResidentTag.query(on: db).filter(\.$residentID == voter.id!)
+            .filter(\.$tag == VoteBasis.representativeTag).first() == nil {
+            throw APIError(.forbidden, code: "not_eligible", "本次表决由居民代表投票 (only residents' representatives vote)")
+        }
+        return vote.basis == .household ? "h:\(voter.householdID)" : "r:\(voter.id!)"
     }
 
     /// Closes a vote whose window has ended (by itself on reading, or by staff); nothing to do otherwise.
@@ -145,13 +165,13 @@ extension TopicService {
             let when = ShanghaiTime.format(vote.closesAt, "yyyy-MM-dd HH:mm")
             throw APIError.conflict("表决到 \(when) 才截止 (the vote is open until \(when))", code: "vote_open")
         }
-        var tally = try await count(vote)
-        tally.eligible = vote.eligible
-        let outcome = tally.outcome(rule: vote.rule, quorumPercent: vote.quorumPercent)
-        (vote.yes, vote.no, vote.abstain) = (tally.yes, tally.no, tally.abstain)
+        var counts = try await tally(vote)
+        counts.eligible = vote.eligible
+        let outcome = counts.outcome(rule: vote.rule, quorumPercent: vote.quorumPercent)
+        (vote.yes, vote.no, vote.abstain) = (counts.yes, counts.no, counts.abstain)
         vote.outcome = outcome.rawValue
         vote.closedAt = now
-        let note = "同意 \(tally.yes)，反对 \(tally.no)，弃权 \(tally.abstain)；参与 \(tally.cast)/\(tally.eligible)"
+        let note = "同意 \(counts.yes)，反对 \(counts.no)，弃权 \(counts.abstain)；参与 \(counts.cast)/\(counts.eligible)"
         guard try await VoteLifecycle.table.commit(vote, .close, from: .open, to: .closed, subject: "「\(vote.question)」",
                                                    note: note + "：\(outcome.rawValue)", by: role == .system ? .system("表决截止") : source,
                                                    at: now, on: db) else {
@@ -160,7 +180,8 @@ extension TopicService {
         return vote
     }
 
-    private func count(_ vote: TopicVote) async throws -> VoteTally {
+    /// The ballots of a vote by choice (the secret choices for a secret vote): one grouped count.
+    func tally(_ vote: TopicVote) async throws -> VoteTally {
         let table = vote.secret ? TopicSecretChoice.schema : TopicBallot.schema
         let rows = try await db.sql.select().column("choice").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
             .where("vote_id", .equal, SQLBind(vote.id!)).groupBy("choice").all()

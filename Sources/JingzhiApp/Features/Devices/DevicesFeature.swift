@@ -6,7 +6,7 @@ import Vapor
 enum DevicesFeature: Feature {
     static func configure(_ app: Application) {
         app.minuteTasks.add("devices") { app in await DeviceScheduler.tick(app) }
-        app.caseOrigins.register(channel: "device") { ids, db in try await DeviceCaseOrigins.read(ids, on: db) }
+        app.caseOrigins.register(channel: "device") { ids, db, lang in try await DeviceCaseOrigins.read(ids, on: db, lang: lang) }
     }
 
     static func routes(_ g: RouteGroups) throws {
@@ -29,16 +29,17 @@ enum DevicesFeature: Feature {
 
 /// The device and household behind each case a device raised.
 enum DeviceCaseOrigins {
-    static func read(_ caseIDs: [UUID], on db: any Database) async throws -> [UUID: CaseOrigin] {
+    static func read(_ caseIDs: [UUID], on db: any Database, lang: Lang) async throws -> [UUID: CaseOrigin] {
         var out: [UUID: CaseOrigin] = [:]
         for chunk in caseIDs.chunked(500) {
             let alarms = try await DeviceAlarm.query(on: db).filter(\.$caseID ~~ chunk).all()
             let devices = try await Device.query(on: db).filter(\.$id ~~ Set(alarms.map(\.deviceID))).all()
             for a in alarms {
                 guard let c = a.caseID, let d = devices.first(where: { $0.id == a.deviceID }) else { continue }
-                out[c] = CaseOrigin(deviceSerial: d.serial, householdId: d.householdID,
-                                    line: "\(d.deviceKind?.zh ?? d.kind) \(d.serial)：\(a.summary)（\(AlarmState(rawValue: a.state)?.zh ?? a.state)）",
-                                    href: SiteURL.Devices.detail(d.id!).path)
+                let kind = d.deviceKind.map { lang.t($0.zh, $0.en) } ?? d.kind
+                out[c] = CaseOrigin(label: lang.t("来自设备告警", "From a device alarm"),
+                                    title: "\(kind) \(d.serial)：\(a.summary)（\((AlarmState(rawValue: a.state) ?? .cleared).label(lang))）",
+                                    href: SiteURL.Devices.detail(d.id!).path, deviceSerial: d.serial, householdId: d.householdID)
             }
         }
         return out

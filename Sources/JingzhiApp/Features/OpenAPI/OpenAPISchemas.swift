@@ -15,6 +15,8 @@ extension OpenAPIDocument {
             case "date-time": ["type": "string", "format": "date-time"]
             case "string?": ["type": "string", "nullable": true]
             case "uuid?": ["type": "string", "format": "uuid", "nullable": true]
+            case "date-time?": ["type": "string", "format": "date-time", "nullable": true]
+            case "integer?": ["type": "integer", "nullable": true]
             case "[string]": ["type": "array", "items": ["type": "string"]]
             case "string", "integer", "boolean", "number": ["type": t]
             default: ref(t)

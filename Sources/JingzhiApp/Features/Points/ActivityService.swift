@@ -66,7 +66,7 @@ struct ActivityService {
         a.capacity = Int(cap)
         a.pointsPerHour = perHour
         a.pointsPerAttendance = perVisit
-        a.secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max)) }.joined()
+        a.secret = RotatingCode.newSecret()
         a.createdBy = source.actorName
         a.createdAt = now
         try await db.writeTransaction { [source, now] tx in

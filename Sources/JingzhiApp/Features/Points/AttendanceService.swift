@@ -23,27 +23,20 @@ struct AttendanceService {
     /// Check-in opens this long before the start; check-out stays open this long after the end.
     static let margin: TimeInterval = 30 * 60
 
-    /// The code of the slot `at` falls in: HMAC-SHA256 of the activity and the slot with the activity's secret.
-    static func code(_ a: VolunteerActivity, at date: Date) -> String {
-        code(a, slot: Int(date.timeIntervalSince1970 / slotSeconds))
+    /// The venue's rotating code of an activity (Core's `RotatingCode`, keyed by the activity's secret).
+    static func rotating(_ a: VolunteerActivity) -> RotatingCode {
+        RotatingCode(secret: a.secret, subject: a.id!.uuidString, slotSeconds: slotSeconds)
     }
 
-    static func code(_ a: VolunteerActivity, slot: Int) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(a.id!.uuidString):\(slot)".utf8), using: SymmetricKey(data: Data(a.secret.utf8)))
-        return mac.prefix(5).map { String(format: "%02X", $0) }.joined()
-    }
+    /// The code of the slot `at` falls in.
+    static func code(_ a: VolunteerActivity, at date: Date) -> String { rotating(a).code(at: date) }
+
+    static func code(_ a: VolunteerActivity, slot: Int) -> String { rotating(a).code(slot: slot) }
 
     /// When the code shown now stops being taken.
-    func codeExpires(_ a: VolunteerActivity) -> Date {
-        let slot = (now.timeIntervalSince1970 / Self.slotSeconds).rounded(.down)
-        return Date(timeIntervalSince1970: (slot + 2) * Self.slotSeconds)
-    }
+    func codeExpires(_ a: VolunteerActivity) -> Date { Self.rotating(a).expires(at: now) }
 
-    func accepts(_ raw: String?, for a: VolunteerActivity) -> Bool {
-        guard let raw = raw?.trimmingCharacters(in: .whitespaces).uppercased(), !raw.isEmpty else { return false }
-        let slot = Int(now.timeIntervalSince1970 / Self.slotSeconds)
-        return raw == Self.code(a, slot: slot) || raw == Self.code(a, slot: slot - 1)
-    }
+    func accepts(_ raw: String?, for a: VolunteerActivity) -> Bool { Self.rotating(a).accepts(raw, at: now) }
 
     static let staleCode = APIError.conflict("签到码已过期，请扫描现场最新的二维码 (this code has expired: scan the code shown at the venue now)", code: "stale_code")
 
