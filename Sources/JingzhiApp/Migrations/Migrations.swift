@@ -58,6 +58,11 @@ enum Migrations {
         M067CreateMeetingMinutes(),                   // meeting minutes in versions with their 公示 period, objections (one per resident)
         M068CreateConsultationItems(),                // a decided topic's consultation items, their progress notes, the item a topic case carries out
         M069CreateTopicEvaluations(),                 // residents' ratings of a topic's outcome, one per resident
+        // M070–M072 are others'; M073–M076 are volunteers' (issue 15, second round).
+        M073CreateVolunteers(),                       // volunteer teams, registrations (one per resident) and posts to claim
+        M074AddActivityConditions(),                  // activities: reserved seats, tags and ages, organising team; offers to the promoted
+        M075CreatePointsRules(),                      // earning rules per community and path: points per event, monthly caps per resident
+        M076CreatePointsExpiryRuns(),                 // the yearly points expiry's runs, one per year
         // next: M057 (M060–M069 reserved for points and deliberation). Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }

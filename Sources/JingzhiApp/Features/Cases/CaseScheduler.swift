@@ -99,6 +99,7 @@ struct CaseSchedulerLifecycle: LifecycleHandler {
                     app.logger.report(error: error)
                 }
                 await PatrolScheduler.tick(app)
+                await PointsScheduler.tick(app)
                 try? await Task.sleep(for: .seconds(60))
             }
         }
