@@ -86,7 +86,7 @@ struct PointsExpiry {
 
     private func sums(column: String, before: Date, from: Date? = nil, kind: PointsEntryKind? = nil) async throws -> [UUID: Int] {
         var q = db.sql.select().column(SQLIdentifier(column), as: "account")
-            .column(SQLFunction("SUM", args: SQLIdentifier("points")), as: "total")
+            .column(SQLRaw("CAST(SUM(points) AS BIGINT)"), as: "total")
             .from(PointsEntry.schema).where("created_at", .lessThan, SQLBind(before))
         if let from { q = q.where("created_at", .greaterThanOrEqual, SQLBind(from)) }
         if let kind { q = q.where("kind", .equal, SQLBind(kind.rawValue)) }
