@@ -103,10 +103,10 @@ enum ActivityStaffPages {
         let link = req.publicBase + SiteURL.Activities.scan(a.id!, code: code).path
         let svg = try? QRCode.encode(link).svg(moduleSize: 8, quietZone: 4, title: req.t("签到码 \(code)", "Check-in code \(code)"))
         return Layout(req: req, title: req.t("扫码签到：\(a.title)", "Scan to check in: \(a.title)")).render("""
-        <meta http-equiv="refresh" content="60">
-        <div class="card qr">\(svg.map { HTML(raw: $0) } ?? .empty)<p class="code">\(code)</p>
+        <div class="card qr" data-reload-every="60">\(svg.map { HTML(raw: $0) } ?? .empty)<p class="code">\(code)</p>
         <p class="muted">\(req.t("请用手机扫码签到、签退。二维码每 3 分钟更换，截图无效。", "Scan with your phone to check in and out. The code changes every 3 minutes; photos of it stop working."))</p></div>
-        <p><a href="\(SiteURL.Activities.organise(a.id!).path)">\(req.t("返回名单", "Back to the list"))</a></p>
+        <p><a class="button" href="\(SiteURL.Activities.qr(a.id!).path)">\(req.t("刷新二维码", "Show the current code"))</a>
+        <a href="\(SiteURL.Activities.organise(a.id!).path)">\(req.t("返回名单", "Back to the list"))</a></p>
         """)
     }
 
