@@ -202,7 +202,7 @@ struct APIKeyCreate: AsyncParsableCommand {
 
 struct PointsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "points", abstract: "The points ledger.",
-                                                    subcommands: [PointsVerifyCommand.self, PointsExpireCommand.self])
+                                                    subcommands: [PointsVerifyCommand.self, PointsExpireCommand.self, PointsExpireYearCommand.self])
 }
 
 struct PointsVerifyCommand: AsyncParsableCommand {
@@ -226,6 +226,19 @@ struct PointsExpireCommand: AsyncParsableCommand {
     func run() async throws {
         let n = try await JingzhiCommands.expireRedemptions(db.settings, days: days)
         print("已过期 \(n) 笔兑换 (\(n) redemptions expired)")
+    }
+}
+
+struct PointsExpireYearCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "expire-year",
+        abstract: "Expire what is left of the points earned in --year once --years full years have passed after it (running it again changes nothing).")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "The year whose points expire.") var year: Int
+    @Option(help: "Full years points live after the year they were earned in.") var years: Int = 1
+
+    func run() async throws {
+        let (accounts, points) = try await JingzhiCommands.expirePoints(db.settings, year: year, years: years)
+        print("\(year) 年积分到期：\(accounts) 个账户，共 \(points) 分 (\(points) points of \(year) expired in \(accounts) accounts)")
     }
 }
 

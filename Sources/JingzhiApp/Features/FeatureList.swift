@@ -18,7 +18,7 @@ enum FeatureList {
         SiteURL.Pattern.all + SiteURL.Accounts.Pattern.all + SiteURL.Org.Pattern.all + SiteURL.Residents.Pattern.all
             + SiteURL.Audit.Pattern.all + SiteURL.Cases.Pattern.all + SiteURL.Patrols.Pattern.all + SiteURL.Visits.Pattern.all
             + SiteURL.Property.Pattern.all + SiteURL.CommandCentre.Pattern.all + SiteURL.Measures.Pattern.all
-            + SiteURL.Points.Pattern.all + SiteURL.Activities.Pattern.all + SiteURL.Deliberation.Pattern.all
+            + SiteURL.Points.Pattern.all + SiteURL.Activities.Pattern.all + SiteURL.Volunteers.Pattern.all + SiteURL.Deliberation.Pattern.all
             + SiteURL.Devices.Pattern.all
             + SiteURL.Home.Pattern.all + SiteURL.Notices.Pattern.all
     }

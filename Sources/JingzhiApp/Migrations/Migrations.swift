@@ -47,7 +47,7 @@ enum Migrations {
         M054AddLinkRequestVersion(),                  // link requests decided through their lifecycle
         M055AddAPIKeyArea(),                          // the area an Open311 api_key serves
         M056AddBillCollectionIndex(),                 // collection rates of a county read from one covering index
-        // M057–M059 are free; M060–M064 are the points ledger's (issue 15), M065–M069 deliberation's (issue 14).
+        // M057–M059 were never used; M060–M064 are the points ledger's (issue 15), M065–M069 deliberation's (issue 14).
         M060CreatePointsAccounts(),                   // points accounts: issuing, supermarket, expiry per community; one per resident
         M061CreatePointsEntries(),                    // the double-entry points ledger, append only, awards unique by source
         M062CreatePointsGoods(),                      // the points supermarket's goods with stock and monthly limits
@@ -61,7 +61,10 @@ enum Migrations {
         M070AddMeetingCapacity(),                     // a deliberation meeting's capacity and check-in secret; the property company voting as a body
         M071CreateMeetingAttendance(),                // registration and attendance of deliberation meetings, one per resident
         M072AddDeliberationPoints(),                  // points a community pays for an accepted topic and for rating an outcome
-        // M070–M076 belong to other branches; M077–M081 are the notices' and the home's (issue 17).
+        M073CreateVolunteers(),                       // volunteer teams, registrations (one per resident) and posts to claim
+        M074AddActivityConditions(),                  // activities: reserved seats, tags and ages, organising team; offers to the promoted
+        M075CreatePointsRules(),                      // earning rules per community and path: points per event, monthly caps per resident
+        M076CreatePointsExpiryRuns(),                 // the yearly points expiry's runs, one per year
         M077CreateNotices(),                          // notices and the subtrees (with resident tags) each is sent to
         M078CreateNoticeRecipients(),                 // one row per person a published notice reached: read, acknowledged, delivered in person
         M079CreateNoticeAttachments(),                // pictures and PDFs attached to notices
@@ -70,7 +73,7 @@ enum Migrations {
         M082CreateDevices(),                          // smart devices, vendor gateway keys, each device's health
         M083CreateDeviceReadings(),                   // readings unique per device, metric and time; hourly aggregates; each metric's last state
         M084CreateDeviceRulesAndAlarms(),             // alarm rules (county defaults, community overrides) and alarms, one active per device and rule
-        // next: M057 (M060–M076 points, deliberation and volunteers; M077–M081 notices; M082–M086 devices). Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        // next: M085. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 

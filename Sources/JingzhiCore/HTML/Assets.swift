@@ -160,6 +160,10 @@ package enum Assets {
       };
       setTimeout(refresh, every);
     });
+    // A screen that must stay current (the venue's rotating check-in code) reloads itself; without script it offers a link.
+    document.querySelectorAll('[data-reload-every]').forEach(function (el) {
+      setTimeout(function () { location.reload(); }, Math.max(10, parseInt(el.getAttribute('data-reload-every'), 10) || 60) * 1000);
+    });
     // The hotline page: Ctrl+Enter files; a known caller's phone fills in their home and lists their open cases.
     (function () {
       var form = document.getElementById('hotline-form');

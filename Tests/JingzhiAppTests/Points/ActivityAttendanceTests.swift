@@ -59,7 +59,7 @@ import Vapor
             let refused = await #expect(throws: APIError.self) {
                 try await ActivityFixture.attendance(app).verify(ended, attendance: rows[1].id, minutes: nil, by: try await PointsFixture.actor(app, "gt01_community"))
             }
-            let marked = try await ActivityFixture.attendance(app).markPresent(ended, attendance: rows[1].id)
+            let marked = try await ActivityFixture.attendance(app).markPresent(ended, attendance: rows[1].id, by: try await PointsFixture.actor(app, "gt01_community"))
             // check: forgotten check-out ends at the end, an unused seat is a no-show until marked by hand, the waiting list closes
             let forgot = try await ActivityFixture.reload(app, rows[0])
             #expect(forgot.state == .checkedOut && forgot.checkedOutAt == ended.endsAt && forgot.attendedMinutes(ended) == 90)
@@ -105,6 +105,39 @@ import Vapor
             #expect(try await PointsFixture.balance(app, other) == 5)
             #expect(try await PointsEntry.query(on: app.db).filter(\.$sourceRef == "activity:\(row.uppercased())").count() == 1)
             #expect(try await PointsVerify.run(on: app.db).ok)
+        }
+    }
+
+    @Test func anotherCommunitysOrganiserCannotVerifyOrMarkOurAttendees() async throws {
+        try await withDemoApp { app in
+            // setup: the demo resident checked out of 古亭's activity; 站前社区 organises one of its own
+            app.clock.set(ActivityFixture.start.addingTimeInterval(-3_600))
+            let ours = try await ActivityFixture.activity(app)
+            let theirs = try await ActivityFixture.activity(app, community: "YT-BH-01", by: "bh01_community")
+            let resident = try await PointsFixture.demoResident(app)
+            let row = try await ActivityFixture.service(app).signUp(ours, resident: resident)
+            app.clock.set(ActivityFixture.start)
+            _ = try await ActivityFixture.attendance(app).checkIn(ours, resident: resident.id!, code: AttendanceService.code(ours, at: app.clock.now()))
+            app.clock.advance(3_600)
+            _ = try await ActivityFixture.attendance(app).checkOut(ours, resident: resident.id!, code: AttendanceService.code(ours, at: app.clock.now()))
+            let foreign = try await PointsFixture.actor(app, "bh01_community")
+            let service = ActivityFixture.attendance(app)
+            // act + check: the foreign organiser is refused with the activity it did not load, and with its own activity
+            for (activity, label) in [(ours, "our activity"), (theirs, "their own activity")] {
+                let verify = await #expect(throws: APIError.self, "verify through \(label)") {
+                    try await service.verify(activity, attendance: row.id, minutes: nil, by: foreign)
+                }
+                let present = await #expect(throws: APIError.self, "mark present through \(label)") {
+                    try await service.markPresent(activity, attendance: row.id, by: foreign)
+                }
+                #expect(verify?.status == .notFound && present?.status == .notFound)
+            }
+            #expect(try await ActivityFixture.reload(app, row).state == .checkedOut)
+            #expect(try await PointsFixture.balance(app, resident) == 0)
+            // the organiser in scope still verifies and pays
+            let (done, paid) = try await service.verify(ours, attendance: row.id, minutes: nil, by: try await PointsFixture.actor(app, "gt01_community"))
+            #expect(done.state == .verified && paid && done.points == 10)
+            #expect(try await PointsFixture.balance(app, resident) == 10)
         }
     }
 }

@@ -27,7 +27,7 @@ import Vapor
             // check: two seats, two waiting; a second sign-up is the same; the first waiting moves up, the returner queues last
             #expect(rows.map(\.state) == [.signedUp, .signedUp, .waiting, .waiting])
             #expect(again.id == rows[0].id && again.state == .signedUp)
-            #expect(cancelled.state == .cancelled && promoted?.id == rows[2].id && promoted?.promotedAt != nil)
+            #expect(cancelled.state == .cancelled && promoted?.id == rows[2].id && promoted?.state == .offered && promoted?.promotedAt != nil)
             #expect(back.id == rows[0].id && back.state == .waiting)
             #expect(try await s.seatsTaken(a, on: app.db) == 2)
             #expect(try await ActivityFixture.reload(app, rows[3]).state == .waiting)

@@ -10,10 +10,11 @@ enum ActivityFixture {
     /// 2026-05-01 09:00 Asia/Shanghai: tests freeze the clock around it.
     static let start = Date(timeIntervalSince1970: 1_777_597_200)
 
-    static func activity(_ app: Application, capacity: Int = 10, hours: Double = 2, perHour: Int? = 10, perVisit: Int? = nil) async throws -> VolunteerActivity {
-        let staff = try await PointsFixture.actor(app, "gt01_community")
+    static func activity(_ app: Application, capacity: Int = 10, hours: Double = 2, perHour: Int? = 10, perVisit: Int? = nil,
+                         community: String = "YT-GT-01", by username: String = "gt01_community") async throws -> VolunteerActivity {
+        let staff = try await PointsFixture.actor(app, username)
         let iso = { (d: Date) in d.formatted(.iso8601) }
-        let input = ActivityService.Input(community: "YT-GT-01", place: nil, title: "清扫楼道", startsAt: iso(start), endsAt: iso(start.addingTimeInterval(hours * 3600)),
+        let input = ActivityService.Input(community: community, place: nil, title: "清扫楼道", startsAt: iso(start), endsAt: iso(start.addingTimeInterval(hours * 3600)),
                                           capacity: Double(capacity), pointsPerHour: perHour.map(Double.init), pointsPerAttendance: perVisit.map(Double.init))
         return try await ActivityService(db: app.db, now: app.clock.now()).create(input, by: staff)
     }

@@ -99,6 +99,7 @@ struct CaseSchedulerLifecycle: LifecycleHandler {
                     app.logger.report(error: error)
                 }
                 await PatrolScheduler.tick(app)
+                await PointsScheduler.tick(app)
                 await NoticeScheduler.tick(app)
                 for task in app.minuteTasks.all { await task.run(app) }
                 try? await Task.sleep(for: .seconds(60))

@@ -75,6 +75,8 @@ extension CaseService {
             if claimed { return fresh }
         }
         guard claimed else { throw CaseMachine.lifecycle.changed }
+        // A closed case may earn its reporter points (随手拍, a mediated dispute); once per case, whatever the retries.
+        if to == .closed { try await PointsService(db: db, now: now, source: .system("积分规则")).caseClosed(c) }
         return c
     }
 

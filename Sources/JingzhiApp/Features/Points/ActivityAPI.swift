@@ -12,6 +12,7 @@ enum ActivityAPI {
         a.get(":id", use: show)
         a.post(":id", "signup", use: signUp)
         a.post(":id", "cancel", use: cancel)
+        a.post(":id", "confirm", use: confirm)
         a.post(":id", "check-in", use: checkIn)
         a.post(":id", "check-out", use: checkOut)
         a.get(":id", "code", use: code)
@@ -28,6 +29,11 @@ enum ActivityAPI {
         var capacity: Double?
         var pointsPerHour: Double?
         var pointsPerAttendance: Double?
+        var reservedSeats: Double?
+        var requiredTags: [String]?
+        var minAge: Double?
+        var maxAge: Double?
+        var team: String?
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
@@ -35,7 +41,8 @@ enum ActivityAPI {
         try PointsService.requireStaff(actor)
         let b = try PointsService.decode(CreateBody.self, req, amounts: ["pointsPerHour", "pointsPerAttendance"])
         let input = ActivityService.Input(community: b.community, place: b.place, title: b.title, startsAt: b.startsAt, endsAt: b.endsAt,
-                                          capacity: b.capacity, pointsPerHour: b.pointsPerHour, pointsPerAttendance: b.pointsPerAttendance)
+                                          capacity: b.capacity, pointsPerHour: b.pointsPerHour, pointsPerAttendance: b.pointsPerAttendance,
+                                          reservedSeats: b.reservedSeats, requiredTags: b.requiredTags?.joined(separator: ","), minAge: b.minAge, maxAge: b.maxAge, team: b.team)
         let a = try await ActivityService(req: req).create(input, by: actor)
         return try await ActivityDTO(a, taken: 0, waiting: 0, mine: nil).encodeResponse(status: .created, for: req)
     }
@@ -96,6 +103,13 @@ enum ActivityAPI {
         return AttendanceDTO(try await s.cancel(a, resident: r.id!).0, a)
     }
 
+    @Sendable static func confirm(req: Request) async throws -> AttendanceDTO {
+        let r = try await resident(req)
+        let s = ActivityService(req: req)
+        let a = try await s.activity(try req.idParameter(), within: .everything)
+        return AttendanceDTO(try await s.confirm(a, resident: r.id!), a)
+    }
+
     struct CodeBody: Content { var code: String? }
 
     @Sendable static func checkIn(req: Request) async throws -> AttendanceDTO {
@@ -128,9 +142,9 @@ enum ActivityAPI {
     }
 
     @Sendable static func markPresent(req: Request) async throws -> AttendanceDTO {
-        let (_, a) = try await staffActivity(req)
+        let (actor, a) = try await staffActivity(req)
         let id = req.parameters.get("attendance").flatMap(UUID.init(uuidString:))
-        return AttendanceDTO(try await AttendanceService(req: req).markPresent(a, attendance: id), a)
+        return AttendanceDTO(try await AttendanceService(req: req).markPresent(a, attendance: id, by: actor), a)
     }
 
     struct VerifyBody: Content { var minutes: Double? }

@@ -16,6 +16,11 @@ struct ActivityDTO: Content {
     let waiting: Int
     let pointsPerHour: Int?
     let pointsPerAttendance: Int?
+    let reservedSeats: Int
+    let requiredTags: [String]
+    let minAge: Int?
+    let maxAge: Int?
+    let teamId: UUID?
     /// The signed-in resident's sign-up, if any.
     let mine: AttendanceDTO?
 
@@ -33,6 +38,11 @@ struct ActivityDTO: Content {
         self.waiting = waiting
         pointsPerHour = a.pointsPerHour
         pointsPerAttendance = a.pointsPerAttendance
+        reservedSeats = a.reservedSeats
+        requiredTags = a.tagList
+        minAge = a.minAge
+        maxAge = a.maxAge
+        teamId = a.teamID
         self.mine = mine.map { AttendanceDTO($0, a) }
     }
 }
@@ -42,10 +52,14 @@ struct AttendanceDTO: Content {
     let activityId: UUID
     let residentId: UUID
     let name: String
-    /// signedUp, waiting, cancelled, checkedIn, checkedOut, noShow or verified.
+    /// signedUp, waiting, offered, cancelled, checkedIn, checkedOut, noShow or verified.
     let state: String
     let signedUpAt: Date
     let promotedAt: Date?
+    /// An offered seat is the resident's until then (confirm it).
+    let offerExpiresAt: Date?
+    /// Whether the seat is one held for volunteers.
+    let reserved: Bool
     let checkedInAt: Date?
     let checkedOutAt: Date?
     /// Minutes between check-in and check-out; after verification, the verified minutes.
@@ -62,6 +76,8 @@ struct AttendanceDTO: Content {
         state = r.stateRaw
         signedUpAt = r.signedUpAt
         promotedAt = r.promotedAt
+        offerExpiresAt = r.offerExpiresAt
+        reserved = r.reserved
         checkedInAt = r.checkedInAt
         checkedOutAt = r.checkedOutAt
         minutes = r.minutes ?? r.attendedMinutes(a)

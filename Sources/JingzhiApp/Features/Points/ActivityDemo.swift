@@ -28,7 +28,7 @@ enum ActivityDemo {
                 // The last one signed up never came: a no-show.
                 let rows = try await ActivityAttendance.query(on: c.db).filter(\.$activityID == a.id!).sort(\.$signedUpAt).sort(\.$id).all()
                 for (i, row) in rows.dropLast().enumerated() {
-                    _ = try await after.markPresent(a, attendance: row.id)
+                    _ = try await after.markPresent(a, attendance: row.id, by: admin)
                     let next = AttendanceService(db: c.db, now: a.endsAt.addingTimeInterval(86_400), source: .system("演示数据"))
                     _ = try await next.verify(a, attendance: row.id, minutes: i % 3 == 2 ? 90 : nil, by: admin)
                     verified += 1

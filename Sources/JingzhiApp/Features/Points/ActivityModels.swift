@@ -17,6 +17,14 @@ final class VolunteerActivity: Model, PathScoped, @unchecked Sendable {
     @Field(key: "starts_at") var startsAt: Date
     @Field(key: "ends_at") var endsAt: Date
     @Field(key: "capacity") var capacity: Int
+    /// Seats of `capacity` held for approved volunteers (of `teamID` when a team organises); the rest are open to all.
+    @Field(key: "reserved_seats") var reservedSeats: Int
+    /// Who may sign up: residents with one of these tags (comma-separated; empty: anyone), of these ages.
+    @Field(key: "required_tags") var requiredTags: String
+    @OptionalField(key: "min_age") var minAge: Int?
+    @OptionalField(key: "max_age") var maxAge: Int?
+    /// The volunteer team organising it for the community, if any.
+    @OptionalField(key: "team_id") var teamID: UUID?
     /// Points per verified hour; when nil, `pointsPerAttendance` is paid once per verified attendance.
     @OptionalField(key: "points_per_hour") var pointsPerHour: Int?
     @OptionalField(key: "points_per_attendance") var pointsPerAttendance: Int?
@@ -31,19 +39,21 @@ final class VolunteerActivity: Model, PathScoped, @unchecked Sendable {
 
     /// The hours the activity offers.
     var hours: Double { endsAt.timeIntervalSince(startsAt) / 3600 }
+    var tagList: [String] { requiredTags.split(separator: ",").map(String.init) }
 }
 
 /// Where one resident stands with one activity.
 enum AttendanceState: String, Codable, CaseIterable, Sendable {
-    case signedUp, waiting, cancelled, checkedIn, checkedOut, noShow, verified
+    case signedUp, waiting, offered, cancelled, checkedIn, checkedOut, noShow, verified
 
-    /// The states that hold one of the activity's seats.
-    static let seated: [AttendanceState] = [.signedUp, .checkedIn, .checkedOut, .verified, .noShow]
+    /// The states that hold one of the activity's seats (an offered seat is held until its offer lapses).
+    static let seated: [AttendanceState] = [.signedUp, .offered, .checkedIn, .checkedOut, .verified, .noShow]
 
     var zh: String {
         switch self {
         case .signedUp: "已报名"
         case .waiting: "候补中"
+        case .offered: "候补递补，待确认"
         case .cancelled: "已取消"
         case .checkedIn: "已签到"
         case .checkedOut: "已签退"
@@ -55,6 +65,7 @@ enum AttendanceState: String, Codable, CaseIterable, Sendable {
         switch self {
         case .signedUp: "signed up"
         case .waiting: "on the waiting list"
+        case .offered: "a seat is offered: confirm it"
         case .cancelled: "cancelled"
         case .checkedIn: "checked in"
         case .checkedOut: "checked out"
@@ -80,6 +91,10 @@ final class ActivityAttendance: Model, PathScoped, @unchecked Sendable {
     @Field(key: "signed_up_at") var signedUpAt: Date
     /// Set when a seat freed and this resident moved up from the waiting list.
     @OptionalField(key: "promoted_at") var promotedAt: Date?
+    /// An offered seat is the resident's if they confirm before this; after it the seat passes on.
+    @OptionalField(key: "offer_expires_at") var offerExpiresAt: Date?
+    /// Whether the seat is one of the activity's reserved seats (held for volunteers).
+    @Field(key: "reserved") var reserved: Bool
     @OptionalField(key: "checked_in_at") var checkedInAt: Date?
     @OptionalField(key: "checked_out_at") var checkedOutAt: Date?
     /// Verified minutes (after any correction) and the points they paid.

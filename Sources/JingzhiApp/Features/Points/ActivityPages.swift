@@ -11,6 +11,7 @@ enum ActivityPages {
         staff.get(P.show, use: show)
         staff.post(P.signUp, use: signUp)
         staff.post(P.cancel, use: cancel)
+        staff.post(P.confirm, use: confirm)
         staff.get(P.scan, use: scanPage)
         staff.post(P.scan, use: scan)
     }
@@ -45,7 +46,9 @@ enum ActivityPages {
         }
         return try await Layout(req: req, title: req.t("志愿活动", "Volunteer activities")).render("""
         <div class="big-actions">\(cards.isEmpty ? [HTML("<p class=\"muted\">\(req.t("本社区近期没有志愿活动", "No upcoming activities in your community"))</p>")] : cards)</div>
-        <p><a href="\(SiteURL.Points.passbook(page: nil).path)">\(req.t("我的积分", "My points"))</a></p>
+        <p><a href="\(SiteURL.Points.passbook(page: nil).path)">\(req.t("我的积分", "My points"))</a> ·
+        <a href="\(SiteURL.Volunteers.mine.path)">\(req.t("我要当志愿者", "Volunteer with us"))</a> ·
+        <a href="\(SiteURL.Points.rankings(node: nil, period: nil).path)">\(req.t("志愿者排行榜", "Volunteer rankings"))</a></p>
         """).encodeResponse(for: req)
     }
 
@@ -62,6 +65,13 @@ enum ActivityPages {
                 <form method="post" action="\(SiteURL.Activities.signUp(a.id!).path)">\(Form.csrf(req))
                 <button class="button big">\(left > 0 ? req.t("报名参加", "Sign up") : req.t("名额已满，加入候补", "Full: join the waiting list"))</button></form>
                 """ : HTML("<p class=\"muted\">\(req.t("活动已结束", "The activity has ended"))</p>")
+        case .offered?:
+            action = """
+            <p><b>\(state(req, mine!))</b>：\(req.t("有人取消，名额留给您到 \(ShanghaiTime.format(mine!.offerExpiresAt ?? a.startsAt, "M月d日 HH:mm"))，逾期将让给下一位候补。",
+                                                  "a seat freed for you until \(ShanghaiTime.format(mine!.offerExpiresAt ?? a.startsAt, "M/d HH:mm")); after that it goes to the next person."))</p>
+            <form method="post" action="\(SiteURL.Activities.confirm(a.id!).path)">\(Form.csrf(req))<button class="button big">\(req.t("确认参加", "Confirm my seat"))</button></form>
+            <form method="post" action="\(SiteURL.Activities.cancel(a.id!).path)">\(Form.csrf(req))<button class="button big secondary">\(req.t("不参加了", "I cannot come"))</button></form>
+            """
         case .signedUp?, .waiting?:
             action = """
             <p><b>\(state(req, mine!))</b>\(mine?.promotedAt != nil ? HTML("：\(req.t("有人取消，您已从候补转为正式报名", "a seat freed: you moved up from the waiting list"))") : .empty)</p>
@@ -75,7 +85,8 @@ enum ActivityPages {
         }
         return Layout(req: req, title: a.title).render("""
         <div class="card"><p>\(req.t("时间", "When"))：\(when(a))</p><p>\(req.t("地点", "Where"))：\(a.placeName)</p>
-        <p>\(req.t("积分", "Points"))：\(points(req, a))</p><p>\(req.t("名额", "Seats"))：\(max(0, left)) / \(a.capacity)</p></div>
+        <p>\(req.t("积分", "Points"))：\(points(req, a))</p><p>\(req.t("名额", "Seats"))：\(max(0, left)) / \(a.capacity)\(a.reservedSeats > 0 ? req.t("（其中 \(a.reservedSeats) 个留给志愿者）", " (\(a.reservedSeats) held for volunteers)") : "")</p>
+        \(conditions(req, a).map { HTML("<p>\(req.t("报名条件", "Who may sign up"))：\($0)</p>") } ?? .empty)</div>
         <div class="big-actions">\(action)</div>
         <p><a href="\(SiteURL.Activities.list.path)">\(req.t("返回活动列表", "Back to activities"))</a></p>
         """)
@@ -89,6 +100,29 @@ enum ActivityPages {
             let row = try await s.signUp(a, resident: r)
             return row.state == .waiting ? req.t("名额已满，您已进入候补；有人取消时会自动递补。", "The activity is full: you are on the waiting list and move up when a seat frees.")
                 : req.t("报名成功。", "You are signed up.")
+        }
+    }
+
+    /// Who may sign up, in words, or nil when anyone may.
+    static func conditions(_ req: Request, _ a: VolunteerActivity) -> String? {
+        var parts: [String] = []
+        if !a.tagList.isEmpty { parts.append(req.t("限「\(a.tagList.joined(separator: "、"))」", "tagged \(a.tagList.joined(separator: ", "))")) }
+        switch (a.minAge, a.maxAge) {
+        case let (lo?, hi?): parts.append(req.t("\(lo)–\(hi) 岁", "aged \(lo)–\(hi)"))
+        case let (lo?, nil): parts.append(req.t("\(lo) 岁及以上", "aged \(lo) or more"))
+        case let (nil, hi?): parts.append(req.t("\(hi) 岁及以下", "aged \(hi) or less"))
+        default: break
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: req.t("，", ", "))
+    }
+
+    @Sendable static func confirm(req: Request) async throws -> Response {
+        let (_, r) = try await PointsPages.resident(req)
+        let s = ActivityService(req: req)
+        let a = try await s.activity(try req.idParameter(), within: .everything)
+        return try await PointsStaffPages.attempt(req, back: SiteURL.Activities.show(a.id!).path) {
+            _ = try await s.confirm(a, resident: r.id!)
+            return req.t("已确认，您已正式报名。", "Confirmed: you are signed up.")
         }
     }
 

@@ -31,6 +31,13 @@ struct ActivityService {
         var capacity: Double?
         var pointsPerHour: Double?
         var pointsPerAttendance: Double?
+        var reservedSeats: Double? = nil
+        /// Tags a resident needs one of (any separator), e.g. 党员.
+        var requiredTags: String? = nil
+        var minAge: Double? = nil
+        var maxAge: Double? = nil
+        /// The organising volunteer team (id), one of the community's.
+        var team: String? = nil
     }
 
     func create(_ input: Input, by actor: Actor) async throws -> VolunteerActivity {
@@ -49,6 +56,19 @@ struct ActivityService {
         guard let cap = input.capacity, cap == cap.rounded(), (1...Double(Self.maxCapacity)).contains(cap) else {
             throw APIError.invalid("capacity", "名额须为 1–\(Self.maxCapacity) 的整数 (capacity must be a whole number from 1 to \(Self.maxCapacity))")
         }
+        let reserved = try Self.whole(input.reservedSeats ?? 0, field: "reservedSeats", in: 0...Int(cap),
+                                      "保留名额须为 0 到名额总数之间的整数 (reserved seats must be a whole number from 0 to the capacity)")
+        let tags = ResidentTags.parse(input.requiredTags ?? "")
+        if let unknown = tags.first(where: { !ResidentTags.all.contains($0) }) {
+            throw APIError.invalid("requiredTags", "没有「\(unknown)」这个标签 (unknown tag \(unknown))")
+        }
+        let ageWords = "年龄须为 0–120 的整数 (ages are whole numbers from 0 to 120)"
+        let minAge = try input.minAge.map { try Self.whole($0, field: "minAge", in: 0...120, ageWords) }
+        let maxAge = try input.maxAge.map { try Self.whole($0, field: "maxAge", in: 0...120, ageWords) }
+        if let lo = minAge, let hi = maxAge, lo > hi { throw APIError.invalid("maxAge", "最大年龄不能小于最小年龄 (the oldest age is below the youngest)") }
+        let team = try await input.team.flatMap { $0.isEmpty ? nil : $0 }.asyncMap {
+            try await VolunteerService(db: db, now: now).team($0, in: community)
+        }
         let perHour = try input.pointsPerHour.map { try PointsService.points($0, field: "pointsPerHour", max: 1_000) }
         let perVisit = try input.pointsPerAttendance.map { try PointsService.points($0, field: "pointsPerAttendance", max: 1_000) }
         guard (perHour == nil) != (perVisit == nil) else {
@@ -64,6 +84,11 @@ struct ActivityService {
         a.startsAt = start
         a.endsAt = end
         a.capacity = Int(cap)
+        a.reservedSeats = reserved
+        a.requiredTags = tags.joined(separator: ",")
+        a.minAge = minAge
+        a.maxAge = maxAge
+        a.teamID = team?.id
         a.pointsPerHour = perHour
         a.pointsPerAttendance = perVisit
         a.secret = RotatingCode.newSecret()
@@ -75,6 +100,13 @@ struct ActivityService {
                                       nodePath: a.nodePath, summary: "志愿活动 \(title)")
         }
         return a
+    }
+
+    static func whole(_ raw: Double, field: String, in range: ClosedRange<Int>, _ words: String) throws -> Int {
+        guard raw.isFinite, raw == raw.rounded(), raw >= Double(range.lowerBound), raw <= Double(range.upperBound) else {
+            throw APIError.invalid(field, words)
+        }
+        return Int(raw)
     }
 
     /// ISO 8601 with or without seconds and zone (a `datetime-local` field sends `yyyy-MM-ddTHH:mm`, read in Asia/Shanghai).
@@ -109,6 +141,14 @@ struct ActivityService {
         return a
     }
 
+    /// Seats held now: reserved ones and open ones.
+    func seats(_ a: VolunteerActivity) async throws -> (reserved: Int, open: Int) {
+        let rows = try await ActivityAttendance.query(on: db).filter(\.$activityID == a.id!)
+            .filter(\.$stateRaw ~~ AttendanceState.seated.map(\.rawValue)).all()
+        let reserved = rows.filter(\.reserved).count
+        return (reserved, rows.count - reserved)
+    }
+
     func seatsTaken(_ a: VolunteerActivity, on db: any Database) async throws -> Int {
         try await ActivityAttendance.query(on: db).filter(\.$activityID == a.id!).filter(\.$stateRaw ~~ AttendanceState.seated.map(\.rawValue)).count()
     }
@@ -117,15 +157,18 @@ struct ActivityService {
         try await ActivityAttendance.query(on: db).filter(\.$activityID == a.id!).filter(\.$residentID == resident).first()
     }
 
-    /// Signs `resident` up: a seat while there is one, else the waiting list. Signing up again changes nothing.
+    /// Signs `resident` up: a seat while there is one (a reserved one first for a volunteer it is held for), else the
+    /// waiting list. Who may not sign up is told why. Signing up again changes nothing.
     func signUp(_ a: VolunteerActivity, resident: Resident) async throws -> ActivityAttendance {
         guard a.endsAt > now else { throw APIError.conflict("活动已结束，不能报名 (the activity has ended)", code: "activity_ended") }
+        try eligibility(a, resident)
+        let volunteer = try await holdsReserved(a, resident.id!)
         return try await db.writeTransaction { [now] tx in
             try await Self.lock(a, on: tx)
             let existing = try await ActivityAttendance.query(on: tx).filter(\.$activityID == a.id!).filter(\.$residentID == resident.id!).first()
             if let existing, existing.state != .cancelled { return existing }
-            let seated = try await ActivityService(db: tx, now: now).seatsTaken(a, on: tx)
-            let waiting = try await ActivityAttendance.query(on: tx).filter(\.$activityID == a.id!).filter(\.$stateRaw == AttendanceState.waiting.rawValue).count()
+            let seats = try await ActivityService(db: tx, now: now).seats(a)
+            let waiting = try await ActivityAttendance.query(on: tx).filter(\.$activityID == a.id!).filter(\.$stateRaw == AttendanceState.waiting.rawValue).all()
             let row = existing ?? ActivityAttendance()
             if existing == nil {
                 row.id = UUID()
@@ -134,40 +177,44 @@ struct ActivityService {
                 row.residentName = resident.name
                 row.nodePath = a.nodePath
             }
-            // Nobody jumps the queue: while others wait, a newcomer waits too.
-            row.state = seated < a.capacity && waiting == 0 ? .signedUp : .waiting
+            // Nobody jumps the queue: while others wait for a seat, a newcomer waits too. A held seat is only waited
+            // for by those it is held for.
+            let service = ActivityService(db: tx, now: now)
+            let rivals = volunteer ? try await service.reservedHolders(a, among: waiting.map(\.residentID)) : []
+            let reservedFree = volunteer && seats.reserved < a.reservedSeats && rivals.isEmpty
+            let openFree = seats.open < a.capacity - a.reservedSeats && waiting.isEmpty
+            row.state = reservedFree || openFree ? .signedUp : .waiting
+            row.reserved = reservedFree
             row.signedUpAt = now
             row.promotedAt = nil
+            row.offerExpiresAt = nil
             row.updatedAt = now
             try await row.save(on: tx)
             return row
         }
     }
 
-    /// Cancels a sign-up before the activity starts; a freed seat goes to the first on the waiting list.
+    /// Cancels a sign-up, a place on the waiting list or an offered seat before the activity starts; a freed seat is
+    /// offered to the first on the waiting list who may take it.
     func cancel(_ a: VolunteerActivity, resident: UUID) async throws -> (ActivityAttendance, promoted: ActivityAttendance?) {
         guard let row = try await attendance(of: resident, in: a) else {
             throw APIError(.notFound, code: "not_signed_up", "您没有报名这个活动 (you have not signed up)")
         }
         switch row.state {
         case .cancelled: return (row, nil)
-        case .signedUp, .waiting: break
+        case .signedUp, .waiting, .offered: break
         default: throw APIError.conflict("已签到的活动不能取消 (you have already checked in)", code: "already_attended")
         }
         guard a.startsAt > now else { throw APIError.conflict("活动已开始，不能取消 (the activity has started)", code: "activity_started") }
         return try await db.writeTransaction { [now] tx in
             try await Self.lock(a, on: tx)
-            let freed = row.state == .signedUp
+            let freed = row.state != .waiting
             row.state = .cancelled
+            row.offerExpiresAt = nil
             row.updatedAt = now
             try await row.save(on: tx)
-            guard freed, let next = try await ActivityAttendance.query(on: tx).filter(\.$activityID == a.id!)
-                .filter(\.$stateRaw == AttendanceState.waiting.rawValue).sort(\.$signedUpAt).sort(\.$id).first() else { return (row, nil) }
-            next.state = .signedUp
-            next.promotedAt = now
-            next.updatedAt = now
-            try await next.save(on: tx)
-            return (row, next)
+            guard freed else { return (row, nil) }
+            return (row, try await ActivityService(db: tx, now: now).offerFreedSeat(a, reserved: row.reserved))
         }
     }
 

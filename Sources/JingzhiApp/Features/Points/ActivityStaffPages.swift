@@ -19,6 +19,7 @@ enum ActivityStaffPages {
         let actor = try PointsStaffPages.staff(req)
         let items = try await VolunteerActivity.query(on: req.db).within(actor.scope).sort(\.$startsAt, .descending).limit(200).all()
         let communities = try await PointsStaffPages.communities(actor, on: req.db)
+        let teams = try await VolunteerTeam.query(on: req.db).within(actor.scope).sort(\.$name).limit(200).all()
         let rows: [HTML] = items.map { a in """
             <tr><td data-label="\(req.t("活动", "Activity"))"><a href="\(SiteURL.Activities.organise(a.id!).path)">\(a.title)</a></td>
             <td data-label="\(req.t("时间", "When"))">\(ActivityPages.when(a))</td><td data-label="\(req.t("地点", "Where"))">\(a.placeName)</td>
@@ -37,12 +38,18 @@ enum ActivityStaffPages {
         \(Form.field(req.t("名额", "Seats"), name: "capacity", value: "20", type: "number", required: true, attrs: "min=\"1\" step=\"1\""))
         \(Form.field(req.t("每小时积分（按时长）", "Points per hour (by time)"), name: "pointsPerHour", type: "number", attrs: "min=\"1\" step=\"1\""))
         \(Form.field(req.t("或每次积分（按到场）", "Or points per attendance"), name: "pointsPerAttendance", type: "number", attrs: "min=\"1\" step=\"1\""))
+        \(Form.field(req.t("留给志愿者的名额", "Seats held for volunteers"), name: "reservedSeats", value: "0", type: "number", attrs: "min=\"0\" step=\"1\""))
+        \(Form.select(req.t("组织的志愿服务队（可不选）", "Organising team (optional)"), name: "team", options: teams.map { ($0.id!.uuidString, $0.name) }, selected: nil, includeBlank: req.t("（社区组织）", "(the community)")))
+        \(Form.field(req.t("限哪些居民标签报名（可不填）", "Only residents tagged (optional)"), name: "requiredTags", hint: req.t("例如：党员、退役军人", "e.g. 党员, 退役军人")))
+        \(Form.field(req.t("最小年龄（可不填）", "Youngest age (optional)"), name: "minAge", type: "number", attrs: "min=\"0\" max=\"120\" step=\"1\""))
+        \(Form.field(req.t("最大年龄（可不填）", "Oldest age (optional)"), name: "maxAge", type: "number", attrs: "min=\"0\" max=\"120\" step=\"1\""))
         <button>\(req.t("发布", "Publish"))</button></form>
         """)
     }
 
     struct CreateForm: Content {
         var community, place, title, startsAt, endsAt, capacity, pointsPerHour, pointsPerAttendance: String?
+        var reservedSeats, requiredTags, minAge, maxAge, team: String?
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
@@ -50,7 +57,9 @@ enum ActivityStaffPages {
         let f = try req.content.decode(CreateForm.self)
         let number = { (s: String?) in s.flatMap { $0.isEmpty ? nil : Double($0) ?? .nan } }
         let input = ActivityService.Input(community: f.community, place: f.place, title: f.title, startsAt: f.startsAt, endsAt: f.endsAt,
-                                          capacity: number(f.capacity), pointsPerHour: number(f.pointsPerHour), pointsPerAttendance: number(f.pointsPerAttendance))
+                                          capacity: number(f.capacity), pointsPerHour: number(f.pointsPerHour), pointsPerAttendance: number(f.pointsPerAttendance),
+                                          reservedSeats: number(f.reservedSeats), requiredTags: f.requiredTags, minAge: number(f.minAge), maxAge: number(f.maxAge),
+                                          team: f.team)
         return try await PointsStaffPages.attempt(req, back: SiteURL.Activities.manage.path) {
             let a = try await ActivityService(req: req).create(input, by: actor)
             return req.t("已发布：\(a.title)", "Published: \(a.title)")
@@ -94,10 +103,10 @@ enum ActivityStaffPages {
         let link = req.publicBase + SiteURL.Activities.scan(a.id!, code: code).path
         let svg = try? QRCode.encode(link).svg(moduleSize: 8, quietZone: 4, title: req.t("签到码 \(code)", "Check-in code \(code)"))
         return Layout(req: req, title: req.t("扫码签到：\(a.title)", "Scan to check in: \(a.title)")).render("""
-        <meta http-equiv="refresh" content="60">
-        <div class="card qr">\(svg.map { HTML(raw: $0) } ?? .empty)<p class="code">\(code)</p>
+        <div class="card qr" data-reload-every="60">\(svg.map { HTML(raw: $0) } ?? .empty)<p class="code">\(code)</p>
         <p class="muted">\(req.t("请用手机扫码签到、签退。二维码每 3 分钟更换，截图无效。", "Scan with your phone to check in and out. The code changes every 3 minutes; photos of it stop working."))</p></div>
-        <p><a href="\(SiteURL.Activities.organise(a.id!).path)">\(req.t("返回名单", "Back to the list"))</a></p>
+        <p><a class="button" href="\(SiteURL.Activities.qr(a.id!).path)">\(req.t("刷新二维码", "Show the current code"))</a>
+        <a href="\(SiteURL.Activities.organise(a.id!).path)">\(req.t("返回名单", "Back to the list"))</a></p>
         """)
     }
 
@@ -106,7 +115,7 @@ enum ActivityStaffPages {
         let a = try await ActivityService(req: req).activity(try req.idParameter(), within: actor.scope)
         let id = req.parameters.get("attendance").flatMap(UUID.init(uuidString:))
         return try await PointsStaffPages.attempt(req, back: SiteURL.Activities.organise(a.id!).path) {
-            let r = try await AttendanceService(req: req).markPresent(a, attendance: id)
+            let r = try await AttendanceService(req: req).markPresent(a, attendance: id, by: actor)
             return req.t("已补记 \(r.residentName) 到场", "Marked \(r.residentName) present")
         }
     }

@@ -8,6 +8,7 @@ extension SiteURL {
         case show(UUID)
         case signUp(UUID)
         case cancel(UUID)
+        case confirm(UUID)
         case scan(UUID, code: String?)
         case manage
         case organise(UUID)
@@ -20,13 +21,14 @@ extension SiteURL {
             static let show = RoutePattern("/points/activities/:id")
             static let signUp = RoutePattern("/points/activities/:id/signup", .POST)
             static let cancel = RoutePattern("/points/activities/:id/cancel", .POST)
+            static let confirm = RoutePattern("/points/activities/:id/confirm", .POST)
             static let scan = RoutePattern("/points/activities/:id/scan", .GET, .POST)
             static let manage = RoutePattern("/points/organise", .GET, .POST)
             static let organise = RoutePattern("/points/organise/:id")
             static let qr = RoutePattern("/points/organise/:id/qr")
             static let present = RoutePattern("/points/organise/:id/attendances/:attendance/present", .POST)
             static let verify = RoutePattern("/points/organise/:id/attendances/:attendance/verify", .POST)
-            static let all = [list, show, signUp, cancel, scan, manage, organise, qr, present, verify]
+            static let all = [list, show, signUp, cancel, confirm, scan, manage, organise, qr, present, verify]
         }
 
         var path: String {
@@ -35,6 +37,7 @@ extension SiteURL {
             case .show(let id): Pattern.show.path(id)
             case .signUp(let id): Pattern.signUp.path(id)
             case .cancel(let id): Pattern.cancel.path(id)
+            case .confirm(let id): Pattern.confirm.path(id)
             case .scan(let id, let code): Pattern.scan.path(id) + SiteURL.query([("code", code ?? "")])
             case .manage: Pattern.manage.path()
             case .organise(let id): Pattern.organise.path(id)

@@ -95,8 +95,9 @@ struct AttendanceService {
     }
 
     /// The organiser marks a seated resident present by hand: the whole activity unless times were already scanned.
-    func markPresent(_ a: VolunteerActivity, attendance id: UUID?) async throws -> ActivityAttendance {
-        let row = try await attendance(id, of: a)
+    func markPresent(_ a: VolunteerActivity, attendance id: UUID?, by actor: Actor) async throws -> ActivityAttendance {
+        try PointsService.requireStaff(actor)
+        let row = try await attendance(id, of: a, within: actor.scope)
         guard a.startsAt <= now else { throw APIError.conflict("活动尚未开始 (the activity has not started)", code: "not_started") }
         switch row.state {
         case .checkedOut, .verified: return row
@@ -115,8 +116,11 @@ struct AttendanceService {
         }
     }
 
-    func attendance(_ id: UUID?, of a: VolunteerActivity) async throws -> ActivityAttendance {
-        guard let id, let row = try await ActivityAttendance.query(on: db).filter(\.$id == id).filter(\.$activityID == a.id!).first() else {
+    /// An attendance of `a` inside the organiser's `scope`: the activity's community must be theirs, whatever activity the
+    /// caller loaded, so a missing, a foreign and another activity's attendance are the same 404.
+    func attendance(_ id: UUID?, of a: VolunteerActivity, within scope: DataScope) async throws -> ActivityAttendance {
+        guard let id, scope.contains(a.nodePath),
+              let row = try await ActivityAttendance.query(on: db).filter(\.$id == id).filter(\.$activityID == a.id!).within(scope).first() else {
             throw APIError(.notFound, code: "unknown_attendance", "报名记录不存在 (unknown attendance)")
         }
         return row
@@ -132,7 +136,7 @@ struct AttendanceService {
                 switch row.state {
                 case .checkedIn: row.state = .checkedOut; row.checkedOutAt = a.endsAt
                 case .signedUp: row.state = .noShow
-                case .waiting: row.state = .cancelled
+                case .waiting, .offered: row.state = .cancelled; row.offerExpiresAt = nil
                 default: continue
                 }
                 row.updatedAt = now
@@ -147,7 +151,7 @@ struct AttendanceService {
     /// pays nothing more and answers the first (paid: false).
     func verify(_ a: VolunteerActivity, attendance id: UUID?, minutes correction: Double?, by actor: Actor) async throws -> (ActivityAttendance, paid: Bool) {
         try PointsService.requireStaff(actor)
-        let row = try await attendance(id, of: a)
+        let row = try await attendance(id, of: a, within: actor.scope)
         if row.state == .verified { return (row, false) }
         guard row.state == .checkedOut || (row.state == .checkedIn && now > a.endsAt) else {
             throw APIError.conflict("只能核定已签到签退的记录 (only attendances with a check-in and check-out can be verified)", code: "not_attended")
@@ -165,10 +169,14 @@ struct AttendanceService {
             // looks the resident up everywhere.
             let payer = Actor(user: actor.user, scope: .everything, nodePath: actor.nodePath)
             let hours = String(format: "%.1f", Double(minutes) / 60)
-            let award = try await PointsService(db: db, now: now, source: source).award(
-                residentID: row.residentID, points: Double(points), reason: "志愿活动：\(a.title)（\(hours) 小时）",
-                sourceRef: "activity:\(row.id!.uuidString)", idempotencyKey: nil, by: payer)
-            (entry, paid) = (award.entry, award.created)
+            do {
+                let award = try await PointsService(db: db, now: now, source: source).award(
+                    residentID: row.residentID, points: Double(points), reason: "志愿活动：\(a.title)（\(hours) 小时）",
+                    sourceRef: "activity:\(row.id!.uuidString)", idempotencyKey: nil, by: payer, clip: true)
+                (entry, paid) = (award.entry, award.created)
+            } catch let e as APIError where e.code == "monthly_cap" {
+                // The hours still count; the community's cap leaves no points this month.
+            }
         }
         row.state = .verified
         row.minutes = minutes
@@ -178,7 +186,7 @@ struct AttendanceService {
         try await db.writeTransaction { [source, now] tx in
             try await row.save(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "verify", entity: "volunteer_attendance", entityID: row.id,
-                                      nodePath: a.nodePath, summary: "核定志愿时长 \(row.residentName) \(minutes) 分钟，\(points) 积分",
+                                      nodePath: a.nodePath, summary: "核定志愿时长 \(row.residentName) \(minutes) 分钟，\(row.points ?? 0) 积分",
                                       changes: ["minutes": [nil, String(minutes)]])
         }
         return (row, paid)

@@ -16,4 +16,12 @@ extension JingzhiCommands {
             try await SupermarketService(db: app.db, now: app.clock.now(), source: .cli("points expire")).expireOverdue(days: days)
         }
     }
+
+    /// `jingzhi points expire-year`: moves what is left of `year`'s points to the expiry accounts (again: nothing more).
+    public static func expirePoints(_ settings: Settings, year: Int, years: Int) async throws -> (accounts: Int, points: Int) {
+        try await run(settings) { app in
+            let r = try await PointsExpiry(db: app.db, now: app.clock.now()).run(year: year, years: years)
+            return (r.accounts, r.points)
+        }
+    }
 }

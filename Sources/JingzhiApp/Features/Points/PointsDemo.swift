@@ -9,6 +9,7 @@ extension PointsFeature: DemoContributor {
         guard !c.plan.tiny else { return }
         try await PointsDemo.goods(c)
         try await PointsDemo.ledger(c, perCommunity: 12)
+        try await VolunteerDemo.seed(c)
         try await ActivityDemo.seed(c)
     }
 }

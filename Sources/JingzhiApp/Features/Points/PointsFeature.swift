@@ -17,6 +17,12 @@ enum PointsFeature: Feature {
         PointsStaffPages.register(g.staff)
         ActivityPages.register(g.staff)
         ActivityStaffPages.register(g.staff)
+        VolunteerAPI.register(g.apiAuthed)
+        PointsRulesAPI.register(g.apiAuthed)
+        PointsRulesPages.register(g.staff)
+        VolunteerRankingsAPI.register(api: g.apiAuthed, pages: g.staff)
+        VolunteerPages.register(g.staff)
+        VolunteerStaffPages.register(g.staff)
     }
 
     static let navigation: [NavItem] = [
@@ -35,16 +41,27 @@ enum PointsFeature: Feature {
             default: nil
             }
         },
+        // Residents reach volunteering and the rankings from the activities page: their row of links stays short.
+        navLink(154, .participation) { PointsService.staffRoles.contains($0.role) ? (SiteURL.Volunteers.manage.path, "志愿者", "Volunteers") : nil },
         navLink(152, .participation) { PointsService.staffRoles.contains($0.role) ? (SiteURL.Points.award(query: nil).path, "发放积分", "Award points") : nil },
+        navLink(156, .participation) { PointsService.staffRoles.contains($0.role) ? (SiteURL.Points.rankings(node: nil, period: nil).path, "志愿者排行榜", "Volunteer rankings") : nil },
+        navLink(155, .participation) { PointsService.staffRoles.contains($0.role) ? (SiteURL.Points.rules(node: nil).path, "积分规则", "Earning rules") : nil },
     ]
 
     static let pathColumns = [PathColumn(PointsAccount.schema), PathColumn(PointsEntry.schema), PathColumn(PointsGoods.schema),
-                              PathColumn(PointsRedemption.schema), PathColumn(VolunteerActivity.schema), PathColumn(ActivityAttendance.schema)]
+                              PathColumn(PointsRedemption.schema), PathColumn(VolunteerActivity.schema), PathColumn(ActivityAttendance.schema),
+                              PathColumn(VolunteerTeam.schema), PathColumn(Volunteer.schema), PathColumn(VolunteerPost.schema),
+                              PathColumn(PointsRule.schema)]
 
     static let fieldNames: [String: FieldName] = [
         "points": FieldName("积分", "Points"), "reason": FieldName("事由", "Reason"), "sourceRef": FieldName("来源编号", "Source reference"),
         "goodsId": FieldName("商品", "Goods"), "quantity": FieldName("数量", "Quantity"), "pricePoints": FieldName("兑换积分", "Price in points"),
         "stock": FieldName("库存", "Stock"), "monthlyLimit": FieldName("每人每月限兑", "Monthly limit per resident"),
         "entryId": FieldName("积分记录", "Entry"),
+        "skills": FieldName("特长技能", "Skills"), "availability": FieldName("可服务时间", "Availability"), "team": FieldName("志愿服务队", "Team"),
+        "organisation": FieldName("所在单位或组织", "Organisation"), "note": FieldName("说明", "Note"), "duties": FieldName("职责", "Duties"),
+        "source": FieldName("积分来源", "Path"), "monthlyCap": FieldName("每月上限", "Monthly cap"), "reservedSeats": FieldName("留给志愿者的名额", "Seats held for volunteers"),
+        "requiredTags": FieldName("报名标签", "Tags required"), "minAge": FieldName("最小年龄", "Youngest age"), "maxAge": FieldName("最大年龄", "Oldest age"),
+        "period": FieldName("月份或年份", "Month or year"),
     ]
 }

@@ -74,9 +74,11 @@ struct PointsService {
     }
 
     /// Pays `points` from the resident's community to the resident. A repeated `sourceRef`, or a repeated idempotency
-    /// key from the same caller, pays nothing more and answers with the first entry (created: false).
+    /// key from the same caller, pays nothing more and answers with the first entry (created: false). The community's
+    /// monthly caps for the award's path (read from `sourceRef`) apply: past them 409 `monthly_cap`; with `clip`, an
+    /// award that only partly fits pays what fits (an event earned on a path, not an amount staff typed).
     func award(residentID: UUID?, points raw: Double?, reason rawReason: String?, sourceRef rawRef: String?,
-               idempotencyKey rawKey: String?, by actor: Actor) async throws -> (entry: PointsEntry, created: Bool) {
+               idempotencyKey rawKey: String?, by actor: Actor, clip: Bool = false) async throws -> (entry: PointsEntry, created: Bool) {
         try Self.requireStaff(actor)
         let points = try Self.points(raw)
         let reason = try Validate.text(rawReason, field: "reason", max: 200)!
@@ -92,10 +94,17 @@ struct PointsService {
         e.idempotencyKey = key
         do {
             try await db.writeTransaction { [source, now] tx in
+                try await PointsRules.lock(to, on: tx)
+                if let left = try await PointsRules(db: tx, now: now).allowance(to, source: PointsSource(sourceRef: ref)), left < e.points {
+                    guard clip, left > 0 else {
+                        throw APIError.conflict("已达本月积分上限，本月还可获得 \(left) 分 (this month's cap leaves \(left) points)", code: "monthly_cap")
+                    }
+                    e.points = left
+                }
                 try await PointsLedger.post(e, from: from, to: to, on: tx)
                 try await AuditLog.record(on: tx, by: source, at: now, action: "award", entity: "points_entry", entityID: e.id,
-                                          nodePath: resident.nodePath, summary: "积分 \(resident.name) +\(points)：\(reason)",
-                                          changes: ["points": [nil, String(points)], "sourceRef": [nil, ref]])
+                                          nodePath: resident.nodePath, summary: "积分 \(resident.name) +\(e.points)：\(reason)",
+                                          changes: ["points": [nil, String(e.points)], "sourceRef": [nil, ref]])
             }
         } catch where (error as? any DatabaseError)?.isConstraintFailure == true {
             // The same award arriving twice at once: the first one won.

@@ -173,6 +173,11 @@ enum PointsStaffPages {
             \(Form.field(req.t("积分", "Points"), name: "points", type: "number", required: true, attrs: "min=\"1\" max=\"\(PointsService.maxAward)\" step=\"1\""))
             \(Form.field(req.t("事由", "Reason"), name: "reason", required: true, hint: req.t("如：参加楼道清扫志愿活动", "e.g. took part in the stairwell clean-up")))
             <button>\(req.t("发放", "Award"))</button></form>
+            <form method="post" action="\(SiteURL.Points.donation.path)" class="card">\(Form.csrf(req))
+            <input type="hidden" name="residentId" value="\(r.id!.uuidString)"><input type="hidden" name="idempotencyKey" value="\(UUID().uuidString)">
+            \(Form.field(req.t("公益捐赠（按社区规则计分）", "A charitable donation (points by the community's rule)"), name: "description", required: true,
+                         hint: req.t("如：捐赠旧衣物 10 件", "e.g. 10 pieces of used clothing")))
+            <button class="secondary">\(req.t("记录捐赠", "Record the donation"))</button></form>
             """ }
         let none: HTML = (q ?? "").isEmpty || !found.isEmpty ? .empty
             : "<p class=\"muted\">\(req.t("没有找到「\(q ?? "")」", "No resident matches “\(q ?? "")”"))</p>"

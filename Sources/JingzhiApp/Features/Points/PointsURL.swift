@@ -15,6 +15,9 @@ extension SiteURL {
         case award(query: String?)
         case report(month: String?)
         case export(month: String)
+        case rules(node: String?)
+        case donation
+        case rankings(node: String?, period: String?)
 
         enum Pattern {
             static let passbook = RoutePattern("/points")
@@ -28,7 +31,10 @@ extension SiteURL {
             static let award = RoutePattern("/points/award", .GET, .POST)
             static let report = RoutePattern("/points/report")
             static let export = RoutePattern("/points/report/export")
-            static let all = [passbook, shop, redeem, redemption, cancel, goods, editGoods, collect, award, report, export]
+            static let rules = RoutePattern("/points/rules", .GET, .POST)
+            static let donation = RoutePattern("/points/donations", .POST)
+            static let rankings = RoutePattern("/points/rankings")
+            static let all = [passbook, shop, redeem, redemption, cancel, goods, editGoods, collect, award, report, export, rules, donation, rankings]
         }
 
         var path: String {
@@ -44,6 +50,9 @@ extension SiteURL {
             case .award(let q): Pattern.award.path() + SiteURL.query([("q", q ?? "")])
             case .report(let month): Pattern.report.path() + SiteURL.query([("month", month ?? "")])
             case .export(let month): Pattern.export.path() + SiteURL.query([("month", month)])
+            case .rules(let node): Pattern.rules.path() + SiteURL.query([("node", node ?? "")])
+            case .donation: Pattern.donation.path()
+            case .rankings(let node, let period): Pattern.rankings.path() + SiteURL.query([("node", node ?? ""), ("period", period ?? "")])
             }
         }
     }

@@ -1,0 +1,134 @@
+"""Volunteers and the points supermarket end to end: a resident registers as a volunteer on a phone and community
+staff approve; staff publish an activity, the resident signs up and checks in and out with the venue's QR code,
+the organiser verifies the hours (with a correction), the points appear in the passbook, the resident redeems goods
+and staff hand them over by the 核销码: stock and balance move as they should. axe-core checks every page."""
+
+import random
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import expect
+
+from test_case_loop import _as
+from test_case_queues import _accessible
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _local(dt):
+    return dt.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
+
+
+def _balance(page, server):
+    page.goto(server + "/points/shop")
+    return int(re.search(r"(\d+) 分", page.locator(".stat b").first.inner_text()).group(1))
+
+
+def test_a_volunteer_earns_points_at_an_activity_and_spends_them_in_the_shop(browser, server):
+    tag = str(random.randint(1000, 9999))
+    resident_ctx, phone = _as(browser, server, "resident_demo", phone=True)
+    staff_ctx, desk = _as(browser, server, "gt01_community")
+
+    # The resident registers as a volunteer from the phone.
+    phone.goto(server + "/points/volunteer")
+    _accessible(phone)
+    phone.fill("input[name=skills]", "维修家电 " + tag)
+    phone.fill("input[name=availability]", "周末上午")
+    phone.get_by_role("button", name="提交注册").click()
+    expect(phone.locator(".flash")).to_contain_text("已提交，等待社区审核")
+
+    # Staff approve the registration.
+    desk.goto(server + "/points/volunteers")
+    _accessible(desk)
+    desk.locator("tr", has_text="维修家电 " + tag).get_by_role("button", name="通过", exact=True).click()
+    expect(desk.locator(".flash")).to_contain_text("志愿者注册")
+    phone.goto(server + "/points/volunteer")
+    expect(phone.get_by_text("已通过")).to_be_visible()
+
+    # Staff publish an activity that began ten minutes ago, and goods for the shop.
+    title = "楼道清扫 " + tag
+    now = datetime.now(SHANGHAI)
+    desk.goto(server + "/points/organise")
+    form = desk.locator("form.card", has_text="发布志愿活动")
+    form.locator("input[name=title]").fill(title)
+    form.locator("input[name=startsAt]").fill(_local(now - timedelta(minutes=10)))
+    form.locator("input[name=endsAt]").fill(_local(now + timedelta(hours=2)))
+    form.locator("input[name=capacity]").fill("5")
+    form.locator("input[name=pointsPerHour]").fill("10")
+    _accessible(desk)
+    form.get_by_role("button", name="发布").click()
+    expect(desk.locator(".flash")).to_contain_text("已发布")
+
+    goods = "环保袋 " + tag
+    desk.goto(server + "/points/goods")
+    offer = desk.locator("form.card", has_text="上架新商品")
+    offer.locator("input[name=name]").fill(goods)
+    offer.locator("input[name=pricePoints]").fill("10")
+    offer.locator("input[name=stock]").fill("3")
+    offer.get_by_role("button", name="上架").click()
+    expect(desk.locator(".flash")).to_contain_text(goods)
+
+    # The resident signs up on the phone.
+    phone.goto(server + "/points/activities")
+    phone.get_by_role("link", name=re.compile(re.escape(title))).click()
+    _accessible(phone)
+    phone.get_by_role("button", name="报名参加").click()
+    expect(phone.locator(".flash")).to_contain_text("报名成功")
+    activity_url = phone.url
+
+    # At the venue: the organiser shows the QR code, the resident scans it to check in, then again to check out.
+    desk.goto(server + "/points/organise")
+    desk.get_by_role("link", name=title).click()
+    organise_url = desk.url
+    for direction, words in (("签到", "签到成功"), ("签退", "签退成功")):
+        desk.goto(organise_url + "/qr")
+        _accessible(desk)
+        code = desk.locator(".qr .code").inner_text().strip()
+        phone.goto(activity_url + "/scan?code=" + code)
+        _accessible(phone)
+        phone.get_by_role("button", name=direction).click()
+        expect(phone.locator(".flash")).to_contain_text(words)
+
+    # The organiser verifies an hour (a correction of the few minutes scanned) and the points are paid.
+    before = _balance(phone, server)
+    desk.goto(organise_url)
+    line = desk.locator("tr", has_text="已签退")
+    line.locator("input[name=minutes]").fill("60")
+    _accessible(desk)
+    line.get_by_role("button", name="核定").click()
+    expect(desk.locator(".flash")).to_contain_text("60 分钟，发放 10 分")
+
+    phone.goto(server + "/points")
+    expect(phone.get_by_text("志愿活动：" + title).first).to_be_visible()
+    _accessible(phone)
+    assert _balance(phone, server) == before + 10
+
+    # The resident redeems the goods; staff hand them over by the code.
+    card = phone.locator("form.card.goods", has_text=goods)
+    expect(card).to_contain_text("库存 3")
+    card.get_by_role("button", name="兑换一件").click()
+    expect(phone.locator(".flash")).to_contain_text("核销码")
+    _accessible(phone)
+    redemption_code = phone.locator(".stat b").first.inner_text().strip()
+    assert _balance(phone, server) == before
+
+    desk.goto(server + "/points/collect")
+    desk.fill("input[name=code]", redemption_code)
+    desk.get_by_role("button", name="核销").click()
+    expect(desk.locator(".flash")).to_contain_text("已核销 " + redemption_code)
+    _accessible(desk)
+    desk.goto(server + "/points/goods")
+    expect(desk.locator("tr", has_text=goods).locator("td[data-label=库存]")).to_have_text("2")
+
+    phone.goto(server + "/points/shop")
+    expect(phone.locator("form.card.goods", has_text=goods)).to_contain_text("库存 2")
+    assert _balance(phone, server) == before
+
+    # The rankings show the resident for this month.
+    phone.goto(server + "/points/rankings")
+    _accessible(phone)
+    expect(phone.locator("tr.me")).to_be_visible()
+
+    resident_ctx.close()
+    staff_ctx.close()
