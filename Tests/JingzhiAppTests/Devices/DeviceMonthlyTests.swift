@@ -27,7 +27,7 @@ import VaporTesting
             #expect(folded == 6)
             let rows = try await app.db.sql.select().columns("n", "min_value", "max_value", "sum_value", "last_value").from(DeviceReadings.hourly)
                 .orderBy("hour").all()
-            let values = try rows.map { [try $0.decode(column: "n", as: Double.self), try $0.decode(column: "min_value", as: Double.self),
+            let values = try rows.map { [Double(try $0.decode(column: "n", as: Int.self)), try $0.decode(column: "min_value", as: Double.self),
                                          try $0.decode(column: "max_value", as: Double.self), try $0.decode(column: "sum_value", as: Double.self),
                                          try $0.decode(column: "last_value", as: Double.self)] }
             #expect(values == [[3, 10, 12, 33, 12], [3, 13, 15, 42, 15]])
