@@ -44,7 +44,7 @@ struct DeviceQueries {
     let db: any Database
     let now: Date
 
-    /// A device is offline when it said nothing within the hours of the silence rule in force for it (24 by default).
+    /// A device is offline when it said nothing for 24 hours (the default silence rule's hours).
     static let offlineHours: Double = 24
 
     struct Filter: Sendable {
@@ -95,25 +95,35 @@ struct DeviceQueries {
         }
         let total = try await q.count()
         let rows = try await q.sort(\.$serial).range(page.range).all()
-        var items: [DeviceDTO] = []
-        for d in rows { items.append(try await dto(d, lang: lang)) }
-        return Paged(items: items, total: total, page: page.page, per: page.per)
+        return Paged(items: try await dtos(rows, lang: lang), total: total, page: page.page, per: page.per)
     }
 
-    func dto(_ d: Device, lang: Lang, withAlarms: Bool = false) async throws -> DeviceDTO {
-        let status = try await DeviceStatus.query(on: db).filter(\.$deviceID == d.id!).first()
-        let place: String
-        if let hid = d.householdID, let h = try await Household.find(hid, on: db) { place = h.address } else {
-            place = try await OrgNode.find(d.nodeID, on: db)?.name ?? ""
-        }
-        let alarms = try await DeviceAlarm.query(on: db).filter(\.$deviceID == d.id!).sort(\.$raisedAt, .descending).limit(withAlarms ? 50 : 1000).all()
+    /// A page of devices with their health, places and active alarms, in four queries whatever the page's size.
+    func dtos(_ devices: [Device], lang: Lang) async throws -> [DeviceDTO] {
+        guard !devices.isEmpty else { return [] }
+        let ids = devices.compactMap(\.id)
+        let statuses = Dictionary(try await DeviceStatus.query(on: db).filter(\.$deviceID ~~ ids).all().map { ($0.deviceID, $0) }) { a, _ in a }
+        let homes = Dictionary(try await Household.query(on: db).filter(\.$id ~~ devices.compactMap(\.householdID)).all().map { ($0.id!, $0.address) }) { a, _ in a }
+        let nodes = Dictionary(try await OrgNode.query(on: db).filter(\.$id ~~ devices.map(\.nodeID)).all().map { ($0.id!, $0.name) }) { a, _ in a }
+        var active: [UUID: Int] = [:]
+        for a in try await DeviceAlarm.query(on: db).filter(\.$deviceID ~~ ids).filter(\.$activeKey != nil).all() { active[a.deviceID, default: 0] += 1 }
         let cutoff = now.addingTimeInterval(-Self.offlineHours * 3600)
-        var out = DeviceDTO(id: d.id!, serial: d.serial, kind: d.kind, kindLabel: d.deviceKind.map { lang.t($0.zh, $0.en) } ?? d.kind, vendor: d.vendor,
-                            model: d.model, installedOn: d.installedOn, nodeId: d.nodeID, place: place, householdId: d.householdID,
-                            online: (status?.lastSeenAt).map { $0 >= cutoff } ?? false, lastSeenAt: status?.lastSeenAt, battery: status?.battery,
-                            activeAlarms: alarms.filter { $0.activeKey != nil }.count)
+        return devices.map { d in
+            let status = statuses[d.id!]
+            return DeviceDTO(id: d.id!, serial: d.serial, kind: d.kind, kindLabel: d.deviceKind.map { lang.t($0.zh, $0.en) } ?? d.kind, vendor: d.vendor,
+                             model: d.model, installedOn: d.installedOn, nodeId: d.nodeID,
+                             place: d.householdID.flatMap { homes[$0] } ?? nodes[d.nodeID] ?? "", householdId: d.householdID,
+                             online: (status?.lastSeenAt).map { $0 >= cutoff } ?? false, lastSeenAt: status?.lastSeenAt, battery: status?.battery,
+                             activeAlarms: active[d.id!] ?? 0)
+        }
+    }
+
+    /// One device; with its last 50 alarms for its own page.
+    func dto(_ d: Device, lang: Lang, withAlarms: Bool = false) async throws -> DeviceDTO {
+        var out = try await dtos([d], lang: lang)[0]
         if withAlarms {
-            let rules = try await DeviceRule.query(on: db).all()
+            let alarms = try await DeviceAlarm.query(on: db).filter(\.$deviceID == d.id!).sort(\.$raisedAt, .descending).limit(50).all()
+            let rules = try await DeviceRule.query(on: db).filter(\.$id ~~ Set(alarms.map(\.ruleID))).all()
             out.alarms = alarms.map { a in Self.alarm(a, serial: d.serial, rule: rules.first { $0.id == a.ruleID }, lang: lang) }
         }
         return out

@@ -75,10 +75,9 @@ enum DeviceSimulator {
 
     /// Feeds every active device from `from` to `to`, every `interval` (a multiple of `step`), straight into the service, as its own gateway,
     /// running the sweeper each hour; answers the readings accepted.
-    static func feed(_ db: any Database, from: Date, to: Date, every interval: TimeInterval = step, devices only: [Device]? = nil, sweep: Bool = true,
+    static func feed(_ db: any Database, from: Date, to: Date, every interval: TimeInterval = step, sweep: Bool = true,
                      log: (String) -> Void = { _ in }) async throws -> Int {
-        var devices = only ?? []
-        if only == nil { devices = try await Device.query(on: db).filter(\.$active == true).sort(\.$serial).all() }
+        let devices = try await Device.query(on: db).filter(\.$active == true).sort(\.$serial).all()
         let keys = try await DeviceKey.query(on: db).filter(\.$active == true).all()
         var accepted = 0
         var t = Date(timeIntervalSince1970: (from.timeIntervalSince1970 / interval).rounded(.up) * interval)
