@@ -5,7 +5,7 @@ import JingzhiCore
 
 struct DeviceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "device", abstract: "Smart devices: the registry and gateway keys.",
-                                                    subcommands: [DeviceRegisterCommand.self, DeviceKeyCommand.self, DeviceSimulateCommand.self], aliases: ["devices"])
+                                                    subcommands: [DeviceRegisterCommand.self, DeviceImportCommand.self, DeviceKeyCommand.self, DeviceSimulateCommand.self], aliases: ["devices"])
 }
 
 struct DeviceRegisterCommand: AsyncParsableCommand {
@@ -22,6 +22,19 @@ struct DeviceRegisterCommand: AsyncParsableCommand {
     func run() async throws {
         print(try await JingzhiCommands.registerDevice(db.settings, serial: serial, kind: kind, node: node, household: household,
                                                        vendor: vendor, model: model))
+    }
+}
+
+struct DeviceImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import",
+        abstract: "Register devices from a CSV or .xlsx file whose first row names the columns: 设备编号, 设备类型, 位置编码, 住户, 厂商, 型号, 安装日期.")
+    @OptionGroup var db: DatabaseOptions
+    @Option(help: "The CSV (UTF-8 or GB18030) or .xlsx file.") var file: String
+    @Flag(name: .customLong("dry-run"), help: "Check every row; write nothing.") var dryRun = false
+    @Flag(name: .customLong("skip-invalid"), help: "Import the good rows and skip the bad ones (default: all or nothing).") var skipInvalid = false
+
+    func run() async throws {
+        print(try await JingzhiCommands.importDevices(db.settings, file: file, skipInvalid: skipInvalid, dryRun: dryRun))
     }
 }
 

@@ -57,7 +57,7 @@ public enum JingzhiCommands {
             } else if try await User.query(on: app.db).count() == 0 {
                 print("No accounts yet. Create one: jingzhi user create --username admin --password '…' --role admin")
             }
-            app.lifecycle.use(CaseSchedulerLifecycle())
+            app.lifecycle.use(MinuteTasksLifecycle())
             try await app.execute()
             try await app.asyncShutdown()
         } catch {

@@ -56,12 +56,17 @@ package enum GridMapSVG {
         package var lon: Double
         package var lat: Double
         package var href: String?
+        /// A square instead of a dot (a place's devices rather than a person), red when it needs attention.
+        package var square = false
+        package var alert = false
 
-        package init(label: String, lon: Double, lat: Double, href: String?) {
+        package init(label: String, lon: Double, lat: Double, href: String?, square: Bool = false, alert: Bool = false) {
             self.label = label
             self.lon = lon
             self.lat = lat
             self.href = href
+            self.square = square
+            self.alert = alert
         }
     }
 
@@ -150,7 +155,10 @@ package enum GridMapSVG {
         }
         for m in markers {
             let p = projection.project(lon: m.lon, lat: m.lat)
-            let dot = "<circle class=\"marker\" cx=\"\(n(p.x))\" cy=\"\(n(p.y))\" r=\"\(n(theme.fontSize / 2))\" fill=\"#1e88e5\" stroke=\"#fff\" stroke-width=\"2\"><title>\(HTML.escape(m.label))</title></circle>"
+            let fill = m.alert ? "#d32f2f" : m.square ? "#546e7a" : "#1e88e5", r = theme.fontSize / 2, title = "<title>\(HTML.escape(m.label))</title>"
+            let dot = m.square
+                ? "<rect class=\"marker device\(m.alert ? " alert" : "")\" x=\"\(n(p.x - r))\" y=\"\(n(p.y - r))\" width=\"\(n(2 * r))\" height=\"\(n(2 * r))\" fill=\"\(fill)\" stroke=\"#fff\" stroke-width=\"2\">\(title)</rect>"
+                : "<circle class=\"marker\" cx=\"\(n(p.x))\" cy=\"\(n(p.y))\" r=\"\(n(r))\" fill=\"\(fill)\" stroke=\"#fff\" stroke-width=\"2\">\(title)</circle>"
             body += m.href.map { "<a href=\"\(HTML.escape($0))\">\(dot)</a>" } ?? dot
         }
         let legendX = width - legendWidth + theme.fontSize * 0.5

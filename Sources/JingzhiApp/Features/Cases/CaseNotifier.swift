@@ -64,13 +64,6 @@ struct CaseNotifier {
         if let reporter = c.reporterID {
             try await send([reporter], case: c, kind: "step", text: "您的诉求 \(c.number)：\(c.state.zh)")
         }
-        if action == .reply, let phone = try await reporterPhone(of: c) {
-            // The answer also reaches the reporter by text message, through the notices' outbound channel (quiet hours,
-            // opt-out, retries and the delivery log are theirs).
-            try await MessageService(db: db, now: now, settings: MessageSettings()).queue(
-                personKey: c.reporterID.map { "u:" + $0.uuidString } ?? "case:" + c.id!.uuidString, residentID: nil, userID: c.reporterID,
-                phone: phone, text: "您反映的诉求 \(c.number) 已有答复，请查看并评价。", kind: "case", refID: c.id, nodePath: c.nodePath)
-        }
         switch action {
         case .dispatch, .escalate, .handBack:
             try await send(try await handlerUsers(of: c), case: c, kind: "new_case", text: "新的交办诉求 \(c.number)")

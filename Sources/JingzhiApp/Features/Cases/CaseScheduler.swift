@@ -84,30 +84,14 @@ struct CaseScheduler {
     }
 }
 
-/// Runs the scheduler every minute while the server is up.
-struct CaseSchedulerLifecycle: LifecycleHandler {
-    final class Box: @unchecked Sendable { var task: Task<Void, Never>? }
-    let box = Box()
-
-    func didBootAsync(_ app: Application) async throws {
-        box.task = Task {
-            while !Task.isCancelled {
-                do {
-                    let report = try await CaseScheduler(db: app.db, now: app.clock.now()).tick()
-                    if report != .init() { app.logger.info("deadline supervision: \(report)") }
-                } catch {
-                    app.logger.report(error: error)
-                }
-                await PatrolScheduler.tick(app)
-                await PointsScheduler.tick(app)
-                await NoticeScheduler.tick(app)
-                for task in app.minuteTasks.all { await task.run(app) }
-                try? await Task.sleep(for: .seconds(60))
-            }
+/// The deadline supervision's minute task (the first registered, so deadlines move before other features' sweepers).
+enum CaseDeadlineTask {
+    static func tick(_ app: Application) async {
+        do {
+            let report = try await CaseScheduler(db: app.db, now: app.clock.now()).tick()
+            if report != .init() { app.logger.info("deadline supervision: \(report)") }
+        } catch {
+            app.logger.report(error: error)
         }
-    }
-
-    func shutdownAsync(_ app: Application) async {
-        box.task?.cancel()
     }
 }

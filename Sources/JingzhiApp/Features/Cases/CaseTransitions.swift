@@ -75,8 +75,7 @@ extension CaseService {
             if claimed { return fresh }
         }
         guard claimed else { throw CaseMachine.lifecycle.changed }
-        // A closed case may earn its reporter points (随手拍, a mediated dispute); once per case, whatever the retries.
-        if to == .closed { try await PointsService(db: db, now: now, source: .system("积分规则")).caseClosed(c) }
+        await CaseHooks.shared.runAfterCommit(c, action: action, to: to, on: db, now: now)
         return c
     }
 
@@ -105,6 +104,7 @@ extension CaseService {
                 try await CaseService(db: tx, now: now).event(c, action: action.rawValue, from: from.rawValue, to: to, actorID: source.actorID,
                                                             actorName: source.actorName, note: note, on: tx)
                 try await CaseNotifier(db: tx, now: now).afterTransition(c, action: action)
+                try await CaseHooks.shared.runInTransaction(c, action: action, to: to, on: tx, now: now)
             })
     }
 

@@ -87,7 +87,25 @@ extension CommandCentreService {
                                      cellLon: grid.cellLon, cellLat: grid.cellLat, cells: cells, located: counts.heat.values.reduce(0, +),
                                      total: counts.total)
         }
-        return (CommandCentreMap(period: period.rawValue, from: from, to: to, category: category?.code, grids: figures, heat: heat), grids)
+        return (CommandCentreMap(period: period.rawValue, from: from, to: to, category: category?.code, grids: figures, heat: heat,
+                                 devices: try await devicesPerGrid(path: path, grids: grids)), grids)
+    }
+
+    /// Each grid's devices, from the device feature's counts per node path (nil without that feature).
+    func devicesPerGrid(path: String, grids: [MapGrid]) async throws -> [CommandCentreGridDevices]? {
+        guard let provider = providers.devices else { return nil }
+        let byPath = Dictionary(grids.map { ($0.node.path, $0.node.id!) }) { a, _ in a }
+        var out: [UUID: CommandCentreGridDevices] = [:]
+        for row in try await provider(db, path, now) {
+            // A grid's path is a prefix of its compounds', buildings' and homes' paths.
+            var p = row.path
+            while !p.isEmpty, byPath[p] == nil { p = String(p.dropLast(PathSegment.width)) }
+            guard let grid = byPath[p] else { continue }
+            out[grid, default: .init(gridId: grid, devices: 0, offline: 0, alarmed: 0)].devices += row.devices
+            out[grid]!.offline += row.offline
+            out[grid]!.alarmed += row.alarmed
+        }
+        return grids.compactMap { out[$0.node.id!] }
     }
 
     /// The map's counts over some days: cases per grid path, all of them, and located ones per heat cell.

@@ -162,6 +162,8 @@ struct CommandCentreMap: Content {
     var category: String?
     var grids: [CommandCentreGrid]
     var heat: CommandCentreHeat?
+    /// Grids with devices (absent without the device feature).
+    var devices: [CommandCentreGridDevices]?
 }
 
 struct CommandCentreCategoryDays: Content, Equatable {

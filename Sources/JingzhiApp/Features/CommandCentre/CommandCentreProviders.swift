@@ -39,6 +39,23 @@ struct VisitsCoverage: Content, Equatable {
     var share: Double? { planned == 0 ? nil : Double(onTime) / Double(planned) }
 }
 
+/// The devices registered at one node path (a compound, a building, a home), as the device feature counts them.
+struct DevicesAtPath: Sendable, Equatable {
+    var path: String
+    var devices: Int
+    var offline: Int
+    /// Devices with at least one active alarm.
+    var alarmed: Int
+}
+
+/// A grid's devices on the map: how many, how many are offline and how many have an active alarm.
+struct CommandCentreGridDevices: Content, Equatable {
+    var gridId: UUID
+    var devices: Int
+    var offline: Int
+    var alarmed: Int
+}
+
 /// What other features tell the command centre and the reports, registered at start-up (`app.commandCentre`).
 /// The patrol and visit features live on their own; until one registers, the pages say there is no data.
 struct CommandCentreProviders: Sendable {
@@ -49,9 +66,15 @@ struct CommandCentreProviders: Sendable {
     /// Coverage of each of `nodes` for visits due on the days `from`…`to` (inclusive, `yyyy-MM-dd`).
     typealias Visits = @Sendable (_ db: any Database, _ nodes: [OrgNode], _ from: String, _ to: String) async throws -> [VisitsCoverage]
 
+    /// Devices in the subtree under `path`, counted per node path.
+    typealias Devices = @Sendable (_ db: any Database, _ path: String, _ now: Date) async throws -> [DevicesAtPath]
+
     var patrols: Patrols?
     var track: Track?
     var visits: Visits?
+    var devices: Devices?
+    /// The device list of a grid in a status (`alarm`, `offline` or empty for all).
+    var devicesLink: (@Sendable (_ gridID: UUID, _ status: String) -> String)?
 }
 
 extension Application {

@@ -100,10 +100,11 @@ enum CommandCentreViews {
             let grid = HeatGrid(box: GeoBox(west: h.west, south: h.south, east: h.east, north: h.north), columns: h.columns)
             heat = .init(grid: grid, counts: Dictionary(h.cells.map { (HeatGrid.Cell(column: $0.column, row: $0.row), $0.count) }) { a, b in a + b })
         }
-        let markers = d.summary.patrols.active.compactMap { p -> GridMapSVG.Marker? in
+        var markers = d.summary.patrols.active.compactMap { p -> GridMapSVG.Marker? in
             guard let lat = p.latitude, let lon = p.longitude else { return nil }
             return .init(label: p.workerName + (p.gridName.map { " · " + $0 } ?? ""), lon: lon, lat: lat, href: SiteURL.CommandCentre.replay(patrol: p.patrolId).path)
         }
+        markers += deviceMarkers(req, d)
         let outlines = d.outlines.map { GridMapSVG.Outline(label: $0.name, boundary: $0.boundary, major: $0.street) }
         let svg = GridMapSVG.render(areas: areas, scale: scale, heat: heat, markers: markers, outlines: outlines,
                                     labels: .init(title: req.t("网格地图：每千户诉求数与诉求热力", "Grid map: cases per 1,000 households and case heat"),
@@ -114,6 +115,21 @@ enum CommandCentreViews {
         return """
         \(svg)<p class="cc-note">\(d.period.label(req.lang))\(d.category.map { " · " + $0.name } ?? "") · \(located) · \(req.t("点击网格查看其诉求", "Click a grid to open its cases"))</p>
         """
+    }
+
+    /// One square per grid with devices, inside the grid off its centre; red while any of them has an active alarm.
+    static func deviceMarkers(_ req: Request, _ d: Data) -> [GridMapSVG.Marker] {
+        let grids = Dictionary(d.grids.map { ($0.node.id!, $0) }) { a, _ in a }
+        return (d.map.devices ?? []).compactMap { g -> GridMapSVG.Marker? in
+            guard let grid = grids[g.gridId], let b = grid.boundary, let corner = b.rings.first?.first else { return nil }
+            let c = b.centroid
+            let label = req.t("\(grid.node.name)：设备 \(g.devices) 台，离线 \(g.offline) 台，告警 \(g.alarmed) 台",
+                              "\(grid.node.name): \(g.devices) devices, \(g.offline) offline, \(g.alarmed) alarmed")
+            let status = g.alarmed > 0 ? "alarm" : g.offline > 0 ? "offline" : ""
+            return .init(label: label, lon: c.lon + 0.3 * (corner[0] - c.lon), lat: c.lat + 0.3 * (corner[1] - c.lat),
+                         href: req.application.commandCentre.devicesLink?(grid.node.id!, status),
+                         square: true, alert: g.alarmed > 0)
+        }
     }
 
     /// Cases a wall screen lists of each kind: as many as fit its column without scrolling; the rest are counted.

@@ -18,6 +18,21 @@ extension JingzhiCommands {
         }
     }
 
+    /// `jingzhi device import --file F`: registers the devices listed in a CSV or .xlsx file; the report in words, and
+    /// a failure when rows were refused and nothing was written.
+    public static func importDevices(_ settings: Settings, file: String, skipInvalid: Bool, dryRun: Bool) async throws -> String {
+        guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure(message: "cannot read \(file)") }
+        return try await run(settings) { app in
+            let r = try await DeviceImporter(db: app.db, now: app.clock.now(), scope: .everything, source: .cli("device import"))
+                .run(data: data, skipInvalid: skipInvalid, dryRun: dryRun)
+            let problems = r.errors.map { "  line \($0.line)\($0.field.map { " [\($0)]" } ?? ""): \($0.message)" }
+            let head = r.committed ? "imported \(r.created) devices, skipped \(r.skipped) rows"
+                : r.errors.isEmpty ? "checked \(r.rows) rows: all valid (nothing written: dry run)" : "\(r.errors.count) problems in \(r.rows) rows; nothing imported"
+            if !r.committed, !r.errors.isEmpty { throw CommandFailure(message: ([head] + problems).joined(separator: "\n")) }
+            return ([head] + problems).joined(separator: "\n")
+        }
+    }
+
     /// `jingzhi device key create`: a gateway key, returned once.
     public static func createDeviceKey(_ settings: Settings, name: String) async throws -> String {
         try await run(settings) { app in

@@ -32,7 +32,9 @@ enum DevicePages {
         let statuses = [("online", req.t("在线", "Online")), ("offline", req.t("离线", "Offline")), ("alarm", req.t("告警中", "With an alarm"))]
         let query: [(String, String)] = [("kind", filter.kind ?? ""), ("node", filter.node ?? ""), ("status", filter.status ?? ""), ("q", filter.q ?? "")]
         return Layout(req: req, title: req.t("智慧设备", "Smart devices"), wide: true).render("""
-        <p class="actions"><a href="\(SiteURL.Devices.alarms(query: [("state", "active")]).path)">\(req.t("查看告警", "Alarms"))</a></p>
+        <p class="actions"><a href="\(SiteURL.Devices.alarms(query: [("state", "active")]).path)">\(req.t("查看告警", "Alarms"))</a>\(DevicesAPI.managers.contains(actor.role)
+            ? HTML(" <a href=\"\(SiteURL.Devices.importForm.path)\">\(req.t("批量导入设备", "Import devices"))</a>") : .empty)\(actor.role == .admin
+            ? HTML(" <a href=\"\(SiteURL.Devices.keys.path)\">\(req.t("网关密钥", "Gateway keys"))</a>") : .empty)</p>
         <form method="get" action="\(SiteURL.Devices.list(query: []).path)" class="filters">
         \(Form.select(req.t("类型", "Kind"), name: "kind", options: kinds, selected: filter.kind, includeBlank: req.t("全部类型", "All kinds")))
         \(Form.select(req.t("状态", "Status"), name: "status", options: statuses, selected: filter.status, includeBlank: req.t("全部", "All")))

@@ -21,6 +21,22 @@ struct DeviceRegistry {
     /// Registers a device inside `scope`; the node may be a compound, building or unit (or a community's grid for
     /// things in the open), and a household must lie under it.
     func register(_ input: Input, scope: DataScope) async throws -> Device {
+        let (d, place) = try await prepare(input, scope: scope)
+        let src = source, at = now, kind = d.deviceKind!
+        do {
+            try await db.writeTransaction { tx in
+                try await d.create(on: tx)
+                try await AuditLog.record(on: tx, by: src, at: at, action: "create", entity: "device", entityID: d.id, nodePath: d.nodePath,
+                                          summary: "登记\(kind.zh) \(d.serial)，位置 \(place)")
+            }
+        } catch let e as any DatabaseError where e.isConstraintFailure {
+            throw APIError.conflict("设备编号 \(d.serial) 已登记 (serial already registered)", code: "duplicate_serial")
+        }
+        return d
+    }
+
+    /// Checks `input` and makes the device, not yet saved, with the place it is at in words.
+    func prepare(_ input: Input, scope: DataScope) async throws -> (Device, place: String) {
         let serial = try Validate.text(input.serial, field: "serial", max: 64)!
         guard serial.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
             throw APIError.invalid("serial", "设备编号只能含字母、数字和 - _ . (serial: letters, digits, - _ . only)")
@@ -56,17 +72,7 @@ struct DeviceRegistry {
         d.householdID = household?.id
         d.active = true
         d.createdAt = now
-        let src = source, at = now, place = household?.address ?? node.name
-        do {
-            try await db.writeTransaction { tx in
-                try await d.create(on: tx)
-                try await AuditLog.record(on: tx, by: src, at: at, action: "create", entity: "device", entityID: d.id, nodePath: d.nodePath,
-                                          summary: "登记\(kind.zh) \(serial)，位置 \(place)")
-            }
-        } catch let e as any DatabaseError where e.isConstraintFailure {
-            throw APIError.conflict("设备编号 \(serial) 已登记 (serial already registered)", code: "duplicate_serial")
-        }
-        return d
+        return (d, household?.address ?? node.name)
     }
 
     /// Issues a gateway key; returns the row and the key text, which is never stored.
@@ -85,6 +91,20 @@ struct DeviceRegistry {
                                       summary: "签发设备网关密钥「\(name)」")
         }
         return (row, key)
+    }
+
+    /// Revokes a key: readings with it are refused from now on; its devices stay claimed by it. Returns its name.
+    func revokeKey(_ id: UUID) async throws -> String {
+        guard let row = try await DeviceKey.find(id, on: db) else { throw APIError.notFound }
+        guard row.active else { return row.name }
+        let src = source, at = now
+        try await db.writeTransaction { tx in
+            row.active = false
+            try await row.save(on: tx)
+            try await AuditLog.record(on: tx, by: src, at: at, action: "revoke", entity: "device_key", entityID: row.id, nodePath: "",
+                                      summary: "吊销设备网关密钥「\(row.name)」")
+        }
+        return row.name
     }
 
     /// The active key with this text, if any.

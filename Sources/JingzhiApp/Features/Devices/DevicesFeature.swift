@@ -6,12 +6,15 @@ import Vapor
 enum DevicesFeature: Feature {
     static func configure(_ app: Application) {
         app.minuteTasks.add("devices") { app in await DeviceScheduler.tick(app) }
+        DeviceCommandCentre.register(app)
         app.caseOrigins.register(channel: "device") { ids, db, lang in try await DeviceCaseOrigins.read(ids, on: db, lang: lang) }
     }
 
     static func routes(_ g: RouteGroups) throws {
         DevicesAPI.register(api: g.api, authed: g.apiAuthed)
         DevicePages.register(g.staff)
+        DeviceImportPage.register(staff: g.staff, api: g.apiAuthed)
+        DeviceKeysPage.register(staff: g.staff, api: g.apiAuthed)
     }
 
     static let navigation: [NavItem] = [

@@ -8,13 +8,19 @@ extension SiteURL {
         case detail(UUID)
         case clear(alarm: UUID)
         case alarms(query: [(String, String)])
+        case importForm
+        case keys
+        case revokeKey(UUID)
 
         enum Pattern {
             static let list = RoutePattern("/devices")
             static let alarms = RoutePattern("/devices/alarms")
             static let detail = RoutePattern("/devices/:id")
             static let clear = RoutePattern("/devices/alarms/:id/clear", .POST)
-            static let all = [list, alarms, detail, clear]
+            static let importForm = RoutePattern("/devices/import", .GET, .POST)
+            static let keys = RoutePattern("/devices/keys", .GET, .POST)
+            static let revokeKey = RoutePattern("/devices/keys/:id/revoke", .POST)
+            static let all = [list, alarms, importForm, keys, revokeKey, detail, clear]
         }
 
         var path: String {
@@ -23,6 +29,9 @@ extension SiteURL {
             case .detail(let id): Pattern.detail.path(id)
             case .clear(let id): Pattern.clear.path(id)
             case .alarms(let q): Pattern.alarms.path() + SiteURL.query(q)
+            case .importForm: Pattern.importForm.path()
+            case .keys: Pattern.keys.path()
+            case .revokeKey(let id): Pattern.revokeKey.path(id)
             }
         }
     }

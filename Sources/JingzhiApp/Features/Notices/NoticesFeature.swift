@@ -5,6 +5,8 @@ import Vapor
 /// Notices (通知公告) with read receipts, the public notice boards, and the outbound channel (in-app, text messages).
 enum NoticesFeature: Feature {
     static func configure(_ app: Application) {
+        app.minuteTasks.add("notices") { app in await NoticeScheduler.tick(app) }
+        CaseHooks.shared.inTransaction("notices-text-answer") { c, action, _, db, now in try await NoticeCaseTexts.afterTransition(c, action: action, on: db, now: now) }
         app.homeParts.sections.append(HomeSection(order: 10) { req in try await NoticesFeature.unreadSection(req) })
         app.homeParts.tiles.append(HomeTile(order: 40, essential: true) { req in
             guard let actor = req.actor else { return nil }

@@ -3,7 +3,10 @@ import Vapor
 
 /// Grid workers' patrols: tracks, check-ins and events.
 enum PatrolsFeature: Feature {
-    static func configure(_ app: Application) { PatrolCommandCentre.register(app) }
+    static func configure(_ app: Application) {
+        PatrolCommandCentre.register(app)
+        app.minuteTasks.add("patrols") { app in await PatrolScheduler.tick(app) }
+    }
 
     static func routes(_ g: RouteGroups) throws {
         PatrolsAPI.register(g.apiAuthed)

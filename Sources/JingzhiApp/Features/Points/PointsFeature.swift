@@ -4,6 +4,11 @@ import Vapor
 /// The points ledger and the points supermarket (积分与积分超市).
 enum PointsFeature: Feature {
     static func configure(_ app: Application) {
+        app.minuteTasks.add("points") { app in await PointsScheduler.tick(app) }
+        // A closed case may earn its reporter points (随手拍, a mediated dispute); once per case, whatever the retries.
+        CaseHooks.shared.afterCommit("points") { c, _, to, db, now in
+            if to == .closed { try await PointsService(db: db, now: now, source: .system("积分规则")).caseClosed(c) }
+        }
         app.homeParts.tiles += [
             HomeTile(order: 60) { req in (SiteURL.Activities.list.path, req.t("志愿活动", "Volunteer activities"), nil) },
             HomeTile(order: 70) { req in (SiteURL.Points.passbook(page: nil).path, req.t("我的积分", "My points"), nil) },

@@ -2,25 +2,6 @@ import Fluent
 import JingzhiCore
 import Vapor
 
-/// What an import did, or would do: counts and every bad row with its line and reason.
-struct ImportReport: Content {
-    struct RowError: Content {
-        let line: Int
-        let field: String?
-        let message: String
-    }
-    var encoding: String = "utf8"
-    var rows = 0
-    var valid = 0
-    var created = 0
-    var updated = 0
-    var unchanged = 0
-    var skipped = 0
-    /// False when nothing was written (errors without skipping, or a dry run).
-    var committed = false
-    var errors: [RowError] = []
-}
-
 /// Bulk import of the spreadsheets communities already keep. Validates every row first; writes all or nothing
 /// unless asked to skip the invalid ones. Re-importing a file finds people again by ID number (or dwelling + name).
 struct ResidentImporter {
