@@ -103,4 +103,31 @@ import VaporTesting
             #expect(alarms["total"] as? Int == 0)
         }
     }
+
+    @Test func devicesUnderAnAreasOwnRuleDoNotCrowdOutTheRestOfTheCounty() async throws {
+        try await withDemoApp { app in
+            app.clock.set(deviceNoon)
+            // 古亭社区 gives its devices 48 hours of silence instead of the county's 24
+            let community = try await app.token("gt01_community")
+            let silence = try #require(try await app.api(.GET, "/api/v1/devices/rules", token: community).jsonArray()
+                .first { $0["type"] as? String == "silence" })
+            let made = try await app.api(.POST, "/api/v1/devices/rules", token: community,
+                                         json: #"{"baseRuleId":"\#(silence["id"] as! String)","node":"YT-GT-01","hours":48}"#)
+            #expect(made.status == .created, "\(made.text)")
+            // three quiet devices there sort first; one elsewhere sorts last
+            let registry = DeviceRegistry(db: app.db, now: app.clock.now(), source: .system())
+            for (serial, node) in [("A-SIL-1", "YT-GT-01"), ("A-SIL-2", "YT-GT-01"), ("A-SIL-3", "YT-GT-01"), ("Z-SIL-1", "YT-BH-01")] {
+                _ = try await registry.register(.init(serial: serial, kind: "smart_bin", node: node), scope: .everything)
+            }
+            // act: 30 hours of silence, a sweep that raises at most two alarms per rule
+            app.clock.advance(30 * 3600)
+            let report = try await DeviceSweeper(db: app.db, now: app.clock.now(), limit: 2).tick()
+            // check: the device outside 古亭社区 is raised; those inside are still within their 48 hours
+            let raised = try await DeviceAlarm.query(on: app.db).filter(\.$activeKey != nil).all()
+            let serials = try await Device.query(on: app.db).filter(\.$id ~~ raised.map(\.deviceID)).all().map(\.serial)
+            #expect(serials.contains("Z-SIL-1"))
+            #expect(!serials.contains { $0.hasPrefix("A-SIL") })
+            #expect(report.silent >= 1)
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import JingzhiCore
+import SQLKit
 
 /// The three kinds of rule.
 enum DeviceRuleType: String, CaseIterable, Sendable {
@@ -90,6 +91,15 @@ struct DeviceRuleBook: Sendable {
             chosen[slot] = r
         }
         return chosen.values.filter { $0.active }.sorted { $0.name < $1.name }
+    }
+
+    /// The areas under `rule` where a deeper rule of its type, kind and metric replaces it, as an SQL condition that
+    /// keeps `column` out of them ("1 = 1" when there are none): the sweeper's candidates are then all the rule's own.
+    func outsideOverrides(of rule: DeviceRule, column: String) -> SQLQueryString {
+        let deeper = rules.filter { $0.id != rule.id && $0.type == rule.type && $0.kind == rule.kind && $0.metric == rule.metric
+            && $0.nodePath.count > rule.nodePath.count && $0.nodePath.hasPrefix(rule.nodePath) }
+        guard !deeper.isEmpty else { return "1 = 1" }
+        return deeper.map { "NOT (" + DataScope.subtree($0.nodePath, column: column) + ")" as SQLQueryString }.joined(separator: " AND ")
     }
 
     /// Whether a threshold rule holds for a value.

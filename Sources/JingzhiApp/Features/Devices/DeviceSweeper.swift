@@ -45,7 +45,8 @@ struct DeviceSweeper {
             FROM \(ident: Device.schema) d
             JOIN \(ident: DeviceMetricState.schema) s ON s.device_id = d.id AND s.metric = \(bind: rule.metric)
             WHERE d.kind = \(bind: rule.kind) AND d.active = \(bind: true) AND d.household_id IS NOT NULL
-              AND \(DataScope.subtree(rule.nodePath, column: "d.node_path")) AND s.last_active_at < \(bind: cutoff)
+              AND \(DataScope.subtree(rule.nodePath, column: "d.node_path")) AND \(book.outsideOverrides(of: rule, column: "d.node_path"))
+              AND s.last_active_at < \(bind: cutoff)
               AND EXISTS (SELECT 1 FROM \(ident: Resident.schema) r JOIN \(ident: ResidentTag.schema) t ON t.resident_id = r.id
                           WHERE r.household_id = d.household_id AND r.deleted_at IS NULL AND t.tag IN (\(binds: tags)))
               AND NOT EXISTS (SELECT 1 FROM \(ident: DeviceAlarm.schema) a
@@ -80,6 +81,7 @@ struct DeviceSweeper {
             SELECT d.id AS id FROM \(ident: Device.schema) d
             LEFT JOIN \(ident: DeviceStatus.schema) st ON st.device_id = d.id
             WHERE \(kind) AND d.active = \(bind: true) AND \(DataScope.subtree(rule.nodePath, column: "d.node_path"))
+              AND \(book.outsideOverrides(of: rule, column: "d.node_path"))
               AND ((st.last_seen_at IS NULL AND d.created_at < \(bind: cutoff)) OR st.last_seen_at < \(bind: cutoff))
               AND NOT EXISTS (SELECT 1 FROM \(ident: DeviceAlarm.schema) a
                               WHERE a.device_id = d.id AND a.rule_id = \(bind: rule.id!) AND a.active_key IS NOT NULL)
