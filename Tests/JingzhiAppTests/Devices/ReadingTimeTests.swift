@@ -17,5 +17,11 @@ import Testing
             #expect(ReadingCheck.fast(text) == nil, "\(text)")
         }
         #expect(ReadingCheck.time("2026-02-30T08:00:00Z") == nil)
+        // seconds may be left out; a fraction then may not
+        #expect(ReadingCheck.fast("2026-12-05T08:00Z") == ReadingCheck.fast("2026-12-05T08:00:00Z"))
+        #expect(ReadingCheck.fast("2026-12-05T08:00+08:00") == ReadingCheck.fast("2026-12-05T00:00:00Z"))
+        for text in ["2026-12-05T08Z", "2026-12-05T08:00", "2026-12-05T08:00.5Z", "2026-12-05T08:0Z"] {
+            #expect(ReadingCheck.fast(text) == nil, "\(text)")
+        }
     }
 }

@@ -79,16 +79,18 @@ enum ReadingCheck {
     /// batch); nil for anything else.
     static func fast(_ raw: String) -> Date? {
         let b = Array(raw.utf8)
-        guard b.count >= 20, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58, b[16] == 58 else { return nil }
+        guard b.count >= 17, b[4] == 45, b[7] == 45, b[10] == 84 || b[10] == 116, b[13] == 58 else { return nil }
+        // Seconds are optional (2026-12-05T08:00+08:00), as ISO 8601 allows.
+        let seconds = b.count >= 20 && b[16] == 58
         func num(_ from: Int, _ len: Int) -> Int? {
             var v = 0
             for i in from..<(from + len) { guard (48...57).contains(b[i]) else { return nil }; v = v * 10 + Int(b[i] - 48) }
             return v
         }
-        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2), let se = num(17, 2),
+        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2), let se = seconds ? num(17, 2) : 0,
               (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, se < 60 else { return nil }
-        var i = 19, fraction = 0.0
-        if b[i] == 46 {
+        var i = seconds ? 19 : 16, fraction = 0.0
+        if seconds, b[i] == 46 {
             var scale = 0.1
             i += 1
             let start = i
