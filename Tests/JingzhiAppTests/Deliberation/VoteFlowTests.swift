@@ -64,6 +64,12 @@ import VaporTesting
             #expect(notReady.status == .unprocessableEntity && notReady.errorField == "topicIds")
             #expect(ok.status == .created, "\(ok.text)")
             #expect(try ok.json()["topicIds"] as? [String] == [topic.uuidString])
+            // the announcement reached the community as a notice, with the agenda, on its public board too
+            #expect((try ok.json()["noticeRecipients"] as? Int ?? 0) > 0, "\(ok.text)")
+            let notice = try #require(try await Notice.query(on: app.db).filter(\.$title == "议事会通知：十一月议事会").first())
+            #expect(notice.isPublic && notice.body.contains("社区党群服务中心") && notice.body.contains("1. "))
+            let mine = try await app.api(.GET, "/api/v1/me/notices", token: try await app.token("resident_demo"))
+            #expect(mine.text.contains("议事会通知：十一月议事会"))
             #expect(byResident.status == .forbidden)
             let page = try await app.api(.GET, "/topics/\(topic)/timeline", token: nil)
             #expect(page.text.contains("列入议事会：十一月议事会"))

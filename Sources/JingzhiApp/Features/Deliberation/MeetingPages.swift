@@ -62,8 +62,11 @@ enum MeetingPages {
                                      topicIDs: (f.topicIds ?? []).compactMap(UUID.init(uuidString:)),
                                      capacity: try Self.capacity(f.capacity))
             let m = try await TopicService(req: req).announce(input, by: actor)
-            req.flash(req.t("议事会已公告：\(ShanghaiTime.format(m.startsAt, "yyyy-MM-dd HH:mm"))，\(m.place)。可打印公告海报张贴。",
-                            "Meeting announced: \(ShanghaiTime.format(m.startsAt, "yyyy-MM-dd HH:mm")), \(m.place). Print its poster from the meeting's page."))
+            let notice = await MeetingNotice.publish(m, by: actor, req: req)
+            let sent = notice.recipients.map { req.t("已发布社区通知，送达 \($0) 人。", "A notice reached \($0) people.") }
+                ?? req.t("社区通知未发出：\(notice.problem ?? "")。", "No notice was sent: \(notice.problem ?? "").")
+            req.flash(req.t("议事会已公告：\(ShanghaiTime.format(m.startsAt, "yyyy-MM-dd HH:mm"))，\(m.place)。", "Meeting announced: \(ShanghaiTime.format(m.startsAt, "yyyy-MM-dd HH:mm")), \(m.place). ")
+                      + sent + req.t("可打印公告海报张贴。", " Print its poster from the meeting's page."))
         } catch let e as APIError where e.status.code < 500 {
             req.flash(TopicPages.words(req, e), kind: "error")
         }

@@ -13,6 +13,9 @@ struct MeetingDTO: Content {
     /// Seats (nil: no limit) and those taken by registered or present residents.
     let capacity: Int?
     let seatsTaken: Int
+    /// Only when announcing: how many people the community's notice reached, or why none was sent.
+    var noticeRecipients: Int? = nil
+    var noticeProblem: String? = nil
 }
 
 struct VoteDTO: Content {
@@ -94,7 +97,10 @@ enum MeetingsAPI {
                                  topicIDs: b.topicIds ?? [], capacity: b.capacity)
         let service = TopicService(req: req)
         let m = try await service.announce(input, by: actor)
-        return try await dto(m, service).encodeResponse(status: .created, for: req)
+        var out = try await dto(m, service)
+        let notice = await MeetingNotice.publish(m, by: actor, req: req)
+        (out.noticeRecipients, out.noticeProblem) = (notice.recipients, notice.problem)
+        return try await out.encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func meeting(req: Request) async throws -> MeetingDTO {
