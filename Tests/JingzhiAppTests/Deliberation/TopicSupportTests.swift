@@ -24,6 +24,8 @@ import VaporTesting
             #expect(again.text.contains("每人只能附议一次"))
             #expect(staff.status == .forbidden)
             #expect(try await TopicSupport.query(on: app.db).count() == 1)
+            // the support is in the audit trail, once
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$entity == "topic").filter(\.$action == "support").count() == 1)
         }
     }
 

@@ -68,7 +68,14 @@ extension TopicService {
         if try await TopicEvaluation.query(on: db).filter(\.$topicID == topic.id!).filter(\.$userID == actor.userID).first() != nil {
             throw Self.alreadyEvaluated
         }
-        do { try await e.create(on: db) } catch let error as any DatabaseError where error.isConstraintFailure { throw Self.alreadyEvaluated }
+        let source = source, now = now, path = topic.nodePath, title = topic.title
+        do {
+            try await db.writeTransaction { tx in
+                try await e.create(on: tx)
+                try await AuditLog.record(on: tx, by: source, at: now, action: "evaluate", entity: "topic", entityID: e.topicID, nodePath: path,
+                                          summary: "评价议题「\(title)」的办理：\(rating.zh)")
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure { throw Self.alreadyEvaluated }
         return e
     }
 

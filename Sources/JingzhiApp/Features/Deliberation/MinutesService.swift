@@ -76,7 +76,14 @@ extension TopicService {
         o.userID = actor.userID
         o.words = words
         o.at = now
-        do { try await o.create(on: db) } catch let error as any DatabaseError where error.isConstraintFailure { throw Self.alreadyObjected }
+        let source = source, now = now, path = current.nodePath, title = m.title
+        do {
+            try await db.writeTransaction { tx in
+                try await o.create(on: tx)
+                try await AuditLog.record(on: tx, by: source, at: now, action: "object", entity: "topic_meeting_minutes", entityID: current.id, nodePath: path,
+                                          summary: "对议事会「\(title)」纪要提出异议")
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure { throw Self.alreadyObjected }
         return o
     }
 

@@ -129,7 +129,7 @@ struct TopicService {
         guard let home = try await home(of: actor) else {
             throw APIError.conflict("请先完成住户认证 (link your account to your household first)", code: "not_linked")
         }
-        let id = topic.id!, userID = actor.userID, householdID = home.household.id!, now = now
+        let id = topic.id!, userID = actor.userID, householdID = home.household.id!, now = now, source = source
         do {
             try await db.writeTransaction { tx in
                 // One supporter at a time per topic, so the count read below sees every earlier support.
@@ -148,6 +148,8 @@ struct TopicService {
                 s.householdID = householdID
                 s.at = now
                 try await s.create(on: tx)
+                try await AuditLog.record(on: tx, by: source, at: now, action: "support", entity: "topic", entityID: id, nodePath: fresh.nodePath,
+                                          summary: "附议「\(fresh.title)」")
                 let households = try await Self.households(supporting: id, on: tx)
                 try await tx.sql.update(Topic.schema).set("support_count", to: SQLBind(households)).where("id", .equal, SQLBind(id)).run()
                 let threshold = try await DeliberationSetting.of(fresh.communityID, on: tx).threshold
