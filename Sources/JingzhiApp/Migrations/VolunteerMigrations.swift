@@ -119,3 +119,13 @@ struct M076CreatePointsExpiryRuns: AsyncMigration {
     }
     func revert(on db: any Database) async throws { try await db.schema(PointsExpiryRun.schema).delete() }
 }
+
+/// A cap per resident and day on an earning path, beside the monthly one.
+struct M100AddPointsDailyCap: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(PointsRule.schema).field("daily_cap", .int64).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(PointsRule.schema).deleteField("daily_cap").update()
+    }
+}

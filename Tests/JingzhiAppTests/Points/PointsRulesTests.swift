@@ -47,6 +47,35 @@ import VaporTesting
         }
     }
 
+    @Test func aDailyCapRefusesTheDaysRestAndOpensAgainTheNextDay() async throws {
+        try await withDemoApp { app in
+            // setup: typed awards ("other") at most 20 a day and 50 a month
+            app.clock.set(ActivityFixture.start)
+            let token = try await app.token("gt01_community")
+            let set = try await app.api(.PUT, "/api/v1/points/rules", token: token,
+                                        json: #"{"community":"YT-GT-01","source":"other","monthlyCap":50,"dailyCap":20}"#)
+            #expect(try set.status == .ok && set.json()["dailyCap"] as? Int == 20)
+            let me = try await PointsFixture.demoResident(app)
+            let award = { (points: Int) in
+                try await app.api(.POST, "/api/v1/points/awards", token: token, json: #"{"residentId":"\#(me.id!)","points":\#(points),"reason":"测试"}"#)
+            }
+            // act
+            let first = try await award(15)
+            let over = try await award(10)
+            app.clock.advance(86_400)
+            let nextDay = try await award(10)
+            // check: the day's cap speaks in its own words; the month's still counts every day
+            #expect(first.status == .created)
+            #expect(over.status == .conflict && over.errorCode == "daily_cap" && over.text.contains("今天还可获得 5 分"))
+            #expect(nextDay.status == .created)
+            // a daily cap above the monthly one is refused
+            let wrong = try await app.api(.PUT, "/api/v1/points/rules", token: token,
+                                          json: #"{"community":"YT-GT-01","source":"other","monthlyCap":10,"dailyCap":20}"#)
+            #expect(wrong.status == .unprocessableEntity && wrong.errorField == "dailyCap")
+            #expect(try await PointsVerify.run(on: app.db).ok)
+        }
+    }
+
     @Test func onlyStaffInScopeSetRulesAndWrongRulesAreRefused() async throws {
         try await withDemoApp { app in
             // act

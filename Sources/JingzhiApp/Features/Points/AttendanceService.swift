@@ -174,7 +174,7 @@ struct AttendanceService {
                     residentID: row.residentID, points: Double(points), reason: "志愿活动：\(a.title)（\(hours) 小时）",
                     sourceRef: "activity:\(row.id!.uuidString)", idempotencyKey: nil, by: payer, clip: true)
                 (entry, paid) = (award.entry, award.created)
-            } catch let e as APIError where e.code == "monthly_cap" {
+            } catch let e as APIError where e.code == "monthly_cap" || e.code == "daily_cap" {
                 // The hours still count; the community's cap leaves no points this month.
             }
         }

@@ -35,7 +35,7 @@ extension PointsService {
             return try await award(residentID: resident.id, points: Double(points),
                                    reason: mediation ? "纠纷调解：诉求 \(c.number) 已调解办结" : "随手拍：诉求 \(c.number) 已办结",
                                    sourceRef: "\(source.rawValue):\(c.id!.uuidString)", idempotencyKey: nil, by: staff, clip: true).entry
-        } catch let e as APIError where e.code == "monthly_cap" {
+        } catch let e as APIError where e.code == "monthly_cap" || e.code == "daily_cap" {
             return nil
         }
     }

@@ -8,6 +8,7 @@ struct PointsRuleDTO: Content {
     /// What an event on this path pays (nil: the activity's own rate, or typed by staff).
     let points: Int?
     let monthlyCap: Int?
+    let dailyCap: Int?
     /// Whether the community set `points` (else the default shown applies).
     let set: Bool
 
@@ -16,6 +17,7 @@ struct PointsRuleDTO: Content {
         label = lang.t(source.zh, source.en)
         points = rule?.points ?? source.defaultPoints
         monthlyCap = rule?.monthlyCap
+        dailyCap = rule?.dailyCap
         set = rule?.points != nil
     }
 }
@@ -44,14 +46,14 @@ enum PointsRulesAPI {
         return PointsSource.allCases.map { PointsRuleDTO($0, rules[$0], lang: req.lang) }
     }
 
-    struct RuleBody: Content { var community: String?; var source: String?; var points: Double?; var monthlyCap: Double? }
+    struct RuleBody: Content { var community: String?; var source: String?; var points: Double?; var monthlyCap: Double?; var dailyCap: Double? }
 
     @Sendable static func setRule(req: Request) async throws -> PointsRuleDTO {
         let actor = try req.requireActor()
         try PointsService.requireStaff(actor)
-        let b = try PointsService.decode(RuleBody.self, req, amounts: ["points", "monthlyCap"])
+        let b = try PointsService.decode(RuleBody.self, req, amounts: ["points", "monthlyCap", "dailyCap"])
         let rule = try await PointsRules(db: req.db, now: req.now).set(community: b.community, source: b.source, points: b.points,
-                                                                       monthlyCap: b.monthlyCap, by: actor, source: req.auditSource)
+                                                                       monthlyCap: b.monthlyCap, dailyCap: b.dailyCap, by: actor, source: req.auditSource)
         return PointsRuleDTO(PointsSource(rawValue: rule.source) ?? .other, rule, lang: req.lang)
     }
 

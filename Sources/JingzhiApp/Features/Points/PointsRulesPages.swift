@@ -36,6 +36,7 @@ enum PointsRulesPages {
             <input type="hidden" name="community" value="\(community.id!.uuidString)"><input type="hidden" name="source" value="\(s.rawValue)">
             \(fixed ? HTML("<span class=\"muted\">\(s == .activity ? req.t("按活动设定", "set per activity") : req.t("按填写", "as typed"))</span>")
                 : Form.field(req.t("每次积分", "Points per event"), name: "points", value: dto.points.map(String.init), type: "number", attrs: "min=\"1\" max=\"1000\" step=\"1\""))
+            \(Form.field(req.t("每人每日上限（空为不限）", "Daily cap per resident (empty: none)"), name: "dailyCap", value: dto.dailyCap.map(String.init), type: "number", attrs: "min=\"1\" step=\"1\""))
             \(Form.field(req.t("每人每月上限（空为不限）", "Monthly cap per resident (empty: none)"), name: "monthlyCap", value: dto.monthlyCap.map(String.init), type: "number", attrs: "min=\"1\" step=\"1\""))
             <button>\(req.t("保存", "Save"))</button></form></td></tr>
             """
@@ -47,7 +48,7 @@ enum PointsRulesPages {
         """)
     }
 
-    struct RuleForm: Content { var community: String?; var source: String?; var points: String?; var monthlyCap: String? }
+    struct RuleForm: Content { var community: String?; var source: String?; var points: String?; var monthlyCap: String?; var dailyCap: String? }
 
     @Sendable static func save(req: Request) async throws -> Response {
         let actor = try PointsStaffPages.staff(req)
@@ -55,7 +56,8 @@ enum PointsRulesPages {
         let number = { (s: String?) in s.flatMap { $0.isEmpty ? nil : Double($0) ?? .nan } }
         return try await PointsStaffPages.attempt(req, back: SiteURL.Points.rules(node: f.community).path) {
             let rule = try await PointsRules(db: req.db, now: req.now).set(community: f.community, source: f.source, points: number(f.points),
-                                                                           monthlyCap: number(f.monthlyCap), by: actor, source: req.auditSource)
+                                                                           monthlyCap: number(f.monthlyCap), dailyCap: number(f.dailyCap), by: actor,
+                                                                           source: req.auditSource)
             let s = PointsSource(rawValue: rule.source) ?? .other
             return req.t("已保存「\(s.zh)」的规则", "Saved the rule for \(s.en)")
         }

@@ -95,11 +95,13 @@ struct PointsService {
         do {
             try await db.writeTransaction { [source, now] tx in
                 try await PointsRules.lock(to, on: tx)
-                if let left = try await PointsRules(db: tx, now: now).allowance(to, source: PointsSource(sourceRef: ref)), left < e.points {
-                    guard clip, left > 0 else {
-                        throw APIError.conflict("已达本月积分上限，本月还可获得 \(left) 分 (this month's cap leaves \(left) points)", code: "monthly_cap")
+                if let a = try await PointsRules(db: tx, now: now).allowance(to, source: PointsSource(sourceRef: ref)), a.left < e.points {
+                    guard clip, a.left > 0 else {
+                        throw a.daily
+                            ? APIError.conflict("已达今日积分上限，今天还可获得 \(a.left) 分 (today's cap leaves \(a.left) points)", code: "daily_cap")
+                            : APIError.conflict("已达本月积分上限，本月还可获得 \(a.left) 分 (this month's cap leaves \(a.left) points)", code: "monthly_cap")
                     }
-                    e.points = left
+                    e.points = a.left
                 }
                 try await PointsLedger.post(e, from: from, to: to, on: tx)
                 try await AuditLog.record(on: tx, by: source, at: now, action: "award", entity: "points_entry", entityID: e.id,
