@@ -56,16 +56,16 @@ package enum GridMapSVG {
         package var lon: Double
         package var lat: Double
         package var href: String?
-        /// A square instead of a dot (a place's devices rather than a person), red when it needs attention.
-        package var square = false
+        /// A diamond instead of a dot (a place's things rather than a person), red and larger when it needs attention.
+        package var diamond = false
         package var alert = false
 
-        package init(label: String, lon: Double, lat: Double, href: String?, square: Bool = false, alert: Bool = false) {
+        package init(label: String, lon: Double, lat: Double, href: String?, diamond: Bool = false, alert: Bool = false) {
             self.label = label
             self.lon = lon
             self.lat = lat
             self.href = href
-            self.square = square
+            self.diamond = diamond
             self.alert = alert
         }
     }
@@ -91,8 +91,14 @@ package enum GridMapSVG {
         package var heat: String
         /// Between a name and its figure: "：" in Chinese, ": " in English.
         package var colon: String
+        /// The legend's words for diamond markers, plain and alerting (shown when there are any).
+        package var diamond: String? = nil
+        package var diamondAlert: String? = nil
 
-        package init(title: String, legendTitle: String, noData: String, heat: String, colon: String = "：") {
+        package init(title: String, legendTitle: String, noData: String, heat: String, colon: String = "：", diamond: String? = nil,
+                     diamondAlert: String? = nil) {
+            self.diamond = diamond
+            self.diamondAlert = diamondAlert
             self.title = title
             self.legendTitle = legendTitle
             self.noData = noData
@@ -155,10 +161,10 @@ package enum GridMapSVG {
         }
         for m in markers {
             let p = projection.project(lon: m.lon, lat: m.lat)
-            let fill = m.alert ? "#d32f2f" : m.square ? "#546e7a" : "#1e88e5", r = theme.fontSize / 2, title = "<title>\(HTML.escape(m.label))</title>"
-            let dot = m.square
-                ? "<rect class=\"marker device\(m.alert ? " alert" : "")\" x=\"\(n(p.x - r))\" y=\"\(n(p.y - r))\" width=\"\(n(2 * r))\" height=\"\(n(2 * r))\" fill=\"\(fill)\" stroke=\"#fff\" stroke-width=\"2\">\(title)</rect>"
-                : "<circle class=\"marker\" cx=\"\(n(p.x))\" cy=\"\(n(p.y))\" r=\"\(n(r))\" fill=\"\(fill)\" stroke=\"#fff\" stroke-width=\"2\">\(title)</circle>"
+            let r = theme.fontSize / 2, title = "<title>\(HTML.escape(m.label))</title>"
+            let dot = m.diamond
+                ? Self.diamond(x: p.x, y: p.y, r: r * (m.alert ? 1.5 : 1.1), alert: m.alert, extra: title)
+                : "<circle class=\"marker\" cx=\"\(n(p.x))\" cy=\"\(n(p.y))\" r=\"\(n(r))\" fill=\"#1e88e5\" stroke=\"#fff\" stroke-width=\"2\">\(title)</circle>"
             body += m.href.map { "<a href=\"\(HTML.escape($0))\">\(dot)</a>" } ?? dot
         }
         let legendX = width - legendWidth + theme.fontSize * 0.5
@@ -168,11 +174,27 @@ package enum GridMapSVG {
             body += "<g class=\"legend heat-legend\"><rect x=\"\(n(legendX))\" y=\"\(n(y))\" width=\"\(n(theme.fontSize * 1.6))\" height=\"\(n(theme.fontSize))\" fill=\"#d50000\" fill-opacity=\"0.7\"/>"
             body += "<text x=\"\(n(legendX + theme.fontSize * 2.1))\" y=\"\(n(y + theme.fontSize * 0.85))\" fill=\"\(theme.text)\" font-size=\"\(n(theme.fontSize))\">\(HTML.escape(labels.heat))</text></g>"
         }
+        if markers.contains(where: \.diamond), let plain = labels.diamond, let alert = labels.diamondAlert {
+            var y = theme.fontSize * (3.2 + 1.5 * Double(scale.classCount + (heat == nil ? 1 : 2)))
+            for (words, alarm) in [(plain, false), (alert, true)] {
+                body += "<g class=\"legend diamond-legend\">" + Self.diamond(x: legendX + theme.fontSize * 0.8, y: y + theme.fontSize * 0.5, r: theme.fontSize * 0.55, alert: alarm, extra: "")
+                body += "<text x=\"\(n(legendX + theme.fontSize * 2.1))\" y=\"\(n(y + theme.fontSize * 0.85))\" fill=\"\(theme.text)\" font-size=\"\(n(theme.fontSize))\">\(HTML.escape(words))</text></g>"
+                y += theme.fontSize * 1.5
+            }
+        }
         body += outlineNames(outlines, projection: projection, theme: theme)
         return HTML(raw: """
         <svg class="gridmap" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(n(width)) \(n(height))" role="img" aria-label="\(HTML.escape(labels.title))" \
         font-family="sans-serif">\(body)</svg>
         """)
+    }
+
+    /// A diamond marker: slate, or red with a dark edge when alerting (unlike the heat layer's plain red squares).
+    static func diamond(x: Double, y: Double, r: Double, alert: Bool, extra: String) -> String {
+        func n(_ v: Double) -> String { SVGNumber.format(v) }
+        let pts = [(x, y - r), (x + r, y), (x, y + r), (x - r, y)].map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ")
+        return "<polygon class=\"marker diamond\(alert ? " alert" : "")\" points=\"\(pts)\" fill=\"\(alert ? "#d50000" : "#455a64")\" "
+            + "stroke=\"\(alert ? "#212121" : "#fff")\" stroke-width=\"2\">\(extra)</polygon>"
     }
 
     /// Street and community lines, under the heat layer and the markers.

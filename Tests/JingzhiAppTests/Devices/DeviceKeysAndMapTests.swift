@@ -75,7 +75,7 @@ import VaporTesting
             // the desk page draws the grid's devices red; another community's map has no such grid
             let browser = Browser(app)
             try await browser.login("gt01_community")
-            #expect(try await browser.get("/command").text.contains("marker device alert"))
+            #expect(try await browser.get("/command").text.contains("marker diamond alert"))
             #expect(try await counts(try await app.token("bh01_community")) == nil)
         }
     }

@@ -109,7 +109,8 @@ enum CommandCentreViews {
         let svg = GridMapSVG.render(areas: areas, scale: scale, heat: heat, markers: markers, outlines: outlines,
                                     labels: .init(title: req.t("网格地图：每千户诉求数与诉求热力", "Grid map: cases per 1,000 households and case heat"),
                                                   legendTitle: req.t("每千户诉求", "Per 1,000 households"), noData: req.t("无住户", "No households"),
-                                                  heat: req.t("有坐标的诉求", "Located cases"), colon: req.t("：", ": ")),
+                                                  heat: req.t("有坐标的诉求", "Located cases"), colon: req.t("：", ": "),
+                                                  diamond: req.t("网格内的设备", "Devices of a grid"), diamondAlert: req.t("设备告警中", "Device alarm")),
                                     width: width, height: height, theme: theme, showAreaNames: areas.count <= 40 && d.outlines.count < 2)
         let located = d.map.heat.map { req.t("有坐标 \($0.located) 件 / 共 \($0.total) 件", "\($0.located) of \($0.total) cases located") } ?? ""
         return """
@@ -117,7 +118,7 @@ enum CommandCentreViews {
         """
     }
 
-    /// One square per grid with devices, inside the grid off its centre; red while any of them has an active alarm.
+    /// One diamond per grid with devices, inside the grid off its centre; red while any of them has an active alarm.
     static func deviceMarkers(_ req: Request, _ d: Data) -> [GridMapSVG.Marker] {
         let grids = Dictionary(d.grids.map { ($0.node.id!, $0) }) { a, _ in a }
         return (d.map.devices ?? []).compactMap { g -> GridMapSVG.Marker? in
@@ -128,7 +129,7 @@ enum CommandCentreViews {
             let status = g.alarmed > 0 ? "alarm" : g.offline > 0 ? "offline" : ""
             return .init(label: label, lon: c.lon + 0.3 * (corner[0] - c.lon), lat: c.lat + 0.3 * (corner[1] - c.lat),
                          href: req.application.commandCentre.devicesLink?(grid.node.id!, status),
-                         square: true, alert: g.alarmed > 0)
+                         diamond: true, alert: g.alarmed > 0)
         }
     }
 

@@ -25,8 +25,8 @@ enum DeviceImportPage {
         <form method="post" enctype="multipart/form-data" class="card">\(Form.csrf(req))
           <label class="field"><span>\(req.t("Excel 工作簿（.xlsx）或 CSV 文件（UTF-8 或 GB18030）", "Excel workbook (.xlsx) or CSV file (UTF-8 or GB18030)"))</span>
           <input type="file" name="file" accept=".xlsx,.csv,text/csv,\(Spreadsheet.mediaType.serialize())" required></label>
-          <label><input type="checkbox" name="skipInvalid" value="true"> \(req.t("跳过有错误的行，导入其余行", "Skip bad rows and import the rest"))</label>
-          <label><input type="checkbox" name="dryRun" value="true" checked> \(req.t("只检查，不导入", "Check only, do not import"))</label>
+          <p><label><input type="checkbox" name="skipInvalid" value="true"> \(req.t("跳过有错误的行，导入其余行", "Skip bad rows and import the rest"))</label></p>
+          <p><label><input type="checkbox" name="dryRun" value="true" checked> \(req.t("只检查，不导入", "Check only, do not import"))</label></p>
           <div class="actions"><button>\(req.t("上传", "Upload"))</button></div>
         </form>
         <p class="muted">\(req.t("第一行为列名：", "The first row names the columns: "))\(DeviceImporter.header.joined(separator: "，"))。\
