@@ -130,4 +130,33 @@ import VaporTesting
             #expect(report.silent >= 1)
         }
     }
+
+    @Test func aGatewaysDevicesFallingSilentTogetherAreOneCase() async throws {
+        try await withDemoApp { app in
+            app.clock.set(deviceNoon)
+            // three bins of one gateway at 古亭社区 and one of another gateway there
+            for serial in ["BIN-O-1", "BIN-O-2", "BIN-O-3", "BIN-P-1"] { try await app.registerDevice(serial, kind: "smart_bin", node: "YT-GT-01") }
+            let first = try await app.deviceKey("环卫网关甲"), second = try await app.deviceKey("环卫网关乙")
+            #expect(try await app.postReadings(first, [("BIN-O-1", 600, "fill_pct", 40), ("BIN-O-2", 300, "fill_pct", 40),
+                                                       ("BIN-O-3", 60, "fill_pct", 40)]).json()["accepted"] as? Int == 3)
+            #expect(try await app.postReadings(second, [("BIN-P-1", 60, "fill_pct", 40)]).json()["accepted"] as? Int == 1)
+            // act: both gateways go quiet for a day and a half
+            app.clock.advance(36 * 3600)
+            let report = try await app.sweep()
+            // check: four alarms, two cases; the gateway's outage is one case with notes for the devices that joined it
+            #expect(report.silent == 4)
+            let alarms = try await DeviceAlarm.query(on: app.db).filter(\.$activeKey != nil).all()
+            let devices = Dictionary(try await Device.query(on: app.db).filter(\.$id ~~ alarms.map(\.deviceID)).all().map { ($0.id!, $0.serial) }) { a, _ in a }
+            let caseOf = Dictionary(alarms.map { (devices[$0.deviceID]!, $0.caseID!) }) { a, _ in a }
+            #expect(Set(["BIN-O-1", "BIN-O-2", "BIN-O-3"].map { caseOf[$0]! }).count == 1)
+            #expect(caseOf["BIN-P-1"] != caseOf["BIN-O-1"])
+            #expect(try await app.deviceCases().count == 2)
+            let notes = try await CaseEvent.query(on: app.db).filter(\.$caseID == caseOf["BIN-O-1"]!).filter(\.$action == "device_note").count()
+            #expect(notes == 2)
+            // one bin speaks again: its alarm clears, the outage case stays open for the others
+            #expect(try await app.postReadings(first, [("BIN-O-2", 0, "fill_pct", 45)]).status == .ok)
+            #expect(try await DeviceAlarm.query(on: app.db).filter(\.$activeKey != nil).count() == 3)
+            #expect(try await Case.find(caseOf["BIN-O-1"]!, on: app.db)?.state.isOpen == true)
+        }
+    }
 }

@@ -36,6 +36,9 @@ struct DeviceAlarmService {
         let caseText: String
         /// The node the case is placed at: the household's for a home device, else the device's.
         let caseNodeID: UUID
+        /// An open case this alarm joins instead of filing its own (devices of one gateway and place going silent
+        /// together are one outage), with the note it adds there.
+        var joinCase: (id: UUID, note: String)? = nil
     }
 
     /// Raises the alarm, or counts a repeat on the active one. Runs inside the caller's transaction.
@@ -59,9 +62,16 @@ struct DeviceAlarmService {
                 .where("active_key", .equal, SQLBind(key)).run()
             return .repeated
         }
-        let submission = CaseSubmission(categoryCode: r.rule.categoryCode, nodeID: r.caseNodeID, description: String(r.caseText.prefix(2000)),
-                                        channel: "device", reporterName: "智能设备")
-        let (c, _) = try await CaseService(db: tx, now: now, source: source).submit(submission, by: nil, idempotencyKey: nil)
+        let c: Case
+        if let join = r.joinCase, let open = try await Case.find(join.id, on: tx), open.state.isOpen {
+            c = open
+            try await CaseService(db: tx, now: now).event(c, action: "device_note", from: c.stateRaw, to: c.state, actorID: nil,
+                                                         actorName: "规则引擎", note: join.note, on: tx)
+        } else {
+            let submission = CaseSubmission(categoryCode: r.rule.categoryCode, nodeID: r.caseNodeID, description: String(r.caseText.prefix(2000)),
+                                            channel: "device", reporterName: "智能设备")
+            c = try await CaseService(db: tx, now: now, source: source).submit(submission, by: nil, idempotencyKey: nil).0
+        }
         try await tx.sql.update(DeviceAlarm.schema).set("case_id", to: SQLBind(c.id!)).where("id", .equal, SQLBind(id)).run()
         let e = LifecycleEvent()
         e.entity = Self.lifecycle.entity

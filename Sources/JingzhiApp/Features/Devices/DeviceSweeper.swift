@@ -97,11 +97,34 @@ struct DeviceSweeper {
             let p = try await DeviceRuleRunner(db: db, now: now).place(d)
             let since = seen.map { "自 \(ShanghaiTime.format($0)) 起" } ?? "登记后"
             let text = "【设备离线】\(p.words) 的\(d.deviceKind?.zh ?? d.kind) \(d.serial)（\(d.vendor) \(d.model)）\(since)超过 \(Int(rule.hours)) 小时未上报数据，请检修。"
-            let r = DeviceAlarmService.Raise(device: d, rule: rule, value: nil, summary: "\(rule.name)：\(since)未上报", caseText: text,
+            var r = DeviceAlarmService.Raise(device: d, rule: rule, value: nil, summary: "\(rule.name)：\(since)未上报", caseText: text,
                                              caseNodeID: d.nodeID)
-            if try await db.writeTransaction({ tx in try await alarms.raise(r, repeatCounts: false, on: tx) }) == .raised { raised += 1 }
+            if let open = try await outageCase(of: d, rule: rule) {
+                r.joinCase = (open, "同一网关、同一位置的\(d.deviceKind?.zh ?? d.kind) \(d.serial) 也已\(since)超过 \(Int(rule.hours)) 小时未上报，可能是网关或网络故障。")
+            }
+            let raise = r
+            if try await db.writeTransaction({ tx in try await alarms.raise(raise, repeatCounts: false, on: tx) }) == .raised { raised += 1 }
         }
         return raised
+    }
+}
+
+extension DeviceSweeper {
+    /// How long after one device of a gateway and place fell silent another one joins its case (a gateway or network
+    /// outage files one case, not one per device).
+    static let outageWindow: TimeInterval = 2 * 3600
+
+    /// The open case of a silence alarm of `rule` raised lately for another device of the same gateway at the same node.
+    func outageCase(of d: Device, rule: DeviceRule) async throws -> UUID? {
+        guard let key = d.keyID else { return nil }
+        let row = try await db.sql.raw("""
+            SELECT a.case_id AS case_id FROM \(ident: DeviceAlarm.schema) a JOIN \(ident: Device.schema) o ON o.id = a.device_id
+            WHERE a.rule_id = \(bind: rule.id!) AND a.active_key IS NOT NULL AND a.case_id IS NOT NULL
+              AND a.raised_at >= \(bind: now.addingTimeInterval(-Self.outageWindow)) AND o.key_id = \(bind: key) AND o.node_id = \(bind: d.nodeID)
+              AND o.id <> \(bind: d.id!)
+            ORDER BY a.raised_at LIMIT 1
+            """).first()
+        return try row?.decode(column: "case_id", as: UUID.self)
     }
 }
 
