@@ -73,7 +73,11 @@ enum Migrations {
         M082CreateDevices(),                          // smart devices, vendor gateway keys, each device's health
         M083CreateDeviceReadings(),                   // readings unique per device, metric and time; hourly aggregates; each metric's last state
         M084CreateDeviceRulesAndAlarms(),             // alarm rules (county defaults, community overrides) and alarms, one active per device and rule
-        // next: M085. Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        M085CreatePartners(),                         // partners of five kinds with agreements and review state; party members (双报到)
+        M086CreatePartnerLists(),                     // needs, resources, projects and their matches (committed, delivered)
+        M087CreateWishes(),                           // micro-wishes, claims with deadlines, photo proofs
+        M088CreateServiceLogs(),                      // service logged by partners and party members
+        // next: M089. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 

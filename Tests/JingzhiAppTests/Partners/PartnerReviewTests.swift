@@ -1,0 +1,135 @@
+import Fluent
+import Foundation
+import JingzhiCore
+import Testing
+import Vapor
+import VaporTesting
+@testable import JingzhiApp
+
+/// Partners: the fixed list contract, review by the right level, the agreement's limits, warning and retirement.
+@Suite struct PartnerReviewTests {
+    @Test func theListAnswersExactlyItemsTotalPageAndThePublicSeesApprovedPartnersWithoutContacts() async throws {
+        try await withDemoApp { app in
+            // setup: one approved, one waiting
+            try await PartnerFixture.partner(app)
+            try await PartnerFixture.partner(app, account: nil, approve: false, name: "鲁南职业培训学校", credit: "91370827MA3C4D5E7G")
+            let node = try await app.node("YT-GT-01-G01")
+            // act
+            let anonymous = try await app.api(.GET, "/api/v1/partners?node=\(node.id!)&kind=service&page=1", token: nil)
+            let staff = try await app.api(.GET, "/api/v1/partners?node=YT-GT-01", token: try await app.token("gt01_community"))
+            let otherKind = try await app.api(.GET, "/api/v1/partners?kind=support", token: nil)
+            let badKind = try await app.api(.GET, "/api/v1/partners?kind=friends", token: nil)
+            let badNode = try await app.api(.GET, "/api/v1/partners?node=NOPE", token: nil)
+            let bh = try await app.api(.GET, "/api/v1/partners", token: try await app.token("bh01_community"))
+            // check
+            let body = try anonymous.json()
+            #expect(Set(body.keys) == ["items", "total", "page"])
+            #expect(body["total"] as? Int == 1 && body["page"] as? Int == 1)
+            let item = try #require((body["items"] as? [[String: Any]])?.first)
+            #expect(item["name"] as? String == "孝贤大食堂" && item["contactPhone"] == nil && item["creditCode"] == nil)
+            #expect(!anonymous.text.contains("13905370001"))
+            #expect(try staff.json()["total"] as? Int == 2, "staff see the application too")
+            #expect(try otherKind.json()["total"] as? Int == 0)
+            #expect(badKind.status == .unprocessableEntity && badKind.errorField == "kind")
+            #expect(badNode.status == .notFound)
+            #expect(try bh.json()["total"] as? Int == 0, "another community's staff see none of them")
+        }
+    }
+
+    @Test func aStreetLevelPartnerIsReviewedByTheStreetAndRetirementNeedsAReasonAndEndsItsActions() async throws {
+        try await withDemoApp { app in
+            // setup
+            let street = try await PartnerFixture.partner(app, staff: "gt_street", at: "YT-GT", account: nil, approve: false, name: "谷亭商会",
+                                                          credit: "91370827MA3C4D5E8H")
+            let community = try await app.token("gt01_community")
+            let id = try await PartnerFixture.partner(app)
+            let wish = try await PartnerFixture.wish(app)
+            // act
+            let byCommunity = try await app.api(.POST, "/api/v1/partners/\(street)/approve", token: community)
+            let byStreet = try await app.api(.POST, "/api/v1/partners/\(street)/approve", token: try await app.token("gt_street"))
+            let byPartner = try await app.api(.POST, "/api/v1/partners/\(id)/warn", token: try await app.token("partner_demo"), json: #"{"note":"x"}"#)
+            let warnNoNote = try await app.api(.POST, "/api/v1/partners/\(id)/warn", token: community)
+            let warned = try await app.api(.POST, "/api/v1/partners/\(id)/warn", token: community, json: #"{"note":"两次认领未按期完成"}"#)
+            let claimWhileWarned = try await PartnerFixture.claim(app, wish)
+            _ = try await app.api(.POST, "/api/v1/wishes/\(wish)/release", token: try await app.token("partner_demo"))
+            let retired = try await app.api(.POST, "/api/v1/partners/\(id)/retire", token: community, json: #"{"note":"协议到期不再续签"}"#)
+            let claimAfter = try await PartnerFixture.claim(app, wish)
+            let resourceAfter = try await app.api(.POST, "/api/v1/resources", token: try await app.token("partner_demo"), json: """
+                {"title":"棉被","category":"goods","quantity":5,"availableFrom":"2026-12-01","availableTo":"2027-01-31"}
+                """)
+            let logAfter = try await app.api(.POST, "/api/v1/service-logs", token: try await app.token("partner_demo"),
+                                              json: #"{"what":"送餐","day":"\#(ShanghaiTime.today(app.clock.now()))","hours":2}"#)
+            let publicList = try await app.api(.GET, "/api/v1/partners", token: nil)
+            // check
+            #expect(byCommunity.status == .notFound, "outside the community's scope")
+            #expect(byStreet.status == .ok)
+            #expect(byPartner.status == .forbidden)
+            #expect(warnNoNote.status == .unprocessableEntity && warnNoNote.errorField == "note")
+            #expect(warned.status == .ok && claimWhileWarned.status == .ok, "a warned partner still acts")
+            #expect(try retired.status == .ok && (retired.json()["stateReason"] as? String) == "协议到期不再续签")
+            #expect(claimAfter.status == .forbidden && claimAfter.errorCode == "partner_inactive")
+            #expect(resourceAfter.status == .forbidden && logAfter.status == .forbidden)
+            let names = (try publicList.json()["items"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            #expect(names == ["谷亭商会"], "the retired partner leaves the public list, kept in the record")
+            #expect(try await Partner.find(id, on: app.db)?.state == .retired)
+        }
+    }
+
+    @Test func aPartnerBeyondItsAgreementIsRefusedAndOthersCannotClaimOrPost() async throws {
+        try await withDemoApp { app in
+            // setup: the agreement covers services only, and another one ended last year
+            app.clock.set(ISOTime.parse("2026-12-01T10:00:00+08:00")!)
+            try await PartnerFixture.partner(app, categories: ["service"])
+            let goods = try await PartnerFixture.wish(app)
+            let service = try await PartnerFixture.wish(app, category: "service")
+            let bhWish = try await PartnerFixture.wish(app, at: "YT-BH-01", staff: "bh01_community", category: "service")
+            // act
+            let beyondCategory = try await PartnerFixture.claim(app, goods)
+            let beyondArea = try await PartnerFixture.claim(app, bhWish)
+            let resident = try await PartnerFixture.claim(app, service, as: "resident_demo")
+            let grid = try await PartnerFixture.claim(app, service, as: "gt01_grid")
+            let gridPosts = try await app.api(.POST, "/api/v1/wishes", token: try await app.token("gt01_grid"), json: #"{"title":"x","value":"10","beneficiaryName":"y"}"#)
+            let partnerPosts = try await app.api(.POST, "/api/v1/wishes", token: try await app.token("partner_demo"), json: #"{"title":"x","value":"10","beneficiaryName":"y"}"#)
+            app.clock.set(ISOTime.parse("2100-01-02T10:00:00+08:00")!)
+            let afterTerm = try await PartnerFixture.claim(app, service)
+            // check
+            #expect(beyondCategory.status == .forbidden && beyondCategory.errorCode == "outside_agreement")
+            #expect(beyondArea.status == .forbidden && beyondArea.errorCode == "outside_agreement")
+            #expect(resident.status == .forbidden && resident.errorCode == "not_a_claimer", "not registered as a party member")
+            #expect(grid.status == .forbidden)
+            #expect(gridPosts.status == .forbidden && partnerPosts.status == .forbidden)
+            #expect(afterTerm.status == .forbidden && afterTerm.errorCode == "outside_agreement")
+            #expect(try await WishClaim.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test func badInputIsRefusedInWords() async throws {
+        try await withDemoApp { app in
+            let token = try await app.token("gt01_community")
+            let node = try await app.node("YT-GT-01")
+            // act
+            let badCode = try await app.api(.POST, "/api/v1/partners", token: token, json: """
+                {"name":"某单位","kind":"service","creditCode":"123","offers":"x","contactName":"李","contactPhone":"13905370001","nodeId":"\(node.id!)","categories":["goods"]}
+                """)
+            let badCategory = try await app.api(.POST, "/api/v1/partners", token: token, json: """
+                {"name":"某单位","kind":"service","creditCode":"91370827MA3C4D5E6F","offers":"x","contactName":"李","contactPhone":"13905370001","nodeId":"\(node.id!)","categories":["money"]}
+                """)
+            let foreignNode = try await app.api(.POST, "/api/v1/partners", token: token, json: """
+                {"name":"某单位","kind":"service","creditCode":"91370827MA3C4D5E6F","offers":"x","contactName":"李","contactPhone":"13905370001","nodeId":"YT-BH-01","categories":["goods"]}
+                """)
+            let id = try await PartnerFixture.partner(app, account: nil, approve: false)
+            let noTerm = try await app.api(.POST, "/api/v1/partners", token: token, json: """
+                {"name":"无期限单位","kind":"support","creditCode":"91370827MA3C4D5E9J","offers":"x","contactName":"李","contactPhone":"13905370001","nodeId":"\(node.id!)","categories":["goods"]}
+                """)
+            let approveNoTerm = try await app.api(.POST, "/api/v1/partners/\(try PartnerFixture.id(noTerm))/approve", token: token)
+            let twice = try await app.api(.POST, "/api/v1/partners/\(id)/approve", token: token)
+            let again = try await app.api(.POST, "/api/v1/partners/\(id)/approve", token: token)
+            // check
+            #expect(badCode.status == .unprocessableEntity && badCode.errorField == "creditCode")
+            #expect(badCategory.status == .unprocessableEntity && badCategory.errorField == "categories")
+            #expect(foreignNode.status == .notFound)
+            #expect(approveNoTerm.status == .unprocessableEntity && approveNoTerm.errorField == "agreementFrom")
+            #expect(twice.status == .ok && again.status == .conflict && again.errorCode == "illegal_transition")
+        }
+    }
+}
