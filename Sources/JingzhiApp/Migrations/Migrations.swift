@@ -77,7 +77,8 @@ enum Migrations {
         M086CreatePartnerLists(),                     // needs, resources, projects and their matches (committed, delivered)
         M087CreateWishes(),                           // micro-wishes, claims with deadlines, photo proofs
         M088CreateServiceLogs(),                      // service logged by partners and party members
-        // next: M089. Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        M089CreatePartnerEvaluations(),               // partners' annual evaluations on the checklist, one per year and evaluator
+        // next: M090. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 

@@ -46,7 +46,7 @@ struct M086CreatePartnerLists: AsyncMigration {
             .field("version", .int, .required).field("created_at", .datetime, .required)
             .create()
         try await createIndex("partner_needs_path", on: Need.schema, ["node_path", "state"], db: db)
-        try await createIndex("partner_needs_open", on: Need.schema, ["state", "category"], db: db)
+        try await createIndex("partner_needs_due", on: Need.schema, ["state", "due_day"], db: db)
         try await db.schema(PartnerResource.schema).id()
             .field("partner_id", .uuid, .required, .references(Partner.schema, "id"))
             .field("title", .string, .required).field("category", .string, .required).field("quantity", .int, .required)

@@ -133,3 +133,36 @@ import VaporTesting
         }
     }
 }
+
+/// The annual evaluation on the checklist: once a year per evaluating community, scores bounded, grade from the total.
+@Suite struct PartnerEvaluationTests {
+    static let scores = #"{"service":19,"delivery":18,"satisfaction":20,"partyBuilding":17,"agreement":18}"#
+
+    @Test func theCommunityScoresAPartnerOnceAYearAndTheGradeFollowsTheTotal() async throws {
+        try await withDemoApp { app in
+            let id = try await PartnerFixture.partner(app)
+            let applied = try await PartnerFixture.partner(app, account: nil, approve: false, name: "鲁南职业培训学校", credit: "91370827MA3C4D5E7G")
+            let staff = try await app.token("gt01_community")
+            // act
+            let ok = try await app.api(.POST, "/api/v1/partners/\(id)/evaluations", token: staff,
+                                       json: #"{"scores":\#(Self.scores),"award":"十佳红色合伙人"}"#)
+            let twice = try await app.api(.POST, "/api/v1/partners/\(id)/evaluations", token: staff, json: #"{"scores":\#(Self.scores)}"#)
+            let tooHigh = try await app.api(.POST, "/api/v1/partners/\(id)/evaluations", token: staff, json: #"{"year":2025,"scores":{"service":21,"delivery":1,"satisfaction":1,"partyBuilding":1,"agreement":1}}"#)
+            let missing = try await app.api(.POST, "/api/v1/partners/\(id)/evaluations", token: staff, json: #"{"year":2025,"scores":{"service":1}}"#)
+            let notYet = try await app.api(.POST, "/api/v1/partners/\(applied)/evaluations", token: staff, json: #"{"scores":\#(Self.scores)}"#)
+            let foreign = try await app.api(.POST, "/api/v1/partners/\(id)/evaluations", token: try await app.token("bh01_community"), json: #"{"scores":\#(Self.scores)}"#)
+            let byPartner = try await app.api(.POST, "/api/v1/partners/\(id)/evaluations", token: try await app.token("partner_demo"), json: #"{"scores":\#(Self.scores)}"#)
+            let list = try await app.api(.GET, "/api/v1/partners/\(id)/evaluations", token: staff)
+            let page = try await WebSession.login(app, "gt01_community").get("/partners/\(id)")
+            // check
+            #expect(ok.status == .created)
+            #expect(try ok.json()["total"] as? Int == 92 && ok.json()["grade"] as? String == "excellent")
+            #expect(twice.status == .conflict && twice.errorCode == "already_evaluated")
+            #expect(tooHigh.status == .unprocessableEntity && missing.status == .unprocessableEntity)
+            #expect(notYet.status == .conflict)
+            #expect(foreign.status == .notFound && byPartner.status == .forbidden)
+            #expect(try list.jsonArray().count == 1)
+            #expect(page.text.contains("十佳红色合伙人") && page.text.contains("92（优秀）"))
+        }
+    }
+}

@@ -16,6 +16,7 @@ enum PartnerPages {
         staff.get(P.report, use: report)
         staff.get(P.register, use: { try await registerForm($0) })
         staff.post(P.register, use: registerMember)
+        staff.post(P.evaluate, use: evaluate)
         web.get(P.ours, use: ours)
     }
 
@@ -155,9 +156,64 @@ enum PartnerPages {
         \(full ? HTML("<dt>\(req.t("信用代码", "Credit code"))</dt><dd>\(p.creditCode)</dd><dt>\(req.t("联系人", "Contact"))</dt><dd>\(p.contactName) \(p.contactPhone)</dd>") : .empty)
         \(p.stateReason.map { HTML("<dt>\(req.t("原因", "Reason"))</dt><dd>\($0)</dd>") } ?? .empty)</dl>
         \(HTML(buttons))
+        \(try await evaluations(req, actor, p))
         <h2>\(req.t("记录", "History"))</h2><ul>\(history.isEmpty ? ["<li class=\"muted\">\(req.t("暂无", "None yet"))</li>"] : history)</ul>
         <p><a href="\(SiteURL.Partners.list(query: "").path)">\(req.t("返回合伙人列表", "Back to partners"))</a></p>
         """)
+    }
+
+    /// The annual evaluations and, for staff, the checklist form.
+    static func evaluations(_ req: Request, _ actor: Actor, _ p: Partner) async throws -> HTML {
+        let rows = try await PartnerEvaluation.query(on: req.db).filter(\.$partnerID == p.id!).sort(\.$year, .descending).all().map { e -> HTML in
+            """
+            <tr><td data-label="\(req.t("年度", "Year"))">\(e.year)</td><td data-label="\(req.t("得分", "Score"))">\(e.total)（\(req.t(e.grade.zh, e.grade.en))）</td>
+            <td data-label="\(req.t("荣誉", "Award"))">\(e.award.isEmpty ? "—" : e.award)</td><td data-label="\(req.t("评议", "By"))">\(e.byName)</td></tr>
+            """
+        }
+        let table: HTML = rows.isEmpty ? "<p class=\"muted\">\(req.t("暂无年度考评", "No evaluations yet"))</p>" : """
+        <div class="table-wrap"><table class="list stack"><thead><tr><th>\(req.t("年度", "Year"))</th><th>\(req.t("得分", "Score"))</th><th>\(req.t("荣誉", "Award"))</th><th>\(req.t("评议", "By"))</th></tr></thead>
+        <tbody>\(rows)</tbody></table></div>
+        """
+        guard PartnerAccess.isStaff(actor), actor.role != .admin, [.approved, .warned, .retired].contains(p.state) else {
+            return "<h2>\(req.t("年度考评", "Annual evaluation"))</h2>\(table)"
+        }
+        let items = PartnerEvaluations.items.map { i -> HTML in
+            Form.field(req.t(i.zh, i.en) + req.t("（0–20）", " (0–20)"), name: i.key, type: "number", required: true, attrs: "min=\"0\" max=\"20\"")
+        }
+        return """
+        <h2>\(req.t("年度考评", "Annual evaluation"))</h2>\(table)
+        <form method="post" action="\(SiteURL.Partners.evaluate(p.id!).path)" class="card">\(Form.csrf(req))
+        \(Form.field(req.t("年度", "Year"), name: "year", value: String(ShanghaiTime.today(req.now).prefix(4)), type: "number", required: true))
+        \(HTML(items))\(Form.field(req.t("荣誉称号（可选）", "Award (optional)"), name: "award"))\(Form.textarea(req.t("评语", "Remarks"), name: "note"))
+        <button class="button">\(req.t("提交考评", "Submit evaluation"))</button></form>
+        """
+    }
+
+    struct EvaluateForm: Content {
+        var year: Int?
+        var service: Int?
+        var delivery: Int?
+        var satisfaction: Int?
+        var partyBuilding: Int?
+        var agreement: Int?
+        var award: String?
+        var note: String?
+    }
+
+    @Sendable static func evaluate(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let p = try await PartnerService(req: req).load(try req.idParameter(), for: actor)
+        let f = try req.content.decode(EvaluateForm.self)
+        let scores = ["service": f.service, "delivery": f.delivery, "satisfaction": f.satisfaction, "partyBuilding": f.partyBuilding,
+                      "agreement": f.agreement].compactMapValues { $0 }
+        var said = ""
+        let r = try await attempt(req, to: SiteURL.Partners.show(p.id!).path, done: req.t("已提交年度考评。", "Evaluation saved.")) {
+            let e = try await PartnerEvaluations.evaluate(p, year: f.year, scores: scores, award: f.award, note: f.note, by: actor, db: req.db,
+                                                          now: req.now, source: req.auditSource)
+            said = req.t("已提交 \(e.year) 年度考评：\(e.total) 分，\(e.grade.zh)。", "Evaluation \(e.year): \(e.total), \(e.grade.en).")
+        }
+        if !said.isEmpty { req.flash(said) }
+        return r
     }
 
     struct ActForm: Content {

@@ -48,6 +48,8 @@ enum PartnersAPI {
             authed.post("partners", ":id", PathComponent(stringLiteral: action.rawValue), use: { try await review($0, action) })
         }
         authed.post("partners", ":id", "account", use: link)
+        authed.get("partners", ":id", "evaluations", use: evaluations)
+        authed.post("partners", ":id", "evaluations", use: evaluate)
         authed.post("party-members", use: registerMember)
         authed.get("party-members", use: members)
     }
@@ -102,6 +104,28 @@ enum PartnersAPI {
         let service = PartnerService(req: req)
         let p = try await service.load(try req.idParameter(), for: actor)
         return PartnerDTO(try await service.link(p, username: try body(req).username, by: actor), full: true)
+    }
+
+    struct EvaluateBody: Content {
+        var year: Int?
+        var scores: [String: Int]?
+        var award: String?
+        var note: String?
+    }
+
+    @Sendable static func evaluations(req: Request) async throws -> [PartnerEvaluationDTO] {
+        let actor = try req.requireActor()
+        let p = try await PartnerService(req: req).load(try req.idParameter(), for: actor)
+        return try await PartnerEvaluation.query(on: req.db).filter(\.$partnerID == p.id!).sort(\.$year, .descending).all().map(PartnerEvaluationDTO.init)
+    }
+
+    @Sendable static func evaluate(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        guard let id = try? req.idParameter(), let p = try await Partner.find(id, on: req.db) else { throw APIError.notFound }
+        let b = try req.decodeJSON(EvaluateBody.self)
+        let e = try await PartnerEvaluations.evaluate(p, year: b.year, scores: b.scores ?? [:], award: b.award, note: b.note, by: actor,
+                                                      db: req.db, now: req.now, source: req.auditSource)
+        return try await PartnerEvaluationDTO(e).encodeResponse(status: .created, for: req)
     }
 
     struct MemberDTO: Content {

@@ -41,7 +41,8 @@ enum PartnersFeature: Feature {
 
     static let pathColumns = [PathColumn(Partner.schema), PathColumn(PartyMember.schema), PathColumn(Need.schema),
                               PathColumn(PartnerResource.schema), PathColumn(PartnerProject.schema), PathColumn(PartnerMatch.schema),
-                              PathColumn(Wish.schema), PathColumn(WishClaim.schema), PathColumn(ServiceLog.schema)]
+                              PathColumn(Wish.schema), PathColumn(WishClaim.schema), PathColumn(ServiceLog.schema),
+                              PathColumn(PartnerEvaluation.schema)]
 
     static let fieldNames: [String: FieldName] = [
         "name": FieldName("名称", "Name"), "kind": FieldName("类型", "Kind"), "creditCode": FieldName("统一社会信用代码", "Credit code"),

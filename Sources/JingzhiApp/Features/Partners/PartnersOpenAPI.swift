@@ -22,6 +22,10 @@ extension OpenAPIDocument {
     } + [
         Op(method: "post", path: "/api/v1/partners/{id}/account", tag: "partners", summary: "Link a partner account (username) to act for the partner (staff)",
            body: "PartnerReview", response: "Partner"),
+        Op(method: "get", path: "/api/v1/partners/{id}/evaluations", tag: "partners", summary: "A partner's annual evaluations", response: "[PartnerEvaluation]"),
+        Op(method: "post", path: "/api/v1/partners/{id}/evaluations", tag: "partners",
+           summary: "Evaluate a partner for a year on the checklist (community or street staff serving it; 0–20 per item; once per year and evaluator, 409 already_evaluated)",
+           body: "PartnerEvaluationBody", response: "PartnerEvaluation", status: 201),
         Op(method: "post", path: "/api/v1/party-members", tag: "partners", summary: "双报到: register the signed-in account to a community (nodeId) with its work unit",
            body: "PartyMemberBody", response: "PartyMember", status: 201),
         Op(method: "get", path: "/api/v1/party-members", tag: "partners", summary: "Party members registered in your area (staff)", query: paging, response: "PagedPartyMembers"),
@@ -124,5 +128,10 @@ extension OpenAPIDocument {
                               "forWhom": "string", "state": "string", "version": "integer"], required: ["id", "state", "hours"]),
         "ServiceLogBody": object(["what": "string", "day": "string", "hours": "number", "forWhom": "string"], required: ["what", "day", "hours"]),
         "Note": object(["note": "string"]),
+        "PartnerScores": object(["service": "integer", "delivery": "integer", "satisfaction": "integer", "partyBuilding": "integer", "agreement": "integer"],
+                                required: ["service", "delivery", "satisfaction", "partyBuilding", "agreement"]),
+        "PartnerEvaluationBody": object(["year": "integer", "scores": "PartnerScores", "award": "string", "note": "string"], required: ["scores"]),
+        "PartnerEvaluation": object(["id": "uuid", "partnerId": "uuid", "year": "integer", "nodeId": "uuid", "scores": "PartnerScores", "total": "integer",
+                                     "grade": "string", "award": "string", "note": "string"], required: ["id", "year", "total", "grade"]),
     ] }
 }

@@ -26,6 +26,7 @@ extension SiteURL {
         case logAct(UUID, action: String)
         case report(query: String)
         case register
+        case evaluate(UUID)
 
         enum Pattern {
             static let list = RoutePattern("/partners")
@@ -50,8 +51,9 @@ extension SiteURL {
             static let logAct = RoutePattern("/service-logs/:id/act/:action", .POST)
             static let report = RoutePattern("/partners-report")
             static let register = RoutePattern("/party-members/register", .GET, .POST)
+            static let evaluate = RoutePattern("/partners/:id/evaluate", .POST)
             static let all = [list, new, show, act, needs, resources, projects, project, matches, deliver, review, wishes, wish, wishAct,
-                              handOver, wishPhoto, wall, ours, logs, logAct, report, register]
+                              handOver, wishPhoto, wall, ours, logs, logAct, report, register, evaluate]
         }
 
         var path: String {
@@ -78,6 +80,7 @@ extension SiteURL {
             case .logAct(let id, let a): Pattern.logAct.path(id, a)
             case .report(let q): Pattern.report.path() + q
             case .register: Pattern.register.path()
+            case .evaluate(let id): Pattern.evaluate.path(id)
             }
         }
     }

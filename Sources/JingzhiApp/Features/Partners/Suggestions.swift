@@ -4,8 +4,12 @@ import JingzhiCore
 import SQLKit
 
 /// Suggested matches (智能撮合): for each open need, the resources of the same category whose partner serves its place
-/// (the partner's area holds the need's path), still available by the need's date and with something left to promise;
-/// the nearest partner first (the longest path: a community's own before the street's).
+/// (the partner's area holds the need's path), still available by the need's date and with something left to promise,
+/// of a partner in force; the nearest partner first (a community's own before the street's), then the most left.
+///
+/// Needs are read in due order, a batch at a time from the index; a batch's resources come in one query by the
+/// batch's categories and the few ancestor paths of its needs (the path index), so the cost follows the page asked
+/// for, not the size of the city.
 struct Suggestions {
     let db: any Database
     let now: Date
@@ -18,26 +22,45 @@ struct Suggestions {
         let left: Int
     }
 
-    /// One query over the needs in `scope` (or one need), at most `limit` lines, needs by due day.
-    func lines(within scope: DataScope, needID: UUID? = nil, limit: Int = 200) async throws -> [Line] {
+    /// At most `limit` lines, at most `perNeed` for each need, over the open needs in `scope` (or one need).
+    func lines(within scope: DataScope, needID: UUID? = nil, limit: Int = 200, perNeed: Int = 3, batch: Int = 200) async throws -> [Line] {
         let today = ShanghaiTime.today(now)
-        let active = [PartnerState.approved.rawValue, PartnerState.warned.rawValue]
-        let one: SQLQueryString = needID.map { "n.id = \(bind: $0)" } ?? "1 = 1"
-        let rows = try await db.sql.raw("""
-            SELECT n.id AS need_id, r.id AS resource_id, r.partner_id AS partner_id, r.quantity - r.committed AS left_qty
-            FROM \(ident: Need.schema) n
-            JOIN \(ident: PartnerResource.schema) r ON r.category = n.category AND r.active = \(bind: true)
-              AND n.node_path >= r.node_path AND n.node_path < r.node_path || '~'
-              AND r.committed < r.quantity AND r.available_to >= \(bind: today) AND r.available_from <= n.due_day
-            JOIN \(ident: Partner.schema) p ON p.id = r.partner_id AND p.state IN (\(binds: active)) AND p.agreement_to >= \(bind: today)
-            WHERE n.state IN (\(binds: [NeedState.open.rawValue, NeedState.partlyMet.rawValue])) AND \(scope.sqlCondition(column: "n.node_path"))
-              AND \(one)
-            ORDER BY n.due_day, n.id, LENGTH(r.node_path) DESC, r.quantity - r.committed DESC
-            LIMIT \(literal: limit)
-            """).all()
-        return try rows.map {
-            Line(needID: try $0.decode(column: "need_id", as: UUID.self), resourceID: try $0.decode(column: "resource_id", as: UUID.self),
-                 partnerID: try $0.decode(column: "partner_id", as: UUID.self), left: try $0.decode(column: "left_qty", as: Int.self))
+        var out: [Line] = []
+        var offset = 0
+        while out.count < limit {
+            let q = Need.query(on: db).within(scope).filter(\.$stateRaw ~~ [NeedState.open.rawValue, NeedState.partlyMet.rawValue])
+            if let needID { q.filter(\.$id == needID) }
+            let needs = try await q.sort(\.$dueDay).sort(\.$id).range(offset..<(offset + batch)).all()
+            guard !needs.isEmpty else { break }
+            offset += needs.count
+            let width = PathSegment.width
+            let prefixes = Set(needs.flatMap { n in stride(from: width, through: n.nodePath.count, by: width).map { String(n.nodePath.prefix($0)) } })
+            let rows = try await db.sql.raw("""
+                SELECT r.id AS id, r.partner_id AS partner_id, r.category AS category, r.node_path AS node_path,
+                       r.available_from AS available_from, r.quantity - r.committed AS left_qty
+                FROM \(ident: PartnerResource.schema) r
+                JOIN \(ident: Partner.schema) p ON p.id = r.partner_id
+                WHERE r.category IN (\(binds: Array(Set(needs.map(\.categoryRaw))))) AND r.active = \(bind: true)
+                  AND r.node_path IN (\(binds: Array(prefixes))) AND r.committed < r.quantity AND r.available_to >= \(bind: today)
+                  AND p.state IN (\(binds: [PartnerState.approved.rawValue, PartnerState.warned.rawValue])) AND p.agreement_to >= \(bind: today)
+                """).all()
+            struct R { let id: UUID, partner: UUID, category: String, path: String, from: String, left: Int }
+            let resources = try rows.map {
+                R(id: try $0.decode(column: "id", as: UUID.self), partner: try $0.decode(column: "partner_id", as: UUID.self),
+                  category: try $0.decode(column: "category", as: String.self), path: try $0.decode(column: "node_path", as: String.self),
+                  from: try $0.decode(column: "available_from", as: String.self), left: try $0.decode(column: "left_qty", as: Int.self))
+            }
+            let byCategory = Dictionary(grouping: resources, by: \.category)
+            for n in needs {
+                let fits = (byCategory[n.categoryRaw] ?? []).filter { n.nodePath.hasPrefix($0.path) && $0.from <= n.dueDay }
+                    .sorted { ($0.path.count, $0.left, $0.id.uuidString) > ($1.path.count, $1.left, $1.id.uuidString) }
+                for r in fits.prefix(needID == nil ? perNeed : limit) {
+                    out.append(Line(needID: n.id!, resourceID: r.id, partnerID: r.partner, left: r.left))
+                    if out.count == limit { return out }
+                }
+            }
+            if needs.count < batch { break }
         }
+        return out
     }
 }
