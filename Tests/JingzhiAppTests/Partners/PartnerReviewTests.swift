@@ -166,3 +166,32 @@ import VaporTesting
         }
     }
 }
+
+/// A partner account with no partner yet applies on its page; the community sees the application.
+@Suite struct PartnerApplicationTests {
+    @Test func aPartnerAccountAppliesAndWaitsForReview() async throws {
+        try await withDemoApp { app in
+            let web = try await WebSession.login(app, "partner_demo")
+            let node = try await app.node("YT-GT-01")
+            // act
+            let form = try await web.get("/partners")
+            let bad = try await web.post("/partners/new", [("name", "孝贤大食堂"), ("kind", "service"), ("creditCode", "12"), ("offers", "助餐"),
+                                                           ("contactName", "李明"), ("contactPhone", "13905370001"), ("nodeId", node.id!.uuidString),
+                                                           ("categories[]", "goods")])
+            let sent = try await web.post("/partners/new", [("name", "孝贤大食堂"), ("kind", "service"), ("creditCode", "91370827MA3C4D5E6F"),
+                                                            ("offers", "助餐"), ("contactName", "李明"), ("contactPhone", "13905370001"),
+                                                            ("nodeId", node.id!.uuidString), ("categories[]", "goods"), ("categories[]", "service")])
+            let own = try await web.get("/partners")
+            let staff = try await app.api(.GET, "/api/v1/partners?node=YT-GT-01", token: try await app.token("gt01_community"))
+            // check
+            #expect(form.text.contains("申请成为红色合伙人"))
+            #expect(bad.status == .unprocessableEntity && bad.text.contains("统一社会信用代码"), "said in words, the form kept")
+            #expect(bad.text.contains("value=\"孝贤大食堂\""))
+            #expect(sent.status == .seeOther || sent.status == .found)
+            #expect(own.text.contains("待审核") && own.text.contains("孝贤大食堂"))
+            let p = try #require(try await Partner.query(on: app.db).first())
+            #expect(p.state == .applied && p.categories == [.service, .goods])
+            #expect(try staff.json()["total"] as? Int == 1)
+        }
+    }
+}

@@ -35,12 +35,13 @@ enum PartnerPages {
 
     static func kinds(_ req: Request) -> [(value: String, label: String)] { PartnerKind.allCases.map { ($0.rawValue, $0.label(req.lang)) } }
 
-    @Sendable static func list(req: Request) async throws -> HTML {
+    @Sendable static func list(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         guard PartnerAccess.isStaff(actor) else {
-            // A partner account opens its own partner; others are sent to the public list.
-            if let p = try await PartnerAccess.partner(of: actor, on: req.db) { return try await page(req, actor, p) }
-            throw Abort.redirect(to: SiteURL.Partners.ours(query: "").path)
+            // A partner account opens its own partner, or applies; others are sent to the public list.
+            if let p = try await PartnerAccess.partner(of: actor, on: req.db) { return try await page(req, actor, p).encodeResponse(for: req) }
+            if actor.role == .partner { return try await form(req, PartnersAPI.CreateBody(), error: nil) }
+            return req.redirect(to: SiteURL.Partners.ours(query: "").path)
         }
         let page = try PageRequest(req)
         let kindRaw = try req.query.get(String?.self, at: "kind") ?? ""
@@ -56,7 +57,7 @@ enum PartnerPages {
             """
         }
         let q = { (n: Int) in SiteURL.Partners.list(query: SiteURL.query([("kind", kindRaw), ("state", stateRaw), ("page", String(n))])).path }
-        return Layout(req: req, title: req.t("红色合伙人", "Partners"), wide: true).render("""
+        return try await Layout(req: req, title: req.t("红色合伙人", "Partners"), wide: true).render("""
         <p><a class="button" href="\(SiteURL.Partners.new.path)">\(req.t("登记合伙人", "Add a partner"))</a>
         <a href="\(SiteURL.Partners.needs(query: "").path)">\(req.t("需求清单", "Needs"))</a> ·
         <a href="\(SiteURL.Partners.resources(query: "").path)">\(req.t("资源清单", "Resources"))</a> ·
@@ -72,7 +73,7 @@ enum PartnerPages {
         <th>\(req.t("提供", "Offers"))</th><th>\(req.t("协议期限", "Term"))</th><th>\(req.t("状态", "State"))</th></tr></thead>
         <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\" class=\"muted\">\(req.t("没有符合条件的合伙人", "No partners match"))</td></tr>"] : rows)</tbody></table></div>
         \(pager(req, total: total, page: page, base: q))
-        """)
+        """).encodeResponse(for: req)
     }
 
     static func places(_ req: Request, _ actor: Actor, kinds: [NodeKind] = [.street, .community]) async throws -> [(value: String, label: String)] {
@@ -88,8 +89,12 @@ enum PartnerPages {
 
     static func form(_ req: Request, _ f: PartnersAPI.CreateBody, error: String?) async throws -> Response {
         let actor = try req.requireActor()
-        try PartnerAccess.requireStaff(actor)
-        let html = Layout(req: req, title: req.t("登记合伙人", "Add a partner")).render("""
+        let staff = PartnerAccess.isStaff(actor)
+        guard staff || actor.role == .partner else { throw APIError.forbidden }
+        // A partner account applies for the community (or street) its account belongs to.
+        let places = staff ? try await places(req, actor)
+            : try await OrgNode.query(on: req.db).filter(\.$id == actor.user.nodeID ?? UUID()).all().map { ($0.id!.uuidString, $0.name) }
+        let html = Layout(req: req, title: staff ? req.t("登记合伙人", "Add a partner") : req.t("申请成为红色合伙人", "Apply to be a partner")).render("""
         \(error.map { HTML("<p class=\"flash error\" role=\"alert\">\($0)</p>") } ?? .empty)
         <form method="post" action="\(SiteURL.Partners.new.path)">\(Form.csrf(req))
         \(Form.field(req.t("单位名称", "Name"), name: "name", value: f.name, required: true))
@@ -99,7 +104,7 @@ enum PartnerPages {
         \(Form.field(req.t("联系人", "Contact"), name: "contactName", value: f.contactName, required: true))
         \(Form.field(req.t("联系电话", "Phone"), name: "contactPhone", value: f.contactPhone, type: "tel", required: true))
         \(Form.field(req.t("党组织", "Party branch"), name: "partyBranch", value: f.partyBranch))
-        \(Form.select(req.t("登记到（服务多个社区的选街道）", "Registered at (a street for several communities)"), name: "nodeId", options: try await places(req, actor), selected: f.nodeId, required: true))
+        \(Form.select(req.t("登记到（服务多个社区的选街道）", "Registered at (a street for several communities)"), name: "nodeId", options: places, selected: f.nodeId, required: true))
         <fieldset><legend>\(req.t("协议范围", "Agreement covers"))</legend>\(categoryBoxes(req, chosen: f.categories ?? []))</fieldset>
         \(Form.field(req.t("协议开始", "Agreement from"), name: "agreementFrom", value: f.agreementFrom, type: "date"))
         \(Form.field(req.t("协议结束", "Agreement to"), name: "agreementTo", value: f.agreementTo, type: "date"))
