@@ -73,8 +73,13 @@ enum Migrations {
         M082CreateDevices(),                          // smart devices, vendor gateway keys, each device's health
         M083CreateDeviceReadings(),                   // readings unique per device, metric and time; hourly aggregates; each metric's last state
         M084CreateDeviceRulesAndAlarms(),             // alarm rules (county defaults, community overrides) and alarms, one active per device and rule
+        M085CreatePartners(),                         // partners of five kinds with agreements and review state; party members (双报到)
+        M086CreatePartnerLists(),                     // needs, resources, projects and their matches (committed, delivered)
+        M087CreateWishes(),                           // micro-wishes, claims with deadlines, photo proofs
+        M088CreateServiceLogs(),                      // service logged by partners and party members
+        M089CreatePartnerEvaluations(),               // partners' annual evaluations on the checklist, one per year and evaluator
         M100AddPointsDailyCap(),                      // earning rules' cap per resident and day
-        // next: M085. Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        // next: M101. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }
 
