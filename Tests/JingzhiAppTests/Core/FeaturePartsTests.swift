@@ -6,7 +6,8 @@ import Testing
 @Suite struct FeaturePartsTests {
     @Test func demoPartsRunInFeatureOrderSoCasesComeBeforeThePatrolsThatLinkToThem() {
         let names = FeatureList.demoParts.map { String(describing: $0) }
-        #expect(names == ["CasesFeature", "PatrolsFeature", "PropertyFeature", "DeliberationFeature", "PointsFeature", "DevicesFeature", "NoticesFeature"])
+        #expect(names == ["CasesFeature", "PatrolsFeature", "PropertyFeature", "DeliberationFeature", "PointsFeature", "DevicesFeature", "NoticesFeature",
+                         "ServicesFeature"])
     }
 
     @Test func benchPartsHaveUniqueNamesAndOnlyTheCityAndThePointsLedgerSeedAlone() {

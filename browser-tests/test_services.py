@@ -1,0 +1,127 @@
+"""Service applications (一窗受理) in a real browser on a 360x640 phone: the resident applies for a 居住证明 with photos
+(a missing one is refused in words), staff ask for one more material, the resident is told on the home and adds it,
+staff approve, and the certificate's QR code (decoded from the page) opens the public page that verifies it.
+axe-core checks every page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import ARTIFACTS, login
+from test_case_loop import _as
+from test_case_queues import _accessible
+
+PASSWORD = "Demo2026"
+# A one-pixel PNG stands in for the camera's photo.
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63fccfc0f01f00050502005fc8f1d20000000049454e44ae426082")
+
+
+def _photo(name):
+    return {"name": name, "mimeType": "image/png", "buffer": PNG}
+
+
+def _phone_360(browser, server, user):
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    login(page, server, user, PASSWORD)
+    return ctx, page
+
+
+def _decode_qr(page):
+    """Draws the page's QR code on a canvas and decodes its pixels with zxing-cpp."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    size, pixels = page.evaluate("""async () => {
+        const svg = document.querySelector('.check svg');
+        const xml = new XMLSerializer().serializeToString(svg);
+        const img = new Image();
+        img.src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(xml);
+        await img.decode();
+        const n = 400, c = document.createElement('canvas');
+        c.width = n; c.height = n;
+        const g = c.getContext('2d');
+        g.fillStyle = '#fff'; g.fillRect(0, 0, n, n); g.drawImage(img, 0, 0, n, n);
+        const d = g.getImageData(0, 0, n, n).data, out = [];
+        for (let i = 0; i < d.length; i += 4) out.push(d[i]);
+        return [n, out];
+    }""")
+    found = zxingcpp.read_barcodes(memoryview(bytes(pixels)).cast("B", (size, size)))
+    assert found, "the certificate's QR code does not decode"
+    return found[0].text
+
+
+def test_a_resident_applies_staff_ask_for_more_and_the_certificate_verifies(browser, server):
+    rctx, phone = _phone_360(browser, server, "resident_demo")
+    phone.goto(server + "/")
+    tile = phone.locator("nav.tiles a", has_text="办事申请")
+    expect(tile).to_be_visible()
+    tile.click()
+    _accessible(phone)
+    phone.locator("#matters a", has_text="居住证明").click()
+    expect(phone.locator("h1")).to_contain_text("居住证明")
+    _accessible(phone)
+
+    # One photo only: refused, saying which material is missing.
+    phone.locator("input[data-material='身份证正反面']").set_input_files(_photo("id.png"))
+    phone.get_by_role("button", name="提交申请").click()
+    expect(phone.locator("p.error")).to_contain_text("缺少材料「户口本或房产证、租房合同」")
+    phone.locator("input[data-material='身份证正反面']").set_input_files(_photo("id.png"))
+    phone.locator("input[data-material='户口本或房产证、租房合同']").set_input_files(_photo("hukou.png"))
+    phone.get_by_role("button", name="提交申请").click()
+    expect(phone.locator(".flash")).to_contain_text("申请已提交")
+    number = re.search(r"JZZM\d{8}-\d{4}", phone.locator(".flash").inner_text()).group(0)
+    application_url = phone.url
+    expect(phone.locator("#materials figure")).to_have_count(2)
+    _accessible(phone)
+    phone.screenshot(path=str(ARTIFACTS / "services_application_360.png"), full_page=True)
+
+    sctx, staff = _as(browser, server, "gt01_community")
+    staff.goto(server + "/services?number=" + number)
+    staff.get_by_role("link", name=number).click()
+    _accessible(staff)
+    staff.get_by_role("button", name="受理", exact=True).click()
+    expect(staff.locator(".flash")).to_contain_text("已受理")
+    staff.fill("#request-more textarea[name=missing]", "租房合同")
+    staff.locator("#request-more").get_by_role("button", name="要求补充材料").click()
+    expect(staff.locator(".flash")).to_contain_text("已要求补充材料")
+    _accessible(staff)
+
+    # The resident's home says what is missing; the resident adds it.
+    phone.goto(server + "/")
+    waiting = phone.locator("#home-services a.card", has_text=number)
+    expect(waiting).to_contain_text("租房合同")
+    _accessible(phone)
+    phone.screenshot(path=str(ARTIFACTS / "services_home_360.png"), full_page=True)
+    waiting.click()
+    expect(phone.locator("#missing")).to_contain_text("租房合同")
+    phone.get_by_role("button", name="提交补充材料").click()
+    expect(phone.locator("p.error")).to_contain_text("租房合同")
+    phone.locator("#supplement input[data-material='租房合同']").set_input_files(_photo("lease.png"))
+    phone.get_by_role("button", name="提交补充材料").click()
+    expect(phone.locator(".flash")).to_contain_text("补充材料已提交")
+    expect(phone.locator("#materials figure")).to_have_count(3)
+
+    staff.goto(application_url)
+    staff.get_by_role("button", name="办结通过").click()
+    expect(staff.locator(".flash")).to_contain_text("证明编号 ZM-" + number)
+    sctx.close()
+
+    phone.goto(application_url)
+    phone.get_by_role("link", name="查看并打印证明").click()
+    expect(phone.locator("#certificate-number")).to_have_text("ZM-" + number)
+    link = _decode_qr(phone)
+    assert re.search(r"/verify/[0-9a-f]{20}$", link), link
+    assert link in phone.locator(".qr-url").inner_text()
+    _accessible(phone)
+    rctx.close()
+
+    # Anyone who scans it: the public page verifies it and shows the holder masked.
+    vctx = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 640}, is_mobile=True)
+    checker = vctx.new_page()
+    checker.goto(server + re.sub(r"^https?://[^/]+", "", link))
+    expect(checker.locator("#verify-result")).to_contain_text("证明真实有效")
+    expect(checker.locator("#verify-result")).to_contain_text("ZM-" + number)
+    expect(checker.locator("#verify-result dd").nth(2)).to_contain_text("*")
+    _accessible(checker)
+    checker.screenshot(path=str(ARTIFACTS / "services_verify_360.png"), full_page=True)
+    vctx.close()
