@@ -74,6 +74,7 @@ enum Migrations {
         M083CreateDeviceReadings(),                   // readings unique per device, metric and time; hourly aggregates; each metric's last state
         M084CreateDeviceRulesAndAlarms(),             // alarm rules (county defaults, community overrides) and alarms, one active per device and rule
         M095CreateServiceApplications(),              // service matters (一窗受理), residents' applications and their material photos
+        M096CreateServicePlaces(),                    // the 15-minute services directory: places, their closed days, public holidays and 调休
         // next: M085. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }

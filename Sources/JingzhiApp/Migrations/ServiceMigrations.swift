@@ -44,3 +44,32 @@ struct M095CreateServiceApplications: AsyncMigration {
         try await db.schema(ServiceMatter.schema).delete()
     }
 }
+
+/// The 15-minute services directory: places with hours and position, their closed days, the county's holidays.
+struct M096CreateServicePlaces: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ServicePlace.schema).id()
+            .field("name", .string, .required).field("kind", .string, .required).field("node_path", .path(on: db), .required)
+            .field("address", .string, .required).field("phone", .string, .required)
+            .field("lat", .double, .required).field("lon", .double, .required)
+            .field("hours", .string, .required).field("keeps_holidays", .bool, .required).field("online_url", .string)
+            .field("description", .string, .required).field("active", .bool, .required).field("version", .int, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
+        try await createIndex("service_places_position", on: ServicePlace.schema, ["lat", "lon"], db: db)
+        try await createIndex("service_places_path", on: ServicePlace.schema, ["node_path"], db: db)
+        try await db.schema(PlaceClosure.schema).id()
+            .field("place_id", .uuid, .required, .references(ServicePlace.schema, "id", onDelete: .cascade))
+            .field("day", .string, .required).field("reason", .string, .required)
+            .unique(on: "place_id", "day").create()
+        try await db.schema(HolidayDay.schema).id()
+            .field("day", .string, .required).field("kind", .string, .required).field("name", .string, .required)
+            .unique(on: "day").create()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(HolidayDay.schema).delete()
+        try await db.schema(PlaceClosure.schema).delete()
+        try await db.schema(ServicePlace.schema).delete()
+    }
+}

@@ -111,6 +111,9 @@ extension ServicesFeature: DemoContributor {
     static func seedDemo(_ c: DemoContext) async throws {
         let matters = try await ServiceDemo.seedCatalogue(on: c.db, at: DemoDate.instant(c.asOf - 200, hour: 9))
         c.log("办事事项：\(matters) 项")
+        if c.plan.scale != .city {
+            c.log("生活圈服务点：\(try await PlaceDemo.seed(under: c.root, on: c.db, at: DemoDate.instant(c.asOf - 200, hour: 9))) 个")
+        }
         guard c.plan.scale == .county else { return }
         c.log("办事申请：\(try await ServiceDemo.seedApplications(under: c.root, asOf: c.asOf, on: c.db)) 件")
     }

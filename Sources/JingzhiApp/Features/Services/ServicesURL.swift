@@ -16,6 +16,13 @@ extension SiteURL {
         case certificate(UUID)
         case verify(token: String)
         case measures
+        case nearby(query: [(String, String)] = [])
+        case place(UUID)
+        case places(query: [(String, String)] = [])
+        case newPlace
+        case editPlace(UUID)
+        case closures(UUID)
+        case holidays
 
         enum Pattern {
             static let index = RoutePattern("/services")
@@ -30,7 +37,15 @@ extension SiteURL {
             static let certificate = RoutePattern("/services/applications/:id/certificate")
             static let verify = RoutePattern("/verify/:token")
             static let measures = RoutePattern("/services/measures")
-            static let all = [index, matter, apply, newMatter, editMatter, application, act, supplement, material, certificate, verify, measures]
+            static let nearby = RoutePattern("/services/nearby")
+            static let place = RoutePattern("/services/places/:id")
+            static let places = RoutePattern("/services/places")
+            static let newPlace = RoutePattern("/services/places/new", .GET, .POST)
+            static let editPlace = RoutePattern("/services/places/:id/edit", .GET, .POST)
+            static let closures = RoutePattern("/services/places/:id/closures", .POST)
+            static let holidays = RoutePattern("/services/holidays", .GET, .POST)
+            static let all = [index, matter, apply, newMatter, editMatter, application, act, supplement, material, certificate, verify, measures,
+                              nearby, place, places, newPlace, editPlace, closures, holidays]
         }
 
         var path: String {
@@ -47,6 +62,13 @@ extension SiteURL {
             case .certificate(let id): Pattern.certificate.path(id)
             case .verify(let token): Pattern.verify.path(token)
             case .measures: Pattern.measures.path()
+            case .nearby(let query): Pattern.nearby.path() + SiteURL.query(query)
+            case .place(let id): Pattern.place.path(id)
+            case .places(let query): Pattern.places.path() + SiteURL.query(query)
+            case .newPlace: Pattern.newPlace.path()
+            case .editPlace(let id): Pattern.editPlace.path(id)
+            case .closures(let id): Pattern.closures.path(id)
+            case .holidays: Pattern.holidays.path()
             }
         }
     }
