@@ -125,3 +125,39 @@ def test_a_resident_applies_staff_ask_for_more_and_the_certificate_verifies(brow
     _accessible(checker)
     checker.screenshot(path=str(ARTIFACTS / "services_verify_360.png"), full_page=True)
     vctx.close()
+
+
+def test_services_nearby_on_the_map_and_the_app_works_offline(browser, server):
+    ctx, phone = _phone_360(browser, server, "resident_demo")
+    phone.goto(server + "/")
+    worker = phone.locator("#my-grid-worker a.call").first
+    expect(worker).to_have_attribute("href", re.compile(r"^tel:\d"))
+    expect(worker).to_contain_text("****")
+    phone.locator("nav.tiles a", has_text="附近服务").click()
+    expect(phone.locator("svg.place-map")).to_be_visible()
+    cards = phone.locator("#places a.card")
+    assert cards.count() > 3
+    metres = [int(m) for m in re.findall(r"(\d+) 米", phone.locator("#places").inner_text())]
+    assert metres == sorted(metres), metres
+    _accessible(phone)
+    phone.screenshot(path=str(ARTIFACTS / "services_nearby_360.png"), full_page=True)
+    phone.select_option("select[name=kind]", "pharmacy")
+    phone.get_by_role("button", name="筛选").click()
+    expect(phone.locator("#places a.card").first).to_contain_text("药房")
+    phone.locator("#places a.card").first.click()
+    expect(phone.locator("#week tr")).to_have_count(7)
+    expect(phone.locator("a.button.big[href^='tel:']")).to_be_visible()
+    _accessible(phone)
+
+    # Installed: the service worker keeps the shell; a page it cannot fetch answers with the offline page.
+    phone.goto(server + "/")
+    phone.wait_for_function("""async () => {
+        const r = await navigator.serviceWorker.ready;
+        return !!r.active && !!(await caches.match('/offline'));
+    }""", timeout=20000)
+    ctx.set_offline(True)
+    phone.goto(server + "/notices")
+    expect(phone.locator("h1")).to_have_text("网络未连接")
+    _accessible(phone)
+    ctx.set_offline(False)
+    ctx.close()

@@ -9,6 +9,7 @@ enum FeatureList {
         DevicesFeature.self,
         NoticesFeature.self,
         ServicesFeature.self,
+        CanteenFeature.self,
     ] }
 
     /// Every table column that carries a node path, from every feature.
@@ -22,7 +23,7 @@ enum FeatureList {
             + SiteURL.Points.Pattern.all + SiteURL.Activities.Pattern.all + SiteURL.Volunteers.Pattern.all + SiteURL.Deliberation.Pattern.all
             + SiteURL.Devices.Pattern.all
             + SiteURL.Home.Pattern.all + SiteURL.Notices.Pattern.all
-            + SiteURL.Services.Pattern.all
+            + SiteURL.Services.Pattern.all + SiteURL.Canteen.Pattern.all
     }
 }
 

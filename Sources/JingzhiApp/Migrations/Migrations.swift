@@ -75,6 +75,7 @@ enum Migrations {
         M084CreateDeviceRulesAndAlarms(),             // alarm rules (county defaults, community overrides) and alarms, one active per device and rule
         M095CreateServiceApplications(),              // service matters (一窗受理), residents' applications and their material photos
         M096CreateServicePlaces(),                    // the 15-minute services directory: places, their closed days, public holidays and 调休
+        M097CreateCanteen(),                          // community canteens, menus per day and meal with prices per diner type, orders and deliveries
         // next: M085. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }

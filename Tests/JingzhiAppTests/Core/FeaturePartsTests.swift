@@ -7,7 +7,7 @@ import Testing
     @Test func demoPartsRunInFeatureOrderSoCasesComeBeforeThePatrolsThatLinkToThem() {
         let names = FeatureList.demoParts.map { String(describing: $0) }
         #expect(names == ["CasesFeature", "PatrolsFeature", "PropertyFeature", "DeliberationFeature", "PointsFeature", "DevicesFeature", "NoticesFeature",
-                         "ServicesFeature"])
+                         "ServicesFeature", "CanteenFeature"])
     }
 
     @Test func benchPartsHaveUniqueNamesAndOnlyTheCityAndThePointsLedgerSeedAlone() {

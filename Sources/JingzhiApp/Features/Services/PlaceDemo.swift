@@ -44,8 +44,7 @@ enum PlaceDemo {
             .filter(\.$kindRaw == NodeKind.compound.rawValue).sort(\.$path).all()
         var made = 0
         for (i, c) in compounds.enumerated() {
-            guard let text = c.boundary, let box = (try? GeoArea.parse(text: text))?.box else { continue }
-            let centre = GeoPoint(lon: (box.minLon + box.maxLon) / 2, lat: (box.minLat + box.maxLat) / 2)
+            guard let centre = try await PlaceService.centre(of: c, on: db)?.point else { continue }
             let community = try await OrgService(db: db, now: now).ancestors(of: c).last { $0.kind == .community }
             // Three places per compound; a community's hall and canteen come once, with its first compound.
             let picks = (0..<3).map { (i * 3 + $0) % templates.count }

@@ -227,11 +227,17 @@ struct PlaceService {
         }
     }
 
-    /// Where a resident lives, for distances: the middle of the nearest drawn unit above their household (the compound).
+    /// Where a resident lives, for distances: the middle of the nearest drawn unit above their household (compounds
+    /// are not drawn in the register, so usually their grid).
     static func home(of actor: Actor, on db: any Database) async throws -> (point: GeoPoint, name: String)? {
         guard let rid = actor.user.residentID, let r = try await Resident.find(rid, on: db), let node = try await OrgNode.find(r.nodeID, on: db) else {
             return nil
         }
+        return try await centre(of: node, on: db)
+    }
+
+    /// The middle of the node's drawn boundary, or of its nearest drawn ancestor's.
+    static func centre(of node: OrgNode, on db: any Database) async throws -> (point: GeoPoint, name: String)? {
         let chain = try await OrgService(db: db, now: Date()).ancestors(of: node) + [node]
         for n in chain.reversed() {
             guard let text = n.boundary, let box = (try? GeoArea.parse(text: text))?.box else { continue }
