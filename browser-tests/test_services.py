@@ -161,3 +161,38 @@ def test_services_nearby_on_the_map_and_the_app_works_offline(browser, server):
     _accessible(phone)
     ctx.set_offline(False)
     ctx.close()
+
+
+def test_todays_menu_on_the_home_and_an_order_for_tomorrow(browser, server):
+    ctx, phone = _phone_360(browser, server, "resident_demo")
+    phone.goto(server + "/")
+    menu = phone.locator("#home-menu")
+    expect(menu).to_be_visible()
+    expect(menu.locator(".meal")).to_have_count(3)
+    # A closed day says so; an open one lists its dishes with the resident's price.
+    text = menu.inner_text()
+    assert "食堂休息" in text or re.search(r"¥\d+\.\d\d", text), text
+    _accessible(phone)
+    phone.locator("nav.tiles a", has_text="社区食堂").click()
+    expect(phone.locator("#tomorrow-menu")).to_be_visible()
+    buttons = phone.get_by_role("button", name="订这道")
+    if buttons.count() == 0:
+        # Past today's cut-off (or tomorrow closed): the page says why there is nothing to order.
+        assert "截止" in phone.content() or "食堂休息" in phone.content()
+    else:
+        before = phone.locator("#my-orders li").count()
+        buttons.first.click()
+        expect(phone.locator(".flash")).to_contain_text("已订餐")
+        expect(phone.locator("#my-orders li", has_text="已预订")).not_to_have_count(0)
+        assert phone.locator("#my-orders li").count() >= before
+    _accessible(phone)
+    phone.screenshot(path=str(ARTIFACTS / "canteen_360.png"), full_page=True)
+    ctx.close()
+
+    kctx, kitchen = _as(browser, server, "gt01_community")
+    kitchen.goto(server + "/canteen")
+    expect(kitchen.locator("h1")).to_have_text("食堂后厨")
+    expect(kitchen.locator("#kitchen")).to_be_visible()
+    expect(kitchen.locator("#deliveries")).to_be_visible()
+    _accessible(kitchen)
+    kctx.close()

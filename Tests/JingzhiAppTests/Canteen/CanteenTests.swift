@@ -131,12 +131,16 @@ import VaporTesting
             let wrongCourier = await #expect(throws: APIError.self) { try await service.assign(o, to: partnerElsewhere.id, by: try await Self.staff(app)) }
             try await service.assign(o, to: worker.id, by: try await Self.staff(app))
             let list = try await WebSession.login(app, "gt01_grid").get("/canteen/deliveries")
+            let kitchen = try await WebSession.login(app, "gt01_community").get("/canteen?canteen=\(c.id!)&day=2027-03-02")
+            let otherKitchen = try await WebSession.login(app, "bh01_community").get("/canteen?canteen=\(c.id!)&day=2027-03-02")
             let notMine = await #expect(throws: APIError.self) { try await service.delivered(o, by: try await Self.staff(app, "bh01_grid")) }
             try await service.delivered(o, by: try await Self.staff(app, "gt01_grid"))
             // check
             #expect(byWorker?.status == .forbidden && byOther?.status == .notFound)
             #expect(wrongCourier?.code == "unknown_courier")
             #expect(list.text.contains(o.residentName))
+            #expect(kitchen.status == .ok && kitchen.text.contains("备餐数量") && kitchen.text.contains("红烧肉"), "\(kitchen.status)")
+            #expect(!otherKitchen.text.contains("红烧肉"), "another community's staff do not see this kitchen")
             #expect(notMine?.status == .notFound)
             #expect(try await CanteenOrder.find(o.id, on: app.db)?.state == "delivered")
         }

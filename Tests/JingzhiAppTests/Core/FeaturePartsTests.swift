@@ -12,7 +12,8 @@ import Testing
 
     @Test func benchPartsHaveUniqueNamesAndOnlyTheCityAndThePointsLedgerSeedAlone() {
         let parts = FeatureList.benchParts
-        #expect(parts.map(\.name) == ["register", "patrols", "property", "command-centre", "measures", "deliberation", "points", "devices"])
+        #expect(parts.map(\.name) == ["register", "patrols", "property", "command-centre", "measures", "deliberation", "points", "devices",
+                                       "services"])
         #expect(Set(parts.map(\.name)).count == parts.count)
         let alone = parts.filter { if case .alone = $0.run { true } else { false } }.map(\.name)
         #expect(alone == ["command-centre", "points"])

@@ -128,9 +128,16 @@ struct PlaceSchedule: Sendable {
         return (hours.days[((n + 3) % 7 + 7) % 7], nil)
     }
 
-    func status(at now: Date) -> PlaceStatus {
+    func status(at now: Date) -> PlaceStatus { status(at: Self.clock(now)) }
+
+    /// Today and the minute of the day in Shanghai: worked out once for a whole list of places.
+    static func clock(_ now: Date) -> (today: String, minute: Int) {
         let today = ShanghaiTime.today(now)
-        let minute = Int(now.timeIntervalSince(ShanghaiTime.dayStart(today)) / 60)
+        return (today, Int(now.timeIntervalSince(ShanghaiTime.dayStart(today)) / 60))
+    }
+
+    func status(at clock: (today: String, minute: Int)) -> PlaceStatus {
+        let (today, minute) = clock
         let (periods, reason) = periods(on: today)
         if let p = periods.first(where: { $0.start <= minute && minute < $0.end }) {
             // Open past midnight when the next day starts at 00:00.

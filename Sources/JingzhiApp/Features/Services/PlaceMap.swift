@@ -1,8 +1,8 @@
 import Foundation
 import JingzhiCore
 
-/// The places near a resident drawn on our own SVG map: home in the middle, a pin per place coloured by kind, rings
-/// at 500 m and 1 km (about 15 minutes on foot). No tiles, no scripts.
+/// The places near a resident drawn on our own SVG map: home in the middle, a pin per place coloured by kind and
+/// numbered as in the list below it (the list holds the links), rings at 500 m and 1 km. No tiles, no scripts.
 enum PlaceMap {
     static func render(home: GeoPoint?, homeName: String, places: [PlaceService.Listed], title: String, width: Double = 480) -> HTML {
         let points = places.map(\.place.point) + (home.map { [$0] } ?? [])
@@ -23,9 +23,8 @@ enum PlaceMap {
         for (i, l) in places.enumerated() {
             let c = proj.project(lon: l.place.lon, lat: l.place.lat)
             let open = l.status.isOpen
-            body += "<a href=\"\(SiteURL.Services.place(l.place.id!).path)\"><circle class=\"pin\" cx=\"\(f(c.x))\" cy=\"\(f(c.y))\" r=\"\(i < 9 ? 9 : 5)\" fill=\"\(l.place.kind.colour)\" fill-opacity=\"\(open ? "1" : "0.45")\" stroke=\"#fff\" stroke-width=\"1.5\"><title>\(HTML.escape(l.place.name))</title></circle>"
+            body += "<circle class=\"pin\" cx=\"\(f(c.x))\" cy=\"\(f(c.y))\" r=\"\(i < 9 ? 9 : 5)\" fill=\"\(l.place.kind.colour)\" fill-opacity=\"\(open ? "1" : "0.45")\" stroke=\"#fff\" stroke-width=\"1.5\"><title>\(HTML.escape(l.place.name))</title></circle>"
             if i < 9 { body += "<text x=\"\(f(c.x))\" y=\"\(f(c.y + 4))\" text-anchor=\"middle\" font-size=\"11\" fill=\"#fff\" font-weight=\"700\">\(i + 1)</text>" }
-            body += "</a>"
         }
         return HTML(raw: """
         <svg class="place-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(f(proj.width)) \(f(proj.height))" role="img" aria-label="\(HTML.escape(title))">\(body)</svg>

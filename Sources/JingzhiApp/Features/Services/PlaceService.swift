@@ -118,11 +118,12 @@ struct PlaceService {
         let places = try await q.limit(5000).all()
         let calendar = try await calendar(around: ShanghaiTime.today(now))
         let closed = try await closures(of: places.compactMap(\.id))
-        var listed = places.map { p in
-            Listed(place: p, metres: home.map { Geo.distance($0, p.point) },
-                   status: schedule(p, calendar: calendar, closures: closed[p.id!] ?? [:]).status(at: now))
+        let clock = PlaceSchedule.clock(now)
+        // Distance first: only the places inside the circle get their hours worked out.
+        let inside = places.map { p in (p, home.map { Geo.distance($0, p.point) }) }.filter { home == nil || ($0.1 ?? 0) <= radius }
+        var listed = inside.map { p, metres in
+            Listed(place: p, metres: metres, status: schedule(p, calendar: calendar, closures: closed[p.id!] ?? [:]).status(at: clock))
         }
-        if home != nil { listed = listed.filter { ($0.metres ?? 0) <= radius } }
         if openNow { listed = listed.filter(\.status.isOpen) }
         listed.sort { ($0.metres ?? 0, $0.place.name) < ($1.metres ?? 0, $1.place.name) }
         return Array(listed.prefix(limit))
