@@ -59,9 +59,27 @@ struct OpeningHours: Sendable, Equatable {
 
     init(days: [[Period]]) { self.days = days }
 
+    /// Reads the stored form, which `raw` wrote: `HH:mm-HH:mm` periods, so the bytes are read by position (a list of
+    /// places reads hundreds of these); anything else goes through the checking parser.
     init(raw: String) {
-        let parts = raw.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
-        days = (0..<7).map { i in i < parts.count ? (try? Self.parseDay(parts[i], name: "")) ?? [] : [] }
+        let parts = raw.split(separator: "|", omittingEmptySubsequences: false)
+        days = (0..<7).map { i in
+            guard i < parts.count else { return [] }
+            return Self.stored(parts[i]) ?? (try? Self.parseDay(String(parts[i]), name: "")) ?? []
+        }
+    }
+
+    private static func stored(_ day: Substring) -> [Period]? {
+        if day.isEmpty { return [] }
+        var out: [Period] = []
+        for p in day.split(separator: ",") {
+            let b = Array(p.utf8)
+            guard b.count == 11, b[2] == 58, b[5] == 45, b[8] == 58 else { return nil }
+            func n(_ i: Int) -> Int? { (48...57).contains(b[i]) && (48...57).contains(b[i + 1]) ? Int(b[i] - 48) * 10 + Int(b[i + 1] - 48) : nil }
+            guard let h1 = n(0), let m1 = n(3), let h2 = n(6), let m2 = n(9) else { return nil }
+            out.append(Period(start: h1 * 60 + m1, end: h2 * 60 + m2))
+        }
+        return out
     }
 
     /// One day's periods as people read them.
