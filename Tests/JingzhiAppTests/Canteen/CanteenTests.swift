@@ -88,6 +88,25 @@ import VaporTesting
         }
     }
 
+    @Test func staffWithoutACanteenAreOfferedToOpenOne() async throws {
+        try await withDemoApp { app in
+            // setup
+            let web = try await WebSession.login(app, "gt01_community")
+            let node = try await app.node("YT-GT-01")
+            // act
+            let before = try await web.get("/canteen")
+            let noName = try await web.post("/canteen/open", [("communityId", node.id!.uuidString), ("name", ""), ("address", "一楼"), ("cutoffHour", "17")])
+            let opened = try await web.post("/canteen/open", [("communityId", node.id!.uuidString), ("name", "古亭社区孝贤大食堂"), ("address", "一楼"), ("cutoffHour", "16")])
+            let after = try await web.get("/canteen")
+            // check
+            #expect(before.text.contains("开通社区食堂") && before.text.contains("古亭社区"))
+            #expect(noName.status == .unprocessableEntity && noName.text.contains("名称"))
+            #expect(opened.status == .seeOther)
+            #expect(after.text.contains("备餐数量"))
+            #expect(try await Canteen.query(on: app.db).filter(\.$nodeID == node.id!).first()?.cutoffHour == 16)
+        }
+    }
+
     @Test func aClosedMealIsShownClosedAndTakesNoOrders() async throws {
         try await withDemoApp { app in
             // setup

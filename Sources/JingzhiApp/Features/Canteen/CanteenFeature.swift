@@ -29,7 +29,8 @@ enum CanteenFeature: Feature {
 
     static let fieldNames: [String: FieldName] = [
         "dishId": FieldName("菜品", "Dish"), "quantity": FieldName("份数", "Portions"), "dishes": FieldName("菜品", "Dishes"),
-        "meal": FieldName("餐次", "Meal"), "courierId": FieldName("送餐人", "Courier"),
+        "meal": FieldName("餐次", "Meal"), "courierId": FieldName("送餐人", "Courier"), "communityId": FieldName("社区", "Community"),
+        "cutoffHour": FieldName("订餐截止", "Cut-off"),
     ]
 }
 

@@ -13,6 +13,7 @@ enum CanteenKitchenPages {
         staff.post(P.soldOut, use: soldOut)
         staff.post(P.assign, use: assign)
         staff.get(P.deliveries, use: deliveries)
+        staff.post(P.open, use: open)
     }
 
     /// The canteens the actor keeps, and the one picked (`canteen` in the query, else the first).
@@ -32,6 +33,8 @@ enum CanteenKitchenPages {
 
     @Sendable static func kitchen(_ req: Request) async throws -> HTML {
         let actor = try req.requireActor()
+        guard CanteenService.keeperRoles.contains(actor.role) else { throw APIError.forbidden }
+        if try await Canteen.query(on: req.db).within(actor.scope).count() == 0 { return try await openPage(req, actor, error: nil) }
         let (all, c) = try await picked(req, actor)
         let day = try day(req)
         let service = CanteenService(req: req)
@@ -80,6 +83,42 @@ enum CanteenKitchenPages {
         <div class="table-wrap"><table class="list stack" id="deliveries"><thead><tr><th>\(req.t("居民", "Resident"))</th><th>\(req.t("地址", "Address"))</th>
         <th>\(req.t("餐次", "Meal"))</th><th>\(req.t("送餐人", "Courier"))</th><th>\(req.t("指派", "Assign"))</th></tr></thead><tbody>\(deliveryRows)</tbody></table></div>
         """)
+    }
+
+    /// No canteen in the area yet: the form that opens one for a community of it.
+    static func openPage(_ req: Request, _ actor: Actor, error: String?) async throws -> HTML {
+        let communities = try await OrgNode.query(on: req.db).within(actor.scope).filter(\.$kindRaw == NodeKind.community.rawValue).sort(\.$path).all()
+        return Layout(req: req, title: req.t("开通社区食堂", "Open a community canteen")).render("""
+        \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
+        <p class="muted">\(req.t("辖区内还没有食堂。开通后可发布每日菜单、接受居民订餐和安排送餐。", "No canteen in your area yet. Once opened, publish daily menus, take orders and arrange delivery."))</p>
+        <form method="post" action="\(SiteURL.Canteen.open.path)" class="card" id="open-canteen">\(Form.csrf(req))
+        \(Form.select(req.t("社区", "Community"), name: "communityId", options: communities.map { ($0.id!.uuidString, $0.name) }, selected: nil, required: true))
+        \(Form.field(req.t("食堂名称", "Name"), name: "name", required: true, hint: req.t("如：古亭社区孝贤大食堂", "e.g. 古亭社区孝贤大食堂")))
+        \(Form.field(req.t("地址", "Address"), name: "address", required: true))
+        \(Form.field(req.t("订餐截止（前一天几点）", "Orders close at (hour, the day before)"), name: "cutoffHour", value: "17", type: "number", required: true))
+        <button>\(req.t("开通", "Open"))</button></form>
+        """)
+    }
+
+    struct OpenForm: Content {
+        var communityId: UUID?
+        var name: String?
+        var address: String?
+        var cutoffHour: Int?
+    }
+
+    @Sendable static func open(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        guard CanteenService.keeperRoles.contains(actor.role) else { throw APIError.forbidden }
+        let f = try req.content.decode(OpenForm.self)
+        do {
+            guard let id = f.communityId, let node = try await OrgNode.find(id, on: req.db) else { throw APIError.missing("communityId") }
+            let c = try await CanteenService(req: req).open(name: f.name, community: node, address: f.address, cutoffHour: f.cutoffHour ?? 17, by: actor)
+            req.flash(req.t("已开通：\(c.name)", "Opened: \(c.name)"))
+            return req.redirect(to: SiteURL.Canteen.index.path + "?canteen=\(c.id!)")
+        } catch let e as APIError where e.status.code < 500 {
+            return try await openPage(req, actor, error: req.words(e)).encodeResponse(status: e.status, for: req)
+        }
     }
 
     @Sendable static func menuForm(req: Request) async throws -> HTML {

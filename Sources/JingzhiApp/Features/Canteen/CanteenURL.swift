@@ -12,6 +12,7 @@ extension SiteURL {
         case soldOut(UUID)
         case assign(UUID)
         case deliveries
+        case open
 
         enum Pattern {
             static let index = RoutePattern("/canteen")
@@ -22,7 +23,8 @@ extension SiteURL {
             static let menu = RoutePattern("/canteen/menu", .GET, .POST)
             static let soldOut = RoutePattern("/canteen/dishes/:id/sold-out", .POST)
             static let deliveries = RoutePattern("/canteen/deliveries")
-            static let all = [index, order, cancel, delivered, assign, menu, soldOut, deliveries]
+            static let open = RoutePattern("/canteen/open", .POST)
+            static let all = [index, order, cancel, delivered, assign, menu, soldOut, deliveries, open]
         }
 
         var path: String {
@@ -35,6 +37,7 @@ extension SiteURL {
             case .menu(let c, let day, let meal): Pattern.menu.path() + SiteURL.query([("canteen", c.uuidString), ("day", day), ("meal", meal)])
             case .soldOut(let id): Pattern.soldOut.path(id)
             case .deliveries: Pattern.deliveries.path()
+            case .open: Pattern.open.path()
             }
         }
     }

@@ -41,7 +41,7 @@ enum ServicesFeature: Feature {
     static let fieldNames: [String: FieldName] = [
         "matterId": FieldName("办事事项", "Matter"), "residentId": FieldName("居民", "Resident"), "idNumber": FieldName("身份证号", "ID number"),
         "materials": FieldName("申请材料", "Materials"), "missing": FieldName("需补充的材料", "Materials missing"),
-        "code": FieldName("编码", "Code"), "name": FieldName("事项名称", "Name"), "details": FieldName("事项说明", "What it is"),
+        "code": FieldName("编码", "Code"), "name": FieldName("名称", "Name"), "details": FieldName("事项说明", "What it is"),
         "eligibility": FieldName("申请条件", "Who may apply"), "minAge": FieldName("最低年龄", "Minimum age"),
         "requiredTag": FieldName("限定人群", "Tag"), "deadlineDays": FieldName("办理时限", "Deadline"),
         "certificateTitle": FieldName("出具证明名称", "Certificate"), "kind": FieldName("类型", "Kind"), "address": FieldName("地址", "Address"),
