@@ -9,6 +9,8 @@ enum FeatureList {
         DevicesFeature.self,
         NoticesFeature.self,
         PartnersFeature.self,
+        ServicesFeature.self,
+        CanteenFeature.self,
     ] }
 
     /// Every table column that carries a node path, from every feature.
@@ -23,6 +25,7 @@ enum FeatureList {
             + SiteURL.Devices.Pattern.all
             + SiteURL.Home.Pattern.all + SiteURL.Notices.Pattern.all
             + SiteURL.Partners.Pattern.all
+            + SiteURL.Services.Pattern.all + SiteURL.Canteen.Pattern.all
     }
 }
 

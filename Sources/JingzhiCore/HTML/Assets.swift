@@ -116,6 +116,10 @@ package enum Assets {
     body.care .tiles{grid-template-columns:1fr}body.care .tiles .button.big{font-size:1.6rem;padding:1.3rem .5rem}
     body.care main a:not(.button):not(.stat){color:#002f6c}body.care .muted{color:#222}
     pre.errors{white-space:pre-wrap;background:#fff;border:1px solid var(--line);padding:.6rem;max-height:24rem;overflow:auto}
+    a.card{display:block;color:inherit;text-decoration:none}a.card b{color:var(--red)}
+    .materials{display:flex;flex-wrap:wrap;gap:.6rem}.materials figure{margin:0;max-width:10rem}.materials img{max-width:100%;height:auto;border:1px solid var(--line)}
+    .place-map{display:block;width:100%;height:auto}figure.map{padding:.4rem}.card.place.open{border-left:4px solid #2e7d32}
+    .button.call{display:block;margin:.4rem 0}.button.call small{display:block;font-weight:400;opacity:.9}tr.today{font-weight:700}
     """
 
     package static let js = """

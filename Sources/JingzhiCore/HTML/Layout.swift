@@ -27,6 +27,7 @@ package struct Layout {
         <title>\(title) · \(lang.t("精治", "Jingzhi"))</title>
         <link rel="stylesheet" href="\(SiteURL.stylesheet.path)">
         <script src="\(SiteURL.script.path)" defer></script>
+        \(req.application.pageChrome.head(req))
         </head>
         <body\(HTML(raw: req.application.pageChrome.bodyClass(req).map { " class=\"\(HTML.escape($0))\"" } ?? ""))>
         <a class="skip" href="#main">\(lang.t("跳到正文", "Skip to content"))</a>

@@ -43,6 +43,8 @@ package struct PageChrome: Sendable {
     package var signedIn: @Sendable (Request) -> Bool = { _ in false }
     /// A class for the page's body, e.g. `care` for an account in care mode (larger text, higher contrast).
     package var bodyClass: @Sendable (Request) -> String? = { _ in nil }
+    /// What goes into every page's head after the stylesheet and script (the web app manifest).
+    package var head: @Sendable (Request) -> HTML = { _ in .empty }
 
     package init() {}
 }

@@ -18,15 +18,26 @@ extension SiteURL {
     /// The home's own pages beyond `/`.
     enum Home {
         case careMode
+        case manifest, serviceWorker, offline, icon, register
 
         enum Pattern {
             static let careMode = RoutePattern("/home/care-mode", .POST)
-            static let all = [careMode]
+            static let manifest = RoutePattern("/manifest.webmanifest")
+            static let serviceWorker = RoutePattern("/sw.js")
+            static let offline = RoutePattern("/offline")
+            static let icon = RoutePattern("/static/icon.svg")
+            static let register = RoutePattern("/static/pwa.js")
+            static let all = [careMode, manifest, serviceWorker, offline, icon, register]
         }
 
         var path: String {
             switch self {
             case .careMode: Pattern.careMode.path()
+            case .manifest: Pattern.manifest.path()
+            case .serviceWorker: Pattern.serviceWorker.path()
+            case .offline: Pattern.offline.path()
+            case .icon: Pattern.icon.path()
+            case .register: Pattern.register.path()
             }
         }
     }

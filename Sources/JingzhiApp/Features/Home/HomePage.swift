@@ -70,6 +70,20 @@ enum HomePage {
         return "<h2>\(req.t("重点人群", "Special groups"))</h2><div class=\"stats\">\(items)</div>"
     }
 
+    /// My grid workers with a call button each: the number is dialled from the tel: link and shown masked, as the
+    /// public sign in the compound shows it in full anyway but a phone screen is read over shoulders.
+    static func gridWorkers(_ req: Request, _ grid: OrgNode) async throws -> HTML {
+        let workers = try await GridWorker.query(on: req.db).filter(\.$gridID == grid.id!).sort(\.$name).all()
+        let calls = workers.filter { !$0.phone.isEmpty }.map { w -> HTML in
+            "<a class=\"button big call\" href=\"tel:\(w.phone)\">\(req.t("给网格员 \(w.name) 打电话", "Call grid worker \(w.name)"))<small> \(Mask.phone(w.phone) ?? "")</small></a>"
+        }
+        return """
+        <section class="card" id="my-grid-worker" aria-labelledby="my-grid-worker-title"><h2 id="my-grid-worker-title">\(req.t("我的网格员", "My grid worker"))</h2>
+        \(calls.isEmpty ? [HTML("<p class=\"muted\">\(req.t("本网格暂未登记网格员电话", "No grid worker phone on record"))</p>")] : calls)
+        <p><a href="\(SiteURL.Org.sign(code: grid.code).path)">\(grid.name) \(req.t("公示牌", "public sign"))</a></p></section>
+        """
+    }
+
     static func residentHome(_ req: Request, _ actor: Actor) async throws -> HTML {
         var body: [HTML] = []
         guard let rid = actor.user.residentID, let r = try await Resident.find(rid, on: req.db),
@@ -107,7 +121,7 @@ enum HomePage {
         """)
         let chain = try await OrgService(req: req).ancestors(of: try await OrgNode.find(h.nodeID, on: req.db)!)
         if let grid = chain.last(where: { $0.kind == .grid }) {
-            body.append("<p><a class=\"button\" href=\"\(SiteURL.Org.sign(code: grid.code).path)\">\(req.t("我的网格员", "My grid workers"))</a></p>")
+            body.append(try await gridWorkers(req, grid))
         }
         body.append("""
         <form method="post" action="\(SiteURL.Home.careMode.path)" class="card">\(Form.csrf(req))<input type="hidden" name="on" value="\(care ? "0" : "1")">

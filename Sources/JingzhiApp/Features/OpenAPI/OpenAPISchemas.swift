@@ -122,7 +122,9 @@ extension OpenAPIDocument {
                        required: ["id", "number", "state", "categoryCode", "nodeId", "deadlines"]),
     ].merging(caseMeasuresSchemas) { a, _ in a }.merging(patrolSchemas) { a, _ in a }.merging(propertySchemas) { a, _ in a }.merging(commandCentreSchemas) { a, _ in a }.merging(pointsSchemas) { a, _ in a }.merging(activitySchemas) { a, _ in a }.merging(volunteerSchemas) { a, _ in a }
         .merging(deliberationSchemas) { a, _ in a }.merging(deviceSchemas) { a, _ in a }.merging(noticeSchemas) { a, _ in a }
-        .merging(partnerSchemas) { a, _ in a } }
+        .merging(partnerSchemas) { a, _ in a }
+        .merging(serviceSchemas) { a, _ in a }.merging(placeSchemas) { a, _ in a }
+        .merging(canteenSchemas) { a, _ in a } }
 
     static func content(_ name: String) -> [String: Any] {
         switch name {
