@@ -8,6 +8,7 @@ enum FeatureList {
         MeasuresFeature.self, DeliberationFeature.self, OpenAPIFeature.self, Open311Feature.self, PointsFeature.self,
         DevicesFeature.self,
         NoticesFeature.self,
+        AssessmentFeature.self,
     ] }
 
     /// Every table column that carries a node path, from every feature.
@@ -21,6 +22,7 @@ enum FeatureList {
             + SiteURL.Points.Pattern.all + SiteURL.Activities.Pattern.all + SiteURL.Volunteers.Pattern.all + SiteURL.Deliberation.Pattern.all
             + SiteURL.Devices.Pattern.all
             + SiteURL.Home.Pattern.all + SiteURL.Notices.Pattern.all
+            + SiteURL.Assessment.Pattern.all
     }
 }
 

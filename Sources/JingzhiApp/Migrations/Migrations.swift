@@ -73,6 +73,11 @@ enum Migrations {
         M082CreateDevices(),                          // smart devices, vendor gateway keys, each device's health
         M083CreateDeviceReadings(),                   // readings unique per device, metric and time; hourly aggregates; each metric's last state
         M084CreateDeviceRulesAndAlarms(),             // alarm rules (county defaults, community overrides) and alarms, one active per device and rule
+        M090CreateAssessmentSystems(),                // assessment: indicator systems, one row per version
+        M091CreateAssessmentRounds(),                 // assessment rounds: a frozen system version per period and subtree; corrections are revisions
+        M092CreateAssessmentResults(),                // assessment: each unit's review step, total, dimensions and rank
+        M093CreateAssessmentEntries(),                // assessment: numerator/denominator or hand scores per unit and indicator
+        M094CreateAssessmentEvidence(),               // assessment: photos and PDFs backing hand scores
         // next: M085. Numbers only grow: a new migration takes the next one, whatever feature it serves.
     ]
 }

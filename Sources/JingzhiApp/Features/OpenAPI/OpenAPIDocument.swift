@@ -95,7 +95,7 @@ enum OpenAPIDocument {
         Op(method: "post", path: "/api/v1/case-categories", tag: "cases", summary: "Create a category (admins)", body: "CaseCategoryBody", response: "CaseCategory", status: 201),
         Op(method: "patch", path: "/api/v1/case-categories/{code}", tag: "cases", summary: "Change a category's handler, deadlines or state (admins)", body: "CaseCategoryBody", response: "CaseCategory"),
         Op(method: "get", path: "/healthz", tag: "system", summary: "Liveness and database check", response: "Health", isPublic: true),
-    ] + patrolOps + propertyOps + commandCentreOps + pointsOps + activityOps + volunteerOps + deliberationOps + deviceOps + noticeOps
+    ] + patrolOps + propertyOps + commandCentreOps + pointsOps + activityOps + volunteerOps + deliberationOps + deviceOps + noticeOps + assessmentOps
 
     static let paging: [(String, String, String)] = [("page", "integer", "1-based page, at most \(PageRequest.maxPage)"), ("per", "integer", "Page size, 1–100 (default 20)")]
     /// The range the server accepts for each integer query parameter; outside it the answer is 422.

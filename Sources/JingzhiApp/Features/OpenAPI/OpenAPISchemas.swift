@@ -17,6 +17,7 @@ extension OpenAPIDocument {
             case "uuid?": ["type": "string", "format": "uuid", "nullable": true]
             case "date-time?": ["type": "string", "format": "date-time", "nullable": true]
             case "integer?": ["type": "integer", "nullable": true]
+            case "number?": ["type": "number", "nullable": true]
             case "[string]": ["type": "array", "items": ["type": "string"]]
             case "string", "integer", "boolean", "number": ["type": t]
             default: ref(t)
@@ -121,7 +122,7 @@ extension OpenAPIDocument {
                         "deviceSerial": "string?", "householdId": "uuid?"],
                        required: ["id", "number", "state", "categoryCode", "nodeId", "deadlines"]),
     ].merging(caseMeasuresSchemas) { a, _ in a }.merging(patrolSchemas) { a, _ in a }.merging(propertySchemas) { a, _ in a }.merging(commandCentreSchemas) { a, _ in a }.merging(pointsSchemas) { a, _ in a }.merging(activitySchemas) { a, _ in a }.merging(volunteerSchemas) { a, _ in a }
-        .merging(deliberationSchemas) { a, _ in a }.merging(deviceSchemas) { a, _ in a }.merging(noticeSchemas) { a, _ in a } }
+        .merging(deliberationSchemas) { a, _ in a }.merging(deviceSchemas) { a, _ in a }.merging(noticeSchemas) { a, _ in a }.merging(assessmentSchemas) { a, _ in a } }
 
     static func content(_ name: String) -> [String: Any] {
         switch name {
