@@ -6,12 +6,14 @@ import Testing
 @Suite struct FeaturePartsTests {
     @Test func demoPartsRunInFeatureOrderSoCasesComeBeforeThePatrolsThatLinkToThem() {
         let names = FeatureList.demoParts.map { String(describing: $0) }
-        #expect(names == ["CasesFeature", "PatrolsFeature", "PropertyFeature", "DeliberationFeature", "PointsFeature", "DevicesFeature", "NoticesFeature"])
+        #expect(names == ["CasesFeature", "PatrolsFeature", "PropertyFeature", "DeliberationFeature", "PointsFeature", "DevicesFeature", "NoticesFeature",
+                          "AssessmentFeature"])
     }
 
     @Test func benchPartsHaveUniqueNamesAndOnlyTheCityAndThePointsLedgerSeedAlone() {
         let parts = FeatureList.benchParts
-        #expect(parts.map(\.name) == ["register", "patrols", "property", "command-centre", "measures", "deliberation", "points", "devices"])
+        #expect(parts.map(\.name) == ["register", "patrols", "property", "command-centre", "measures", "deliberation", "points", "devices",
+                                          "assessment"])
         #expect(Set(parts.map(\.name)).count == parts.count)
         let alone = parts.filter { if case .alone = $0.run { true } else { false } }.map(\.name)
         #expect(alone == ["command-centre", "points"])
