@@ -7,6 +7,7 @@ import Vapor
 enum AssessmentFeature: Feature, DemoContributor, BenchContributor {
     static func configure(_ app: Application) {
         app.assessmentMeasures.sources.append(contentsOf: AssessmentSources.all)
+        app.commandCentre.sections.append { req, node in try await AssessmentRankingPages.commandCentre(req, node: node) }
     }
 
     static func routes(_ g: RouteGroups) throws {

@@ -157,4 +157,28 @@ enum AssessmentRankingPages {
         <tbody>\(rows)</tbody></table></div>
         """)
     }
+
+    /// The command centre's panel: the latest published ranking of areas (not companies) in the node's subtree (top ten).
+    static func commandCentre(_ req: Request, node: OrgNode?) async throws -> HTML? {
+        guard let actor = req.actor, AssessmentPages.canSee(actor), actor.role != .propertyStaff else { return nil }
+        let service = AssessmentService(req: req)
+        var latest: AssessmentRound?
+        for r in try await AssessmentRound.query(on: req.db).filter(\.$state == RoundState.published.rawValue)
+            .filter(\.$unitKindRaw != AssessmentUnitKind.propertyCompany.rawValue).sort(\.$toDay, .descending).sort(\.$publishedAt, .descending).limit(20).all()
+            where try await service.visible(r, to: actor) {
+            latest = r
+            break
+        }
+        guard let r = latest else { return nil }
+        let k = try await service.ranking(r, node: node, for: actor)
+        guard !k.items.isEmpty else { return nil }
+        let rows = k.items.prefix(10).map { l -> HTML in
+            "<tr><td>\(l.rank.map(String.init) ?? "—")</td><td>\(l.name)\(l.list == "black" ? HTML(" <span class=\"tag error\">\(req.t("黑榜", "black list"))</span>") : .empty)</td><td>\(AssessmentPages.fmt(l.score))</td><td>\(move(l.rank, l.previousRank))</td></tr>"
+        }
+        return """
+        <section class="card" id="cc-assessment"><h2>\(req.t("考核排名", "Assessment ranking")) · \(r.title) <a class="cc-more" href="\(SiteURL.Assessment.ranking(r.id!).path)">\(req.t("全部", "All"))</a></h2>
+        <div class="table-wrap"><table class="list"><thead><tr><th>\(req.t("名次", "Rank"))</th><th>\(req.t("单位", "Unit"))</th><th>\(req.t("总分", "Total"))</th><th>\(req.t("较上期", "vs last period"))</th></tr></thead>
+        <tbody>\(rows)</tbody></table></div></section>
+        """
+    }
 }

@@ -52,6 +52,8 @@ struct CommandCentreProviders: Sendable {
     var patrols: Patrols?
     var track: Track?
     var visits: Visits?
+    /// Extra panels other features add below the desk's trends (the assessment's latest ranking); nil: nothing to show.
+    var sections: [@Sendable (_ req: Request, _ node: OrgNode?) async throws -> HTML?] = []
 }
 
 extension Application {
