@@ -131,13 +131,13 @@ struct AssessmentService {
         let def = system.definition, source = source, now = now
         try await db.writeTransaction { tx in
             try await r.create(on: tx)
+            var entries: [AssessmentEntry] = []
             for u in units {
                 let res = Self.newResult(r, u)
                 try await res.create(on: tx)
-                for ind in def.indicators {
-                    try await Self.newEntry(r, res, ind).create(on: tx)
-                }
+                entries += def.indicators.map { Self.newEntry(r, res, $0) }
             }
+            try await Self.insert(entries, on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "open", entity: "assessment_round", entityID: r.id, nodePath: r.nodePath,
                                       summary: "发起考核「\(r.title)」：\(units.count) 个\(system.unitKind.zh)")
         }
@@ -157,6 +157,13 @@ struct AssessmentService {
         res.vetoed = false
         res.version = 1
         return res
+    }
+
+    /// Writes a round's empty entries with multi-row INSERTs (a round of the city has ~10,000).
+    static func insert(_ entries: [AssessmentEntry], on db: any Database) async throws {
+        try await DemoBulkInsert(db).insert(AssessmentEntry.schema, ["id", "round_id", "result_id", "indicator", "kind", "node_path"], entries) { e in
+            [SQLBind(e.id ?? UUID()), SQLBind(e.roundID), SQLBind(e.resultID), SQLBind(e.indicator), SQLBind(e.kind), SQLBind(e.nodePath)]
+        }
     }
 
     static func newEntry(_ r: AssessmentRound, _ res: AssessmentResult, _ ind: IndicatorDef) -> AssessmentEntry {
@@ -184,13 +191,14 @@ struct AssessmentService {
         let resultOf = Dictionary(uniqueKeysWithValues: results.map { ($0.unitID, $0.id!) })
         let now = now
         try await db.writeTransaction { tx in
-            for ind in computed {
-                let rows = values[ind.measure ?? ""] ?? [:]
+            // One UPDATE per unit and measure: indicators reading the same measure share its fraction.
+            for (measure, inds) in Dictionary(grouping: computed, by: { $0.measure ?? "" }) {
+                let rows = values[measure] ?? [:]
                 for u in units {
                     let f = rows[u.id]
                     try await tx.sql.update(AssessmentEntry.schema)
                         .set("numerator", to: SQLBind(f?.numerator)).set("denominator", to: SQLBind(f?.denominator)).set("updated_at", to: SQLBind(now))
-                        .where("result_id", .equal, SQLBind(resultOf[u.id]!)).where("indicator", .equal, SQLBind(ind.code)).run()
+                        .where("result_id", .equal, SQLBind(resultOf[u.id]!)).where("indicator", .in, SQLBind.group(inds.map(\.code))).run()
                 }
             }
             try await tx.sql.update(AssessmentRound.schema).set("computed_at", to: SQLBind(now)).where("id", .equal, SQLBind(r.id!)).run()
