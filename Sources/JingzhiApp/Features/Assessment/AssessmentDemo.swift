@@ -30,7 +30,8 @@ enum AssessmentDemo {
                 if back > 0 { try await service.publish(r, role: .system) }
             }
         }
-        c.log("assessment: \(try await AssessmentRound.query(on: c.db).count()) rounds in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        let rounds = try await AssessmentRound.query(on: c.db).count(), took = String(format: "%.1f", Date().timeIntervalSince(start))
+        c.log("考核评价：\(rounds) 轮，用时 \(took) 秒 (assessment: \(rounds) rounds)")
     }
 
     static func hash(_ s: String) -> Int { s.unicodeScalars.reduce(7) { ($0 &* 31 &+ Int($1.value)) & 0x7fff_ffff } }
