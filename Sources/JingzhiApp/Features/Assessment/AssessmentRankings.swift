@@ -18,6 +18,23 @@ struct RankingLine: Content, Equatable {
     var previousScore: Double?
     var lastYearRank: Int?
     var lastYearScore: Double?
+
+    /// Every key always present: a unit without a total has `"rank": null, "score": null`, not missing keys.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(nodeId, forKey: .nodeId)
+        try c.encode(name, forKey: .name)
+        try c.encode(rank, forKey: .rank)
+        try c.encode(score, forKey: .score)
+        try c.encode(dimensions, forKey: .dimensions)
+        try c.encode(vetoed, forKey: .vetoed)
+        try c.encode(list, forKey: .list)
+        try c.encode(resultId, forKey: .resultId)
+        try c.encode(previousRank, forKey: .previousRank)
+        try c.encode(previousScore, forKey: .previousScore)
+        try c.encode(lastYearRank, forKey: .lastYearRank)
+        try c.encode(lastYearScore, forKey: .lastYearScore)
+    }
 }
 
 struct Ranking: Content {
