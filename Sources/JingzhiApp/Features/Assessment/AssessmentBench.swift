@@ -36,11 +36,9 @@ enum AssessmentBench {
         let runs = max(3, repeats / 20)
         let compute = try await Bench.measure(runs) { try await service.refresh(round) }
         let score = try await Bench.measure(runs) {
-            let results = try await AssessmentResult.query(on: app.db).filter(\.$roundID == round.id!).all()
-            let entries = Dictionary(grouping: try await AssessmentEntry.query(on: app.db).filter(\.$roundID == round.id!).all(), by: \.resultID)
+            let facts = try await service.facts(of: round)
             let def = round.definition
-            let totals = results.map { res in (res.id!, AssessmentScoring.score(def, (entries[res.id!] ?? []).reduce(into: [:]) { $0[$1.indicator] = $1.facts }).total) }
-            _ = AssessmentScoring.ranks(totals)
+            _ = AssessmentScoring.ranks(facts.map { id, f in (id, AssessmentScoring.score(def, f).total) })
         }
         var lines = ["root: \(root.name); \(most) communities, \(round.definition.indicators.count) indicators each (\(round.definition.indicators.filter { $0.kind == .computed }.count) computed)"]
         lines.append("| query | median ms | p90 ms | × baseline |")

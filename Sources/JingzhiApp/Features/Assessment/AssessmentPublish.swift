@@ -21,10 +21,9 @@ extension AssessmentService {
         if pending > 0 { throw APIError.conflict("还有 \(pending) 项加分待批准 (\(pending) bonuses await a decision)", code: "bonus_pending") }
         if r.revision == 1 { try await refresh(r) }   // a correction keeps the figures it was opened with
         let def = r.definition
-        let entries = try await AssessmentEntry.query(on: db).filter(\.$roundID == r.id!).all()
-        let byResult = Dictionary(grouping: entries, by: \.resultID)
+        let facts = try await facts(of: r)
         var scores: [UUID: UnitScore] = [:]
-        for res in results { scores[res.id!] = AssessmentScoring.score(def, (byResult[res.id!] ?? []).reduce(into: [:]) { $0[$1.indicator] = $1.facts }) }
+        for res in results { scores[res.id!] = AssessmentScoring.score(def, facts[res.id!] ?? [:]) }
         let ranks = AssessmentScoring.ranks(results.map { ($0.id!, scores[$0.id!]?.total) })
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]

@@ -258,6 +258,21 @@ struct AssessmentService {
         Dictionary(uniqueKeysWithValues: try await AssessmentEntry.query(on: db).filter(\.$resultID == res.id!).all().map { ($0.indicator, $0) })
     }
 
+    /// Every unit's facts in a round, read as plain columns (a city's round has ~10,000 entries; Fluent models are slow to decode).
+    func facts(of r: AssessmentRound) async throws -> [UUID: [String: EntryFacts]] {
+        var out: [UUID: [String: EntryFacts]] = [:]
+        for row in try await db.sql.raw("""
+            SELECT result_id, indicator, numerator, denominator, score, bonus_state FROM \(ident: AssessmentEntry.schema) WHERE round_id = \(bind: r.id!)
+            """).all() {
+            let num = try row.decode(column: "numerator", as: Double?.self), den = try row.decode(column: "denominator", as: Double?.self)
+            let f = EntryFacts(fraction: num.flatMap { n in den.map { AssessmentFraction(numerator: n, denominator: $0) } },
+                               score: try row.decode(column: "score", as: Double?.self),
+                               approved: try row.decode(column: "bonus_state", as: String?.self) == "approved")
+            out[try row.decode(column: "result_id", as: UUID.self), default: [:]][try row.decode(column: "indicator", as: String.self)] = f
+        }
+        return out
+    }
+
     /// The unit's score as it stands (provisional while the round is open).
     func score(_ r: AssessmentRound, _ res: AssessmentResult) async throws -> UnitScore {
         AssessmentScoring.score(r.definition, try await entries(of: res).mapValues(\.facts))
