@@ -11,6 +11,7 @@ enum FeatureList {
         PartnersFeature.self,
         ServicesFeature.self,
         CanteenFeature.self,
+        AssessmentFeature.self,
     ] }
 
     /// Every table column that carries a node path, from every feature.
@@ -26,6 +27,7 @@ enum FeatureList {
             + SiteURL.Home.Pattern.all + SiteURL.Notices.Pattern.all
             + SiteURL.Partners.Pattern.all
             + SiteURL.Services.Pattern.all + SiteURL.Canteen.Pattern.all
+            + SiteURL.Assessment.Pattern.all
     }
 }
 

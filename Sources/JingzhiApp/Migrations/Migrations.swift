@@ -78,11 +78,17 @@ enum Migrations {
         M087CreateWishes(),                           // micro-wishes, claims with deadlines, photo proofs
         M088CreateServiceLogs(),                      // service logged by partners and party members
         M089CreatePartnerEvaluations(),               // partners' annual evaluations on the checklist, one per year and evaluator
+        M090CreateAssessmentSystems(),                // assessment: indicator systems, one row per version
+        M091CreateAssessmentRounds(),                 // assessment rounds: a frozen system version per period and subtree; corrections are revisions
+        M092CreateAssessmentResults(),                // assessment: each unit's review step, total, dimensions and rank
+        M093CreateAssessmentEntries(),                // assessment: numerator/denominator or hand scores per unit and indicator
+        M094CreateAssessmentEvidence(),               // assessment: photos and PDFs backing hand scores
         M095CreateServiceApplications(),              // service matters (一窗受理), residents' applications and their material photos
         M096CreateServicePlaces(),                    // the 15-minute services directory: places, their closed days, public holidays and 调休
         M097CreateCanteen(),                          // community canteens, menus per day and meal with prices per diner type, orders and deliveries
         M100AddPointsDailyCap(),                      // earning rules' cap per resident and day
         // next: M101. Numbers only grow: a new migration takes the next one, whatever feature it serves.
+
     ]
 }
 

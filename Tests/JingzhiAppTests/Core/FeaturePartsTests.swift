@@ -7,13 +7,13 @@ import Testing
     @Test func demoPartsRunInFeatureOrderSoCasesComeBeforeThePatrolsThatLinkToThem() {
         let names = FeatureList.demoParts.map { String(describing: $0) }
         #expect(names == ["CasesFeature", "PatrolsFeature", "PropertyFeature", "DeliberationFeature", "PointsFeature", "DevicesFeature", "NoticesFeature",
-                         "PartnersFeature", "ServicesFeature", "CanteenFeature"])
+                         "PartnersFeature", "ServicesFeature", "CanteenFeature", "AssessmentFeature"])
     }
 
     @Test func benchPartsHaveUniqueNamesAndOnlyTheCityAndThePointsLedgerSeedAlone() {
         let parts = FeatureList.benchParts
         #expect(parts.map(\.name) == ["register", "patrols", "property", "command-centre", "measures", "deliberation", "points", "devices",
-                                       "partners", "services"])
+                                       "partners", "services", "assessment"])
         #expect(Set(parts.map(\.name)).count == parts.count)
         let alone = parts.filter { if case .alone = $0.run { true } else { false } }.map(\.name)
         #expect(alone == ["command-centre", "points", "partners"])

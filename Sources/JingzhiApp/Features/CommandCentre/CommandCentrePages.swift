@@ -77,6 +77,7 @@ enum CommandCentrePages {
         <section class="card"><h2>\(req.t("正在巡查", "On patrol now"))</h2><div data-live="patrols">\(parts["patrols"]!)</div></section>
         </div></div>
         <section class="card"><h2>\(req.t("趋势", "Trends"))</h2><div class="grid2" data-live="trends">\(parts["trends"]!)</div></section>
+        \(try await req.application.commandCentre.sections.asyncMap { try await $0(req, d.node) }.compactMap { $0 })
         </div>
         <script src="\(SiteURL.CommandCentre.script.path)" defer></script>
         """

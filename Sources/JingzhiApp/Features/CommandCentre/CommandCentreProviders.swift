@@ -75,6 +75,8 @@ struct CommandCentreProviders: Sendable {
     var devices: Devices?
     /// The device list of a grid in a status (`alarm`, `offline` or empty for all).
     var devicesLink: (@Sendable (_ gridID: UUID, _ status: String) -> String)?
+    /// Extra panels other features add below the desk's trends (the assessment's latest ranking); nil: nothing to show.
+    var sections: [@Sendable (_ req: Request, _ node: OrgNode?) async throws -> HTML?] = []
 }
 
 extension Application {

@@ -42,11 +42,16 @@ extension TopicService {
     /// The measures of every community under `node` (or the actor's whole scope) for `month` (`yyyy-MM`): reviewers only.
     func measures(month: String, node: OrgNode?, for actor: Actor) async throws -> DeliberationMeasures {
         guard TopicRole(actor) == .reviewer else { throw APIError.forbidden }
+        return try await measures(month: month, within: actor.scope, node: node)
+    }
+
+    /// The same without a viewer, for the assessment's indicators: every community under `node` inside `outer`.
+    func measures(month: String, within outer: DataScope, node: OrgNode?, limit: Int = 500) async throws -> DeliberationMeasures {
         let start = try ShanghaiTime.dayStart(month + "-01", field: "month")
         let end = ShanghaiTime.dayStart(ShanghaiTime.month(month, plus: 1) + "-01")
-        let scope = node.map { DataScope(rootPath: $0.path) } ?? actor.scope
-        let nodes = try await OrgNode.query(on: db).within(actor.scope).within(scope).filter(\.$kindRaw == NodeKind.community.rawValue)
-            .sort(\.$path).limit(500).all()
+        let scope = node.map { DataScope(rootPath: $0.path) } ?? outer
+        let nodes = try await OrgNode.query(on: db).within(outer).within(scope).filter(\.$kindRaw == NodeKind.community.rawValue)
+            .sort(\.$path).limit(limit).all()
         var rows = Dictionary(uniqueKeysWithValues: nodes.map { ($0.id!, DeliberationMeasureRow(communityId: $0.id, name: $0.name)) })
         func bump(_ community: UUID, _ change: (inout DeliberationMeasureRow) -> Void) {
             if rows[community] != nil { change(&rows[community]!) }

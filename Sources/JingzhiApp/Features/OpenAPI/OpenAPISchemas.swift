@@ -17,6 +17,7 @@ extension OpenAPIDocument {
             case "uuid?": ["type": "string", "format": "uuid", "nullable": true]
             case "date-time?": ["type": "string", "format": "date-time", "nullable": true]
             case "integer?": ["type": "integer", "nullable": true]
+            case "number?": ["type": "number", "nullable": true]
             case "[string]": ["type": "array", "items": ["type": "string"]]
             case "string", "integer", "boolean", "number": ["type": t]
             default: ref(t)
@@ -124,7 +125,7 @@ extension OpenAPIDocument {
         .merging(deliberationSchemas) { a, _ in a }.merging(deviceSchemas) { a, _ in a }.merging(noticeSchemas) { a, _ in a }
         .merging(partnerSchemas) { a, _ in a }
         .merging(serviceSchemas) { a, _ in a }.merging(placeSchemas) { a, _ in a }
-        .merging(canteenSchemas) { a, _ in a } }
+        .merging(canteenSchemas) { a, _ in a }.merging(assessmentSchemas) { a, _ in a } }
 
     static func content(_ name: String) -> [String: Any] {
         switch name {
