@@ -54,6 +54,25 @@ import VaporTesting
         }
     }
 
+    @Test func everyParameterHasATypeOpenAPIKnows() async throws {
+        try await withTestApp { app in
+            // act
+            let (document, _) = try await Self.documented(app)
+            let paths = try #require(document["paths"] as? [String: [String: Any]])
+            var wrong: [String] = []
+            for (path, methods) in paths {
+                for (method, raw) in methods {
+                    for p in ((raw as? [String: Any])?["parameters"] as? [[String: Any]]) ?? [] {
+                        let type = (p["schema"] as? [String: Any])?["type"] as? String ?? "?"
+                        if !["string", "integer", "number", "boolean", "array"].contains(type) { wrong.append("\(method) \(path) \(p["name"] ?? ""): \(type)") }
+                    }
+                }
+            }
+            // check: a type like "uuid" is not JSON Schema (a client generator or schemathesis stops on it)
+            #expect(wrong.isEmpty, "\(wrong)")
+        }
+    }
+
     @Test func everyAPIRouteIsDocumentedWithItsMethod() async throws {
         try await withTestApp { app in
             // setup

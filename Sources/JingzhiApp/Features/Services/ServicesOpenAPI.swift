@@ -12,7 +12,7 @@ extension OpenAPIDocument {
            summary: "Change or retire a matter (county admins; 409 matter_changed on a stale version)", body: "ServiceMatterBody", response: "ServiceMatter"),
         Op(method: "get", path: "/api/v1/services/applications", tag: "services",
            summary: "My applications (residents) or those of my area (staff, grid workers), newest first",
-           query: [("state", "string", "submitted, accepted, needs_more, approved, rejected or withdrawn"), ("matter", "uuid", "A matter"),
+           query: [("state", "string", "submitted, accepted, needs_more, approved, rejected or withdrawn"), ("matter", "string", "A matter's id"),
                    ("overdue", "boolean", "Only running ones past their deadline"), ("number", "string", "An application number")] + paging,
            response: "ServiceApplicationPage"),
         Op(method: "post", path: "/api/v1/services/applications", tag: "services",
