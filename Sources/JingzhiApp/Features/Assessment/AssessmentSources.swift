@@ -6,7 +6,7 @@ import Vapor
 /// The measures each feature offers the assessment, read through that feature's service. A new feature adds its
 /// source here and to `all`; an indicator names a measure by its key.
 enum AssessmentSources {
-    static let all: [AssessmentMeasureSource] = [cases, visits, fees, deliberation, devices, notices, volunteers]
+    static let all: [AssessmentMeasureSource] = [cases, visits, fees, deliberation, devices, notices, volunteers, serviceApplications]
 
     private static let areas: Set<AssessmentUnitKind> = [.street, .community, .grid]
 
@@ -127,6 +127,20 @@ enum AssessmentSources {
             rows[.unit(u.id)] = .init(numerator: Double(minutes) / 60, denominator: Double(residents) / 100)
         }
         return ["volunteers.hours_per_100": rows]
+    }
+
+    /// Service applications (一窗受理, through `ServiceMeasures`): decided by their deadline ÷ decided, submitted in the period.
+    static let serviceApplications = AssessmentMeasureSource(feature: "services", measures: [
+        info("services.on_time", "便民办事按时办结率", "Service applications decided on time"),
+    ]) { ctx, units, _ in
+        let measures = ServiceMeasures(db: ctx.db)
+        let from = ShanghaiTime.dayStart(ctx.from), to = ShanghaiTime.dayStart(ShanghaiTime.add(1, to: ctx.to))
+        var rows: [AssessmentMeasureSource.Key: AssessmentFraction] = [:]
+        for u in units {
+            let lines = try await measures.perMatter(in: DataScope(rootPath: u.path), from: from, to: to)
+            rows[.unit(u.id)] = .init(numerator: Double(lines.reduce(0) { $0 + $1.onTime }), denominator: Double(lines.reduce(0) { $0 + $1.decided }))
+        }
+        return ["services.on_time": rows]
     }
 }
 
