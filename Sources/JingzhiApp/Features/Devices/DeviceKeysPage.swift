@@ -51,7 +51,8 @@ enum DeviceKeysPage {
         _ = try admin(req)
         let id = try req.idParameter()
         _ = try await DeviceRegistry(db: req.db, now: req.now, source: req.auditSource).revokeKey(id)
-        return try await dtos([try await DeviceKey.find(id, on: req.db)!], on: req.db)[0]
+        guard let key = try await DeviceKey.find(id, on: req.db) else { throw APIError.notFound }
+        return try await dtos([key], on: req.db)[0]
     }
 
     static func admin(_ req: Request) throws -> Actor {
