@@ -4,15 +4,20 @@ import Foundation
 /// instants are stored in UTC and shown here. Day arithmetic works on whole day numbers, so it needs no time zone.
 package enum ShanghaiTime {
     package static let zone = TimeZone(identifier: "Asia/Shanghai")!
-    /// Shanghai is UTC+8 all year.
+    /// Shanghai is UTC+8 all year (since 1992; China kept daylight saving time from 1986 to 1991).
     package static let offset: TimeInterval = 8 * 3600
 
+    /// `date` in Shanghai time by a `DateFormatter` pattern. The numeric fields (`yyyy yy MM M dd d HH H mm m ss s`) and
+    /// literals are written by arithmetic (a formatter costs more to make than the request it serves); other patterns
+    /// (`MMM`, quoted text) go to Foundation.
     package static func format(_ date: Date, _ pattern: String = "yyyy-MM-dd HH:mm") -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = zone
-        f.dateFormat = pattern
-        return f.string(from: date)
+        FastDateFormat.string(date, pattern: pattern) ?? {
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.timeZone = zone
+            f.dateFormat = pattern
+            return f.string(from: date)
+        }()
     }
 
     package static func today(_ now: Date) -> String { day(number: dayNumber(of: now)) }

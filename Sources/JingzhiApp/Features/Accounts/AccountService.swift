@@ -96,10 +96,10 @@ struct AccountService {
     }
 
     func user(forToken token: String) async throws -> User? {
-        guard let row = try await APIToken.query(on: db).filter(\.$tokenHash == Self.sha256(token)).first(),
-              row.expiresAt > clock.now(),
-              let user = try await User.find(row.userID, on: db), user.active else { return nil }
-        return user
+        // One read: the token's user, if the token is known and current and the user active.
+        try await User.query(on: db).join(APIToken.self, on: \APIToken.$userID == \User.$id)
+            .filter(APIToken.self, \.$tokenHash == Self.sha256(token)).filter(APIToken.self, \.$expiresAt > clock.now())
+            .filter(\.$active == true).first()
     }
 
     func revoke(token: String) async throws {

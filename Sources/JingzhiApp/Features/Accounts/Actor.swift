@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import JingzhiCore
 import Vapor
 
@@ -29,7 +30,8 @@ struct Actor: Sendable {
     static func load(_ user: User, on db: any Database, now: Date) async throws -> Actor {
         var path: String?
         if let nodeID = user.nodeID {
-            path = try await OrgNode.find(nodeID, on: db)?.path
+            path = try await db.sql.select().column("path").from(OrgNode.schema).where("id", .equal, SQLBind(nodeID)).first()?
+                .decode(column: "path", as: String.self)
         }
         var scope = scope(for: user, nodePath: path)
         // Property staff see the compounds of their company's contracts, wherever they lie in the tree; an account not

@@ -38,16 +38,18 @@ struct CaseNotifier {
             .filter(\.$roleRaw ~~ [Role.communityStaff.rawValue, Role.streetStaff.rawValue]).all().compactMap(\.id)
     }
 
+    /// One insert for all of them, in a stable order.
     func send(_ users: [UUID], case c: Case, kind: String, text: String) async throws {
-        for user in Set(users) {
+        let notes = Set(users).sorted { $0.uuidString < $1.uuidString }.map { user in
             let n = Notification()
             n.userID = user
             n.caseID = c.id
             n.kind = kind
             n.text = String(text.prefix(300))
             n.createdAt = now
-            try await n.create(on: db)
+            return n
         }
+        if !notes.isEmpty { try await notes.create(on: db) }
     }
 
     /// The phone a reporter left with the case, else their account's, else their entry's in the register.

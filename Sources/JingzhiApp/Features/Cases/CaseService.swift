@@ -51,6 +51,19 @@ struct CaseService {
 
     /// Files a case. A retry under the same idempotency key returns the case made the first time (created: false).
     func submit(_ s: CaseSubmission, by actor: Actor?, idempotencyKey: String?) async throws -> (Case, created: Bool) {
+        let filed = try await file(s, by: actor, idempotencyKey: idempotencyKey)
+        return (filed.caseRecord, filed.created)
+    }
+
+    /// A submission's outcome; `firstEvent` is the history of a case made now (nil for a retry).
+    struct Filed: Sendable {
+        let caseRecord: Case
+        let created: Bool
+        let firstEvent: CaseEvent?
+    }
+
+    /// `submit`, also handing back the new case's first event so the answer needs no read of its history.
+    func file(_ s: CaseSubmission, by actor: Actor?, idempotencyKey: String?) async throws -> Filed {
         let owner = actor.map { "u:" + $0.userID.uuidString } ?? "p:" + (s.reporterPhone ?? "")
         let key = try idempotencyKey.map { raw -> String in
             let k = raw.trimmingCharacters(in: .whitespaces)
@@ -59,7 +72,7 @@ struct CaseService {
         }
         if let key, let seen = try await IdempotencyRecord.query(on: db).filter(\.$key == key).first(),
            let existing = try await Case.find(seen.caseID, on: db) {
-            return (existing, false)
+            return Filed(caseRecord: existing, created: false, firstEvent: nil)
         }
         guard let code = s.categoryCode, !code.isEmpty else { throw APIError.missing("categoryCode") }
         guard let category = try await CaseCategory.query(on: db).filter(\.$code == code).filter(\.$active == true).first() else {
@@ -81,8 +94,10 @@ struct CaseService {
             throw APIError.invalid("reporterPhone", "电话号码无效 (invalid phone number)")
         }
         // An unplaced case goes to the area it came from, whose dispatchers place it.
+        // The place and every unit above it, read once: the handler, the number's prefix and the handler's path come from it.
+        let chain = try await OrgService(db: db, now: now).ancestors(of: node)
         var handler: (node: UUID?, department: UUID?) = (node.id, nil)
-        if !s.placeUnverified { handler = try await defaultHandler(for: category, at: node) }
+        if !s.placeUnverified { handler = Self.defaultHandler(for: category, chain: chain) }
         let c = Case()
         c.categoryID = category.id!
         c.categoryCode = category.code
@@ -106,38 +121,46 @@ struct CaseService {
         c.version = 1
         c.createdAt = now
         let actorName = actor.map { "\($0.user.displayName)" } ?? (c.reporterName ?? "匿名居民")
+        // Reads that need no lock are done before the write transaction, which on SQLite is one at a time.
+        var foundPath = chain.first { $0.id == handler.node }?.path
+        if foundPath == nil, handler.node != nil { foundPath = try await CaseAccess.handlerPath(of: c, on: db) }
+        let handlerPath = foundPath
+        let prefix = (chain.first?.code ?? "JZ") + ShanghaiTime.format(now, "yyyyMMdd") + "-"
+        let notifier = CaseNotifier(db: db, now: now)
+        let recipients = try await notifier.handlerUsers(of: c)
         // Two submissions at once may pick the same number; the unique index refuses the second, which tries again.
+        var first: CaseEvent?
         for attempt in 1...5 {
             do {
-                try await db.writeTransaction { tx in
-                    c.number = try await nextNumber(for: node, on: tx)
+                first = try await db.writeTransaction { tx in
+                    c.number = try await nextNumber(prefix: prefix, on: tx)
                     try await c.create(on: tx)
-                    try await CaseTallies.apply(old: nil, new: try await CaseTallies.facts(of: c.id!, on: tx), on: tx)
-                    try await CaseHandlings.record(c, nodePath: try await CaseAccess.handlerPath(of: c, on: tx), on: tx, at: now)
+                    try await CaseTallies.apply(old: nil, new: CaseTallyFacts(newCase: c), on: tx)
+                    try await CaseHandlings.record(c, nodePath: handlerPath, on: tx, at: now)
                     if let key {
                         let record = IdempotencyRecord()
                         record.key = key
                         record.caseID = c.id!
                         try await record.create(on: tx)
                     }
-                    try await event(c, action: "submit", from: "", to: .submitted, actorID: actor?.userID, actorName: actorName,
-                                    note: "经\(Self.channelNames[s.channel] ?? s.channel)渠道提交" + (s.placeUnverified ? "（地点待核实）" : ""), on: tx)
-                    let notifier = CaseNotifier(db: tx, now: now)
-                    try await notifier.send(try await notifier.handlerUsers(of: c), case: c, kind: "new_case", text: "新诉求 \(c.number)：\(description.prefix(40))")
+                    let e = try await event(c, action: "submit", from: "", to: .submitted, actorID: actor?.userID, actorName: actorName,
+                                            note: "经\(Self.channelNames[s.channel] ?? s.channel)渠道提交" + (s.placeUnverified ? "（地点待核实）" : ""), on: tx)
+                    try await CaseNotifier(db: tx, now: now).send(recipients, case: c, kind: "new_case", text: "新诉求 \(c.number)：\(description.prefix(40))")
+                    return e
                 }
                 break
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 5 {
                 // The same retry arriving twice at once: the first one won, answer with its case.
                 if let key, let seen = try await IdempotencyRecord.query(on: db).filter(\.$key == key).first(),
                    let existing = try await Case.find(seen.caseID, on: db) {
-                    return (existing, false)
+                    return Filed(caseRecord: existing, created: false, firstEvent: nil)
                 }
                 c.id = nil
                 c.$id.exists = false
                 continue
             }
         }
-        return (c, true)
+        return Filed(caseRecord: c, created: true, firstEvent: first)
     }
 
     /// The handling level of a unit of the tree, for a case handled where it was put.
@@ -150,33 +173,29 @@ struct CaseService {
         }
     }
 
-    /// The unit a category sends a case to by default: the matching ancestor, the department, or the compound (property).
-    func defaultHandler(for category: CaseCategory, at node: OrgNode) async throws -> (node: UUID?, department: UUID?) {
+    /// The unit a category sends a case to by default, from the place's chain of units (root first, the place last):
+    /// the matching ancestor, the department, or the compound (property).
+    static func defaultHandler(for category: CaseCategory, chain: [OrgNode]) -> (node: UUID?, department: UUID?) {
+        let kind: NodeKind
         switch category.defaultLevel {
         case .department: return (nil, category.defaultDepartmentID)
-        case .grid, .community, .street, .property:
-            let kind: NodeKind = switch category.defaultLevel {
-            case .grid: .grid
-            case .street: .street
-            case .property: .compound
-            default: .community
-            }
-            let chain = try await OrgService(db: db, now: now).ancestors(of: node)
-            return (chain.last { $0.kind == kind }?.id ?? chain.last { $0.kind == .community }?.id, nil)
+        case .grid: kind = .grid
+        case .street: kind = .street
+        case .property: kind = .compound
+        case .community: kind = .community
         }
+        return (chain.last { $0.kind == kind }?.id ?? chain.last { $0.kind == .community }?.id, nil)
     }
 
     /// `<root code><yyyyMMdd>-<n>`, counting the cases of that day.
-    private func nextNumber(for node: OrgNode, on tx: any Database) async throws -> String {
-        let rootPath = String(node.path.prefix(PathSegment.width))
-        let root = try await OrgNode.query(on: tx).filter(\.$path == rootPath).first()
-        let prefix = (root?.code ?? "JZ") + ShanghaiTime.format(now, "yyyyMMdd") + "-"
+    private func nextNumber(prefix: String, on tx: any Database) async throws -> String {
         let today = try await Case.query(on: tx).filter(\.$number >= prefix).filter(\.$number < prefix + "~").count()
         return prefix + String(format: "%04d", today + 1)
     }
 
+    @discardableResult
     func event(_ c: Case, action: String, from: String, to: CaseState, actorID: UUID?, actorName: String, note: String?,
-               on tx: any Database) async throws {
+               on tx: any Database) async throws -> CaseEvent {
         let e = CaseEvent()
         e.caseID = c.id!
         e.at = now
@@ -187,6 +206,7 @@ struct CaseService {
         e.toState = to.rawValue
         e.note = note
         try await e.create(on: tx)
+        return e
     }
 
     func history(of c: Case) async throws -> [CaseEvent] {

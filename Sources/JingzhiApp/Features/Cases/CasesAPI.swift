@@ -136,10 +136,14 @@ enum CasesAPI {
         let submission = CaseSubmission(categoryCode: body.categoryCode, nodeID: body.nodeId, description: body.description,
                                         latitude: body.latitude, longitude: body.longitude, channel: channel,
                                         reporterName: body.reporterName, reporterPhone: body.reporterPhone)
-        let (c, created) = try await CaseService(req: req).submit(submission, by: actor, idempotencyKey: req.headers.first(name: "Idempotency-Key"))
-        var dto = CaseDTO(c, viewer: actor, lang: req.lang)
-        dto.history = try await history(c, req)
-        return try await dto.encodeResponse(status: created ? .created : .ok, for: req)
+        let filed = try await CaseService(req: req).file(submission, by: actor, idempotencyKey: req.headers.first(name: "Idempotency-Key"))
+        var dto = CaseDTO(filed.caseRecord, viewer: actor, lang: req.lang)
+        if let e = filed.firstEvent {
+            dto.history = [CaseEventDTO(at: e.at, actorName: e.actorName, action: e.action, fromState: e.fromState, toState: e.toState, note: e.note)]
+        } else {
+            dto.history = try await history(filed.caseRecord, req)
+        }
+        return try await dto.encodeResponse(status: filed.created ? .created : .ok, for: req)
     }
 
     /// A page of cases; with `queue=`, the count of every queue for the tabs.

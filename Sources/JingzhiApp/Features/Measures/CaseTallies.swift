@@ -108,9 +108,7 @@ enum CaseTallies {
             (a.key.depth, a.key.month, a.key.area, a.key.category, a.key.department.uuidString)
                 < (b.key.depth, b.key.month, b.key.area, b.key.category, b.key.department.uuidString)
         }
-        for (key, delta) in ordered where delta.contains(where: { $0 != 0 }) {
-            try await upsertTally(key, delta, on: db)
-        }
+        try await upsertTallies(ordered.filter { $0.value.contains { $0 != 0 } }, on: db)
         var bins: [BinKey: Int] = [:]
         for (facts, sign) in [(old, -1), (new, 1)] {
             guard let facts else { continue }
@@ -203,13 +201,18 @@ enum CaseTallies {
         let bin: Int
     }
 
-    private static func upsertTally(_ key: CaseTallyFacts.Key, _ delta: [Int], on db: any Database) async throws {
+    /// One statement for all the cells (their keys differ, so no row is touched twice), in the order given.
+    private static func upsertTallies(_ cells: [(key: CaseTallyFacts.Key, value: [Int])], on db: any Database) async throws {
+        guard !cells.isEmpty else { return }
         let columns = counters.map(\.column)
-        let values: [SQLQueryString] = delta.map { "CAST(\(bind: $0) AS INTEGER)" }
+        let rows: [SQLQueryString] = cells.map { key, delta in
+            let values: [SQLQueryString] = delta.map { "CAST(\(bind: $0) AS INTEGER)" }
+            return "(CAST(\(bind: key.depth) AS INTEGER), \(bind: key.month), \(bind: key.area), \(bind: key.category), \(bind: key.department), \(values.joined(separator: ", ")))"
+        }
         let updates = columns.map { "\($0) = \(table).\($0) + excluded.\($0)" }.joined(separator: ", ")
         try await db.sql.raw("""
             INSERT INTO \(ident: table) (depth, month, area_path, category_code, department_id, \(unsafeRaw: columns.joined(separator: ", "))) \
-            VALUES (CAST(\(bind: key.depth) AS INTEGER), \(bind: key.month), \(bind: key.area), \(bind: key.category), \(bind: key.department), \(values.joined(separator: ", "))) \
+            VALUES \(rows.joined(separator: ", ")) \
             ON CONFLICT (depth, month, area_path, category_code, department_id) DO UPDATE SET \(unsafeRaw: updates)
             """).run()
     }
@@ -258,6 +261,21 @@ struct CaseTallyFacts: Sendable, Equatable {
     func key(depth: Int) -> Key {
         Key(depth: depth, month: ShanghaiTime.format(createdAt, "yyyy-MM"), area: String(nodePath.prefix(CaseTallies.areaLength(depth))),
             category: categoryCode, department: departmentID ?? CaseTallies.noDepartment)
+    }
+
+    /// A case just made, before anything happened to it (its durations are not known yet).
+    init(newCase c: Case) {
+        state = c.stateRaw
+        createdAt = c.createdAt!
+        nodePath = c.nodePath
+        categoryCode = c.categoryCode
+        departmentID = c.handlerDepartmentID
+        handlerLevel = c.handlerLevelRaw
+        responseDueAt = c.responseDueAt
+        resolutionDueAt = c.resolutionDueAt
+        respondedAt = c.respondedAt
+        repliedAt = c.repliedAt
+        rating = c.rating
     }
 
     init(row: any SQLRow) throws {
