@@ -40,7 +40,7 @@ public struct Settings: Sendable {
         settings.environment = env.filter { $0.key.hasPrefix("JINGZHI_") }
         settings.trustProxy = ["1", "true", "yes"].contains(env["JINGZHI_TRUST_PROXY"]?.lowercased() ?? "")
         settings.secureCookies = ["1", "true", "yes"].contains(env["JINGZHI_SECURE_COOKIES"]?.lowercased() ?? "")
-        settings.instance = env["JINGZHI_INSTANCE"].flatMap(ServerInstanceMiddleware.validName)
+        settings.instance = env["JINGZHI_INSTANCE"].flatMap { ServerInstanceMiddleware.validName($0) }
         return settings
     }
 

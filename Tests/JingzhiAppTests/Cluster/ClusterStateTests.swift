@@ -73,7 +73,7 @@ import VaporTesting
             // setup
             _ = try await DemoSeeder.seed(a, scale: .tiny)
             // act: eight wrong passwords for one name, half through each server, all at once
-            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+            let statuses: [HTTPStatus] = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
                 for i in 0..<8 {
                     let app = i % 2 == 0 ? a : b
                     group.addTask {
@@ -85,7 +85,7 @@ import VaporTesting
                         }
                     }
                 }
-                return try await group.reduce(into: []) { $0.append($1) }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
             }
             // check: every guess was refused as a wrong password (no clash between the servers' writes), all counted
             #expect(statuses == Array(repeating: .unauthorized, count: 8))
@@ -124,6 +124,20 @@ import VaporTesting
             #expect(ServerInstanceMiddleware.validName("web-2") == "web-2")
             #expect(ServerInstanceMiddleware.validName("a b") == nil && ServerInstanceMiddleware.validName("") == nil)
             #expect(ServerInstanceMiddleware.validName(String(repeating: "x", count: 33)) == nil)
+        }
+    }
+
+    @Test(.enabled(if: testsRunOnPostgres, "several servers share PostgreSQL; a SQLite file has one server"))
+    func twoServersStartedWithTheDemoAtOnceSeedItOnce() async throws {
+        try await withTwoTestApps { a, b in
+            // act: both servers start with --demo at the same moment
+            async let first = DemoSeeder.seed(a, scale: .tiny)
+            async let second = DemoSeeder.seed(b, scale: .tiny)
+            let (x, y) = try await (first, second)
+            // check: one of them seeded, the other found the county there
+            #expect([x.created, y.created].filter { $0 }.count == 1)
+            #expect(try await OrgNode.query(on: a.db).filter(\.$depth == 0).count() == 1)
+            #expect(x.residents == y.residents)
         }
     }
 }
