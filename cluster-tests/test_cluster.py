@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -52,6 +53,15 @@ def child(staff: Client, parent_code: str, code: str) -> dict:
     res = staff.get(f"/api/v1/org/nodes?parent={parent_code}")
     assert res.status == 200, res
     return next(n for n in res.json() if n["code"] == code)
+
+
+def wait_for_both(base: str, seconds: float = 20) -> set:
+    """Polls /healthz until both servers have answered (nginx retries a failed server after its fail_timeout)."""
+    seen, deadline = set(), time.time() + seconds
+    while seen != {"a", "b"} and time.time() < deadline:
+        seen.add(Client(base).get("/healthz").server)
+        time.sleep(0.2)
+    return seen
 
 
 def act(who: Client, case_id: str, action: str, body=None, expect_state=None):
@@ -137,12 +147,12 @@ def test_a_case_runs_its_whole_loop_across_two_servers_and_survives_losing_one(c
 
     # b comes back and takes its share again.
     cluster_cmd(cluster, "start-server", "b")
-    seen = {Client(base).get("/healthz").server for _ in range(6)}
-    assert seen == {"a", "b"}, seen
+    assert wait_for_both(base) == {"a", "b"}
 
 
 def test_login_throttle_is_shared_by_both_servers(cluster):
     base = cluster["base"]
+    assert wait_for_both(base) == {"a", "b"}
     guesser = Client(base)
     for i in range(5):
         res = guesser.post("/api/v1/auth/token", json={"username": "bh01_grid", "password": f"wrong-{i}"})
