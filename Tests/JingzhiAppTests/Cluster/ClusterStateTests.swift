@@ -140,4 +140,31 @@ import VaporTesting
             #expect(x.residents == y.residents)
         }
     }
+
+    @Test func residentsFilingOnBothServersAtOnceAllGetTheirOwnNumber() async throws {
+        try await withTwoTestApps { a, b in
+            // setup
+            _ = try await DemoSeeder.seed(a, scale: .tiny)
+            let community = try await a.node("YT-GT-01")
+            let compound = try #require(try await OrgNode.query(on: a.db).within(DataScope(rootPath: community.path))
+                .filter(\.$kindRaw == NodeKind.compound.rawValue).first())
+            let user = try #require(try await User.query(on: a.db).filter(\.$username == "gt01_community").first())
+            let actor = try await Actor.load(user, on: a.db, now: a.clock.now())
+            // act: 80 cases at once, half through each server
+            let numbers = try await withThrowingTaskGroup(of: String.self) { group in
+                for i in 0..<80 {
+                    let app = i % 2 == 0 ? a : b
+                    group.addTask {
+                        let s = CaseSubmission(categoryCode: "huanjing", nodeID: compound.id, description: "两台同时 \(i)", channel: "api")
+                        return try await CaseService(db: app.db, now: app.clock.now()).submit(s, by: actor, idempotencyKey: "k\(i)").0.number
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            // check: every one filed, each with its own number, the 80 numbers of the day without a gap
+            #expect(Set(numbers).count == 80)
+            let serials = numbers.compactMap { Int($0.suffix(4)) }.sorted()
+            #expect(serials.count == 80 && serials.last! - serials.first! == 79)
+        }
+    }
 }

@@ -171,6 +171,9 @@ struct CaseService {
         let rootPath = String(node.path.prefix(PathSegment.width))
         let root = try await OrgNode.query(on: tx).filter(\.$path == rootPath).first()
         let prefix = (root?.code ?? "JZ") + ShanghaiTime.format(now, "yyyyMMdd") + "-"
+        // PostgreSQL runs intakes side by side, on several servers: without a turn each, many counted the same day at
+        // once, took the same number and ran out of retries under load (SQLite has one writer at a time).
+        if tx.isPostgres { try await tx.sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: prefix)))").run() }
         let today = try await Case.query(on: tx).filter(\.$number >= prefix).filter(\.$number < prefix + "~").count()
         return prefix + String(format: "%04d", today + 1)
     }
