@@ -89,10 +89,12 @@ final class Open311RateLimiter: Sendable {
             if tx.isPostgres {
                 try await tx.sql.raw("SELECT id FROM \(ident: APIKey.schema) WHERE id = \(bind: key) FOR UPDATE").run()
             }
-            try await Open311Hit.query(on: tx).filter(\.$keyID == key).filter(\.$at <= now.addingTimeInterval(-window)).delete()
+            // A stored time may come back a microsecond off: a millisecond of slack keeps the window's edge exact.
+            try await Open311Hit.query(on: tx).filter(\.$keyID == key).filter(\.$at <= now.addingTimeInterval(0.001 - window)).delete()
             let recent = try await Open311Hit.query(on: tx).filter(\.$keyID == key).sort(\.$at).all()
             if recent.count >= limit {
-                return max(1, Int((window - now.timeIntervalSince(recent[0].at)).rounded(.up)))
+                let wait = (window - now.timeIntervalSince(recent[0].at) - 0.001).rounded(.up)
+                return Int(min(window, max(1, wait)))
             }
             try await Open311Hit(keyID: key, at: now).create(on: tx)
             return nil
