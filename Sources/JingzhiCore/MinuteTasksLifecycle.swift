@@ -10,13 +10,16 @@ package struct MinuteTasksLifecycle: LifecycleHandler {
     package func didBootAsync(_ app: Application) async throws {
         box.task = Task {
             while !Task.isCancelled {
-                for task in app.minuteTasks.all { await task.run(app) }
+                for task in app.minuteTasks.all where !Task.isCancelled { await task.run(app) }
                 try? await Task.sleep(for: .seconds(60))
             }
         }
     }
 
+    /// Waits for the task running now to finish: one still at work while the app shuts down would touch a gone app
+    /// (the process crashed on SIGTERM with "Core not configured").
     package func shutdownAsync(_ app: Application) async {
         box.task?.cancel()
+        await box.task?.value
     }
 }

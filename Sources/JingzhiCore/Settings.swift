@@ -16,6 +16,9 @@ public struct Settings: Sendable {
     public var secureCookies: Bool = false
     /// Every `JINGZHI_*` variable as the process started with it, for the features' own settings.
     public var environment: [String: String] = [:]
+    /// This server's name among several behind one proxy, sent in `X-Jingzhi-Server` on every response (letters,
+    /// digits, `-` and `_`, at most 32). `JINGZHI_INSTANCE`; unset: no header.
+    public var instance: String?
     /// PostgreSQL schema to work in (tests give each run its own); nil uses the server's default.
     public var databaseSchema: String?
 
@@ -37,6 +40,7 @@ public struct Settings: Sendable {
         settings.environment = env.filter { $0.key.hasPrefix("JINGZHI_") }
         settings.trustProxy = ["1", "true", "yes"].contains(env["JINGZHI_TRUST_PROXY"]?.lowercased() ?? "")
         settings.secureCookies = ["1", "true", "yes"].contains(env["JINGZHI_SECURE_COOKIES"]?.lowercased() ?? "")
+        settings.instance = env["JINGZHI_INSTANCE"].flatMap { ServerInstanceMiddleware.validName($0) }
         return settings
     }
 

@@ -24,6 +24,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     }
     app.middleware = .init()
     app.middleware.use(SecurityHeadersMiddleware())
+    if let name = settings.instance { app.middleware.use(ServerInstanceMiddleware(name: name)) }
     app.middleware.use(JingzhiErrorMiddleware())
     app.routes.defaultMaxBodySize = "20mb"
     try registerRoutes(app)

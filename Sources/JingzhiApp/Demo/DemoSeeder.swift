@@ -51,11 +51,18 @@ public enum DemoSeeder {
         async let outcome: DemoSummary = {
             defer { sink.finish() }
             let log: @Sendable (String) -> Void = { sink.yield($0) }
-            if scale == .city { return try await seedInStreets(app, plan: plan, log: log) }
+            if scale == .city {
+                let seeded = try await seedInStreets(app, plan: plan, log: log)
+                try await OrgTreeVersion.bump(on: app.db)
+                return seeded
+            }
             return try await app.db.transaction { tx in
+                // Two servers started with --demo on one PostgreSQL: the second waits here, then finds the county.
+                if tx.isPostgres { try await tx.sql.raw("SELECT pg_advisory_xact_lock(7262018)").run() }
                 if let root = try await OrgNode.query(on: tx).filter(\.$code == plan.region.rootCode).first() {
                     return try await summary(of: root, plan: plan, on: tx)
                 }
+                try await OrgTreeVersion.bump(on: tx)
                 return try await seedAtOnce(app, plan: plan, on: tx, log: log)
             }
         }()

@@ -87,6 +87,8 @@ enum Migrations {
         M096CreateServicePlaces(),                    // the 15-minute services directory: places, their closed days, public holidays and 调休
         M097CreateCanteen(),                          // community canteens, menus per day and meal with prices per diner type, orders and deliveries
         M100AddPointsDailyCap(),                      // earning rules' cap per resident and day
+        M107CreateOrgTreeVersion(),                   // the org tree's version, shared by every server (command centre caches)
+        M108CreateOpen311Hits(),                      // Open311 submissions per api_key in the rate window, shared by every server
         // next: M101. Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]

@@ -7,7 +7,8 @@ import VaporTesting
 
 /// A browser for the web UI: keeps the `jingzhi_session` cookie and the CSRF token of the last form it saw.
 final class WebSession {
-    let app: Application
+    /// The app the next request goes to: a test of several servers moves the session to another one.
+    var app: Application
     private(set) var cookie: String?
     private(set) var csrf: String?
 

@@ -63,7 +63,7 @@ struct AccountService {
         var ok = false
         if let user, user.active { ok = try Bcrypt.verify(password, created: user.passwordHash) }
         guard ok, let user else {
-            for (key, rule) in keys { try await noteFailure(key: key, rule: rule, row: rows.first { $0.key == key }, now: now) }
+            try await noteFailures(keys, now: now)
             throw APIError(.unauthorized, code: "bad_credentials", "用户名或密码错误 (wrong username or password)")
         }
         // Success forgives this name and this address.
@@ -73,18 +73,24 @@ struct AccountService {
         return user
     }
 
-    private func noteFailure(key: String, rule: ThrottleRule, row existing: LoginThrottle?, now: Date) async throws {
-        let row = existing ?? LoginThrottle(key: key, failures: 0, lastFailureAt: now)
-        // Quiet time forgives earlier failures, one per `forgiveEvery` seconds.
-        let quiet = max(0, now.timeIntervalSince(row.lastFailureAt))
-        row.failures = max(0, row.failures - Int(min(quiet / rule.forgiveEvery, 1_000_000)))
-        row.failures = min(row.failures + 1, 1_000_000)
-        row.lastFailureAt = now
-        if row.failures >= rule.limit {
-            let doublings = Double(min(row.failures - rule.limit, 30))
-            row.lockedUntil = now.addingTimeInterval(min(rule.longestLock, rule.firstLock * pow(2, doublings)))
+    /// Counts a failure against each key in one transaction; the rows are locked in a fixed order, so servers counting
+    /// at once queue rather than overwrite each other's counts.
+    private func noteFailures(_ keys: [(String, ThrottleRule)], now: Date) async throws {
+        try await db.writeTransaction { tx in
+            for (key, rule) in keys {
+                let row = try await LoginThrottle.lockedRow(key, now: now, on: tx)
+                // Quiet time forgives earlier failures, one per `forgiveEvery` seconds.
+                let quiet = max(0, now.timeIntervalSince(row.lastFailureAt))
+                row.failures = max(0, row.failures - Int(min(quiet / rule.forgiveEvery, 1_000_000)))
+                row.failures = min(row.failures + 1, 1_000_000)
+                row.lastFailureAt = now
+                if row.failures >= rule.limit {
+                    let doublings = Double(min(row.failures - rule.limit, 30))
+                    row.lockedUntil = now.addingTimeInterval(min(rule.longestLock, rule.firstLock * pow(2, doublings)))
+                }
+                try await row.save(on: tx)
+            }
         }
-        try await row.save(on: db)
     }
 
     /// Issues a bearer token valid for 30 days; returns the token text (shown once).

@@ -189,6 +189,9 @@ struct CaseService {
 
     /// `<root code><yyyyMMdd>-<n>`, counting the cases of that day.
     private func nextNumber(prefix: String, on tx: any Database) async throws -> String {
+        // PostgreSQL runs intakes side by side, on several servers: without a turn each, many counted the same day at
+        // once, took the same number and ran out of retries under load (SQLite has one writer at a time).
+        if tx.isPostgres { try await tx.sql.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: prefix)))").run() }
         let today = try await Case.query(on: tx).filter(\.$number >= prefix).filter(\.$number < prefix + "~").count()
         return prefix + String(format: "%04d", today + 1)
     }

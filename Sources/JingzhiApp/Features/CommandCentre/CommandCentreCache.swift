@@ -4,9 +4,9 @@ import Vapor
 
 /// Remembers figures that change slowly but cost a scan of a whole city: past months' rates and the days before
 /// today on the map and in the trends (a case keeps its creation day; late replies, ratings and reclassifications
-/// move them a little), the households per grid and the grids' boundaries (keyed by `OrgTreeVersion`). Entries live
-/// `maxAge` seconds of the app clock; the live figures (today's cases, this month's counts and rates, the lists) are
-/// never cached.
+/// move them a little), the households per grid and the grids' boundaries (keyed by `OrgTreeVersion`, read from the
+/// database on each request, so a tree change on any server shows at once). Entries live `maxAge` seconds of the app
+/// clock; the live figures (today's cases, this month's counts and rates, the lists) are never cached.
 final class CommandCentreCache: Sendable {
     private struct Entry: Sendable {
         let at: Date

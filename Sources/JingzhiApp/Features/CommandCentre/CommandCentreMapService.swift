@@ -41,7 +41,8 @@ extension CommandCentreService {
     /// The streets and communities at or under the node, remembered like the grids.
     func cachedOutlines(under node: OrgNode?) async throws -> [MapOutline] {
         guard node?.kind != .grid else { return [] }
-        return try await cache.value("outlines:\(node?.id?.uuidString ?? ""):v\(OrgTreeVersion.current)", maxAge: CommandCentreCache.gridsMaxAge, now: now) {
+        let v = try await OrgTreeVersion.current(on: db)
+        return try await cache.value("outlines:\(node?.id?.uuidString ?? ""):v\(v)", maxAge: CommandCentreCache.gridsMaxAge, now: now) {
             try await OrgNode.query(on: db).filter(\.$kindRaw ~~ [NodeKind.street, .community].map(\.rawValue))
                 .within(DataScope(rootPath: Self.path(node))).sort(\.$path).all()
                 .compactMap { n in n.boundary.flatMap { try? Boundary.parse(text: $0) }.map { MapOutline(name: n.name, boundary: $0, street: n.kind == .street) } }
@@ -49,26 +50,27 @@ extension CommandCentreService {
     }
 
     /// `grids(under:)` remembered (a city has 1,600 boundaries to read and parse, and they rarely change) until the
-    /// tree changes here or for `gridsMaxAge`.
-    func cachedGrids(under node: OrgNode?) async throws -> [MapGrid] {
-        try await cache.value("grids:\(node?.id?.uuidString ?? ""):v\(OrgTreeVersion.current)", maxAge: CommandCentreCache.gridsMaxAge, now: now) {
+    /// tree changes (on any server) or for `gridsMaxAge`.
+    func cachedGrids(under node: OrgNode?, treeVersion v: Int) async throws -> [MapGrid] {
+        try await cache.value("grids:\(node?.id?.uuidString ?? ""):v\(v)", maxAge: CommandCentreCache.gridsMaxAge, now: now) {
             try await grids(under: node)
         }
     }
 
     func map(node: OrgNode?, period: CommandCentrePeriod, category: CaseCategory?) async throws -> (CommandCentreMap, [MapGrid]) {
         let path = Self.path(node)
-        let grids = try await cachedGrids(under: node)
+        let v = try await OrgTreeVersion.current(on: db)
+        let grids = try await cachedGrids(under: node, treeVersion: v)
         let (from, to) = period.days(now: now)
         let codes = try await category.asyncMap { try await CaseMeasuresService.codes(under: $0, on: db) }
-        let households = try await householdsPerGrid(path: path)
+        let households = try await householdsPerGrid(path: path, treeVersion: v)
         let box = GeoBox(boundaries: grids.compactMap(\.boundary) + (grids.isEmpty ? nodeBoundary(node) : []))
         // Days before today hardly move (a case keeps its creation day and place): they are remembered like past
         // months; today's cases are counted on every refresh.
         var counts = try await mapCounts(path: path, from: to, to: to, codes: codes, grids: grids, box: box)
         if from < to {
             let yesterday = ShanghaiTime.add(-1, to: to)
-            let key = "map:\(path):\(from):\(yesterday):\(category?.code ?? "")"
+            let key = "map:\(path):\(from):\(yesterday):\(category?.code ?? ""):v\(v)"
             counts.add(try await cache.value(key, maxAge: CommandCentreCache.pastMonthsMaxAge, now: now) {
                 try await mapCounts(path: path, from: from, to: yesterday, codes: codes, grids: grids, box: box)
             })
@@ -139,10 +141,10 @@ extension CommandCentreService {
     }
 
     /// Households per grid path: they change slowly and a city has 700,000, so the counts are remembered for
-    /// `householdsMaxAge` or until the tree changes here. Each grid's households are one range of the path index,
+    /// `householdsMaxAge` or until the tree changes (on any server). Each grid's households are one range of the path index,
     /// counted by a subquery per grid: a city in 70 ms, where grouping all households by path prefix takes 550 ms.
-    func householdsPerGrid(path: String) async throws -> [String: Int] {
-        try await cache.value("households:\(path):v\(OrgTreeVersion.current)", maxAge: CommandCentreCache.householdsMaxAge, now: now) {
+    func householdsPerGrid(path: String, treeVersion v: Int) async throws -> [String: Int] {
+        try await cache.value("households:\(path):v\(v)", maxAge: CommandCentreCache.householdsMaxAge, now: now) {
             let query: SQLQueryString = """
                 SELECT o.path AS g, (SELECT COUNT(*) FROM \(ident: Household.schema) h WHERE h.node_path >= o.path AND h.node_path < o.path || '~') AS n \
                 FROM \(ident: OrgNode.schema) o WHERE o.kind = \(bind: NodeKind.grid.rawValue) AND \(DataScope(rootPath: path).sqlCondition(column: "path", boundedInTime: false, on: db))

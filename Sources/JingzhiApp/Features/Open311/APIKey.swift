@@ -1,7 +1,7 @@
 import Fluent
 import Foundation
 import JingzhiCore
-import NIOConcurrencyHelpers
+import SQLKit
 import Vapor
 
 /// A key an Open311 client (an app, a partner's hotline system) sends as `api_key` to submit requests.
@@ -69,12 +69,11 @@ struct APIKeyService {
     }
 }
 
-/// At most `limit` submissions per key in any `window` seconds (a sliding window), counted in memory
-/// on the app's injectable clock.
+/// At most `limit` submissions per key in any `window` seconds (a sliding window), counted in the database on the
+/// app's injectable clock, so every server shares one count per key.
 final class Open311RateLimiter: Sendable {
     let limit: Int
     let window: TimeInterval
-    private let hits = NIOLockedValueBox<[UUID: [Date]]>([:])
 
     init(limit: Int = 60, window: TimeInterval = 60) {
         self.limit = limit
@@ -82,16 +81,40 @@ final class Open311RateLimiter: Sendable {
     }
 
     /// Counts a submission by `key` at `now`. Returns nil when it is allowed, or the seconds until it would be.
-    func hit(_ key: UUID, now: Date) -> Int? {
-        hits.withLockedValue { all in
-            var recent = (all[key] ?? []).filter { now.timeIntervalSince($0) < window }
-            defer { all[key] = recent }
-            guard recent.count < limit else {
-                return max(1, Int((window - now.timeIntervalSince(recent[0])).rounded(.up)))
+    func hit(_ key: UUID, now: Date, on db: any Database) async throws -> Int? {
+        let (limit, window) = (limit, window)
+        return try await db.writeTransaction { tx -> Int? in
+            // One key's submissions on several servers take turns: its row stays locked until this commits.
+            // (SQLite has one writer at a time anyway.)
+            if tx.isPostgres {
+                try await tx.sql.raw("SELECT id FROM \(ident: APIKey.schema) WHERE id = \(bind: key) FOR UPDATE").run()
             }
-            recent.append(now)
+            // A stored time may come back a microsecond off: a millisecond of slack keeps the window's edge exact.
+            try await Open311Hit.query(on: tx).filter(\.$keyID == key).filter(\.$at <= now.addingTimeInterval(0.001 - window)).delete()
+            let recent = try await Open311Hit.query(on: tx).filter(\.$keyID == key).sort(\.$at).all()
+            if recent.count >= limit {
+                let wait = (window - now.timeIntervalSince(recent[0].at) - 0.001).rounded(.up)
+                return Int(min(window, max(1, wait)))
+            }
+            try await Open311Hit(keyID: key, at: now).create(on: tx)
             return nil
         }
+    }
+}
+
+/// One counted Open311 submission; rows older than the window go at the key's next submission.
+final class Open311Hit: Model, @unchecked Sendable {
+    static let schema = "open311_hits"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "key_id") var keyID: UUID
+    @Field(key: "at") var at: Date
+
+    init() {}
+
+    init(keyID: UUID, at: Date) {
+        self.keyID = keyID
+        self.at = at
     }
 }
 

@@ -160,7 +160,7 @@ enum Open311API {
         guard let key = try await APIKeyService(db: req.db, now: req.now).verify(f["api_key"]), let keyID = key.id else {
             throw APIError(.forbidden, code: "invalid_api_key", "api_key 缺失或无效 (a valid api_key is required to submit requests)")
         }
-        if let wait = req.application.open311RateLimiter.hit(keyID, now: req.now) {
+        if let wait = try await req.application.open311RateLimiter.hit(keyID, now: req.now, on: req.db) {
             var e = APIError(.tooManyRequests, code: "rate_limited", "提交过于频繁，请 \(wait) 秒后再试 (too many requests for this api_key; retry in \(wait) s)")
             e.headers.replaceOrAdd(name: .retryAfter, value: String(wait))
             throw e

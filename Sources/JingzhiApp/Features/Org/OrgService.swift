@@ -80,8 +80,8 @@ struct OrgService {
             throw APIError.missing("parentId")
         }
         try await ensureCodeFree(code, except: nil)
-        defer { OrgTreeVersion.bump() }
         return try await db.writeTransaction { tx in
+            try await OrgTreeVersion.bump(on: tx)
             let segment = try await nextSegment(under: parent, on: tx)
             let node = OrgNode(parentID: parent?.id, kind: kind, code: code, name: name,
                                path: (parent?.path ?? "") + segment, segment: segment, depth: (parent?.depth ?? -1) + 1)
@@ -114,8 +114,8 @@ struct OrgService {
         changes.note("partyContact", before.3, node.partyContact)
         guard !changes.isEmpty else { return }
         let changed = changes.changes
-        defer { OrgTreeVersion.bump() }
         try await db.writeTransaction { tx in
+            try await OrgTreeVersion.bump(on: tx)
             try await node.save(on: tx)
             if changed["name"] != nil { try await refreshAddresses(under: node, on: tx) }
             try await AuditLog.record(on: tx, by: source, at: now, action: "update", entity: "org_node", entityID: node.id,
@@ -133,8 +133,8 @@ struct OrgService {
         }
         guard newParent.id != node.parentID else { return }
         let oldPath = node.path, oldParent = node.parentID
-        defer { OrgTreeVersion.bump() }
         try await db.writeTransaction { tx in
+            try await OrgTreeVersion.bump(on: tx)
             let segment = try await nextSegment(under: newParent, on: tx)
             let newPath = newParent.path + segment
             let depthDelta = newParent.depth + 1 - node.depth
@@ -174,8 +174,8 @@ struct OrgService {
         if let (n, what) = blockers.first(where: { $0.0 > 0 }) {
             throw APIError.conflict("该节点下还有 \(n) 个\(what)，不能删除 (node is not empty)", code: "node_not_empty")
         }
-        defer { OrgTreeVersion.bump() }
         try await db.writeTransaction { tx in
+            try await OrgTreeVersion.bump(on: tx)
             try await node.delete(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "delete", entity: "org_node", entityID: id,
                                       nodePath: node.path, summary: "删除\(node.kind.zh) \(node.name) (\(node.code))")
@@ -184,8 +184,8 @@ struct OrgService {
 
     func setBoundary(_ node: OrgNode, _ boundary: Boundary?, source: AuditSource) async throws {
         node.boundary = boundary?.geoJSON
-        defer { OrgTreeVersion.bump() }
         try await db.writeTransaction { tx in
+            try await OrgTreeVersion.bump(on: tx)
             try await node.save(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "update", entity: "org_node", entityID: node.id,
                                       nodePath: node.path, summary: boundary == nil ? "清除边界 \(node.name)" : "设置边界 \(node.name)")
