@@ -87,6 +87,8 @@ enum Migrations {
         M096CreateServicePlaces(),                    // the 15-minute services directory: places, their closed days, public holidays and 调休
         M097CreateCanteen(),                          // community canteens, menus per day and meal with prices per diner type, orders and deliveries
         M100AddPointsDailyCap(),                      // earning rules' cap per resident and day
+        M104AddResidentRetention(),                   // why a resident left, when their personal data was anonymised; the retention setting
+        // M105, M106 are reserved for the operations work (backup, exports).
         // next: M101. Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]

@@ -15,6 +15,7 @@ extension SiteURL {
         case importForm
         case export(query: [(String, String)])
         case exportXLSX(query: [(String, String)])
+        case retention
 
         enum Pattern {
             static let list = RoutePattern("/residents")
@@ -28,7 +29,8 @@ extension SiteURL {
             static let importForm = RoutePattern("/residents/import", .GET, .POST)
             static let export = RoutePattern("/residents/export.csv")
             static let exportXLSX = RoutePattern("/residents/export.xlsx")
-            static let all = [list, resident, new, edit, delete, household, newHousehold, householdVisits, importForm, export, exportXLSX]
+            static let retention = RoutePattern("/residents/retention", .GET, .POST)
+            static let all = [list, resident, new, edit, delete, household, newHousehold, householdVisits, importForm, export, exportXLSX, retention]
         }
 
         var path: String {
@@ -44,6 +46,7 @@ extension SiteURL {
             case .importForm: Pattern.importForm.path()
             case .export(let q): Pattern.export.path() + SiteURL.query(q)
             case .exportXLSX(let q): Pattern.exportXLSX.path() + SiteURL.query(q)
+            case .retention: Pattern.retention.path()
             }
         }
     }
