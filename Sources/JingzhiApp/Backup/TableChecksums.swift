@@ -4,7 +4,7 @@ import SQLKit
 import Vapor
 
 /// Row counts and a checksum per table, computed the same way on a source and on its restored copy: each row's text
-/// (PostgreSQL: `md5(t::text)`; SQLite: MD5 of the `quote()`d columns) hashed, the 64-bit prefixes summed, so row order
+/// (PostgreSQL: `md5` of the row as text; SQLite: MD5 of the `quote()`d columns) hashed, the 64-bit prefixes summed, so row order
 /// does not matter and large tables stream.
 enum TableChecksums {
     static func isPostgres(_ sql: any SQLDatabase) -> Bool { sql.dialect.name == "postgresql" }
@@ -36,7 +36,7 @@ enum TableChecksums {
         let state = NIOLockedValueBox((rows: 0, sum: UInt64(0)))
         let whereClause = filter.map { " WHERE \($0)" } ?? ""
         if isPostgres(sql) {
-            try await sql.raw("SELECT md5(t::text) AS h FROM \(ident: table) t\(unsafeRaw: whereClause)").run { row in
+            try await sql.raw("SELECT md5(jz_row::text) AS h FROM \(ident: table) jz_row\(unsafeRaw: whereClause)").run { row in
                 let hex = (try? row.decode(column: "h", as: String.self)) ?? ""
                 let v = UInt64(hex.prefix(16), radix: 16) ?? 0
                 state.withLockedValue { $0.rows += 1; $0.sum &+= v }
