@@ -88,7 +88,8 @@ enum Migrations {
         M097CreateCanteen(),                          // community canteens, menus per day and meal with prices per diner type, orders and deliveries
         M100AddPointsDailyCap(),                      // earning rules' cap per resident and day
         M104AddResidentRetention(),                   // why a resident left, when their personal data was anonymised; the retention setting
-        // M105, M106 are reserved for the operations work (backup, exports).
+        M105CreateExportJobs(),                       // long exports run in the background: state, progress, the finished file
+        // M106 is reserved for the operations work.
         // next: M101. Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]

@@ -58,7 +58,7 @@ struct ResidentRetention {
 
     func dto() async throws -> RetentionDTO {
         let s = try await setting()
-        let done = try await Resident.query(on: db).withDeleted().filter(\.$anonymisedAt != nil).count()
+        let done = try await Resident.query(on: db).withDeleted().filter(\.$removedReason == Self.movedAway).filter(\.$anonymisedAt != nil).count()
         let due = try await dueQuery(months: s.movedAwayMonths).count()
         return RetentionDTO(movedAwayMonths: s.movedAwayMonths, updatedAt: s.updatedAt, updatedBy: s.updatedBy, lastRunAt: s.lastRunAt,
                             anonymised: done, due: due)

@@ -10,6 +10,7 @@ enum ResidentsAPI {
         residents.post(use: create)
         residents.get("tags") { _ in ResidentTags.all }
         ResidentRetentionPages.registerAPI(residents)
+        ResidentExportJobPages.registerAPI(residents)
         residents.get(":id", use: show)
         residents.patch(":id", use: update)
         residents.delete(":id", use: delete)

@@ -5,6 +5,7 @@ import Vapor
 enum ResidentsFeature: Feature {
     static func configure(_ app: Application) {
         app.minuteTasks.add("resident-retention") { app in await ResidentRetention.tick(app) }
+        app.minuteTasks.add("export-jobs") { app in await ResidentExportJobs.tick(app) }
     }
 
     static func routes(_ g: RouteGroups) throws {

@@ -16,6 +16,9 @@ extension SiteURL {
         case export(query: [(String, String)])
         case exportXLSX(query: [(String, String)])
         case retention
+        case exportJobs
+        case exportJob(UUID)
+        case exportJobDownload(UUID)
 
         enum Pattern {
             static let list = RoutePattern("/residents")
@@ -30,7 +33,11 @@ extension SiteURL {
             static let export = RoutePattern("/residents/export.csv")
             static let exportXLSX = RoutePattern("/residents/export.xlsx")
             static let retention = RoutePattern("/residents/retention", .GET, .POST)
-            static let all = [list, resident, new, edit, delete, household, newHousehold, householdVisits, importForm, export, exportXLSX, retention]
+            static let exportJobs = RoutePattern("/residents/export-jobs", .POST)
+            static let exportJob = RoutePattern("/residents/export-jobs/:id")
+            static let exportJobDownload = RoutePattern("/residents/export-jobs/:id/download")
+            static let all = [list, resident, new, edit, delete, household, newHousehold, householdVisits, importForm, export, exportXLSX, retention,
+                                   exportJobs, exportJob, exportJobDownload]
         }
 
         var path: String {
@@ -47,6 +54,9 @@ extension SiteURL {
             case .export(let q): Pattern.export.path() + SiteURL.query(q)
             case .exportXLSX(let q): Pattern.exportXLSX.path() + SiteURL.query(q)
             case .retention: Pattern.retention.path()
+            case .exportJobs: Pattern.exportJobs.path()
+            case .exportJob(let id): Pattern.exportJob.path(id)
+            case .exportJobDownload(let id): Pattern.exportJobDownload.path(id)
             }
         }
     }
