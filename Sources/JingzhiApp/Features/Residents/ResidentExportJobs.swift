@@ -36,7 +36,13 @@ struct ExportFilters: Codable, Sendable {
     var q: String?, tag: String?, gender: String?, ageMin: Int?, ageMax: Int?, nodeID: UUID?, searchIDTails: Bool
 
     init(_ query: ResidentQuery) {
-        (q, tag, gender, ageMin, ageMax, nodeID, searchIDTails) = (query.q, query.tag, query.gender, query.ageMin, query.ageMax, query.node?.id, query.searchIDTails)
+        q = query.q
+        tag = query.tag
+        gender = query.gender
+        ageMin = query.ageMin
+        ageMax = query.ageMax
+        nodeID = query.node?.id
+        searchIDTails = query.searchIDTails
     }
 
     func query(on db: any Database) async throws -> ResidentQuery {
@@ -58,7 +64,13 @@ struct ExportJobDTO: Content {
     var download: String?
 
     init(_ j: ExportJob) {
-        (id, status, rowsDone, rowsTotal, createdAt, expiresAt, error) = (j.id!, j.status, j.rowsDone, j.rowsTotal, j.createdAt, j.expiresAt, j.error)
+        id = j.id!
+        status = j.status
+        rowsDone = j.rowsDone
+        rowsTotal = j.rowsTotal
+        createdAt = j.createdAt
+        expiresAt = j.expiresAt
+        error = j.error
         download = j.status == "done" ? "/api/v1/residents/export-jobs/\(j.id!)/download" : nil
     }
 }
@@ -84,8 +96,11 @@ enum ResidentExportJobs {
         job.nodePath = actor.nodePath
         job.params = String(decoding: try JSONEncoder().encode(ExportFilters(query)), as: UTF8.self)
         job.status = "queued"
-        (job.rowsDone, job.rowsTotal) = (0, 0)
-        (job.createdAt, job.heartbeatAt, job.expiresAt) = (req.now, req.now, req.now.addingTimeInterval(ExportJob.lifetime))
+        job.rowsDone = 0
+        job.rowsTotal = 0
+        job.createdAt = req.now
+        job.heartbeatAt = req.now
+        job.expiresAt = req.now.addingTimeInterval(ExportJob.lifetime)
         try await req.db.writeTransaction { tx in
             try await job.create(on: tx)
             try await AuditLog.record(on: tx, by: req.auditSource, at: req.now, action: "export", entity: "resident", entityID: job.id,
@@ -93,7 +108,7 @@ enum ResidentExportJobs {
         }
         if req.application.exportJobsStartAtOnce {
             let app = req.application, id = job.id!
-            Task.detached { await run(app, id) }
+            Task.detached { await ResidentExportJobs.run(app, id) }
         }
         return job
     }
@@ -141,8 +156,13 @@ enum ResidentExportJobs {
         do {
             let now = app.clock.now()
             try await ExportJob.query(on: app.db).filter(\.$expiresAt < now).delete()
-            let waiting = try await ExportJob.query(on: app.db).group(.or) {
-                $0.filter(\.$status == "queued").group(.and) { $0.filter(\.$status == "running").filter(\.$heartbeatAt < now.addingTimeInterval(-ExportJob.stale)) }
+            let stale = now.addingTimeInterval(-ExportJob.stale)
+            let waiting = try await ExportJob.query(on: app.db).group(.or) { or in
+                or.filter(\.$status == "queued")
+                or.group(.and) { and in
+                    and.filter(\.$status == "running")
+                    and.filter(\.$heartbeatAt < stale)
+                }
             }.all()
             for job in waiting where job.status == "running" || job.createdAt < now.addingTimeInterval(-10) { await run(app, job.id!) }
         } catch {
