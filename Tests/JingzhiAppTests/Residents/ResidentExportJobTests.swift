@@ -52,7 +52,8 @@ import VaporTesting
             let (bad, _) = try await Self.start(app, as: "gt01_community", query: "?tag=nonsense")
             #expect(bad.status == .unprocessableEntity)
             let (started, token) = try await Self.start(app, as: "gt01_community", query: "?gender=" + "女".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)
-            let id = try #require(UUID(uuidString: try #require(try started.json()["id"] as? String)))
+            let raw = try #require(try started.json()["id"] as? String)
+            let id = try #require(UUID(uuidString: raw))
             await ResidentExportJobs.run(app, id)
             let women = try await Resident.query(on: app.db).within(DataScope(rootPath: try await app.node("YT-GT-01").path)).filter(\.$gender == "女").count()
             let done = try await app.api(.GET, "/api/v1/residents/export-jobs/\(id)", token: token).json()
@@ -64,7 +65,8 @@ import VaporTesting
         try await withDemoApp { app in
             app.exportJobsStartAtOnce = false
             let (started, token) = try await Self.start(app, as: "gt01_community")
-            let id = try #require(UUID(uuidString: try #require(try started.json()["id"] as? String)))
+            let raw = try #require(try started.json()["id"] as? String)
+            let id = try #require(UUID(uuidString: raw))
             // a server claimed it and died: running, no heartbeat for ten minutes
             let old = app.clock.now().addingTimeInterval(-600)
             try await ExportJob.query(on: app.db).filter(\.$id == id).set(\.$status, to: "running").set(\.$heartbeatAt, to: old).update()
