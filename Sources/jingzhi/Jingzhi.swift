@@ -20,7 +20,7 @@ struct Jingzhi: AsyncParsableCommand {
         commandName: "jingzhi",
         abstract: "精治 Jingzhi — community governance platform.",
         subcommands: [Serve.self, Migrate.self, Seed.self, Import.self, Export.self, UserCommand.self, BenchCommand.self, APIKeyCommand.self,
-                      PointsCommand.self, DeviceCommand.self]
+                      PointsCommand.self, DeviceCommand.self, BackupCommand.self, RestoreCommand.self]
     )
 }
 

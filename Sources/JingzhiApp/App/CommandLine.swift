@@ -39,6 +39,9 @@ public enum JingzhiCommands {
 
     /// `asOf` (`yyyy-MM-dd`, default today in Asia/Shanghai) is the day a newly seeded demo's history ends.
     public static func serve(_ settings: Settings, hostname: String, port: Int, demo: Bool, asOf: String? = nil) async throws {
+        // SQLite: held while serving, so `jingzhi restore` can tell a server is running on this data directory.
+        let serverLock = settings.usesPostgres ? nil : try ServerLock.holdForServer(settings)
+        defer { withExtendedLifetime(serverLock) {} }
         let app = try await openApp(settings, arguments: ["jingzhi", "serve", "--hostname", hostname, "--port", String(port)])
         do {
             var accounts: [DemoAccount] = []

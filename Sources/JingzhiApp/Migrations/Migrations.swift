@@ -87,9 +87,11 @@ enum Migrations {
         M096CreateServicePlaces(),                    // the 15-minute services directory: places, their closed days, public holidays and 调休
         M097CreateCanteen(),                          // community canteens, menus per day and meal with prices per diner type, orders and deliveries
         M100AddPointsDailyCap(),                      // earning rules' cap per resident and day
+        M104AddResidentRetention(),                   // why a resident left, when their personal data was anonymised; the retention setting
+        M105CreateExportJobs(),                       // long exports run in the background: state, progress, the finished file
         M107CreateOrgTreeVersion(),                   // the org tree's version, shared by every server (command centre caches)
         M108CreateOpen311Hits(),                      // Open311 submissions per api_key in the rate window, shared by every server
-        // next: M101. Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        // next: M110 (M106 and M109 were reserved and left unused). Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]
 }

@@ -112,6 +112,11 @@ extension OpenAPIDocument {
         "CaseAction": object(["version": "integer", "note": "string", "level": "string", "departmentCode": "string", "rating": "string", "mergeInto": "uuid",
                               "handlerNodeId": "uuid", "resolutionDueAt": "string"]),
         "CaseDeadlines": object(["responseDueAt": "date-time", "resolutionDueAt": "date-time"]),
+        "Retention": object(["movedAwayMonths": "integer", "updatedAt": "date-time?", "updatedBy": "string?", "lastRunAt": "date-time?",
+                             "anonymised": "integer", "due": "integer"], required: ["movedAwayMonths", "anonymised", "due"]),
+        "ExportJob": object(["id": "uuid", "status": "string", "rowsDone": "integer", "rowsTotal": "integer", "createdAt": "date-time",
+                             "expiresAt": "date-time", "error": "string?", "download": "string?"], required: ["id", "status", "rowsDone", "rowsTotal"]),
+        "RetentionBody": object(["movedAwayMonths": "integer"], required: ["movedAwayMonths"]),
         "CaseEvent": object(["at": "date-time", "actorName": "string", "action": "string", "fromState": "string", "toState": "string", "note": "string?"]),
         "Case": object(["id": "uuid", "number": "string", "state": "string", "stateLabel": "string", "categoryCode": "string", "nodeId": "uuid",
                         "description": "string", "channel": "string", "latitude": "number", "longitude": "number", "reporterName": "string?",
@@ -133,6 +138,7 @@ extension OpenAPIDocument {
         case "csv-or-xlsx": ["text/csv": ["schema": ["type": "string"]],
                              Spreadsheet.mediaType.serialize(): ["schema": ["type": "string", "format": "binary"]]]
         case "geojson": ["application/geo+json": ["schema": ["type": "object"]]]
+        case "xlsx": [Spreadsheet.mediaType.serialize(): ["schema": ["type": "string", "format": "binary"]]]
         case "image": ["image/*": ["schema": ["type": "string", "format": "binary"]]]
         default: ["application/json": ["schema": ref(name)]]
         }

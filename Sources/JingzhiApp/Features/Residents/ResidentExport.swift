@@ -4,14 +4,24 @@ import Vapor
 
 /// Writes the register as CSV that Excel opens correctly (UTF-8 BOM, CRLF) or as an .xlsx workbook with typed cells,
 /// masked for the viewer's role.
-struct ResidentExporter {
+struct ResidentExporter: Sendable {
     let db: any Database
     let now: Date
     let role: Role?
 
     /// The CSV text of every resident matching `query` inside `scope`.
     func csv(_ query: ResidentQuery, scope: DataScope) async throws -> String {
-        try await rows(query, scope: scope).reduce(CSV.utf8BOM + CSV.line(ResidentImporter.exportHeader)) { $0 + CSV.line($1.map(\.string)) }
+        var text = Self.csvHead
+        try await eachPage(query, scope: scope) { page in text += Self.csvLines(page) }
+        return text
+    }
+
+    static var csvHead: String { CSV.utf8BOM + CSV.line(ResidentImporter.exportHeader) }
+
+    static func csvLines(_ page: [[SpreadsheetCell]]) -> String {
+        var text = ""
+        for row in page { text += CSV.line(row.map(\.string)) }
+        return text
     }
 
     /// The same as a workbook: ID numbers, phones and rooms as text, a full birth date as a date.
@@ -19,14 +29,21 @@ struct ResidentExporter {
         try Spreadsheet.write(sheet: "居民", header: ResidentImporter.exportHeader, rows: try await rows(query, scope: scope), modified: now)
     }
 
-    /// One row of cells per resident matching `query` inside `scope`, read in pages to bound memory.
+    /// One row of cells per resident matching `query` inside `scope`.
     func rows(_ query: ResidentQuery, scope: DataScope) async throws -> [[SpreadsheetCell]] {
         var out: [[SpreadsheetCell]] = []
+        try await eachPage(query, scope: scope) { out += $0 }
+        return out
+    }
+
+    /// Hands the rows to `body` a page at a time, so a stream never holds the whole register.
+    func eachPage(_ query: ResidentQuery, scope: DataScope, _ body: ([[SpreadsheetCell]]) async throws -> Void) async throws {
         let service = ResidentService(db: db, now: now)
         var names: [String: OrgNode] = [:]
         let size = 2000
         var offset = 0
         while true {
+            var out: [[SpreadsheetCell]] = []
             let chunk = try await service.list(query, scope: scope, rows: offset..<(offset + size), counting: false)
             let missing = Set(chunk.items.flatMap { prefixes($0.1.nodePath) }).subtracting(names.keys)
             if !missing.isEmpty {
@@ -41,10 +58,10 @@ struct ResidentExporter {
                             .of(r.gender), birth, .of(fullID ? r.idNumber : Mask.idNumber(r.idNumber)),
                             .of(fullPhone ? r.phone : Mask.phone(r.phone)), .of(r.relation), .of(r.tagList.joined(separator: "、")), .of(r.note)])
             }
+            try await body(out)
             if chunk.items.count < size { break }
             offset += size
         }
-        return out
     }
 
     private func prefixes(_ path: String) -> [String] {
@@ -85,7 +102,22 @@ enum ResidentImportAPI {
         if xlsx {
             response = Response.xlsx(try await exporter.xlsx(query, scope: actor.scope), filename: name + ".xlsx")
         } else {
-            response = Response.csv(try await exporter.csv(query, scope: actor.scope), filename: name + ".csv")
+            // Streamed a page at a time: the first bytes leave at once, however large the county.
+            let scope = actor.scope
+            var headers = HTTPHeaders()
+            headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+            headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(name).csv\"")
+            response = Response(status: .ok, headers: headers, body: .init(asyncStream: { writer in
+                do {
+                    try await writer.write(.buffer(ByteBuffer(string: ResidentExporter.csvHead)))
+                    try await exporter.eachPage(query, scope: scope) { page in
+                        try await writer.write(.buffer(ByteBuffer(string: ResidentExporter.csvLines(page))))
+                    }
+                    try await writer.write(.end)
+                } catch {
+                    try? await writer.write(.error(error))
+                }
+            }))
         }
         try await AuditLog.record(on: req.db, by: req.auditSource, at: req.now, action: "export", entity: "resident", entityID: nil,
                                   nodePath: actor.nodePath, summary: xlsx ? "导出居民名单（xlsx）" : "导出居民名单")

@@ -56,6 +56,10 @@ final class Resident: Model, PathScoped, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
     @Timestamp(key: "deleted_at", on: .delete) var deletedAt: Date?
+    /// Why the resident left the register (迁出, 死亡, …), set when removed.
+    @OptionalField(key: "removed_reason") var removedReason: String?
+    /// When the retention task replaced their personal data (PIPL), after they moved away.
+    @OptionalField(key: "anonymised_at") var anonymisedAt: Date?
 
     init() {}
 

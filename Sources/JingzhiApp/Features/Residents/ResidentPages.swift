@@ -18,6 +18,8 @@ enum ResidentPages {
         web.get(P.delete, use: ResidentForms.deleteForm)
         web.post(P.delete, use: ResidentForms.delete)
         HouseholdPages.register(web)
+        ResidentRetentionPages.register(web)
+        ResidentExportJobPages.register(web)
     }
 
     static func filterParams(_ req: Request) -> [(String, String)] {
@@ -47,7 +49,8 @@ enum ResidentPages {
         let tools: [HTML] = [
             actor.can(.importResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.Residents.importForm.path)\">\(req.t("批量导入", "Import CSV or Excel"))</a>" : .empty,
             actor.can(.exportResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.Residents.export(query: params).path)\">\(req.t("导出 CSV", "Export CSV"))</a>" : .empty,
-            actor.can(.exportResidents) ? "<a class=\"button secondary\" href=\"\(SiteURL.Residents.exportXLSX(query: params).path)\">\(req.t("导出 Excel", "Export Excel"))</a>" : .empty,
+            actor.can(.exportResidents) ? ResidentExportJobPages.startForm(req, params) : .empty,
+            actor.role == .admin ? "<a class=\"button secondary\" href=\"\(SiteURL.Residents.retention.path)\">\(req.t("个人信息保存期限", "Data retention"))</a>" : .empty,
         ]
         let body: HTML = """
         <form method="get" class="filters card" role="search">

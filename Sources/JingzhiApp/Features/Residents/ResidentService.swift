@@ -196,6 +196,8 @@ struct ResidentService {
         try await db.writeTransaction { tx in
             try await ResidentTag.query(on: tx).filter(\.$residentID == resident.id!).delete()
             try await resident.delete(on: tx)
+            let why = reason.flatMap { $0.isEmpty ? nil : String($0.prefix(20)) }
+            try await Resident.query(on: tx).withDeleted().filter(\.$id == resident.id!).set(\.$removedReason, to: why).update()
             try await AuditLog.record(on: tx, by: source, at: now, action: "delete", entity: "resident", entityID: resident.id,
                                       nodePath: resident.nodePath, summary: "注销居民 \(resident.name)" + (reason.map { "：\($0)" } ?? ""))
         }

@@ -9,6 +9,8 @@ enum ResidentsAPI {
         residents.get(use: list)
         residents.post(use: create)
         residents.get("tags") { _ in ResidentTags.all }
+        ResidentRetentionPages.registerAPI(residents)
+        ResidentExportJobPages.registerAPI(residents)
         residents.get(":id", use: show)
         residents.patch(":id", use: update)
         residents.delete(":id", use: delete)

@@ -1,7 +1,13 @@
 import JingzhiCore
+import Vapor
 
 /// Households and residents, their tags, import and export.
 enum ResidentsFeature: Feature {
+    static func configure(_ app: Application) {
+        app.minuteTasks.add("resident-retention") { app in await ResidentRetention.tick(app) }
+        app.minuteTasks.add("export-jobs") { app in await ResidentExportJobs.tick(app) }
+    }
+
     static func routes(_ g: RouteGroups) throws {
         ResidentPages.register(g.staff)
         ResidentsAPI.register(g.apiAuthed)

@@ -15,6 +15,10 @@ extension SiteURL {
         case importForm
         case export(query: [(String, String)])
         case exportXLSX(query: [(String, String)])
+        case retention
+        case exportJobs
+        case exportJob(UUID)
+        case exportJobDownload(UUID)
 
         enum Pattern {
             static let list = RoutePattern("/residents")
@@ -28,7 +32,12 @@ extension SiteURL {
             static let importForm = RoutePattern("/residents/import", .GET, .POST)
             static let export = RoutePattern("/residents/export.csv")
             static let exportXLSX = RoutePattern("/residents/export.xlsx")
-            static let all = [list, resident, new, edit, delete, household, newHousehold, householdVisits, importForm, export, exportXLSX]
+            static let retention = RoutePattern("/residents/retention", .GET, .POST)
+            static let exportJobs = RoutePattern("/residents/export-jobs", .POST)
+            static let exportJob = RoutePattern("/residents/export-jobs/:id")
+            static let exportJobDownload = RoutePattern("/residents/export-jobs/:id/download")
+            static let all = [list, resident, new, edit, delete, household, newHousehold, householdVisits, importForm, export, exportXLSX, retention,
+                                   exportJobs, exportJob, exportJobDownload]
         }
 
         var path: String {
@@ -44,6 +53,10 @@ extension SiteURL {
             case .importForm: Pattern.importForm.path()
             case .export(let q): Pattern.export.path() + SiteURL.query(q)
             case .exportXLSX(let q): Pattern.exportXLSX.path() + SiteURL.query(q)
+            case .retention: Pattern.retention.path()
+            case .exportJobs: Pattern.exportJobs.path()
+            case .exportJob(let id): Pattern.exportJob.path(id)
+            case .exportJobDownload(let id): Pattern.exportJobDownload.path(id)
             }
         }
     }
