@@ -87,6 +87,7 @@ enum Migrations {
         M096CreateServicePlaces(),                    // the 15-minute services directory: places, their closed days, public holidays and 调休
         M097CreateCanteen(),                          // community canteens, menus per day and meal with prices per diner type, orders and deliveries
         M100AddPointsDailyCap(),                      // earning rules' cap per resident and day
+        M101AddPiiAccessLog(),                        // the PIPL log of who was shown unmasked ID numbers and phones
         // next: M101. Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]
