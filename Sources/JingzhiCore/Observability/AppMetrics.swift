@@ -41,11 +41,21 @@ package final class AppMetrics: Sendable {
 
     /// One answered request: `route` is the route's pattern (`/cases/:id`), never the path a caller typed.
     package func requestFinished(method: String, route: String, status: Int, seconds: Double) {
-        let labels = [("method", method), ("route", route), ("status", String(status))]
-        counter("jingzhi_http_requests_total", "HTTP requests answered, by method, route pattern and status", labels).increment()
-        registry.makeValueHistogram(descriptor: Self.name("jingzhi_http_request_duration_seconds", "Time to answer a request, by method and route pattern"),
-                                    labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets).record(seconds)
+        let key = "\(method) \(route) \(status)"
+        let series = requestSeries.withLockedValue { $0[key] } ?? {
+            let labels = [("method", method), ("route", route), ("status", String(status))]
+            let made = (counter("jingzhi_http_requests_total", "HTTP requests answered, by method, route pattern and status", labels),
+                        registry.makeValueHistogram(descriptor: Self.name("jingzhi_http_request_duration_seconds", "Time to answer a request, by method and route pattern"),
+                                                    labels: [("method", method), ("route", route)], buckets: Self.latencyBuckets))
+            requestSeries.withLockedValue { $0[key] = made }
+            return made
+        }()
+        series.0.increment()
+        series.1.record(seconds)
     }
+
+    /// The request counter and histogram of each method, route and status, found once.
+    private let requestSeries = NIOLockedValueBox<[String: (Counter, ValueHistogram)]>([:])
 
     /// Runs every collector, then the registry's text. A failing collector is counted, never fatal to the scrape.
     package func render(_ app: Application) async -> String {

@@ -26,6 +26,7 @@ package struct JSONLogHandler: LogHandler {
     }
 
     private static let stdoutLock = NIOLock()
+    private static let timeStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     package static let fields = ["request_id", "user_id", "route", "status", "duration_ms"]
     private static let numeric: Set<String> = ["status", "duration_ms"]
 
@@ -39,7 +40,7 @@ package struct JSONLogHandler: LogHandler {
         var all = metadata
         if let provided = metadataProvider?.get() { all.merge(provided) { _, new in new } }
         if let explicit { all.merge(explicit) { _, new in new } }
-        var out = "{\"time\":" + Self.quote(Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(Date()))
+        var out = "{\"time\":" + Self.quote(Self.timeStyle.format(Date()))
         out += ",\"level\":" + Self.quote(level.rawValue)
         for key in Self.fields {
             out += ",\"\(key)\":"

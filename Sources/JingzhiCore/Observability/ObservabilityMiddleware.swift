@@ -38,7 +38,7 @@ package struct ObservabilityMiddleware: AsyncMiddleware {
         app.metrics.requestFinished(method: method, route: route, status: Int(response.status.code), seconds: seconds)
         request.logger.info("request completed", metadata: [
             "method": .string(method), "status": .stringConvertible(response.status.code),
-            "duration_ms": .string(String(format: "%.1f", seconds * 1000)),
+            "duration_ms": .stringConvertible((seconds * 10_000).rounded() / 10),
         ])
         return response
     }
@@ -46,7 +46,10 @@ package struct ObservabilityMiddleware: AsyncMiddleware {
     /// The proxy's id when the proxy is trusted and it is a short safe token; otherwise a new one.
     static func requestID(_ request: Request) -> String {
         if request.application.settings.trustProxy, let sent = request.headers.first(name: .xRequestId), isSafe(sent) { return sent }
-        return (0..<2).map { _ in String(format: "%016llx", UInt64.random(in: 0...UInt64.max)) }.joined()
+        return (0..<2).map { _ in
+            let hex = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
     }
 
     /// 8–64 characters of `[A-Za-z0-9._-]`: nothing a log reader could mistake for data.

@@ -76,6 +76,17 @@ import VaporTesting
         try await withDemoApp { app in
             // setup
             app.settings.environment["JINGZHI_METRICS_TOKEN"] = Self.token
+            let compound = try await PersonalDataLogTests.homeCompound(app)
+            let resident = try await app.token("resident_demo"), staff = try await app.token("gt01_community")
+            var ids: [String] = []
+            for n in 1...3 {
+                let res = try await app.api(.POST, "/api/v1/cases", token: resident,
+                                            json: #"{"categoryCode":"sheshi","nodeId":"\#(compound.id!)","description":"第\#(n)处路灯不亮"}"#)
+                ids.append(try #require(try res.json()["id"] as? String))
+            }
+            #expect(try await app.api(.POST, "/api/v1/cases/\(ids[0])/actions/accept", token: staff, json: "{}").status == .ok)
+            // a month later every deadline has passed
+            app.clock.set(Date().addingTimeInterval(30 * 86400))
             let cases = try await Case.query(on: app.db).all()
             let now = app.clock.now()
             // act
@@ -87,10 +98,15 @@ import VaporTesting
                 #expect(Self.value(text, "jingzhi_cases_open", ["state": state.rawValue]) == Double(expected), "state \(state)")
                 total += Double(expected)
             }
-            #expect(total > 0, "the demo has open cases")
+            #expect(total >= 3, "the cases just filed are open")
+            #expect(Self.value(text, "jingzhi_cases_open", ["state": "accepted"]) ?? 0 >= 1)
             #expect(Self.value(text, "jingzhi_cases_open", ["state": "closed"]) == nil)
             let late = cases.filter { CaseScheduler.unanswered.contains($0.stateRaw) && ($0.resolutionDueAt.map { $0 < now } ?? false) }.count
+            #expect(late >= 3)
             #expect(Self.value(text, "jingzhi_cases_overdue", ["deadline": "resolution"]) == Double(late))
+            let waiting = cases.filter { $0.state == .submitted && ($0.responseDueAt.map { $0 < now } ?? false) }.count
+            #expect(waiting >= 2)
+            #expect(Self.value(text, "jingzhi_cases_overdue", ["deadline": "response"]) == Double(waiting))
         }
     }
 

@@ -9,7 +9,7 @@ extension CaseService {
         let sql = db as! any SQLDatabase
         let open = CaseState.allCases.filter(\.isOpen).map(\.rawValue)
         let rows = try await sql.select().column("state").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from(Case.schema).where(SQLColumn("state"), .in, SQLList(open.map { SQLBind($0) })).groupBy("state").all()
+            .from(Case.schema).where(SQLColumn("state"), .in, SQLGroupExpression(SQLList(open.map { SQLBind($0) }))).groupBy("state").all()
         var out: [CaseState: Int] = [:]
         for row in rows {
             if let state = CaseState(rawValue: try row.decode(column: "state", as: String.self)) { out[state] = try row.decode(column: "n", as: Int.self) }
