@@ -5,15 +5,45 @@ import Vapor
 /// loop calls each in turn; a task claims its rows in the database, so several servers never do the same work twice.
 package final class MinuteTasks: Sendable {
     package typealias Task = @Sendable (Application) async -> Void
-    private let tasks = NIOLockedValueBox<[(name: String, run: Task)]>([])
+    /// A task that says how many rows it claimed and worked on (nil: it does not count).
+    package typealias CountingTask = @Sendable (Application) async -> Int?
+    private let tasks = NIOLockedValueBox<[(name: String, run: CountingTask)]>([])
+    /// When the tick being worked on (or the next one) falls due; nil until the scheduler loop starts.
+    private let due = NIOLockedValueBox<Date?>(nil)
 
     package init() {}
 
     package func add(_ name: String, _ run: @escaping Task) {
-        tasks.withLockedValue { $0.append((name, run)) }
+        tasks.withLockedValue { $0.append((name, { app in await run(app); return nil })) }
     }
 
-    package var all: [(name: String, run: Task)] { tasks.withLockedValue { $0 } }
+    /// A task that returns the rows it claimed, for the `jingzhi_scheduler_claims_total` metric.
+    package func addCounting(_ name: String, _ run: @escaping @Sendable (Application) async -> Int) {
+        tasks.withLockedValue { $0.append((name, { app in await run(app) })) }
+    }
+
+    package var all: [(name: String, run: CountingTask)] { tasks.withLockedValue { $0 } }
+
+    /// Runs every task once, in order, counting runs and claims in the app's metrics.
+    package func runAll(_ app: Application) async {
+        // A server shutting down stops between tasks, not in the middle of one.
+        for task in all where !Task.isCancelled {
+            let claimed = await task.run(app)
+            let labels = [("task", task.name)]
+            app.metrics.counter("jingzhi_scheduler_runs_total", "Minute-task runs on this server", labels).increment()
+            if let claimed {
+                app.metrics.counter("jingzhi_scheduler_claims_total", "Rows a minute task claimed and worked on, on this server", labels)
+                    .increment(by: Int64(claimed))
+            }
+        }
+    }
+
+    package func setDue(_ date: Date) { due.withLockedValue { $0 = date } }
+
+    /// Seconds since the current tick fell due while it has not finished; 0 while waiting for the next. Nil: no loop runs.
+    package func lag(now: Date) -> Double? {
+        due.withLockedValue { $0 }.map { max(0, now.timeIntervalSince($0)) }
+    }
 }
 
 extension Application {

@@ -9,8 +9,11 @@ package struct MinuteTasksLifecycle: LifecycleHandler {
 
     package func didBootAsync(_ app: Application) async throws {
         box.task = Task {
+            app.minuteTasks.setDue(Date())
             while !Task.isCancelled {
-                for task in app.minuteTasks.all where !Task.isCancelled { await task.run(app) }
+                await app.minuteTasks.runAll(app)
+                // The next tick falls due a minute after this one finished; the lag metric counts from then.
+                app.minuteTasks.setDue(Date().addingTimeInterval(60))
                 try? await Task.sleep(for: .seconds(60))
             }
         }

@@ -12,7 +12,13 @@ public enum JingzhiCommands {
         var env = Environment(name: "production", arguments: arguments)
         // The logging system may be set up once per process only.
         if loggingReady.withLockedValue({ ready in defer { ready = true }; return !ready }) {
-            try LoggingSystem.bootstrap(from: &env)
+            if settings.environment["JINGZHI_LOG_FORMAT"]?.lowercased() == "json" {
+                // One JSON object a line for a log collector; `LOG_LEVEL` as for the text format (default info).
+                let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+                LoggingSystem.bootstrap { label in JSONLogHandler.standardOutput(label: label, level: level) }
+            } else {
+                try LoggingSystem.bootstrap(from: &env)
+            }
         }
         let app = try await Application.make(env)
         do {

@@ -23,6 +23,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
         HTTPCookies.Value(string: id.string, maxAge: 12 * 3600, path: "/", isSecure: false, isHTTPOnly: true, sameSite: .lax)
     }
     app.middleware = .init()
+    app.middleware.use(ObservabilityMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     if let name = settings.instance { app.middleware.use(ServerInstanceMiddleware(name: name)) }
     app.middleware.use(JingzhiErrorMiddleware())

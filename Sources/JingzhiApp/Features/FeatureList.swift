@@ -12,6 +12,7 @@ enum FeatureList {
         ServicesFeature.self,
         CanteenFeature.self,
         AssessmentFeature.self,
+        ObservabilityFeature.self,
     ] }
 
     /// Every table column that carries a node path, from every feature.

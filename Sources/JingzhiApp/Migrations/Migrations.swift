@@ -87,6 +87,7 @@ enum Migrations {
         M096CreateServicePlaces(),                    // the 15-minute services directory: places, their closed days, public holidays and 调休
         M097CreateCanteen(),                          // community canteens, menus per day and meal with prices per diner type, orders and deliveries
         M100AddPointsDailyCap(),                      // earning rules' cap per resident and day
+        M101AddPiiAccessLog(),                        // the PIPL log of who was shown unmasked ID numbers and phones
         M104AddResidentRetention(),                   // why a resident left, when their personal data was anonymised; the retention setting
         M105CreateExportJobs(),                       // long exports run in the background: state, progress, the finished file
         M107CreateOrgTreeVersion(),                   // the org tree's version, shared by every server (command centre caches)

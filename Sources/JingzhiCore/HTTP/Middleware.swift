@@ -68,7 +68,8 @@ package struct JingzhiErrorMiddleware: AsyncMiddleware {
 
     package static func response(for error: any Error, request: Request) -> Response {
         let api = describe(error)
-        if api.status.code >= 500 { request.logger.report(error: error) }
+        if api.status.code >= 500 { request.logger.reportSafely(error, "request failed") }
+        if error is ConnectionPoolTimeoutError { request.application.metrics.poolTimeouts.increment() }
         var headers = api.headers
         let path = request.url.path
         if path.hasPrefix("/api/") || path.hasPrefix("/open311/") || path == "/openapi.json" {
@@ -99,5 +100,14 @@ package enum Tokens {
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255) }
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}
+
+extension Logger {
+    /// Logs a failure by the error's type only: descriptions can quote the values that caused them (a phone number
+    /// in a rejected row), and no personal data may reach a log line.
+    package func reportSafely(_ error: any Error, _ context: String) {
+        let code = (error as? APIError)?.code ?? (error as? any AbortError).map { "http_\($0.status.code)" }
+        self.error("\(context): \(String(reflecting: type(of: error)))\(code.map { " (\($0))" } ?? "")")
     }
 }

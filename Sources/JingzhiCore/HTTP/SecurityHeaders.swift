@@ -7,6 +7,7 @@ package struct SecurityHeadersMiddleware: AsyncMiddleware {
     package init() {}
 
     package static let maxURILength = 8 * 1024
+    package static let hsts = "max-age=31536000; includeSubDomains"
     package static let policy = [
         "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
         "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
@@ -28,8 +29,11 @@ package struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         let attachment = h.first(name: .contentDisposition)?.lowercased().contains("attachment") == true
         if attachment || h.first(name: .cacheControl) == nil { response.headers.replaceOrAdd(name: .cacheControl, value: "no-store") }
+        if request.servedOverTLS {
+            // Browsers ignore HSTS heard over plain HTTP; it is sent only where this answer really travels over TLS.
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: Self.hsts)
+        }
         if request.isSecure {
-            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000")
             // The session cookie was made without knowing the request; over HTTPS it is marked Secure here.
             if var cookie = response.cookies["jingzhi_session"] {
                 cookie.isSecure = true
@@ -41,6 +45,13 @@ package struct SecurityHeadersMiddleware: AsyncMiddleware {
 }
 
 extension Request {
+    /// This answer travels over TLS: TLS on this server, or a trusted proxy saying `X-Forwarded-Proto: https`.
+    /// (`JINGZHI_SECURE_COOKIES` and `JINGZHI_PUBLIC_URL` say how people should reach the site, not how this request came.)
+    package var servedOverTLS: Bool {
+        if application.http.server.configuration.tlsConfiguration != nil { return true }
+        return application.settings.trustProxy && headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+    }
+
     /// Served over HTTPS: configured so, TLS on this server, or a trusted proxy saying `X-Forwarded-Proto: https`.
     package var isSecure: Bool {
         if application.settings.secureCookies || application.http.server.configuration.tlsConfiguration != nil { return true }

@@ -8,7 +8,7 @@ import Vapor
 @Suite struct SiteURLRouteTests {
     /// Routes that are not web pages: the API (tied to /openapi.json by OpenAPIDocumentTests), Open311, health.
     static func isPage(_ path: String) -> Bool {
-        !(path.hasPrefix("/api/") || path.hasPrefix("/open311/") || path == "/openapi.json" || path == "/healthz")
+        !(path.hasPrefix("/api/") || path.hasPrefix("/open311/") || path == "/openapi.json" || path == "/healthz" || path == "/metrics")
     }
 
     /// "GET /cases/:id" for each registered web route.

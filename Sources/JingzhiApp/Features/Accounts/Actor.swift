@@ -9,6 +9,8 @@ struct Actor: Sendable {
     let scope: DataScope
     /// Path of the user's own node ("" for an admin of the whole tree).
     let nodePath: String
+    /// Where what this user is shown unmasked is noted for the PIPL access log (set when the request signs in).
+    var recorder: PersonalDataRecorder?
 
     var role: Role { user.role }
     /// The department a department-staff account works for.
@@ -16,6 +18,22 @@ struct Actor: Sendable {
     var userID: UUID { user.id! }
 
     func can(_ permission: Permission) -> Bool { role.permissions.contains(permission) }
+
+    /// Notes that this user was shown a subject's `fields` unmasked (nothing when `fields` is empty).
+    func revealed(_ kind: String, id: UUID?, path: String, _ fields: [PersonalField], count: Int = 1) {
+        recorder?.saw(kind, id: id, path: path, fields: fields,
+                      by: .init(id: user.id, name: "\(user.displayName)(\(user.username))", role: role.rawValue), count: count)
+    }
+
+    /// The fields that are shown unmasked to this user and not masked anyway: only a value that exists and is not
+    /// the viewer's own counts.
+    func unmasked(idNumber: String?, phone: String?, own: Bool) -> [PersonalField] {
+        guard !own else { return [] }
+        var out: [PersonalField] = []
+        if role.seesFullIDNumber, idNumber?.isEmpty == false { out.append(.idNumber) }
+        if role.seesFullPhone, phone?.isEmpty == false { out.append(.phone) }
+        return out
+    }
 
     func require(_ permission: Permission) throws {
         guard can(permission) else { throw APIError.forbidden }
@@ -51,7 +69,12 @@ extension Request {
 
     var actor: Actor? {
         get { storage[ActorKey.self] }
-        set { storage[ActorKey.self] = newValue }
+        set {
+            var actor = newValue
+            actor?.recorder = personalDataRecorder
+            storage[ActorKey.self] = actor
+            noteUser(newValue?.user.id)
+        }
     }
 
     func requireActor() throws -> Actor {

@@ -19,6 +19,7 @@ struct UserDTO: Content {
         role = u.roleRaw
         nodeId = u.nodeID
         phone = viewer?.user.id == u.id || viewer?.role.seesFullPhone == true ? u.phone : Mask.phone(u.phone)
+        viewer?.revealed("user", id: u.id, path: viewer?.nodePath ?? "", viewer?.unmasked(idNumber: nil, phone: u.phone, own: viewer?.user.id == u.id) ?? [])
         residentId = u.residentID
         active = u.active
     }

@@ -30,6 +30,18 @@ struct AuditEntryDTO: Content {
 
 /// The audit trail, filtered and paged, inside the viewer's scope.
 enum AuditPages {
+    enum Tab { case log, personalData }
+
+    /// The two logs' tabs: the audit trail and the personal-data access log.
+    static func tabs(_ req: Request, current: Tab) -> HTML {
+        let items: [(Tab, String, String)] = [(.log, SiteURL.Audit.log(query: []).path, req.t("操作日志", "Audit log")),
+                                              (.personalData, SiteURL.Audit.personalData(query: []).path, req.t("个人信息查看记录", "Personal-data access log"))]
+        let links = items.map { t, href, label -> HTML in
+            HTML("<a href=\"\(href)\"\(HTML(raw: t == current ? " aria-current=\"page\"" : ""))>\(label)</a>")
+        }
+        return "<nav class=\"tabs\" aria-label=\"\(req.t("日志", "Logs"))\">\(links)</nav>"
+    }
+
     static func register(_ web: any RoutesBuilder) {
         web.get(SiteURL.Audit.Pattern.log, use: page)
     }
@@ -77,6 +89,7 @@ enum AuditPages {
                         ("grid_worker", "网格员"), ("link_request", "居民认证")]
         let actions = ["create", "update", "delete", "move", "import", "export", "approve", "reject", "password_change", "password_reset"]
         let body: HTML = """
+        \(tabs(req, current: .log))
         <form method="get" class="filters card">
           \(Form.select(req.t("对象", "Record"), name: "entity", options: entities.map { ($0.0, req.t($0.1, $0.0)) }, selected: value("entity"), includeBlank: req.t("全部", "All")))
           \(Form.select(req.t("操作", "Action"), name: "action", options: actions.map { ($0, $0) }, selected: value("action"), includeBlank: req.t("全部", "All")))

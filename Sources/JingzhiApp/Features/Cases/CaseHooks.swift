@@ -24,7 +24,7 @@ final class CaseHooks: Sendable {
     func runAfterCommit(_ c: Case, action: CaseAction, to: CaseState, on db: any Database, now: Date) async {
         for h in after.withLockedValue({ $0 }) {
             do { try await h.run(c, action, to, db, now) } catch {
-                logger.error("case hook \(h.name) failed after \(action.rawValue) of \(c.number): \(String(describing: error))")
+                logger.reportSafely(error, "case hook \(h.name) failed after \(action.rawValue) of \(c.number)")
             }
         }
     }

@@ -86,12 +86,16 @@ struct CaseScheduler {
 
 /// The deadline supervision's minute task (the first registered, so deadlines move before other features' sweepers).
 enum CaseDeadlineTask {
-    static func tick(_ app: Application) async {
+    /// The cases it marked (warned, overdue on response or resolution).
+    @discardableResult
+    static func tick(_ app: Application) async -> Int {
         do {
             let report = try await CaseScheduler(db: app.db, now: app.clock.now()).tick()
             if report != .init() { app.logger.info("deadline supervision: \(report)") }
+            return report.dueSoon + report.responseOverdue + report.resolutionOverdue
         } catch {
-            app.logger.report(error: error)
+            app.logger.reportSafely(error, "CaseScheduler")
+            return 0
         }
     }
 }

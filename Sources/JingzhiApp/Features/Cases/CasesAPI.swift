@@ -60,6 +60,7 @@ struct CaseDTO: Content {
         longitude = c.longitude
         reporterName = own || viewer?.role.isStaff == true ? c.reporterName : nil
         reporterPhone = own || viewer?.role.seesFullPhone == true ? c.reporterPhone : Mask.phone(c.reporterPhone)
+        viewer?.revealed("case_reporter", id: c.id, path: c.nodePath, viewer?.unmasked(idNumber: nil, phone: c.reporterPhone, own: own) ?? [])
         handlerLevel = c.handlerLevelRaw
         handlerNodeId = c.handlerNodeID
         handlerDepartmentId = c.handlerDepartmentID

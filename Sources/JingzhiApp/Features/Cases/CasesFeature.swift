@@ -5,7 +5,8 @@ import Vapor
 enum CasesFeature: Feature {
     static func configure(_ app: Application) {
         _ = app.caseOrigins
-        app.minuteTasks.add("case-deadlines") { app in await CaseDeadlineTask.tick(app) }
+        app.minuteTasks.addCounting("case-deadlines", { app in await CaseDeadlineTask.tick(app) })
+        CaseMetrics.register(app)
         app.homeParts.tiles += [
             HomeTile(order: 10, essential: true) { req in
                 // The report form opens at the resident's own compound.

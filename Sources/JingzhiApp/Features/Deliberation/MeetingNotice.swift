@@ -29,7 +29,7 @@ enum MeetingNotice {
         } catch let e as APIError {
             return (nil, e.message)
         } catch {
-            req.logger.report(error: error)
+            req.logger.reportSafely(error, "MeetingNotice")
             return (nil, "通知未能发出 (the notice could not be sent)")
         }
     }

@@ -18,7 +18,7 @@ extension DevicesFeature: DemoContributor {
                 let now = app.clock.now()
                 _ = try await DeviceSimulator.feed(app.db, from: now.addingTimeInterval(-DeviceSimulator.step), to: now, sweep: false)
             } catch {
-                app.logger.report(error: error)
+                app.logger.reportSafely(error, "DeviceDemo")
             }
         }
     }

@@ -138,7 +138,7 @@ enum DeviceScheduler {
             if report != .init() { app.logger.info("device rules: \(report)") }
             return report
         } catch {
-            app.logger.report(error: error)
+            app.logger.reportSafely(error, "DeviceSweeper")
             return .init()
         }
     }

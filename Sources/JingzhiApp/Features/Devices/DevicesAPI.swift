@@ -40,7 +40,10 @@ enum DevicesAPI {
             throw APIError(.payloadTooLarge, code: "batch_too_large",
                            "一批最多 \(DeviceReadings.maxBatch) 条读数，本批 \(items.count) 条 (at most \(DeviceReadings.maxBatch) readings per batch)")
         }
-        return try await DeviceIngest(db: req.db, now: req.now).ingest(items, key: key)
+        let result = try await DeviceIngest(db: req.db, now: req.now).ingest(items, key: key)
+        req.application.metrics.counter("jingzhi_device_readings_accepted_total", "Device readings accepted (new, not duplicates)")
+            .increment(by: Int64(result.accepted))
+        return result
     }
 
     struct CreateBody: Content {

@@ -5,7 +5,7 @@ import Vapor
 /// Smart devices (智慧设备): the registry, gateways' readings, rules that raise alarms and cases.
 enum DevicesFeature: Feature {
     static func configure(_ app: Application) {
-        app.minuteTasks.add("devices") { app in await DeviceScheduler.tick(app) }
+        app.minuteTasks.addCounting("devices", { app in let r = await DeviceScheduler.tick(app); return r.welfare + r.silent + r.aggregated })
         DeviceCommandCentre.register(app)
         app.caseOrigins.register(channel: "device") { ids, db, lang in try await DeviceCaseOrigins.read(ids, on: db, lang: lang) }
     }

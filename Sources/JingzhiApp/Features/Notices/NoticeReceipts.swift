@@ -182,6 +182,7 @@ struct NoticeReceipts {
         return rows.compactMap { row in
             guard let r = row.residentID.flatMap({ rByID[$0] }) else { return nil }
             let phone = actor.role.seesFullPhone ? r.phone : Mask.phone(r.phone)
+            actor.revealed("resident", id: r.id, path: r.nodePath, actor.unmasked(idNumber: nil, phone: r.phone, own: false))
             return Unreached(recipientID: row.id!, name: r.name, address: hByID[r.householdID]?.address ?? "", phone: phone, tags: r.tags)
         }
     }

@@ -5,7 +5,7 @@ import Vapor
 /// Notices (通知公告) with read receipts, the public notice boards, and the outbound channel (in-app, text messages).
 enum NoticesFeature: Feature {
     static func configure(_ app: Application) {
-        app.minuteTasks.add("notices") { app in await NoticeScheduler.tick(app) }
+        app.minuteTasks.addCounting("notices", { app in let r = await NoticeScheduler.tick(app); return r.published + r.sent })
         CaseHooks.shared.inTransaction("notices-text-answer") { c, action, _, db, now in try await NoticeCaseTexts.afterTransition(c, action: action, on: db, now: now) }
         app.homeParts.sections.append(HomeSection(order: 10) { req in try await NoticesFeature.unreadSection(req) })
         app.homeParts.tiles.append(HomeTile(order: 40, essential: true) { req in
@@ -57,12 +57,12 @@ enum NoticeScheduler {
             result.published = try await NoticeService(db: app.db, now: now, messages: app.messageSettings).publishDue()
             if result.published > 0 { app.logger.info("scheduled notices published: \(result.published)") }
         } catch {
-            app.logger.report(error: error)
+            app.logger.reportSafely(error, "NoticesFeature")
         }
         do {
             result.sent = try await MessageService(db: app.db, now: now, settings: app.messageSettings).deliverDue(through: app.smsGateway)
         } catch {
-            app.logger.report(error: error)
+            app.logger.reportSafely(error, "NoticesFeature")
         }
         return result
     }

@@ -242,7 +242,7 @@ struct Open311ErrorMiddleware: AsyncMiddleware {
             return try await next.respond(to: request)
         } catch {
             let api = JingzhiErrorMiddleware.describe(error)
-            if api.status.code >= 500 { request.logger.report(error: error) }
+            if api.status.code >= 500 { request.logger.reportSafely(error, "Open311API") }
             let status: HTTPResponseStatus = api.status == .unprocessableEntity ? .badRequest : api.status
             let value = Open311Value.list(item: "error", [.object([("code", .int(Int(status.code))), ("description", .text(api.message))])])
             return Open311Document(root: "errors", value: value).response(Open311Format.of(path: request.url.path), status: status, headers: api.headers)

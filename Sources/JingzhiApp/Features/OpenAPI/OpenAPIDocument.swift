@@ -107,6 +107,7 @@ enum OpenAPIDocument {
     ] + patrolOps + propertyOps + commandCentreOps + pointsOps + activityOps + volunteerOps + deliberationOps + deviceOps + noticeOps
         + partnerOps
         + serviceOps + placeOps + canteenOps + assessmentOps
+        + personalDataLogOps
 
     static let paging: [(String, String, String)] = [("page", "integer", "1-based page, at most \(PageRequest.maxPage)"), ("per", "integer", "Page size, 1–100 (default 20)")]
     /// The range the server accepts for each integer query parameter; outside it the answer is 422.

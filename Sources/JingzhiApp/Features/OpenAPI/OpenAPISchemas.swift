@@ -130,7 +130,8 @@ extension OpenAPIDocument {
         .merging(deliberationSchemas) { a, _ in a }.merging(deviceSchemas) { a, _ in a }.merging(noticeSchemas) { a, _ in a }
         .merging(partnerSchemas) { a, _ in a }
         .merging(serviceSchemas) { a, _ in a }.merging(placeSchemas) { a, _ in a }
-        .merging(canteenSchemas) { a, _ in a }.merging(assessmentSchemas) { a, _ in a } }
+        .merging(canteenSchemas) { a, _ in a }.merging(assessmentSchemas) { a, _ in a }
+        .merging(personalDataLogSchemas) { a, _ in a } }
 
     static func content(_ name: String) -> [String: Any] {
         switch name {

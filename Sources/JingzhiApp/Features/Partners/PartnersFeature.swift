@@ -5,7 +5,7 @@ import Vapor
 /// Partners (红色合伙人, 双报到), the three lists (needs, resources, projects), micro-wishes with claims, service logs.
 enum PartnersFeature: Feature {
     static func configure(_ app: Application) {
-        app.minuteTasks.add("partners") { app in await PartnersScheduler.tick(app) }
+        app.minuteTasks.addCounting("partners", { app in await PartnersScheduler.tick(app) })
         // Residents see the wish wall and our partners from their home.
         app.homeParts.tiles.append(HomeTile(order: 70) { req in
             guard req.actor?.role == .resident else { return nil }
@@ -66,7 +66,7 @@ enum PartnersScheduler {
             if n > 0 { app.logger.info("wish claims lapsed: \(n)") }
             return n
         } catch {
-            app.logger.report(error: error)
+            app.logger.reportSafely(error, "PartnersFeature")
             return 0
         }
     }

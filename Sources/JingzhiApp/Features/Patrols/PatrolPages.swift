@@ -156,6 +156,7 @@ enum PatrolPages {
         let p = try await service.own(try req.idParameter(), by: actor)
         guard let inputs = try req.decodeJSON(FixForm.self).fixes else { throw APIError.missing("fixes") }
         let report = try await service.addFixes(inputs, to: p)
+        PatrolsAPI.countAccepted(report, req)
         return PatrolsAPI.FixResult(report: report, patrol: PatrolDTO(try await service.own(p.id, by: actor), now: req.now))
     }
 

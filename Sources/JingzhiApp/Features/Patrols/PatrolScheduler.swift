@@ -30,7 +30,7 @@ enum PatrolScheduler {
             if closed > 0 { app.logger.info("patrols closed after idling: \(closed)") }
             return closed
         } catch {
-            app.logger.report(error: error)
+            app.logger.reportSafely(error, "PatrolScheduler")
             return 0
         }
     }

@@ -91,12 +91,18 @@ enum PatrolsAPI {
         return Response(status: .ok, headers: headers, body: .init(data: try JSONSerialization.data(withJSONObject: track.geoJSON, options: [.sortedKeys])))
     }
 
+    /// The ingestion rate on `/metrics`: fixes stored (not duplicates, not refused).
+    static func countAccepted(_ report: FixBatchReport, _ req: Request) {
+        req.application.metrics.counter("jingzhi_patrol_fixes_accepted_total", "Patrol GPS fixes accepted").increment(by: Int64(report.accepted))
+    }
+
     @Sendable static func fixes(req: Request) async throws -> FixResult {
         let actor = try req.requireActor()
         let service = PatrolService(req: req)
         let p = try await service.own(try req.idParameter(), by: actor)
         guard let inputs = try req.decodeJSON(FixBatch.self).fixes else { throw APIError.missing("fixes") }
         let report = try await service.addFixes(inputs, to: p)
+        PatrolsAPI.countAccepted(report, req)
         return FixResult(report: report, patrol: PatrolDTO(try await service.own(p.id, by: actor), now: req.now))
     }
 

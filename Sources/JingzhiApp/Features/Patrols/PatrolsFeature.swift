@@ -5,7 +5,7 @@ import Vapor
 enum PatrolsFeature: Feature {
     static func configure(_ app: Application) {
         PatrolCommandCentre.register(app)
-        app.minuteTasks.add("patrols") { app in await PatrolScheduler.tick(app) }
+        app.minuteTasks.addCounting("patrols", { app in await PatrolScheduler.tick(app) })
     }
 
     static func routes(_ g: RouteGroups) throws {

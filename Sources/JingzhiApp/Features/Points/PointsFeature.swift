@@ -4,7 +4,7 @@ import Vapor
 /// The points ledger and the points supermarket (积分与积分超市).
 enum PointsFeature: Feature {
     static func configure(_ app: Application) {
-        app.minuteTasks.add("points") { app in await PointsScheduler.tick(app) }
+        app.minuteTasks.addCounting("points", { app in let r = await PointsScheduler.tick(app); return r.offersPassed + r.redemptionsExpired + r.accountsExpired })
         // A closed case may earn its reporter points (随手拍, a mediated dispute); once per case, whatever the retries.
         CaseHooks.shared.afterCommit("points") { c, _, to, db, now in
             if to == .closed { try await PointsService(db: db, now: now, source: .system("积分规则")).caseClosed(c) }

@@ -48,7 +48,7 @@ enum PointsScheduler {
             }
             if report != .init() { app.logger.info("points sweep: \(report)") }
         } catch {
-            app.logger.report(error: error)
+            app.logger.reportSafely(error, "PointsScheduler")
         }
         return report
     }

@@ -29,6 +29,7 @@ struct ResidentDTO: Content {
         age = r.birthDate.flatMap { Self.age(born: $0, now: now) }
         idNumber = own || role?.seesFullIDNumber == true ? r.idNumber : Mask.idNumber(r.idNumber)
         phone = own || role?.seesFullPhone == true ? r.phone : Mask.phone(r.phone)
+        viewer?.revealed("resident", id: r.id, path: r.nodePath, viewer?.unmasked(idNumber: r.idNumber, phone: r.phone, own: own) ?? [])
         relation = r.relation
         tags = r.tagList
         nodeId = r.nodeID

@@ -119,6 +119,11 @@ enum ResidentImportAPI {
                 }
             }))
         }
+        // The PIPL access log counts an export as one entry: who, which fields, how many residents.
+        let shown = actor.unmasked(idNumber: "x", phone: "x", own: false)
+        if !shown.isEmpty {
+            actor.revealed("resident", id: nil, path: actor.nodePath, shown, count: try await ResidentService(req: req).list(query, scope: actor.scope, rows: 0..<1, counting: true).total)
+        }
         try await AuditLog.record(on: req.db, by: req.auditSource, at: req.now, action: "export", entity: "resident", entityID: nil,
                                   nodePath: actor.nodePath, summary: xlsx ? "导出居民名单（xlsx）" : "导出居民名单")
         return response

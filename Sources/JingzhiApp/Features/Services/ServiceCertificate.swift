@@ -47,6 +47,9 @@ enum ServiceCertificate {
         // The resident and the staff who keep the register print the full ID number; anyone else sees it masked.
         let fullID = ServiceAccess.isApplicant(a, actor) && actor.role == .resident || actor.role.seesFullIDNumber
         let idNumber = (fullID ? r?.idNumber : Mask.idNumber(r?.idNumber)) ?? "—"
+        if let r, fullID, actor.user.residentID != r.id, r.idNumber?.isEmpty == false {
+            actor.revealed("resident", id: r.id, path: r.nodePath, [.idNumber])
+        }
         let community = try await community(of: a, on: req.db)
         let link = req.publicBase + SiteURL.Services.verify(token: token).path
         let qr = try? QRCode.encode(link).svg(moduleSize: 4, quietZone: 4, title: req.t("扫码核验证明 \(number)", "Scan to verify \(number)"))

@@ -13,14 +13,16 @@ enum ServicesFeature: Feature {
         })
         app.homeParts.tiles.append(HomeTile(order: 46, essential: true) { req in (SiteURL.Services.nearby().path, req.t("附近服务", "Services nearby"), nil) })
         app.homeParts.sections.append(HomeSection(order: 20) { req in try await ServicesFeature.needsMoreSection(req) })
-        app.minuteTasks.add("service-deadlines") { app in
+        app.minuteTasks.addCounting("service-deadlines", { app in
             do {
                 let marked = try await ServiceApplications(db: app.db, now: app.clock.now()).markOverdue()
                 if marked > 0 { app.logger.info("service applications overdue: \(marked)") }
+                return marked
             } catch {
-                app.logger.report(error: error)
+                app.logger.reportSafely(error, "ServicesFeature")
+                return 0
             }
-        }
+        })
     }
 
     static func routes(_ g: RouteGroups) throws {
