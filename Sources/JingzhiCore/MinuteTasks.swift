@@ -27,7 +27,7 @@ package final class MinuteTasks: Sendable {
     /// Runs every task once, in order, counting runs and claims in the app's metrics.
     package func runAll(_ app: Application) async {
         // A server shutting down stops between tasks, not in the middle of one.
-        for task in all where !Task.isCancelled {
+        for task in all where !_Concurrency.Task.isCancelled {
             let claimed = await task.run(app)
             let labels = [("task", task.name)]
             app.metrics.counter("jingzhi_scheduler_runs_total", "Minute-task runs on this server", labels).increment()
