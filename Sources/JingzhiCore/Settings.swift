@@ -21,6 +21,9 @@ public struct Settings: Sendable {
     public var instance: String?
     /// PostgreSQL schema to work in (tests give each run its own); nil uses the server's default.
     public var databaseSchema: String?
+    /// PostgreSQL connections per event loop (one loop per core). `JINGZHI_DB_CONNECTIONS`, 1–32, default 1: a
+    /// server under load queues its queries for these, so a city's servers want more (docs/deployment.md).
+    public var databaseConnectionsPerLoop: Int = 1
 
     public init(dataDirectory: String, databaseURL: String? = nil, passwordCost: Int = 10, logSQL: Bool = false,
                 databaseSchema: String? = nil) {
@@ -41,6 +44,7 @@ public struct Settings: Sendable {
         settings.trustProxy = ["1", "true", "yes"].contains(env["JINGZHI_TRUST_PROXY"]?.lowercased() ?? "")
         settings.secureCookies = ["1", "true", "yes"].contains(env["JINGZHI_SECURE_COOKIES"]?.lowercased() ?? "")
         settings.instance = env["JINGZHI_INSTANCE"].flatMap { ServerInstanceMiddleware.validName($0) }
+        if let n = env["JINGZHI_DB_CONNECTIONS"].flatMap(Int.init), (1...32).contains(n) { settings.databaseConnectionsPerLoop = n }
         return settings
     }
 

@@ -10,7 +10,8 @@ public func configure(_ app: Application, settings: Settings) async throws {
     if let url = settings.databaseURL {
         var config = try SQLPostgresConfiguration(url: url)
         if let schema = settings.databaseSchema { config.searchPath = [schema] }
-        app.databases.use(.postgres(configuration: config, sqlLogLevel: settings.logSQL ? .info : .debug), as: .psql)
+        app.databases.use(.postgres(configuration: config, maxConnectionsPerEventLoop: settings.databaseConnectionsPerLoop,
+                                    sqlLogLevel: settings.logSQL ? .info : .debug), as: .psql)
     } else {
         try FileManager.default.createDirectory(atPath: settings.dataDirectory, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(settings.sqlitePath), sqlLogLevel: settings.logSQL ? .info : .debug), as: .sqlite)
