@@ -5,7 +5,8 @@ extension Database {
     /// fails with "database is locked" when another got in first; so on SQLite writers queue here (one process serves
     /// a SQLite file). PostgreSQL runs them side by side.
     package func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        if inTransaction || isPostgres { return try await transaction(body) }
+        if inTransaction { return try await transaction(body) }
+        if isPostgres { return try await guardedTransaction(body) }
         await SQLiteWriters.shared.enter()
         do {
             let result = try await transaction(body)

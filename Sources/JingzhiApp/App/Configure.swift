@@ -17,6 +17,11 @@ public func configure(_ app: Application, settings: Settings) async throws {
         app.databases.use(.sqlite(.file(settings.sqlitePath), sqlLogLevel: settings.logSQL ? .info : .debug), as: .sqlite)
     }
     app.migrations.add(Migrations.all)
+    ConnectionHealth.use { db in
+        guard let pg = db as? any PostgresDatabase,
+              let conn = try? await pg.withConnection({ $0.eventLoop.makeSucceededFuture($0) }).get() else { return nil }
+        return { conn.isClosed }
+    }
 
     app.sessions.use(.fluent)
     app.sessions.configuration.cookieName = "jingzhi_session"

@@ -53,3 +53,11 @@ struct M105CreateExportJobs: AsyncMigration {
     }
     func revert(on db: any Database) async throws { try await db.schema(ExportJob.schema).delete() }
 }
+
+/// Cases by their reporter's phone: the retention task erases a moved-away resident's phone from the cases they filed.
+struct M116AddCaseReporterPhoneIndex: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await createIndex("cases_reporter_phone", on: Case.schema, ["reporter_phone"], db: db)
+    }
+    func revert(on db: any Database) async throws { try await db.sql.raw("DROP INDEX IF EXISTS cases_reporter_phone").run() }
+}

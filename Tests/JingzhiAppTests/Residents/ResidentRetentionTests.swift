@@ -52,6 +52,39 @@ import VaporTesting
         }
     }
 
+    @Test func theCasesTheyFiledLoseTheirNameAndPhoneToo() async throws {
+        try await withDemoApp { app in
+            // arrange: the resident behind resident_demo filed one case from the account and one by phone; another case is someone else's
+            let user = try #require(try await User.query(on: app.db).filter(\.$username == "resident_demo").first())
+            let me = try #require(try await Resident.find(try #require(user.residentID), on: app.db))
+            let phone = try #require(me.phone)
+            let compound = try #require(try await OrgNode.query(on: app.db).filter(\.$kindRaw == NodeKind.compound.rawValue).first())
+            let staff = try await Actor.load(try #require(try await User.query(on: app.db).filter(\.$username == "admin").first()), on: app.db, now: app.clock.now())
+            var cases: [Case] = []
+            for i in 0..<3 {
+                let s = CaseSubmission(categoryCode: "huanjing", nodeID: compound.id, description: "楼道堆物 \(i)", channel: "api")
+                cases.append(try await CaseService(db: app.db, now: app.clock.now()).submit(s, by: staff, idempotencyKey: "erase-\(i)").0)
+            }
+            for (c, (by, name, tel)) in zip(cases, [(user.id, "张三", "13900000001"), (nil, "张三", phone), (nil, "李四", "13900000002")]) {
+                c.reporterID = by; c.reporterName = name; c.reporterPhone = tel
+                try await c.save(on: app.db)
+            }
+            try await Self.remove(me, reason: "迁出", monthsAgo: 30, app)
+            // act
+            let done = try await ResidentRetention(db: app.db, now: app.clock.now(), erasers: app.personalDataErasers).run()
+            // assert: both of theirs are erased, the other one is untouched, and the trail counts the copies
+            #expect(done == 1)
+            let after = try await Case.query(on: app.db).filter(\.$id ~~ cases.map { $0.id! }).all()
+            let byID = Dictionary(uniqueKeysWithValues: after.map { ($0.id!, $0) })
+            for c in cases.prefix(2) {
+                #expect(byID[c.id!]?.reporterName == ResidentRetention.placeholder && byID[c.id!]?.reporterPhone == nil)
+            }
+            #expect(byID[cases[2].id!]?.reporterName == "李四" && byID[cases[2].id!]?.reporterPhone == "13900000002")
+            let entry = try #require(try await AuditEntry.query(on: app.db).filter(\.$entityID == me.id!).filter(\.$action == "anonymise").first())
+            #expect(entry.summary.contains("另有 2 处副本"))
+        }
+    }
+
     @Test func onlyAnAdminChangesThePeriodAndItIsAudited() async throws {
         try await withDemoApp { app in
             let staff = try await app.token("gt01_community")

@@ -123,7 +123,7 @@ enum AssessmentSources {
         for u in units {
             let minutes = try await VolunteerRankings.verifiedMinutes(under: u.path, from: ShanghaiTime.dayStart(ctx.from),
                                                                       to: ShanghaiTime.dayStart(ShanghaiTime.add(1, to: ctx.to)), on: ctx.db)
-            let residents = try await Resident.query(on: ctx.db).within(DataScope(rootPath: u.path)).count()
+            let residents = try await ResidentService(db: ctx.db, now: ctx.now).count(within: DataScope(rootPath: u.path))
             rows[.unit(u.id)] = .init(numerator: Double(minutes) / 60, denominator: Double(residents) / 100)
         }
         return ["volunteers.hours_per_100": rows]
@@ -141,30 +141,5 @@ enum AssessmentSources {
             rows[.unit(u.id)] = .init(numerator: Double(lines.reduce(0) { $0 + $1.onTime }), denominator: Double(lines.reduce(0) { $0 + $1.decided }))
         }
         return ["services.on_time": rows]
-    }
-}
-
-extension NoticeReceipts {
-    /// Recipients under `path` of the notices published in [from, to), and how many were reached.
-    static func reach(under path: String, from: Date, to: Date, on db: any Database) async throws -> (recipients: Int, reached: Int) {
-        let row = try await db.sql.raw("""
-            SELECT COUNT(*) AS n, COUNT(CASE WHEN r.read_at IS NOT NULL OR r.delivered_at IS NOT NULL THEN 1 END) AS reached \
-            FROM \(ident: NoticeRecipient.schema) r JOIN \(ident: Notice.schema) n ON n.id = r.notice_id \
-            WHERE n.published_at >= \(bind: from) AND n.published_at < \(bind: to) AND \(DataScope(rootPath: path).sqlCondition(column: "r.node_path"))
-            """).first()
-        return (try row?.decode(column: "n", as: Int.self) ?? 0, try row?.decode(column: "reached", as: Int.self) ?? 0)
-    }
-}
-
-extension VolunteerRankings {
-    /// Verified volunteer minutes at activities organised under `path` that started in [from, to).
-    static func verifiedMinutes(under path: String, from: Date, to: Date, on db: any Database) async throws -> Int {
-        let row = try await db.sql.raw("""
-            SELECT CAST(COALESCE(SUM(a.minutes), 0) AS BIGINT) AS m FROM \(ident: ActivityAttendance.schema) a \
-            JOIN \(ident: VolunteerActivity.schema) v ON v.id = a.activity_id \
-            WHERE a.state = \(bind: AttendanceState.verified.rawValue) AND v.starts_at >= \(bind: from) AND v.starts_at < \(bind: to) \
-            AND \(DataScope(rootPath: path).sqlCondition(column: "a.node_path"))
-            """).first()
-        return try row?.decode(column: "m", as: Int.self) ?? 0
     }
 }

@@ -7,6 +7,7 @@ enum CasesFeature: Feature {
         _ = app.caseOrigins
         app.minuteTasks.addCounting("case-deadlines", { app in await CaseDeadlineTask.tick(app) })
         CaseMetrics.register(app)
+        CaseErasure.register(app)
         app.homeParts.tiles += [
             HomeTile(order: 10, essential: true) { req in
                 // The report form opens at the resident's own compound.

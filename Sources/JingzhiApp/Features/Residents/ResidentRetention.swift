@@ -44,6 +44,8 @@ struct ResidentRetention {
 
     let db: any Database
     let now: Date
+    /// Other features' copies of the person's name or phone, erased in the same transaction.
+    var erasers = PersonalDataErasers()
 
     func setting() async throws -> RetentionSetting {
         if let s = try await RetentionSetting.query(on: db).first() { return s }
@@ -112,8 +114,12 @@ struct ResidentRetention {
                         """).run()
                 }
                 try await tx.sql.raw("UPDATE link_requests SET name = \(bind: Self.placeholder) WHERE resident_id = \(bind: r.id!)").run()
+                let users = try await tx.sql.raw("SELECT id FROM users WHERE resident_id = \(bind: r.id!)").all().map { try $0.decode(column: "id", as: UUID.self) }
+                let person = ErasedPerson(residentID: r.id!, userIDs: users, phone: r.phone, placeholder: Self.placeholder)
+                var copies = 0
+                for eraser in erasers.all { copies += try await eraser.erase(person, tx) }
                 try await AuditLog.record(on: tx, by: source, at: now, action: "anonymise", entity: "resident", entityID: r.id, nodePath: r.nodePath,
-                                          summary: "迁出已满 \(s.movedAwayMonths) 个月，个人信息已匿名化 (personal data anonymised after the retention period)")
+                                          summary: "迁出已满 \(s.movedAwayMonths) 个月，个人信息已匿名化，另有 \(copies) 处副本 (personal data anonymised after the retention period, and \(copies) copies elsewhere)")
                 return true
             }
             if claimed { done += 1 }
@@ -127,7 +133,7 @@ struct ResidentRetention {
     /// The minute task: at most one batch a minute; quiet unless it did something.
     static func tick(_ app: Application) async {
         do {
-            let n = try await ResidentRetention(db: app.db, now: app.clock.now()).run()
+            let n = try await ResidentRetention(db: app.db, now: app.clock.now(), erasers: app.personalDataErasers).run()
             if n > 0 { app.logger.info("retention: anonymised \(n) residents who moved away") }
         } catch {
             app.logger.report(error: error)

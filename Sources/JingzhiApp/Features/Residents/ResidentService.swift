@@ -119,6 +119,11 @@ struct ResidentService {
     }
 
     /// The birth date on which someone turns `age` today: born on or before it means at least that old.
+    /// Residents registered under `scope` (other features' per-capita measures).
+    func count(within scope: DataScope) async throws -> Int {
+        try await Resident.query(on: db).within(scope).count()
+    }
+
     func birthCutoff(age: Int) -> String {
         ShanghaiTime.years(-age, from: ShanghaiTime.today(now))
     }
