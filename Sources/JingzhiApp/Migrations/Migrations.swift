@@ -92,6 +92,8 @@ enum Migrations {
         M105CreateExportJobs(),                       // long exports run in the background: state, progress, the finished file
         M107CreateOrgTreeVersion(),                   // the org tree's version, shared by every server (command centre caches)
         M108CreateOpen311Hits(),                      // Open311 submissions per api_key in the rate window, shared by every server
+        M113AddActivityPartner(),                     // volunteer activities a partner organises (its id and name)
+        M114AddGoodsDonor(),                          // supermarket goods a partner donated (its id and name); none: bought by the community
         // next: M110 (M106 and M109 were reserved and left unused). Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]
