@@ -132,3 +132,39 @@ def test_a_volunteer_earns_points_at_an_activity_and_spends_them_in_the_shop(bro
 
     resident_ctx.close()
     staff_ctx.close()
+
+
+def test_a_partner_organises_an_activity_and_a_resident_sees_who_runs_it(browser, server):
+    tag = str(random.randint(1000, 9999))
+    partner_ctx, desk = _as(browser, server, "partner_demo")
+    resident_ctx, phone = _as(browser, server, "resident_demo", phone=True)
+
+    # The partner's account publishes an activity in the community it serves; the team field is not offered.
+    title = "助老送餐 " + tag
+    now = datetime.now(SHANGHAI)
+    desk.goto(server + "/points/organise")
+    form = desk.locator("form.card", has_text="发布志愿活动")
+    expect(form.locator("select[name=team]")).to_have_count(0)
+    form.locator("input[name=title]").fill(title)
+    form.locator("input[name=startsAt]").fill(_local(now + timedelta(days=2)))
+    form.locator("input[name=endsAt]").fill(_local(now + timedelta(days=2, hours=2)))
+    form.locator("input[name=capacity]").fill("6")
+    form.locator("input[name=pointsPerAttendance]").fill("15")
+    _accessible(desk)
+    form.get_by_role("button", name="发布").click()
+    expect(desk.locator(".flash")).to_contain_text("已发布")
+    row = desk.locator("tr", has_text=title)
+    expect(row).to_contain_text("红色合伙人：孝贤大食堂")
+    row.get_by_role("link", name=title).click()
+    expect(desk.get_by_role("link", name="显示签到二维码")).to_be_visible()
+    _accessible(desk)
+
+    # The resident finds it on the phone, sees the partner as organiser and signs up.
+    phone.goto(server + "/points/activities")
+    phone.get_by_role("link", name=re.compile(title)).click()
+    expect(phone.get_by_text("红色合伙人：孝贤大食堂").first).to_be_visible()
+    _accessible(phone)
+    phone.get_by_role("button", name="报名参加").click()
+    expect(phone.get_by_text("已报名").first).to_be_visible()
+    partner_ctx.close()
+    resident_ctx.close()

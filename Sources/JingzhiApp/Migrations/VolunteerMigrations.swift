@@ -129,3 +129,29 @@ struct M100AddPointsDailyCap: AsyncMigration {
         try await db.schema(PointsRule.schema).deleteField("daily_cap").update()
     }
 }
+
+/// Activities a partner (红色合伙人) organises: the partner and its name as shown; nil for a community's or a team's.
+struct M113AddActivityPartner: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(VolunteerActivity.schema).field("partner_id", .uuid).update()
+        try await db.schema(VolunteerActivity.schema).field("partner_name", .string).update()
+        try await createIndex("volunteer_activities_partner", on: VolunteerActivity.schema, ["partner_id", "starts_at"], db: db)
+    }
+    func revert(on db: any Database) async throws {
+        try await db.sql.drop(index: "volunteer_activities_partner").run()
+        try await db.schema(VolunteerActivity.schema).deleteField("partner_name").update()
+        try await db.schema(VolunteerActivity.schema).deleteField("partner_id").update()
+    }
+}
+
+/// Goods a partner donated (捐赠) to a community's supermarket: the partner and its name as shown; nil when bought.
+struct M114AddGoodsDonor: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(PointsGoods.schema).field("donor_partner_id", .uuid).update()
+        try await db.schema(PointsGoods.schema).field("donor_name", .string).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(PointsGoods.schema).deleteField("donor_name").update()
+        try await db.schema(PointsGoods.schema).deleteField("donor_partner_id").update()
+    }
+}

@@ -10,6 +10,8 @@ extension PartnersFeature: DemoContributor {
         guard !c.plan.tiny else { return }
         let made = try await PartnersDemo.seed(c)
         c.log("红色合伙人：\(made.partners) 家，需求 \(made.needs) 条，微心愿 \(made.wishes) 个，服务记录 \(made.logs) 条")
+        // Points seed before partners exist; the partner-organised volunteer activities follow here.
+        try await ActivityDemo.partnerActivities(c)
     }
 }
 

@@ -38,13 +38,13 @@ enum ActivityAPI {
 
     @Sendable static func create(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        try PointsService.requireStaff(actor)
+        try ActivityService.requireOrganiserRole(actor)
         let b = try PointsService.decode(CreateBody.self, req, amounts: ["pointsPerHour", "pointsPerAttendance"])
         let input = ActivityService.Input(community: b.community, place: b.place, title: b.title, startsAt: b.startsAt, endsAt: b.endsAt,
                                           capacity: b.capacity, pointsPerHour: b.pointsPerHour, pointsPerAttendance: b.pointsPerAttendance,
                                           reservedSeats: b.reservedSeats, requiredTags: b.requiredTags?.joined(separator: ","), minAge: b.minAge, maxAge: b.maxAge, team: b.team)
         let a = try await ActivityService(req: req).create(input, by: actor)
-        return try await ActivityDTO(a, taken: 0, waiting: 0, mine: nil).encodeResponse(status: .created, for: req)
+        return try await dto(a, me: nil, ActivityService(req: req)).encodeResponse(status: .created, for: req)
     }
 
     /// A resident sees their community's activities; staff those in their scope (or under `?node=`).
@@ -52,9 +52,10 @@ enum ActivityAPI {
         let actor = try req.requireActor()
         let page = try PageRequest(req)
         let upcoming = (try? req.query.get(Bool.self, at: "upcoming")) ?? false
-        let node = try await PointsAPI.goodsNode(req, actor)
         let service = ActivityService(req: req)
-        let (items, total) = try await service.list(under: node.path, upcoming: upcoming, page: page)
+        // A partner account lists the activities its organisation runs.
+        let (items, total) = actor.role == .partner ? try await service.listOrganised(by: actor, upcoming: upcoming, page: page)
+            : try await service.list(under: try await PointsAPI.goodsNode(req, actor).path, upcoming: upcoming, page: page)
         let me = actor.role == .resident ? actor.user.residentID : nil
         var dtos: [ActivityDTO] = []
         for a in items { dtos.append(try await dto(a, me: me, service)) }
@@ -64,10 +65,13 @@ enum ActivityAPI {
     static func dto(_ a: VolunteerActivity, me: UUID?, _ s: ActivityService) async throws -> ActivityDTO {
         let waiting = try await ActivityAttendance.query(on: s.db).filter(\.$activityID == a.id!).filter(\.$stateRaw == AttendanceState.waiting.rawValue).count()
         let mine = try await me.asyncMap { try await s.attendance(of: $0, in: a) } ?? nil
-        return ActivityDTO(a, taken: try await s.seatsTaken(a, on: s.db), waiting: waiting, mine: mine)
+        var out = ActivityDTO(a, taken: try await s.seatsTaken(a, on: s.db), waiting: waiting, mine: mine)
+        (out.organiserKind, out.organiser) = try await s.organiser(a)
+        return out
     }
 
-    /// One activity: a resident may read any (to sign up from a shared link); staff only inside their scope, with the list of people.
+    /// One activity: a resident may read any (to sign up from a shared link); staff only inside their scope, a partner
+    /// account only its own, with the list of people.
     @Sendable static func show(req: Request) async throws -> ActivityDetailDTO {
         let actor = try req.requireActor()
         let s = ActivityService(req: req)
@@ -75,8 +79,7 @@ enum ActivityAPI {
             let a = try await s.activity(try req.idParameter(), within: .everything)
             return ActivityDetailDTO(activity: try await dto(a, me: actor.user.residentID, s), attendances: nil)
         }
-        try PointsService.requireStaff(actor)
-        let a = try await s.activity(try req.idParameter(), within: actor.scope)
+        let (a, _) = try await s.organised(try req.idParameter(), by: actor)
         let rows = try await ActivityAttendance.query(on: req.db).filter(\.$activityID == a.id!).sort(\.$signedUpAt).all()
         return ActivityDetailDTO(activity: try await dto(a, me: nil, s), attendances: rows.map { AttendanceDTO($0, a) })
     }
@@ -126,19 +129,16 @@ enum ActivityAPI {
         return AttendanceDTO(try await AttendanceService(req: req).checkOut(a, resident: r.id!, code: b.code), a)
     }
 
-    /// The organiser's current code and the link its QR carries (staff in scope).
+    /// The organiser's current code and the link its QR carries (staff in scope, or the organising partner).
     @Sendable static func code(req: Request) async throws -> CheckInCodeDTO {
-        let actor = try req.requireActor()
-        try PointsService.requireStaff(actor)
-        let a = try await ActivityService(req: req).activity(try req.idParameter(), within: actor.scope)
+        let (a, _) = try await ActivityService(req: req).organised(try req.idParameter(), by: try req.requireActor())
         let code = AttendanceService.code(a, at: req.now)
         return CheckInCodeDTO(code: code, url: SiteURL.Activities.scan(a.id!, code: code).path, expiresAt: AttendanceService(req: req).codeExpires(a))
     }
 
     static func staffActivity(_ req: Request) async throws -> (Actor, VolunteerActivity) {
         let actor = try req.requireActor()
-        try PointsService.requireStaff(actor)
-        return (actor, try await ActivityService(req: req).activity(try req.idParameter(), within: actor.scope))
+        return (actor, try await ActivityService(req: req).organised(try req.idParameter(), by: actor).0)
     }
 
     @Sendable static func markPresent(req: Request) async throws -> AttendanceDTO {

@@ -21,6 +21,10 @@ struct ActivityDTO: Content {
     let minAge: Int?
     let maxAge: Int?
     let teamId: UUID?
+    /// Who organises it: "community", "team" or "partner", and its name; the partner's id when a partner does.
+    var organiserKind = "community"
+    var organiser = ""
+    let partnerId: UUID?
     /// The signed-in resident's sign-up, if any.
     let mine: AttendanceDTO?
 
@@ -43,6 +47,7 @@ struct ActivityDTO: Content {
         minAge = a.minAge
         maxAge = a.maxAge
         teamId = a.teamID
+        partnerId = a.partnerID
         self.mine = mine.map { AttendanceDTO($0, a) }
     }
 }

@@ -58,4 +58,31 @@ enum ActivityDemo {
             _ = try await ActivityService(db: c.db, now: at, source: .system("演示数据")).signUp(a, resident: r)
         }
     }
+
+    /// partner_demo's partner (孝贤大食堂) organises in 古亭社区: a verified activity a month ago, one next week with
+    /// sign-ups. Seeded after the partners (the Partners demo calls it), through the services as the partner's account.
+    static func partnerActivities(_ c: DemoContext) async throws {
+        guard let user = try await User.query(on: c.db).filter(\.$username == "partner_demo").first(),
+              let community = try await OrgNode.query(on: c.db).filter(\.$code == "YT-GT-01").first(),
+              try await VolunteerActivity.query(on: c.db).filter(\.$partnerID != nil).count() == 0 else { return }
+        let residents = try await Resident.query(on: c.db).within(DataScope(rootPath: community.path)).sort(\.$nodePath).sort(\.$name).range(8..<14).all()
+        for (title, back) in [("孝贤大食堂助老送餐", 30), ("孝贤大食堂包饺子敬老", -6)] {
+            let start = PointsDemo.day(c, back: back).addingTimeInterval(-3 * 3600)
+            let created = start.addingTimeInterval(-7 * 86_400)
+            let partner = try await Actor.load(user, on: c.db, now: created)
+            let input = ActivityService.Input(community: community.id!.uuidString, place: nil, title: title, startsAt: start.formatted(.iso8601),
+                                              endsAt: start.addingTimeInterval(2 * 3600).formatted(.iso8601), capacity: 6, pointsPerHour: nil, pointsPerAttendance: 15)
+            let source = AuditSource(actorID: user.id, actorName: user.displayName, ip: "local")
+            let a = try await ActivityService(db: c.db, now: created, source: source).create(input, by: partner)
+            try await signUp(c, a, residents)
+            guard back > 0 else { continue }
+            let after = AttendanceService(db: c.db, now: a.endsAt.addingTimeInterval(3600), source: source)
+            try await after.settle(a)
+            for row in try await ActivityAttendance.query(on: c.db).filter(\.$activityID == a.id!).sort(\.$signedUpAt).sort(\.$id).all().dropLast() {
+                _ = try await after.markPresent(a, attendance: row.id, by: partner)
+                _ = try await after.verify(a, attendance: row.id, minutes: nil, by: partner)
+            }
+        }
+        c.log("合伙人组织的志愿活动：2 场 (partner-organised activities: 2)")
+    }
 }

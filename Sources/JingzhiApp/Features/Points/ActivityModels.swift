@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 import JingzhiCore
 
-/// A volunteer activity (志愿活动) organised by a community: a time window, a place, seats, and the points it pays.
+/// A volunteer activity (志愿活动) organised by a community (or its volunteer team, or a partner serving it): a time window, a place, seats, and the points it pays.
 final class VolunteerActivity: Model, PathScoped, @unchecked Sendable {
     static let schema = "volunteer_activities"
     static var pathKey: KeyPath<VolunteerActivity, FieldProperty<VolunteerActivity, String>> { \.$nodePath }
@@ -25,6 +25,9 @@ final class VolunteerActivity: Model, PathScoped, @unchecked Sendable {
     @OptionalField(key: "max_age") var maxAge: Int?
     /// The volunteer team organising it for the community, if any.
     @OptionalField(key: "team_id") var teamID: UUID?
+    /// The partner (红色合伙人) organising it, if any, and its name as shown: its account runs the activity.
+    @OptionalField(key: "partner_id") var partnerID: UUID?
+    @OptionalField(key: "partner_name") var partnerName: String?
     /// Points per verified hour; when nil, `pointsPerAttendance` is paid once per verified attendance.
     @OptionalField(key: "points_per_hour") var pointsPerHour: Int?
     @OptionalField(key: "points_per_attendance") var pointsPerAttendance: Int?

@@ -83,8 +83,10 @@ enum ActivityPages {
         case let s?:
             action = HTML("<p><b>\(req.t(s.zh, s.en))</b>\(mine?.points.map { " · +\($0) \(req.t("分", "points"))" } ?? "")</p>")
         }
+        let organiser = ActivityService.organiserWords(req.lang, try await s.organiser(a))
         return Layout(req: req, title: a.title).render("""
-        <div class="card"><p>\(req.t("时间", "When"))：\(when(a))</p><p>\(req.t("地点", "Where"))：\(a.placeName)</p>
+        <div class="card"><p>\(req.t("组织方", "Organised by"))：\(organiser)</p>
+        <p>\(req.t("时间", "When"))：\(when(a))</p><p>\(req.t("地点", "Where"))：\(a.placeName)</p>
         <p>\(req.t("积分", "Points"))：\(points(req, a))</p><p>\(req.t("名额", "Seats"))：\(max(0, left)) / \(a.capacity)\(a.reservedSeats > 0 ? req.t("（其中 \(a.reservedSeats) 个留给志愿者）", " (\(a.reservedSeats) held for volunteers)") : "")</p>
         \(conditions(req, a).map { HTML("<p>\(req.t("报名条件", "Who may sign up"))：\($0)</p>") } ?? .empty)</div>
         <div class="big-actions">\(action)</div>

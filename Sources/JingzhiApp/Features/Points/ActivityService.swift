@@ -40,11 +40,20 @@ struct ActivityService {
         var team: String? = nil
     }
 
+    /// Staff create activities in their scope; a partner account in a community it serves, while its agreement is in
+    /// force and covers 志愿者 (403 otherwise, as the Partners feature decides). The partner is then the organiser.
     func create(_ input: Input, by actor: Actor) async throws -> VolunteerActivity {
-        try PointsService.requireStaff(actor)
+        try Self.requireOrganiserRole(actor)
         let org = OrgService(db: db, now: now)
-        let community = try await org.node(try Validate.text(input.community, field: "community", max: 100)!, within: actor.scope, field: "community")
+        let rawCommunity = try Validate.text(input.community, field: "community", max: 100)!
+        let isPartner = actor.role == .partner
+        // A partner's area is its agreement's, not an account scope: outside it the Partners rule answers 403.
+        let community = try await org.node(rawCommunity, within: isPartner ? .everything : actor.scope, field: "community")
         guard community.kind == .community else { throw APIError.invalid("community", "须为社区 (must be a community)") }
+        let partner = isPartner ? try await PartnerService(db: db, now: now).organiser(actor, at: community.path) : nil
+        if isPartner, input.team.map({ !$0.isEmpty }) == true {
+            throw APIError.invalid("team", "合伙人组织的活动不能指定社区志愿服务队 (a partner's activity has no community team)")
+        }
         let place = try await input.place.flatMap { $0.isEmpty ? nil : $0 }.asyncMap {
             try await org.node($0, within: DataScope(rootPath: community.path), field: "place")
         } ?? community
@@ -89,6 +98,8 @@ struct ActivityService {
         a.minAge = minAge
         a.maxAge = maxAge
         a.teamID = team?.id
+        a.partnerID = partner?.id
+        a.partnerName = partner?.name
         a.pointsPerHour = perHour
         a.pointsPerAttendance = perVisit
         a.secret = RotatingCode.newSecret()
@@ -97,7 +108,7 @@ struct ActivityService {
         try await db.writeTransaction { [source, now] tx in
             try await a.create(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "create", entity: "volunteer_activity", entityID: a.id,
-                                      nodePath: a.nodePath, summary: "志愿活动 \(title)")
+                                      nodePath: a.nodePath, summary: partner.map { "志愿活动 \(title)（\($0.name) 组织）" } ?? "志愿活动 \(title)")
         }
         return a
     }

@@ -96,8 +96,7 @@ struct AttendanceService {
 
     /// The organiser marks a seated resident present by hand: the whole activity unless times were already scanned.
     func markPresent(_ a: VolunteerActivity, attendance id: UUID?, by actor: Actor) async throws -> ActivityAttendance {
-        try PointsService.requireStaff(actor)
-        let row = try await attendance(id, of: a, within: actor.scope)
+        let row = try await attendance(id, of: a, within: try await organiser(a, actor))
         guard a.startsAt <= now else { throw APIError.conflict("活动尚未开始 (the activity has not started)", code: "not_started") }
         switch row.state {
         case .checkedOut, .verified: return row
@@ -114,6 +113,22 @@ struct AttendanceService {
             return row
         default: throw Self.notSeated
         }
+    }
+
+    /// The scope the actor organises `a` in (staff, or its partner's account): 403 for other roles, 404 for others' activities.
+    private func organiser(_ a: VolunteerActivity, _ actor: Actor) async throws -> DataScope {
+        try await ActivityService(db: db, now: now, source: source).organiserScope(a, actor)
+    }
+
+    /// A partner organiser's verification pays from the community's issuing account as the community would: the
+    /// partner was authorised for this activity just before; the audit names the partner's account (the source).
+    static func payer(for actor: Actor, _ a: VolunteerActivity) -> Actor {
+        let user = User()
+        user.id = actor.user.id
+        user.username = actor.user.username
+        user.displayName = actor.user.displayName
+        user.roleRaw = Role.communityStaff.rawValue
+        return Actor(user: user, scope: .everything, nodePath: a.nodePath)
     }
 
     /// An attendance of `a` inside the organiser's `scope`: the activity's community must be theirs, whatever activity the
@@ -150,8 +165,7 @@ struct AttendanceService {
     /// Verifies an attendance's hours (`minutes` corrects them) and pays its points once. A repeated verification
     /// pays nothing more and answers the first (paid: false).
     func verify(_ a: VolunteerActivity, attendance id: UUID?, minutes correction: Double?, by actor: Actor) async throws -> (ActivityAttendance, paid: Bool) {
-        try PointsService.requireStaff(actor)
-        let row = try await attendance(id, of: a, within: actor.scope)
+        let row = try await attendance(id, of: a, within: try await organiser(a, actor))
         if row.state == .verified { return (row, false) }
         guard row.state == .checkedOut || (row.state == .checkedIn && now > a.endsAt) else {
             throw APIError.conflict("只能核定已签到签退的记录 (only attendances with a check-in and check-out can be verified)", code: "not_attended")
@@ -167,7 +181,8 @@ struct AttendanceService {
         if points > 0 {
             // The organiser's scope guards the activity; its attendee may live in another community, so the award
             // looks the resident up everywhere.
-            let payer = Actor(user: actor.user, scope: .everything, nodePath: actor.nodePath)
+            let payer = PointsService.staffRoles.contains(actor.role) ? Actor(user: actor.user, scope: .everything, nodePath: actor.nodePath)
+                : Self.payer(for: actor, a)
             let hours = String(format: "%.1f", Double(minutes) / 60)
             do {
                 let award = try await PointsService(db: db, now: now, source: source).award(

@@ -124,9 +124,10 @@ enum PointsAPI {
         var stock: Double?
         var monthlyLimit: Double?
         var active: Bool?
+        var donor: String?
 
         var input: GoodsInput {
-            GoodsInput(name: name, description: description, pricePoints: pricePoints, stock: stock, monthlyLimit: monthlyLimit, active: active)
+            GoodsInput(name: name, description: description, pricePoints: pricePoints, stock: stock, monthlyLimit: monthlyLimit, active: active, donor: donor)
         }
     }
 

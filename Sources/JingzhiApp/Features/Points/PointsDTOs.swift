@@ -61,6 +61,9 @@ struct GoodsDTO: Content {
     let stock: Int
     let monthlyLimit: Int?
     let active: Bool
+    /// The donating partner, or nil when the community bought the goods.
+    let donorPartnerId: UUID?
+    let donor: String?
 
     init(_ g: PointsGoods) {
         id = g.id!
@@ -71,6 +74,8 @@ struct GoodsDTO: Content {
         stock = g.stock
         monthlyLimit = g.monthlyLimit
         active = g.active
+        donorPartnerId = g.donorPartnerID
+        donor = g.donorName
     }
 }
 

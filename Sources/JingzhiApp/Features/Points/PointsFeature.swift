@@ -43,6 +43,7 @@ enum PointsFeature: Feature {
             switch actor.role {
             case .resident: (SiteURL.Activities.list.path, "志愿活动", "Volunteer activities")
             case .admin, .streetStaff, .communityStaff: (SiteURL.Activities.manage.path, "志愿活动", "Volunteer activities")
+            case .partner: (SiteURL.Activities.manage.path, "组织志愿活动", "Organise activities")
             default: nil
             }
         },

@@ -120,6 +120,9 @@ final class PointsGoods: Model, PathScoped, @unchecked Sendable {
     /// How many one resident may redeem in a calendar month (Asia/Shanghai); nil: no limit.
     @OptionalField(key: "monthly_limit") var monthlyLimit: Int?
     @Field(key: "active") var active: Bool
+    /// The partner (红色合伙人) that donated the goods and its name as shown; nil when the community bought them.
+    @OptionalField(key: "donor_partner_id") var donorPartnerID: UUID?
+    @OptionalField(key: "donor_name") var donorName: String?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
 

@@ -64,7 +64,7 @@ enum PointsPages {
             let affordable = g.pricePoints <= balance && g.stock > 0
             return """
             <form method="post" action="\(SiteURL.Points.redeem(goods: g.id!).path)" class="card goods">\(Form.csrf(req))
-            <h2>\(g.name)</h2>\(g.description.isEmpty ? .empty : HTML("<p>\(g.description)</p>"))
+            <h2>\(g.name)</h2>\(g.description.isEmpty ? .empty : HTML("<p>\(g.description)</p>"))\(g.donorName.map { HTML("<p class=\"muted\">\(req.t("\($0)捐赠", "Donated by \($0)"))</p>") } ?? .empty)
             <p><b>\(g.pricePoints) \(req.t("分", "points"))</b> · \(req.t("库存", "in stock")) \(g.stock)\
             \(g.monthlyLimit.map { n -> HTML in " · \(req.t("每月限兑 \(n) 件", "at most \(n) a month"))" } ?? .empty)</p>
             <input type="hidden" name="quantity" value="1"><input type="hidden" name="idempotencyKey" value="\(UUID().uuidString)">

@@ -39,8 +39,10 @@ enum PointsStaffPages {
         try await OrgNode.query(on: db).filter(\.$kindRaw == NodeKind.community.rawValue).within(actor.scope).sort(\.$path).limit(200).all()
     }
 
-    static func goodsFields(_ req: Request, _ g: PointsGoods?) -> HTML {
+    static func goodsFields(_ req: Request, _ g: PointsGoods?, donors: [Partner] = []) -> HTML {
         """
+        \(Form.select(req.t("来源", "Source"), name: "donor", options: donors.map { ($0.id!.uuidString, req.t("\($0.name)捐赠", "Donated by \($0.name)")) },
+                      selected: g?.donorPartnerID?.uuidString ?? "", includeBlank: req.t("社区采购", "Bought by the community")))
         \(Form.field(req.t("名称", "Name"), name: "name", value: g?.name, required: true))
         \(Form.field(req.t("说明", "Description"), name: "description", value: g?.description))
         \(Form.field(req.t("兑换积分", "Price in points"), name: "pricePoints", value: g.map { String($0.pricePoints) }, type: "number", required: true, attrs: "min=\"1\" step=\"1\""))
@@ -54,20 +56,22 @@ enum PointsStaffPages {
         let items = try await PointsGoods.query(on: req.db).within(actor.scope).sort(\.$nodePath).sort(\.$name).limit(500).all()
         let communities = try await communities(actor, on: req.db)
         let names = Dictionary(communities.map { ($0.id!, $0.name) }) { a, _ in a }
+        let donors = try await PartnerService(req: req).partners(serving: communities.map(\.path))
         let rows: [HTML] = items.map { g in """
             <tr><td data-label="\(req.t("商品", "Goods"))"><a href="\(SiteURL.Points.editGoods(g.id!).path)">\(g.name)</a>\(g.active ? .empty : HTML(" <span class=\"muted\">(\(req.t("已下架", "off sale")))</span>"))</td>
             <td data-label="\(req.t("社区", "Community"))">\(names[g.communityID] ?? "")</td>
+            <td data-label="\(req.t("来源", "Source"))">\(g.donorName.map { req.t("\($0)捐赠", "Donated by \($0)") } ?? req.t("社区采购", "Bought"))</td>
             <td data-label="\(req.t("积分", "Points"))">\(g.pricePoints)</td><td data-label="\(req.t("库存", "Stock"))">\(g.stock)</td>
             <td data-label="\(req.t("每月限兑", "Monthly limit"))">\(g.monthlyLimit.map(String.init) ?? "—")</td></tr>
             """ }
         return Layout(req: req, title: req.t("积分超市商品", "Points shop goods"), wide: true).render("""
         <p class="actions"><a href="\(SiteURL.Points.collect(code: nil).path)">\(req.t("核销兑换", "Collect redemptions"))</a> · <a href="\(SiteURL.Points.award(query: nil).path)">\(req.t("发放积分", "Award points"))</a>
         · <a href="\(SiteURL.Points.report(month: nil).path)">\(req.t("每月积分统计", "Points per month"))</a></p>
-        <table class="list"><thead><tr><th>\(req.t("商品", "Goods"))</th><th>\(req.t("社区", "Community"))</th><th>\(req.t("积分", "Points"))</th><th>\(req.t("库存", "Stock"))</th><th>\(req.t("每月限兑", "Monthly limit"))</th></tr></thead>
-        <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"5\" class=\"muted\">\(req.t("暂无商品", "No goods yet"))</td></tr>"] : rows)</tbody></table>
+        <table class="list"><thead><tr><th>\(req.t("商品", "Goods"))</th><th>\(req.t("社区", "Community"))</th><th>\(req.t("来源", "Source"))</th><th>\(req.t("积分", "Points"))</th><th>\(req.t("库存", "Stock"))</th><th>\(req.t("每月限兑", "Monthly limit"))</th></tr></thead>
+        <tbody>\(rows.isEmpty ? ["<tr><td colspan=\"6\" class=\"muted\">\(req.t("暂无商品", "No goods yet"))</td></tr>"] : rows)</tbody></table>
         <form method="post" action="\(SiteURL.Points.goods.path)" class="card">\(Form.csrf(req))<h2>\(req.t("上架新商品", "Offer new goods"))</h2>
         \(Form.select(req.t("社区", "Community"), name: "node", options: communities.map { ($0.id!.uuidString, $0.name) }, selected: nil, required: true))
-        \(goodsFields(req, nil))
+        \(goodsFields(req, nil, donors: donors))
         <button>\(req.t("上架", "Offer"))</button></form>
         """)
     }
@@ -80,10 +84,12 @@ enum PointsStaffPages {
         var stock: String?
         var monthlyLimit: String?
         var active: String?
+        var donor: String?
 
         var input: GoodsInput {
             GoodsInput(name: name, description: description ?? "", pricePoints: pricePoints.flatMap(Double.init),
-                       stock: stock.flatMap(Double.init), monthlyLimit: monthlyLimit.flatMap(Double.init) ?? 0, active: active.map { $0 == "1" })
+                       stock: stock.flatMap(Double.init), monthlyLimit: monthlyLimit.flatMap(Double.init) ?? 0, active: active.map { $0 == "1" },
+                       donor: donor ?? "")
         }
     }
 
@@ -100,9 +106,10 @@ enum PointsStaffPages {
     @Sendable static func editGoods(req: Request) async throws -> HTML {
         let actor = try staff(req)
         let g = try await PointsGoods.find(try req.idParameter(), within: actor.scope, on: req.db)
+        let donors = try await PartnerService(req: req).partners(serving: [g.nodePath])
         return Layout(req: req, title: g.name).render("""
         <form method="post" action="\(SiteURL.Points.editGoods(g.id!).path)" class="card">\(Form.csrf(req))
-        \(goodsFields(req, g))
+        \(goodsFields(req, g, donors: donors))
         \(Form.select(req.t("状态", "State"), name: "active", options: [("1", req.t("在售", "on sale")), ("0", req.t("下架", "off sale"))], selected: g.active ? "1" : "0"))
         <button>\(req.t("保存", "Save"))</button></form>
         <p><a href="\(SiteURL.Points.goods.path)">\(req.t("返回商品列表", "Back to goods"))</a></p>

@@ -12,6 +12,8 @@ struct GoodsInput: Sendable {
     var stock: Double?
     var monthlyLimit: Double?
     var active: Bool?
+    /// The donating partner's id; "" for goods the community bought; nil leaves it as it is.
+    var donor: String? = nil
 }
 
 /// The points supermarket (积分超市): goods with stock, and redemptions that hold points and stock at once.
@@ -59,10 +61,11 @@ struct SupermarketService {
         g.stock = 0
         g.active = true
         try apply(input, to: g, creating: true)
+        try await applyDonor(input.donor, to: g)
         try await db.writeTransaction { [source, now] tx in
             try await g.create(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "create", entity: "points_goods", entityID: g.id,
-                                      nodePath: g.nodePath, summary: "积分超市上架 \(g.name)（\(g.pricePoints) 分，库存 \(g.stock)）")
+                                      nodePath: g.nodePath, summary: "积分超市上架 \(g.name)（\(g.pricePoints) 分，库存 \(g.stock)\(g.donorName.map { "，\($0)捐赠" } ?? "")）")
         }
         return g
     }
@@ -73,6 +76,7 @@ struct SupermarketService {
         try PointsService.requireStaff(actor)
         let before = (g.name, g.pricePoints, g.stock, g.monthlyLimit)
         try apply(input, to: g, creating: false)
+        try await applyDonor(input.donor, to: g)
         let newStock = g.stock, oldStock = before.2
         g.stock = oldStock
         try await db.writeTransaction { [source, now] tx in
@@ -90,6 +94,15 @@ struct SupermarketService {
                                       nodePath: g.nodePath, summary: "积分超市商品 \(g.name)：价格 \(g.pricePoints) 分，库存 \(newStock)",
                                       changes: ["pricePoints": [String(before.1), String(g.pricePoints)], "stock": [String(oldStock), String(newStock)]])
         }
+    }
+
+    /// A donor must be a partner serving the goods' community whose agreement covers goods today (the Partners
+    /// feature decides); "" marks goods the community bought.
+    private func applyDonor(_ raw: String?, to g: PointsGoods) async throws {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces) else { return }
+        guard !raw.isEmpty else { (g.donorPartnerID, g.donorName) = (nil, nil); return }
+        let p = try await PartnerService(db: db, now: now).donor(raw, at: g.nodePath)
+        (g.donorPartnerID, g.donorName) = (p.id, p.name)
     }
 
     private func apply(_ input: GoodsInput, to g: PointsGoods, creating: Bool) throws {

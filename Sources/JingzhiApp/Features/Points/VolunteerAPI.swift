@@ -103,6 +103,10 @@ enum VolunteerAPI {
     }
 
     @Sendable static func registerMe(req: Request) async throws -> VolunteerDTO {
+        if try req.requireActor().role == .partner {
+            throw APIError(.forbidden, code: "organisation_account",
+                           "合伙人账号代表单位，员工请用本人的居民账号注册志愿者并填写单位名称 (a partner account stands for the organisation: its staff register with their own resident account, naming the partner)")
+        }
         let r = try await ActivityAPI.resident(req)
         let b = try req.decodeJSON(RegisterBody.self)
         return VolunteerDTO(try await VolunteerService(req: req).register(r, .init(skills: b.skills, availability: b.availability, team: b.team, organisation: b.organisation)))

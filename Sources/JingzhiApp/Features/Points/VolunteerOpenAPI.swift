@@ -10,7 +10,7 @@ extension OpenAPIDocument {
         Op(method: "get", path: "/api/v1/points/volunteers/me", tag: "points", summary: "Your volunteer registration (residents); 404 before you register",
            response: "Volunteer"),
         Op(method: "post", path: "/api/v1/points/volunteers/me", tag: "points",
-           summary: "Register as a volunteer or update your registration (residents); a declined one goes back for review", body: "VolunteerBody",
+           summary: "Register as a volunteer or update your registration (residents, party members and partners' staff with their own resident account; a party member's blank organisation becomes their 双报到 unit; a partner account gets 403 organisation_account); a declined one goes back for review", body: "VolunteerBody",
            response: "Volunteer"),
         Op(method: "post", path: "/api/v1/points/volunteers/{id}/approve", tag: "points", summary: "Approve a pending registration (staff in scope)",
            body: "VolunteerDecisionBody", response: "Volunteer"),

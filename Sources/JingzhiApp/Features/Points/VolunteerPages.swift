@@ -48,13 +48,17 @@ enum VolunteerPages {
             <tbody>\(posts)</tbody></table>
             """
         let teamOptions = teams.map { ($0.id!.uuidString, $0.name) }
+        let partnerNames = try await PartnerService(req: req).partnerNames(serving: community.path)
         return try await Layout(req: req, title: req.t("志愿者注册", "Volunteer registration")).render("""
         \(status)
         <form method="post" action="\(SiteURL.Volunteers.mine.path)" class="card">\(Form.csrf(req))
         \(Form.field(req.t("特长技能", "Skills"), name: "skills", value: v?.skills, required: true, hint: req.t("例如：理发、维修、医护、文艺", "e.g. haircuts, repairs, first aid, music")))
         \(Form.field(req.t("可服务时间", "When you can help"), name: "availability", value: v?.availability, required: true, hint: req.t("例如：周末上午", "e.g. weekend mornings")))
         \(Form.select(req.t("所属志愿服务队", "Volunteer team"), name: "team", options: teamOptions, selected: v?.teamID?.uuidString, includeBlank: req.t("（暂不加入）", "(none)")))
-        \(Form.field(req.t("所在单位或组织", "Work unit or organisation"), name: "organisation", value: v?.organisation))
+        \(Form.field(req.t("所在单位或组织", "Work unit or organisation"), name: "organisation", value: v?.organisation,
+                     hint: req.t("在职党员、红色合伙人单位员工请填写单位名称；党员不填则按报到单位", "Party members and partners' staff: your unit or partner (party members: left blank, the unit you reported from)"),
+                     attrs: "list=\"partners\""))
+        <datalist id="partners">\(partnerNames.map { HTML("<option value=\"\($0)\">") })</datalist>
         <button class="button big">\(v == nil ? req.t("提交注册", "Register") : req.t("保存", "Save"))</button></form>
         \(postTable)
         <p><a href="\(SiteURL.Activities.list.path)">\(req.t("志愿活动", "Volunteer activities"))</a> · <a href="\(SiteURL.Points.passbook(page: nil).path)">\(req.t("我的积分", "My points"))</a></p>

@@ -3,7 +3,8 @@ import Foundation
 import JingzhiCore
 import Vapor
 
-/// Volunteers (志愿者): a resident registers from the phone, the community's staff approve or decline; teams; posts
+/// Volunteers (志愿者): a resident (party members and partners' staff too, with their own resident account, naming their
+/// unit or partner) registers from the phone, the community's staff approve or decline; teams; posts
 /// (岗位) that approved volunteers claim and that the holder or staff release.
 struct VolunteerService {
     let db: any Database
@@ -39,7 +40,9 @@ struct VolunteerService {
     func register(_ resident: Resident, _ input: Registration) async throws -> Volunteer {
         let skills = try Validate.text(input.skills, field: "skills", max: 200)!
         let availability = try Validate.text(input.availability, field: "availability", max: 200)!
-        let organisation = try Validate.text(input.organisation, field: "organisation", max: 100, required: false) ?? ""
+        var organisation = try Validate.text(input.organisation, field: "organisation", max: 100, required: false) ?? ""
+        // A party member (在职党员, 双报到) who leaves it blank volunteers for the unit they reported from.
+        if organisation.isEmpty { organisation = try await PartnerService(db: db, now: now).memberUnit(resident: resident.id!) ?? "" }
         let community = try await PointsService(db: db, now: now).community(of: resident)
         let team = try await input.team.flatMap { $0.isEmpty ? nil : $0 }.asyncMap { try await self.team($0, in: community) }
         let v = try await mine(resident) ?? Volunteer()
