@@ -92,7 +92,10 @@ enum Migrations {
         M105CreateExportJobs(),                       // long exports run in the background: state, progress, the finished file
         M107CreateOrgTreeVersion(),                   // the org tree's version, shared by every server (command centre caches)
         M108CreateOpen311Hits(),                      // Open311 submissions per api_key in the rate window, shared by every server
-        // next: M110 (M106 and M109 were reserved and left unused). Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        M110CreateTopicPhotos(),                      // photos residents attach to the topics they raise
+        M111AddVotePointsAndTopicOrigin(),            // points a community pays for each ballot; where a topic was raised from
+        M112AddPropertyEvaluationVotes(),             // 议事会 votes evaluating the property company; their results in the property rating
+        // next: M110–M112 are used in branch h14 only (the lead fixes numbers on merge); M106 and M109 were reserved and left unused. Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]
 }
