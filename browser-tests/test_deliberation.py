@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from test_case_loop import _act, _as
 from test_case_queues import _accessible
+from test_patrol import _png
 
 SHANGHAI = timezone(timedelta(hours=8))
 
@@ -54,9 +55,17 @@ def test_a_topic_goes_through_the_five_steps(browser, server):
     phone.fill("textarea[name=description]", "电动车、自行车都停在门口通道上，老人进出不方便。")
     # The place: the community's first grid (the options run community, its grids, their compounds), gt01_grid's.
     phone.select_option("select[name=nodeId]", index=1)
+    # A file that is not a photo is refused in words; the form keeps what was typed.
+    phone.set_input_files("input[name='photos[]']", files=[{"name": "note.png", "mimeType": "image/png", "buffer": "不是照片".encode()}])
+    phone.get_by_role("button", name="提交议题").click()
+    expect(phone.locator(".flash.error")).to_contain_text("不是照片")
+    expect(phone.locator("input[name=title]")).to_have_value(title)
+    phone.select_option("select[name=nodeId]", index=1)
+    phone.set_input_files("input[name='photos[]']", files=[{"name": "door.png", "mimeType": "image/png", "buffer": _png()}])
     _accessible(phone)
     phone.get_by_role("button", name="提交议题").click()
     _flash(phone, "议题已提出")
+    expect(phone.locator(".photos img")).to_have_count(1)
     topic_url = phone.url
     topic_id = re.search(r"/topics/([0-9A-Fa-f-]{36})", topic_url).group(1)
     phone.get_by_role("button", name="附议", exact=True).click()

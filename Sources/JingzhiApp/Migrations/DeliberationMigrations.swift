@@ -191,3 +191,54 @@ struct M072AddDeliberationPoints: AsyncMigration {
         try await db.schema(DeliberationSetting.schema).deleteField("points_accepted").update()
     }
 }
+
+/// Points a community pays for each ballot that counts (0: none); where a topic was raised from (a visit, a case or a
+/// meeting, with its id).
+struct M111AddVotePointsAndTopicOrigin: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(DeliberationSetting.schema).field("points_vote", .int, .required, .sql(.default(0))).update()
+        try await db.schema(Topic.schema).field("origin", .string).update()
+        try await db.schema(Topic.schema).field("origin_id", .uuid).update()
+        try await createIndex("topics_origin", on: Topic.schema, ["origin_id"], db: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(Topic.schema).deleteField("origin_id").update()
+        try await db.schema(Topic.schema).deleteField("origin").update()
+        try await db.schema(DeliberationSetting.schema).deleteField("points_vote").update()
+    }
+}
+
+/// A vote's kind (a property evaluation and the company it rates) and the property rating's evaluations by bodies.
+struct M112AddPropertyEvaluationVotes: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(TopicVote.schema).field("kind", .string).update()
+        try await db.schema(TopicVote.schema).field("rated_company_id", .uuid).update()
+        try await db.schema(PropertyBodyRating.schema).id()
+            .field("company_id", .uuid, .required).field("compound_id", .uuid, .required).field("node_path", .path(on: db), .required)
+            .field("month", .string, .required).field("ratings", .int, .required).field("stars", .int, .required)
+            .field("source_ref", .string, .required).field("summary", .string, .required).field("at", .datetime, .required)
+            .unique(on: "source_ref").create()
+        try await createIndex("property_body_ratings_month", on: PropertyBodyRating.schema, ["month", "node_path"], db: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(PropertyBodyRating.schema).delete()
+        try await db.schema(TopicVote.schema).deleteField("rated_company_id").update()
+        try await db.schema(TopicVote.schema).deleteField("kind").update()
+    }
+}
+
+/// Photos residents attach to the topics they raise.
+struct M110CreateTopicPhotos: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(TopicPhoto.schema).id()
+            .field("topic_id", .uuid, .required, .references(Topic.schema, "id", onDelete: .cascade))
+            .field("uploaded_by", .uuid).field("content_type", .string, .required).field("size", .int, .required)
+            .field("bytes", .data, .required).field("created_at", .datetime, .required)
+            .create()
+        try await createIndex("topic_photos_topic", on: TopicPhoto.schema, ["topic_id", "created_at"], db: db)
+    }
+
+    func revert(on db: any Database) async throws { try await db.schema(TopicPhoto.schema).delete() }
+}

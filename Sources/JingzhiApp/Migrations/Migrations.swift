@@ -92,10 +92,13 @@ enum Migrations {
         M105CreateExportJobs(),                       // long exports run in the background: state, progress, the finished file
         M107CreateOrgTreeVersion(),                   // the org tree's version, shared by every server (command centre caches)
         M108CreateOpen311Hits(),                      // Open311 submissions per api_key in the rate window, shared by every server
+        M110CreateTopicPhotos(),                      // photos residents attach to the topics they raise
+        M111AddVotePointsAndTopicOrigin(),            // points a community pays for each ballot; where a topic was raised from
+        M112AddPropertyEvaluationVotes(),             // 议事会 votes evaluating the property company; their results in the property rating
         M113AddActivityPartner(),                     // volunteer activities a partner organises (its id and name)
         M114AddGoodsDonor(),                          // supermarket goods a partner donated (its id and name); none: bought by the community
         M116AddCaseReporterPhoneIndex(),              // cases by reporter phone, for erasing a moved-away resident's phone
-        // next: M117 (M106, M109, M115 unused; M110-M112, M120-M122 reserved by branches). Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        // next: M117 (M106, M109, M115 unused; M120-M122 reserved by a branch). Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]
 }

@@ -33,7 +33,7 @@ enum CaseDetail {
         <form method="post" action="\(SiteURL.Cases.photos(m.id).path)" enctype="multipart/form-data">\(csrf)
           <input type="file" name="photos[]" accept="image/*" multiple capture="environment"><button>\(lang.t("上传", "Upload"))</button></form></details>
         """) : .empty)
-        \(m.allowed.isEmpty ? .empty : HTML("<h2>\(lang.t("办理", "Act"))</h2>"))
+        \(m.links.isEmpty ? .empty : HTML("<p class=\"actions\">\(m.links.map { l -> HTML in "<a class=\"button secondary\" href=\"\(l.href)\">\(l.label)</a>" })</p>\n"))\(m.allowed.isEmpty ? .empty : HTML("<h2>\(lang.t("办理", "Act"))</h2>"))
         \(m.similar.isEmpty ? .empty : HTML("""
         <h2>\(lang.t("相似诉求（同一地点、同一类别）", "Similar open cases here"))</h2>
         <ul class="tree">\(m.similar.map { s -> HTML in

@@ -47,6 +47,8 @@ struct CaseDetailModel: Sendable {
     var units = DispatchUnit.Options()
     /// Where the case came from, as the features that filed it say (`CaseOrigins`).
     var origins: [CaseOrigin] = []
+    /// Links other features offer on the case for this viewer (`app.pageLinks`, page "case").
+    var links: [PageLink] = []
 
     static func load(_ req: Request, _ actor: Actor, _ c: Case) async throws -> CaseDetailModel {
         let events = try await CaseService(req: req).history(of: c)
@@ -75,6 +77,7 @@ struct CaseDetailModel: Sendable {
             allowed: allowed, similar: similar.map { Similar(id: $0.id!, number: $0.number, description: $0.description) },
             steps: events.map { Step(toState: $0.toState, note: $0.note, actorName: $0.actorName, at: $0.at) }, units: units)
         model.origins = try await req.application.caseOrigins.origins(of: c, on: req.db, lang: req.lang)
+        model.links = try await req.application.pageLinks.links("case", req, id: c.id!)
         return model
     }
 

@@ -38,6 +38,7 @@ enum DeliberationDemoSteps {
     static func seed(asOf: Int, on db: any Database) async throws {
         let c = Clock(asOf: asOf, db: db)
         try await meeting(c)
+        try await propertyEvaluation(c)
         // The dance topic: decided after the meeting, two items done in time, carried out, rated, closed.
         try await c.move("社区广场晚间跳舞音量扰民", .decide, daysAgo: 55, note: "议定：活动时间 19:00–21:00，音量不超过 60 分贝，由舞蹈队长负责提醒。")
         try await c.item("舞蹈队长每晚提醒音量", on: "社区广场晚间跳舞音量扰民", owner: "广场舞蹈队", daysAgo: 54, dueIn: 14, doneAfter: 9)
@@ -64,6 +65,25 @@ enum DeliberationDemoSteps {
         if let staff = try await c.actor("gt01_community", 4), let from = try await c.topic("3号楼前放几张长椅"), let into = try await c.topic("楼前加装休息座椅") {
             _ = try await c.service(4, hour: 15).perform(.merge, on: from, by: staff, input: TopicActionInput(version: from.version, mergeInto: into.id))
         }
+    }
+
+    /// The compound's monthly 议事会 evaluates its property company: up to 40 households on paper (7 in 10 满意, 2 基本满意,
+    /// 1 不满意), quorum 1 %; the frozen result counts in the company's rating as residents' ratings.
+    static func propertyEvaluation(_ c: Clock) async throws {
+        guard let staff = try await c.actor("gt01_community", 11), let t = try await c.topic("评议物业十一月服务"),
+              let compound = try await OrgNode.find(t.nodeID, on: c.db), compound.kind == .compound,
+              try await PropertyScope.contract(of: compound.id!, on: c.db, now: c.service(11, hour: 19).now) != nil else { return }
+        let vote = try await c.service(11, hour: 19).openVote(on: t, VoteInput(
+            question: "您对物业企业十一月的服务是否满意", basis: VoteBasis.household.rawValue, rule: VoteRule.majority.rawValue,
+            quorumPercent: 1, secret: false, closesAt: DemoDate.instant(c.asOf - 11, hour: 21), kind: VoteKind.property.rawValue), by: staff)
+        let voters = try await Resident.query(on: c.db).within(DataScope(rootPath: compound.path)).sort(\.$householdID).sort(\.$id).limit(400).all()
+        var households: [UUID] = []
+        for r in voters where !households.contains(r.householdID) && households.count < 40 {
+            households.append(r.householdID)
+            let choice: VoteChoice = households.count % 10 == 0 ? .no : households.count % 10 >= 8 ? .abstain : .yes
+            _ = try await c.service(11, hour: 20).cast(vote, choice: choice.rawValue, residentID: r.id, by: staff)
+        }
+        _ = try await c.service(11, hour: 21, minute: 5).close(vote, role: .reviewer)
     }
 
     /// 十月红色议事会: announced four days ahead with the dance topic, 60 seats; a resident registered and was entered

@@ -14,6 +14,8 @@ enum DeliberationFeature: Feature {
             return CaseOrigin(label: lang.t("来自议题", "From the topic"), title: item.map { "\(t.title)：\($0.title)" } ?? t.title,
                               href: SiteURL.Deliberation.timeline(t.id!).path)
         }
+        TopicOrigins.configure(app)
+        app.commandCentre.sections.append { req, node in try await DeliberationCommandCentre.section(req, node: node) }
         app.homeParts.tiles.append(HomeTile(order: 50) { req in (SiteURL.Deliberation.list(query: []).path, req.t("议事厅", "Deliberation"), nil) })
     }
 
@@ -25,6 +27,7 @@ enum DeliberationFeature: Feature {
         EvaluationAPI.register(g.apiAuthed)
         MeetingAttendanceAPI.register(g.apiAuthed)
         TopicPages.register(web: g.web, staff: g.staff)
+        TopicPhotos.register(api: g.apiAuthed, staff: g.staff)
         DeliberationMeasuresPages.register(staff: g.staff, api: g.apiAuthed)
     }
 
@@ -48,6 +51,7 @@ enum DeliberationFeature: Feature {
         "attachments": FieldName("附件", "Attachments"), "publicDays": FieldName("公示天数", "Public days"), "words": FieldName("内容", "Words"),
         "owner": FieldName("责任单位", "Responsible unit"), "rating": FieldName("评价", "Rating"), "comment": FieldName("意见", "Comment"), "deadline": FieldName("完成期限", "Deadline"),
         "capacity": FieldName("名额", "Seats"), "pointsAccepted": FieldName("受理奖励积分", "Points for an accepted topic"),
-        "pointsEvaluation": FieldName("评议奖励积分", "Points for rating"), "month": FieldName("月份", "Month"), "residentId": FieldName("居民", "Resident"), "code": FieldName("签到码", "Check-in code"),
+        "pointsEvaluation": FieldName("评议奖励积分", "Points for rating"), "pointsVote": FieldName("表决奖励积分", "Points for a ballot"), "month": FieldName("月份", "Month"), "residentId": FieldName("居民", "Resident"), "code": FieldName("签到码", "Check-in code"),
+        "photos": FieldName("照片", "Photos"), "origin": FieldName("来源", "Raised from"), "originId": FieldName("来源记录", "Source record"), "photo": FieldName("照片", "Photo"),
     ]
 }

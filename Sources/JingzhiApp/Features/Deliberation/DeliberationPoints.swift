@@ -4,8 +4,8 @@ import Vapor
 
 /// Participation earns points through the points ledger (`PointsService.award`), as the community configures them
 /// (`DeliberationSetting`; 0 pays nothing): the raiser of a topic its staff accept, and every resident who rated the
-/// outcome when the topic closes. Each award is keyed by its source (`topic-accepted:<topic>`,
-/// `topic-evaluation:<topic>:<user>`), so a retry or a second close pays nothing more.
+/// outcome when the topic closes, and every resident whose ballot counts in a vote. Each award is keyed by its source (`topic-accepted:<topic>`,
+/// `topic-evaluation:<topic>:<user>`, `topic-vote:<vote>:<household or person>`), so a retry or a second close pays nothing more.
 enum DeliberationPoints {
     static func acceptedRef(_ topic: Topic) -> String { "topic-accepted:\(topic.id!.uuidString)" }
     static func evaluationRef(_ topic: Topic, user: UUID) -> String { "topic-evaluation:\(topic.id!.uuidString):\(user.uuidString)" }
@@ -33,6 +33,33 @@ enum DeliberationPoints {
                                         sourceRef: evaluationRef(topic, user: user.id!), idempotencyKey: nil, by: payer(actor))
         }
     }
+
+    static func voteRef(_ ballot: TopicBallot) -> String { "topic-vote:\(ballot.voteID.uuidString):\(ballot.voterKey)" }
+
+    /// Inside the ballot's transaction: the resident whose ballot counts gets the configured points, once per ballot
+    /// (its vote and household or person). A resident at the points cap keeps the ballot and gets nothing more.
+    static func voted(_ vote: TopicVote, _ ballot: TopicBallot, residentID: UUID, source: AuditSource, at now: Date, on tx: any Database) async throws {
+        guard let topic = try await Topic.find(vote.topicID, on: tx) else { return }
+        let points = try await DeliberationSetting.points(topic.communityID, on: tx).vote
+        guard points > 0 else { return }
+        do {
+            _ = try await PointsService(db: tx, now: now, source: source).award(
+                residentID: residentID, points: Double(points), reason: "参与议题表决：\(topic.title)", sourceRef: voteRef(ballot),
+                idempotencyKey: nil, by: community, clip: true)
+        } catch let e as APIError where ["daily_cap", "monthly_cap"].contains(e.code) {
+            return
+        }
+    }
+
+    /// The community pays for a ballot a resident cast online: no staff member moved anything.
+    private static let community: Actor = {
+        let user = User()
+        user.id = UUID(uuidString: "00000000-0000-0000-0000-00000000d311")
+        user.username = "deliberation"
+        user.displayName = "议事表决"
+        user.roleRaw = Role.communityStaff.rawValue
+        return Actor(user: user, scope: .everything, nodePath: "")
+    }()
 
     /// The staff member who moved the topic pays; the residents concerned live in the topic's community, within any
     /// reviewer's scope, and a resident who has moved since is found all the same.

@@ -26,6 +26,9 @@ extension SiteURL {
         case item(UUID, item: UUID, action: String)
         case evaluate(UUID)
         case measures(query: [(String, String)])
+        case photo(UUID, photo: UUID)
+        /// The raise form filled in from a visit, a case or a meeting.
+        case raiseFrom(TopicOrigin, UUID)
 
         enum Pattern {
             static let list = RoutePattern("/topics")
@@ -50,8 +53,9 @@ extension SiteURL {
             static let item = RoutePattern("/topics/:id/items/:item/:action", .POST)
             static let evaluate = RoutePattern("/topics/:id/evaluation", .POST)
             static let measures = RoutePattern("/topics/measures")
+            static let photo = RoutePattern("/topics/:id/photos/:photoId")
             static let all = [list, new, detail, support, act, timeline, settings, openVote, ballot, announce, meeting, minutes, objection, poster,
-                              registration, checkInCode, checkIn, attendance, items, item, evaluate, measures]
+                              registration, checkInCode, checkIn, attendance, items, item, evaluate, measures, photo]
         }
 
         var path: String {
@@ -78,6 +82,8 @@ extension SiteURL {
             case .item(let id, let item, let action): Pattern.item.path(id, item, action)
             case .evaluate(let id): Pattern.evaluate.path(id)
             case .measures(let q): Pattern.measures.path() + SiteURL.query(q)
+            case .photo(let id, let photo): Pattern.photo.path(id, photo)
+            case .raiseFrom(let origin, let id): Pattern.new.path() + SiteURL.query([(origin.rawValue, id.uuidString)])
             }
         }
     }

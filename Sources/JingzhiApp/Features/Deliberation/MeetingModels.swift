@@ -65,9 +65,14 @@ final class TopicVote: Model, PathScoped, @unchecked Sendable {
     @Field(key: "version") var version: Int
     /// The property company voting as one body beside the residents, where the topic's procedure says so (M070).
     @OptionalField(key: "property_company_id") var propertyCompanyID: UUID?
+    /// `VoteKind`: nil or decision, or property — the compound's households evaluate the company serving it, and the
+    /// frozen result feeds the property rating (M112); `rated_company_id` is that company.
+    @OptionalField(key: "kind") var kindRaw: String?
+    @OptionalField(key: "rated_company_id") var ratedCompanyID: UUID?
 
     init() {}
 
+    var kind: VoteKind { kindRaw.flatMap(VoteKind.init(rawValue:)) ?? .decision }
     var basis: VoteBasis { VoteBasis(rawValue: basisRaw) ?? .household }
     var rule: VoteRule { VoteRule(rawValue: ruleRaw) ?? .majority }
     var tally: VoteTally { VoteTally(yes: yes, no: no, abstain: abstain, eligible: eligible) }

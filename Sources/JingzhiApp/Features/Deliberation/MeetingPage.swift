@@ -49,6 +49,7 @@ enum MeetingPage {
         <dt>\(req.t("公告时间", "Announced"))</dt><dd>\(ShanghaiTime.format(m.announcedAt, "yyyy-MM-dd HH:mm"))</dd></dl>
         <h2>\(req.t("议程", "Agenda"))</h2>
         <ol class="tree">\(items.isEmpty ? [HTML("<li class=\"muted\">\(req.t("议程未列议题", "No topic on the agenda"))</li>")] : items)</ol>
+        \(staff ? HTML("<p><a class=\"button secondary\" href=\"\(SiteURL.Deliberation.raiseFrom(.meeting, m.id!).path)\">\(req.t("现场提出议题，列入议程", "Raise a topic onto this agenda"))</a></p>") : .empty)
         \(try await MeetingAttendancePages.section(req, actor, m))
         \(try await minutesSection(req, actor, m, form: form))
         <p><a href="\(SiteURL.Deliberation.list(query: []).path)">\(req.t("返回议题列表", "Back to the topics"))</a>\(posterLink)</p>

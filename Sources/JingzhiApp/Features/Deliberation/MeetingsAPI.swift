@@ -40,6 +40,9 @@ struct VoteDTO: Content {
     let version: Int
     /// The property company voting as one body, where the topic's procedure invites it.
     let propertyCompanyId: UUID?
+    /// decision, or property (an evaluation of `ratedCompanyId`, the company serving the topic's compound).
+    var kind = VoteKind.decision.rawValue
+    var ratedCompanyId: UUID? = nil
 }
 
 struct BallotDTO: Content {
@@ -67,6 +70,7 @@ enum MeetingsAPI {
         var secret: Bool?
         var closesAt: String?
         var meetingId: UUID?
+        var kind: String?
     }
 
     struct BallotBody: Content {
@@ -120,7 +124,7 @@ enum MeetingsAPI {
         let topic = try await service.load(try req.idParameter(), for: actor)
         let b = try req.decodeJSON(VoteBody.self)
         let input = VoteInput(question: b.question, basis: b.basis, rule: b.rule, quorumPercent: b.quorumPercent, secret: b.secret,
-                              closesAt: try time(b.closesAt, field: "closesAt"), meetingID: b.meetingId)
+                              closesAt: try time(b.closesAt, field: "closesAt"), meetingID: b.meetingId, kind: b.kind)
         let v = try await service.openVote(on: topic, input, by: actor)
         return try await dto(v, req).encodeResponse(status: .created, for: req)
     }
@@ -152,9 +156,11 @@ enum MeetingsAPI {
     static func dto(_ v: TopicVote, _ req: Request) async throws -> VoteDTO {
         let closed = v.state == VoteState.closed.rawValue
         let ballots = try await TopicBallot.query(on: req.db).filter(\.$voteID == v.id!).count()
-        return VoteDTO(id: v.id!, topicId: v.topicID, meetingId: v.meetingID, question: v.question, basis: v.basisRaw, rule: v.ruleRaw,
+        var out = VoteDTO(id: v.id!, topicId: v.topicID, meetingId: v.meetingID, question: v.question, basis: v.basisRaw, rule: v.ruleRaw,
                        quorumPercent: v.quorumPercent, secret: v.secret, opensAt: v.opensAt, closesAt: v.closesAt, state: v.state, eligible: v.eligible,
                        ballots: ballots, yes: closed ? v.yes : nil, no: closed ? v.no : nil, abstain: closed ? v.abstain : nil,
                        outcome: closed ? v.outcome : nil, version: v.version, propertyCompanyId: v.propertyCompanyID)
+        (out.kind, out.ratedCompanyId) = (v.kind.rawValue, v.ratedCompanyID)
+        return out
     }
 }

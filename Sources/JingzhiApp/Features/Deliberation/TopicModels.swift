@@ -26,6 +26,9 @@ final class Topic: Model, PathScoped, @unchecked Sendable {
     /// The latest public answer of review (a decline's reason, a merge's target, the case it became).
     @OptionalField(key: "answer") var answer: String?
     @OptionalField(key: "merged_into_id") var mergedIntoID: UUID?
+    /// Where it was raised from (M112, `TopicOrigin`: visit, case, meeting) and that record's id; nil: raised directly.
+    @OptionalField(key: "origin") var originRaw: String?
+    @OptionalField(key: "origin_id") var originID: UUID?
     @Field(key: "version") var version: Int
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "reviewed_at") var reviewedAt: Date?
@@ -91,6 +94,8 @@ final class DeliberationSetting: Model, @unchecked Sendable {
     /// outcome (0: none; M072).
     @Field(key: "points_accepted") var pointsAccepted: Int
     @Field(key: "points_evaluation") var pointsEvaluation: Int
+    /// Points to each resident whose ballot counts in a vote (M111; 0: none).
+    @Field(key: "points_vote") var pointsVote: Int
     @Field(key: "updated_at") var updatedAt: Date
 
     init() {}
@@ -100,8 +105,8 @@ final class DeliberationSetting: Model, @unchecked Sendable {
         return (s?.supportThreshold ?? defaultThreshold, s?.noticeDays ?? defaultNoticeDays)
     }
 
-    static func points(_ communityID: UUID, on db: any Database) async throws -> (accepted: Int, evaluation: Int) {
+    static func points(_ communityID: UUID, on db: any Database) async throws -> (accepted: Int, evaluation: Int, vote: Int) {
         let s = try await query(on: db).filter(\.$communityID == communityID).first()
-        return (s?.pointsAccepted ?? 0, s?.pointsEvaluation ?? 0)
+        return (s?.pointsAccepted ?? 0, s?.pointsEvaluation ?? 0, s?.pointsVote ?? 0)
     }
 }

@@ -9,7 +9,7 @@ enum TopicPages {
         typealias P = SiteURL.Deliberation.Pattern
         staff.get(P.list, use: list)
         staff.get(P.new, use: newForm)
-        staff.post(P.new, use: create)
+        staff.on(.POST, P.new, body: .collect(maxSize: "40mb"), use: create)
         staff.get(P.detail, use: detail)
         staff.post(P.support, use: support)
         staff.post(P.act, use: TopicStaffPages.act)
@@ -72,11 +72,17 @@ enum TopicPages {
         var description: String?
         var nodeId: String?
         var procedure: String?
+        var photos: [File]?
+        /// "check": show similar open topics of the place instead of raising.
+        var step: String?
+        /// A visit, case or meeting it is raised from (`TopicOrigin`) and its id.
+        var origin: String?
+        var originId: String?
     }
 
     @Sendable static func newForm(req: Request) async throws -> Response {
         let actor = try participant(req)
-        return try await formPage(req, actor, RaiseForm(), error: nil)
+        return try await formPage(req, actor, try await TopicOrigins.prefill(req, actor), error: nil)
     }
 
     /// The places a topic may concern: a resident's community with its grids and compounds, staff's within their scope.
@@ -86,7 +92,8 @@ enum TopicPages {
         return try await OrgNode.query(on: req.db).within(scope).filter(\.$kindRaw ~~ kinds).sort(\.$path).limit(300).all()
     }
 
-    static func formPage(_ req: Request, _ actor: Actor, _ f: RaiseForm, error: String?, status: HTTPStatus = .ok) async throws -> Response {
+    static func formPage(_ req: Request, _ actor: Actor, _ f: RaiseForm, error: String?, status: HTTPStatus = .ok,
+                         similar: HTML = .empty) async throws -> Response {
         let nodes = try await places(req, actor)
         let options: [(value: String, label: String)] = nodes.map { ($0.id!.uuidString, ($0.kind == .community ? "" : "　") + $0.name) }
         let procedures: HTML = TopicRole(actor) == .reviewer
@@ -95,22 +102,52 @@ enum TopicPages {
             : .empty
         return try await Layout(req: req, title: req.t("我要提议题", "Raise a topic")).render("""
         \(error.map { HTML("<p class=\"flash error\" role=\"alert\">\($0)</p>") } ?? .empty)
-        <form method="post" action="\(SiteURL.Deliberation.new.path)" class="card">\(Form.csrf(req))
+        \(similar)
+        \(TopicOrigins.banner(req, f))
+        <form method="post" action="\(SiteURL.Deliberation.new.path)" class="card" enctype="multipart/form-data">\(Form.csrf(req))
+        \(origin(f))
         \(Form.field(req.t("议题标题", "Title"), name: "title", value: f.title, required: true, hint: req.t("一句话说清楚，如：3号楼前加装休息座椅", "One line, e.g. benches in front of building 3"), attrs: "maxlength=\"60\""))
         \(Form.textarea(req.t("议题内容", "What it is about"), name: "description", value: f.description, required: true))
         \(Form.select(req.t("涉及地点", "Place"), name: "nodeId", options: options, selected: f.nodeId ?? nodes.first?.id?.uuidString, required: true))
         \(procedures)
+        <label class="field"><span>\(req.t("拍照（可选，最多 \(TopicPhotos.maxPerTopic) 张）", "Photos (optional, up to \(TopicPhotos.maxPerTopic))"))</span>
+        <input type="file" name="photos[]" accept="image/*" multiple capture="environment"></label>
+        <p><button class="button" name="step" value="check" formnovalidate>\(req.t("先看看有没有相似的议题", "First look for similar topics"))</button>
+        <span class="muted">\(req.t("（照片在提交时再选）", "(choose photos when you raise it)"))</span></p>
         <button class="button big">\(req.t("提交议题", "Raise the topic"))</button></form>
         """).encodeResponse(status: status, for: req)
+    }
+
+    /// The origin's hidden fields, only for a known origin and a well-formed id (they are echoed back into the page).
+    static func origin(_ f: RaiseForm) -> HTML {
+        guard let o = f.origin.flatMap(TopicOrigin.init(rawValue:)), let id = f.originId.flatMap(UUID.init(uuidString:)) else { return .empty }
+        return "<input type=\"hidden\" name=\"origin\" value=\"\(o.rawValue)\"><input type=\"hidden\" name=\"originId\" value=\"\(id)\">"
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
         let actor = try participant(req)
         let f = try req.content.decode(RaiseForm.self)
+        if f.step == "check" {
+            do {
+                let rows = try await TopicService(req: req).similar(to: f.title, at: f.nodeId.flatMap(UUID.init(uuidString:)), for: actor)
+                return try await formPage(req, actor, f, error: nil, similar: TopicSimilarPages.whileRaising(req, rows, checked: true))
+            } catch let e as APIError where e.status.code < 500 {
+                return try await formPage(req, actor, f, error: words(req, e), status: e.status)
+            }
+        }
         do {
-            let input = TopicInput(title: f.title, description: f.description, nodeID: f.nodeId.flatMap(UUID.init(uuidString:)), procedure: f.procedure)
-            let (t, _) = try await TopicService(req: req).raise(input, by: actor, idempotencyKey: nil)
-            req.flash(req.t("议题已提出，邻居们可以附议了。", "Your topic is up; neighbours can now support it."))
+            let photos = (f.photos ?? []).filter { $0.data.readableBytes > 0 }.map { Data(buffer: $0.data) }
+            let input = TopicInput(title: f.title, description: f.description, nodeID: f.nodeId.flatMap(UUID.init(uuidString:)), procedure: f.procedure,
+                                   photos: photos, origin: f.origin, originID: f.originId.flatMap(UUID.init(uuidString:)))
+            let service = TopicService(req: req)
+            if input.origin == TopicOrigin.meeting.rawValue, let meeting = input.originID {
+                let (t, _) = try await service.raiseAtMeeting(input, by: actor, idempotencyKey: nil)
+                req.flash(req.t("议题「\(t.title)」已受理并列入本次议程。", "\(t.title) is accepted and on this meeting's agenda."))
+                return req.redirect(to: SiteURL.Deliberation.meeting(meeting).path)
+            }
+            let (t, _) = try await service.raise(input, by: actor, idempotencyKey: nil)
+            req.flash(input.origin == nil ? req.t("议题已提出，邻居们可以附议了。", "Your topic is up; neighbours can now support it.")
+                                          : req.t("议题已提出，来源已记入议题进程。", "The topic is raised; where it came from is on its path."))
             return req.redirect(to: SiteURL.Deliberation.detail(t.id!).path)
         } catch let e as APIError where e.status.code < 500 {
             return try await formPage(req, actor, f, error: words(req, e), status: e.status)
@@ -138,10 +175,12 @@ enum TopicPages {
         return Layout(req: req, title: t.title).render("""
         <p><span class="tag">\(t.stage.label(req.lang))</span> \(place) · \(t.procedure.label(req.lang))</p>
         <p>\(t.description)</p>
+        \(try await TopicPhotos.section(req, t))
         <p>\(req.t("已有 \(t.supportCount) 户附议，满 \(threshold) 户提交社区审核。", "\(t.supportCount) households support it; \(threshold) send it to the community for review."))</p>
         \(t.answer.map { HTML("<p class=\"card\">\(req.t("社区答复", "The community's answer"))：\($0)</p>") } ?? .empty)
         \(support)
         \(staff)
+        \(try await TopicSimilarPages.section(req, actor, t))
         \(try await TopicVotePages.section(req, actor, t))
         \(try await meetings(req, t))
         \(try await ItemPages.section(req, actor, t))

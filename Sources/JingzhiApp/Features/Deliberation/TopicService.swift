@@ -9,6 +9,11 @@ struct TopicInput: Sendable {
     var description: String?
     var nodeID: UUID?
     var procedure: String?
+    /// Photos from the phone, checked before anything is stored and kept in the raise's transaction.
+    var photos: [Data] = []
+    /// `TopicOrigin` (visit, case, meeting) and the record's id; nil: raised directly.
+    var origin: String? = nil
+    var originID: UUID? = nil
 }
 
 /// Topics: who may see them, raising them, supporting them. Review moves are in TopicReview.swift.
@@ -65,6 +70,7 @@ struct TopicService {
         guard title.count >= 2 else { throw APIError.invalid("title", "标题至少 2 个字 (the title needs at least 2 characters)") }
         let description = try Validate.text(input.description, field: "description", max: 2000)!
         let procedure = try Self.procedure(input.procedure)
+        let photos = try TopicPhotos.check(input.photos)
         guard let nodeID = input.nodeID else { throw APIError.missing("nodeId") }
         let scope = try await scope(of: actor)
         guard let node = try await OrgNode.find(nodeID, on: db), scope.contains(node.path) else {
@@ -73,6 +79,7 @@ struct TopicService {
         guard let community = try await community(of: node) else {
             throw APIError.invalid("nodeId", "请选择社区、网格或小区 (choose a community, grid or compound)")
         }
+        let origin = try await TopicOrigins.check(input.origin, input.originID, actor: actor, community: community, on: db, now: now)
         let t = Topic()
         t.id = UUID()
         t.title = title
@@ -85,6 +92,8 @@ struct TopicService {
         t.raisedBy = actor.userID
         t.raiserRole = actor.role.rawValue
         t.supportCount = 0
+        t.originRaw = origin?.origin.rawValue
+        t.originID = origin?.id
         t.version = 1
         t.createdAt = now
         let source = source, now = now
@@ -97,9 +106,10 @@ struct TopicService {
                     k.topicID = t.id!
                     try await k.create(on: tx)
                 }
-                try await Self.event(t, action: "raise", from: "", to: .collect, note: nil, by: source, at: now, on: tx)
+                try await Self.event(t, action: "raise", from: "", to: .collect, note: origin?.note, by: source, at: now, on: tx)
+                _ = try await TopicPhotos.store(photos, topic: t.id!, by: t.raisedBy, at: now, on: tx)
                 try await AuditLog.record(on: tx, by: source, at: now, action: "raise", entity: "topic", entityID: t.id,
-                                          nodePath: t.nodePath, summary: "议题「\(title)」：发起")
+                                          nodePath: t.nodePath, summary: "议题「\(title)」：发起" + (photos.isEmpty ? "" : "，附照片 \(photos.count) 张"))
             }
         } catch {
             // The same retry arriving twice at once: the first one won, answer with its topic.
@@ -214,7 +224,7 @@ extension TopicService {
     /// Sets a community's support threshold and the points it pays (community staff of it and above); points left
     /// out stay as they were.
     func setThreshold(community id: UUID?, threshold: Int?, pointsAccepted: Int? = nil, pointsEvaluation: Int? = nil,
-                      by actor: Actor) async throws -> OrgNode {
+                      pointsVote: Int? = nil, by actor: Actor) async throws -> OrgNode {
         guard TopicRole(actor) == .reviewer else { throw APIError.forbidden }
         guard let id else { throw APIError.missing("community") }
         let c = try await OrgNode.find(id, within: actor.scope, on: db)
@@ -223,7 +233,7 @@ extension TopicService {
         guard (1...10_000).contains(threshold) else {
             throw APIError.invalid("supportThreshold", "附议门槛须在 1–10000 户之间 (the threshold must be 1–10000 households)")
         }
-        for (field, value) in [("pointsAccepted", pointsAccepted), ("pointsEvaluation", pointsEvaluation)] {
+        for (field, value) in [("pointsAccepted", pointsAccepted), ("pointsEvaluation", pointsEvaluation), ("pointsVote", pointsVote)] {
             if let value, !(0...1_000).contains(value) { throw APIError.invalid(field, "积分须在 0–1000 之间 (points must be 0–1000)") }
         }
         let source = source, now = now
@@ -236,13 +246,15 @@ extension TopicService {
                 s.noticeDays = DeliberationSetting.defaultNoticeDays
                 s.pointsAccepted = 0
                 s.pointsEvaluation = 0
+                s.pointsVote = 0
             }
             if let pointsAccepted { s.pointsAccepted = pointsAccepted }
             if let pointsEvaluation { s.pointsEvaluation = pointsEvaluation }
+            if let pointsVote { s.pointsVote = pointsVote }
             s.updatedAt = now
             try await s.save(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "update", entity: "deliberation_settings", entityID: s.id,
-                                      nodePath: c.path, summary: "\(c.name) 附议门槛：\(threshold) 户；积分：受理 \(s.pointsAccepted)，评议 \(s.pointsEvaluation)",
+                                      nodePath: c.path, summary: "\(c.name) 附议门槛：\(threshold) 户；积分：受理 \(s.pointsAccepted)，评议 \(s.pointsEvaluation)，表决 \(s.pointsVote)",
                                       changes: ["support_threshold": [before, String(threshold)]])
         }
         return c

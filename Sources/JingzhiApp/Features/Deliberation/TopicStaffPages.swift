@@ -33,6 +33,7 @@ enum TopicStaffPages {
             \(Form.field(req.t("\(c.name) 附议门槛（户）", "\(c.name): support threshold (households)"), name: "supportThreshold", value: String(current.threshold), type: "number", attrs: "min=\"1\" max=\"10000\""))
             \(Form.field(req.t("议题被受理，发起人得积分", "Points to the raiser of an accepted topic"), name: "pointsAccepted", value: String(points.accepted), type: "number", attrs: "min=\"0\" max=\"1000\""))
             \(Form.field(req.t("参与评议，每人得积分", "Points for rating an outcome"), name: "pointsEvaluation", value: String(points.evaluation), type: "number", attrs: "min=\"0\" max=\"1000\""))
+            \(Form.field(req.t("参与表决，每张有效选票得积分", "Points for casting a ballot"), name: "pointsVote", value: String(points.vote), type: "number", attrs: "min=\"0\" max=\"1000\""))
             <button>\(req.t("保存设置", "Save settings"))</button></form>
             """
         } ?? .empty
@@ -133,6 +134,7 @@ enum TopicStaffPages {
         var supportThreshold: String?
         var pointsAccepted: String?
         var pointsEvaluation: String?
+        var pointsVote: String?
     }
 
     /// A whole number typed in a form: nil when left empty, 422 naming the field otherwise.
@@ -149,10 +151,11 @@ enum TopicStaffPages {
             let c = try await TopicService(req: req).setThreshold(community: f.community.flatMap(UUID.init(uuidString:)),
                                                                    threshold: f.supportThreshold.flatMap { Int($0) },
                                                                    pointsAccepted: try number(f.pointsAccepted, field: "pointsAccepted"),
-                                                                   pointsEvaluation: try number(f.pointsEvaluation, field: "pointsEvaluation"), by: actor)
+                                                                   pointsEvaluation: try number(f.pointsEvaluation, field: "pointsEvaluation"),
+                                                                   pointsVote: try number(f.pointsVote, field: "pointsVote"), by: actor)
             let points = try await DeliberationSetting.points(c.id!, on: req.db)
-            req.flash(req.t("已保存：\(c.name) 附议满 \(f.supportThreshold ?? "") 户提交审核；议题受理奖励 \(points.accepted) 分，参与评议奖励 \(points.evaluation) 分。",
-                            "Saved: \(c.name) sends a topic to review at \(f.supportThreshold ?? "") households; \(points.accepted) points for an accepted topic, \(points.evaluation) for rating an outcome."))
+            req.flash(req.t("已保存：\(c.name) 附议满 \(f.supportThreshold ?? "") 户提交审核；议题受理奖励 \(points.accepted) 分，参与评议奖励 \(points.evaluation) 分，参与表决奖励 \(points.vote) 分。",
+                            "Saved: \(c.name) sends a topic to review at \(f.supportThreshold ?? "") households; \(points.accepted) points for an accepted topic, \(points.evaluation) for rating an outcome, \(points.vote) for a ballot."))
             return req.redirect(to: SiteURL.Deliberation.list(query: [("node", c.id!.uuidString)]).path)
         } catch let e as APIError where e.status.code < 500 {
             req.flash(TopicPages.words(req, e), kind: "error")

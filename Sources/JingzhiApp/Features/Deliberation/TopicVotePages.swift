@@ -25,17 +25,16 @@ enum TopicVotePages {
                 let voted = try await TopicBallot.query(on: req.db).filter(\.$voteID == v.id!).filter(\.$voterKey ~~ keys).first() != nil
                 action = voted ? "<p><b>\(req.t("您已投票，谢谢！", "You have voted, thank you."))</b></p>" : """
                     <form method="post" action="\(SiteURL.Deliberation.ballot(t.id!, vote: v.id!).path)" class="rate-buttons">\(Form.csrf(req))
-                    <button class="button big" name="choice" value="yes">\(req.t("同意", "Yes"))</button>
-                    <button class="button big" name="choice" value="no">\(req.t("反对", "No"))</button>
-                    <button class="button big" name="choice" value="abstain">\(req.t("弃权", "Abstain"))</button></form>
+                    \(choices(v).map { c -> HTML in "<button class=\"button big\" name=\"choice\" value=\"\(c.rawValue)\">\(c.label(v.kind, req.lang))</button>" })</form>
                     """
             }
             let state: HTML = open
                 ? "<p>\(req.t("投票截止：", "Closes: "))\(ShanghaiTime.format(v.closesAt, "yyyy-MM-dd HH:mm"))</p>"
+                : v.kind == .property ? propertyResult(req, v)
                 : "<p><b>\(v.outcome.flatMap(VoteOutcome.init(rawValue:)).map { TopicTimeline.outcomeLabel($0, req.lang) } ?? "")</b> \(req.t("同意 \(v.yes)，反对 \(v.no)，弃权 \(v.abstain)；参与 \(v.tally.cast)/\(v.eligible)", "yes \(v.yes), no \(v.no), abstain \(v.abstain); turnout \(v.tally.cast)/\(v.eligible)"))</p>"
             let paper = open && TopicRole(actor) == .reviewer ? try await paperForm(req, t, v) : .empty
             return """
-            <div class="card"><h3>\(v.question)</h3><p class="muted">\(TopicTimeline.voteTerms(v, req.lang))</p>\(state)\(action)\(paper)</div>
+            <div class="card"><h3>\(v.kind == .property ? HTML("<span class=\"tag\">\(req.t("物业评议", "Property evaluation"))</span> ") : .empty)\(v.question)</h3><p class="muted">\(TopicTimeline.voteTerms(v, req.lang))</p>\(state)\(action)\(paper)</div>
             """
         }
         let meetings = try await Meeting.query(on: req.db)
@@ -43,6 +42,7 @@ enum TopicVotePages {
         let form: HTML = TopicRole(actor) == .reviewer && t.stage == .deliberate ? """
             <form method="post" action="\(SiteURL.Deliberation.openVote(t.id!).path)" class="card">\(Form.csrf(req))<h3>\(req.t("发起表决", "Open a vote"))</h3>
             \(Form.field(req.t("表决事项", "Question"), name: "question", required: true))
+            \(Form.select(req.t("表决类型", "Kind"), name: "kind", options: [(VoteKind.decision.rawValue, req.t("议题表决（同意/反对/弃权）", "Decision (yes/no/abstain)")), (VoteKind.property.rawValue, req.t("评议物业企业（满意/基本满意/不满意，计入物业评价）", "Evaluate the property company (counts in its rating)"))], selected: VoteKind.decision.rawValue))
             \(Form.select(req.t("表决单位", "Who votes"), name: "basis", options: VoteBasis.allCases.map { ($0.rawValue, basisLabel($0, req.lang)) }, selected: t.procedure.defaultBasis.rawValue))
             \(Form.select(req.t("在议事会上表决（可录入纸质选票）", "At a meeting (paper ballots can be entered)"), name: "meetingId", options: meetings.map { ($0.id!.uuidString, "\($0.title) \(ShanghaiTime.format($0.startsAt, "MM-dd HH:mm"))") }, selected: nil, includeBlank: req.t("仅线上投票", "Online only")))
             \(Form.select(req.t("通过规则", "Rule"), name: "rule", options: [(VoteRule.majority.rawValue, req.t("过半数", "simple majority")), (VoteRule.twoThirds.rawValue, req.t("三分之二", "two thirds"))], selected: VoteRule.majority.rawValue))
@@ -53,6 +53,18 @@ enum TopicVotePages {
             """ : .empty
         guard !cards.isEmpty || form.raw != "" else { return .empty }
         return "<h2>\(req.t("表决", "Votes"))</h2>\(cards)\(form)"
+    }
+
+    /// The buttons of a ballot, in the order people read them.
+    static func choices(_ v: TopicVote) -> [VoteChoice] { v.kind == .property ? [.yes, .abstain, .no] : [.yes, .no, .abstain] }
+
+    /// A closed property evaluation: its counts, and whether it went into the company's rating.
+    static func propertyResult(_ req: Request, _ v: TopicVote) -> HTML {
+        let counted = v.outcome != VoteOutcome.invalid.rawValue
+        return """
+        <p>\(req.t("满意 \(v.yes)，基本满意 \(v.abstain)，不满意 \(v.no)；参与 \(v.tally.cast)/\(v.eligible)", "satisfied \(v.yes), basically \(v.abstain), unsatisfied \(v.no); turnout \(v.tally.cast)/\(v.eligible)"))</p>
+        <p><b>\(counted ? req.t("已作为居民评价计入物业企业本月评级。", "Counted in the company's rating this month as residents' ratings.") : req.t("参与人数未达法定比例，评议无效，不计入物业评级。", "Too few voted: not counted in the company's rating."))</b></p>
+        """
     }
 
     static func basisLabel(_ b: VoteBasis, _ lang: Lang) -> String {
@@ -80,6 +92,7 @@ enum TopicVotePages {
         var secret: String?
         var closesAt: String?
         var meetingId: String?
+        var kind: String?
     }
 
     @Sendable static func open(req: Request) async throws -> Response {
@@ -91,7 +104,7 @@ enum TopicVotePages {
             guard let quorum = Int(f.quorumPercent ?? "50") else { throw APIError.invalid("quorumPercent", "参与率须为整数 (quorum must be a whole number)") }
             let input = VoteInput(question: f.question, basis: f.basis, rule: f.rule, quorumPercent: quorum, secret: f.secret == "true",
                                   closesAt: try ShanghaiTime.parseLocal(f.closesAt, field: "closesAt"),
-                                  meetingID: f.meetingId.flatMap(UUID.init(uuidString:)))
+                                  meetingID: f.meetingId.flatMap(UUID.init(uuidString:)), kind: f.kind)
             let v = try await service.openVote(on: t, input, by: actor)
             req.flash(req.t("表决已发起，共 \(v.eligible) 个表决单位，\(ShanghaiTime.format(v.closesAt, "yyyy-MM-dd HH:mm")) 截止。",
                             "The vote is open to \(v.eligible) voters until \(ShanghaiTime.format(v.closesAt, "yyyy-MM-dd HH:mm"))."))
@@ -119,8 +132,7 @@ enum TopicVotePages {
         <details class="card"><summary>\(req.t("录入纸质选票（到会居民）", "Enter paper ballots (residents present)"))</summary>
         <form method="post" action="\(SiteURL.Deliberation.ballot(t.id!, vote: v.id!).path)">\(Form.csrf(req))
         \(Form.select(req.t("投票人", "Voter"), name: "residentId", options: waiting.map { ($0.id!.uuidString, $0.name) }, selected: nil, required: true))
-        <div class="rate-buttons"><button name="choice" value="yes">\(req.t("同意", "Yes"))</button><button name="choice" value="no">\(req.t("反对", "No"))</button>
-        <button name="choice" value="abstain">\(req.t("弃权", "Abstain"))</button></div></form></details>
+        <div class="rate-buttons">\(choices(v).map { c -> HTML in "<button name=\"choice\" value=\"\(c.rawValue)\">\(c.label(v.kind, req.lang))</button>" })</div></form></details>
         """
     }
 

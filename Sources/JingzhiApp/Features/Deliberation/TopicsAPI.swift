@@ -28,6 +28,11 @@ struct TopicDTO: Content {
     let answer: String?
     let mergedIntoId: UUID?
     let caseIds: [UUID]
+    /// The topic's photos, each at `/api/v1/topics/{id}/photos/{photoId}`.
+    var photoIds: [UUID] = []
+    /// Where it was raised from (visit, case, meeting) and that record's id; null when raised directly.
+    let origin: String?
+    let originId: UUID?
     let version: Int
     let createdAt: Date
     let reviewedAt: Date?
@@ -48,6 +53,8 @@ struct TopicDTO: Content {
         supportThreshold = threshold
         answer = t.answer
         mergedIntoId = t.mergedIntoID
+        origin = t.originRaw
+        originId = t.originID
         self.caseIds = caseIds
         version = t.version
         createdAt = t.createdAt
@@ -69,6 +76,8 @@ enum TopicsAPI {
         var description: String?
         var nodeId: UUID?
         var procedure: String?
+        var origin: String?
+        var originId: UUID?
     }
 
     struct ActionBody: Content {
@@ -83,6 +92,7 @@ enum TopicsAPI {
         let topics = api.grouped("topics")
         topics.get(use: list)
         topics.post(use: raise)
+        topics.get("similar", use: TopicSimilarPages.api)
         topics.get(":id", use: show)
         topics.post(":id", "support", use: support)
         topics.post(":id", "actions", ":action", use: act)
@@ -99,8 +109,12 @@ enum TopicsAPI {
     @Sendable static func raise(req: Request) async throws -> Response {
         let actor = try req.requireActor()
         let body = try req.decodeJSON(RaiseBody.self)
-        let input = TopicInput(title: body.title, description: body.description, nodeID: body.nodeId, procedure: body.procedure)
-        let (t, created) = try await TopicService(req: req).raise(input, by: actor, idempotencyKey: req.headers.first(name: "Idempotency-Key"))
+        let input = TopicInput(title: body.title, description: body.description, nodeID: body.nodeId, procedure: body.procedure,
+                               origin: body.origin, originID: body.originId)
+        let service = TopicService(req: req), key = req.headers.first(name: "Idempotency-Key")
+        let (t, created) = body.origin == TopicOrigin.meeting.rawValue
+            ? try await service.raiseAtMeeting(input, by: actor, idempotencyKey: key)
+            : try await service.raise(input, by: actor, idempotencyKey: key)
         return try await detail(t, req, actor).encodeResponse(status: created ? .created : .ok, for: req)
     }
 
@@ -143,6 +157,7 @@ enum TopicsAPI {
         let service = TopicService(req: req)
         var dto = TopicDTO(t, threshold: try await DeliberationSetting.of(t.communityID, on: req.db).threshold,
                            caseIds: try await service.caseIDs(of: t), lang: req.lang)
+        dto.photoIds = try await TopicPhotos.ids(of: t.id!, on: req.db)
         dto.supportedByMe = actor.role == .resident ? try await service.supported(t, by: actor) : nil
         let events = try await service.history(of: t)
         let residents = try await TopicTimeline.residentActors(events, on: req.db)

@@ -15,6 +15,23 @@ enum VoteRule: String, CaseIterable, Sendable {
 
 enum VoteChoice: String, CaseIterable, Sendable {
     case yes, no, abstain
+
+    /// What the choice says on a ballot: agree/oppose/abstain, or on a property evaluation 满意/不满意/基本满意.
+    func label(_ kind: VoteKind, _ lang: Lang) -> String {
+        switch (kind, self) {
+        case (.decision, .yes): lang.t("同意", "Yes")
+        case (.decision, .no): lang.t("反对", "No")
+        case (.decision, .abstain): lang.t("弃权", "Abstain")
+        case (.property, .yes): lang.t("满意", "Satisfied")
+        case (.property, .no): lang.t("不满意", "Unsatisfied")
+        case (.property, .abstain): lang.t("基本满意", "Basically satisfied")
+        }
+    }
+}
+
+/// A vote decides a question (default), or evaluates the property company serving the topic's compound (物业评议).
+enum VoteKind: String, CaseIterable, Sendable {
+    case decision, property
 }
 
 enum VoteOutcome: String, Sendable {

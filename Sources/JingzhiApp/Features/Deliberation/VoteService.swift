@@ -12,6 +12,8 @@ struct VoteInput: Sendable {
     var secret: Bool?
     var closesAt: Date?
     var meetingID: UUID?
+    /// `VoteKind`: decision (default) or property.
+    var kind: String? = nil
 }
 
 /// Votes on a topic under deliberation: opened by staff, cast online by residents or on paper by an officer, one per
@@ -41,6 +43,11 @@ extension TopicService {
             }
         }
         guard let community = try await OrgNode.find(topic.communityID, on: db) else { throw APIError.notFound }
+        let kind = try input.kind.map { raw in
+            guard let k = VoteKind(rawValue: raw) else { throw APIError.invalid("kind", "表决类型须为 decision 或 property (unknown kind)") }
+            return k
+        } ?? .decision
+        let rated = kind == .property ? try await ratedCompany(of: topic) : nil
         let v = TopicVote()
         v.id = UUID()
         v.topicID = topic.id!
@@ -55,7 +62,10 @@ extension TopicService {
         v.opensAt = now
         v.closesAt = closesAt
         v.eligible = try await eligible(basis, under: community.path)
-        v.propertyCompanyID = basis == .household ? try await votingCompany(of: topic) : nil
+        v.kindRaw = kind == .property ? kind.rawValue : nil
+        v.ratedCompanyID = rated
+        // The company evaluated does not vote on itself.
+        v.propertyCompanyID = basis == .household && kind == .decision ? try await votingCompany(of: topic) : nil
         if v.propertyCompanyID != nil { v.eligible += 1 }
         v.state = VoteState.open.rawValue
         (v.yes, v.no, v.abstain) = (0, 0, 0)
@@ -64,7 +74,7 @@ extension TopicService {
         try await db.writeTransaction { tx in
             try await v.create(on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "open", entity: "topic_vote", entityID: v.id, nodePath: v.nodePath,
-                                      summary: "表决「\(question)」：\(v.eligible) 个表决单位，截止 \(ShanghaiTime.format(closesAt, "yyyy-MM-dd HH:mm"))")
+                                      summary: "\(kind == .property ? "物业评议" : "表决")「\(question)」：\(v.eligible) 个表决单位，截止 \(ShanghaiTime.format(closesAt, "yyyy-MM-dd HH:mm"))")
         }
         return v
     }
@@ -74,6 +84,16 @@ extension TopicService {
     func votingCompany(of topic: Topic) async throws -> UUID? {
         guard topic.procedure.propertyCompanyVotes, let node = try await OrgNode.find(topic.nodeID, on: db), node.kind == .compound else { return nil }
         return try await PropertyScope.contract(of: node.id!, on: db, now: now)?.companyID
+    }
+
+    /// The company a property evaluation rates: the one serving the topic's compound now; 422 for a topic of no compound
+    /// or a compound without a company.
+    func ratedCompany(of topic: Topic) async throws -> UUID {
+        guard let node = try await OrgNode.find(topic.nodeID, on: db), node.kind == .compound,
+              let company = try await PropertyScope.contract(of: node.id!, on: db, now: now)?.companyID else {
+            throw APIError.invalid("kind", "只有涉及某个小区、且小区有物业企业的议题才能评议物业 (a property evaluation needs a topic of a compound with a property company)")
+        }
+        return company
     }
 
     /// Voters of a community: its households, its residents, or its residents tagged as representatives.
@@ -98,13 +118,16 @@ extension TopicService {
         }
         let channel: String
         let key: String
+        var voter: UUID?
         switch TopicRole(actor) {
         case .resident:
             channel = "online"
+            voter = actor.user.residentID
             key = try await voterKey(vote, try await actor.user.residentID.asyncMap { try await Resident.find($0, on: db) } ?? nil)
         case .reviewer:
             guard let residentID else { throw APIError.missing("residentId") }
             channel = "paper"
+            voter = residentID
             key = try await voterKey(vote, try await Resident.find(residentID, on: db))
         default:
             // The property company votes as one body, by any of its staff.
@@ -120,10 +143,11 @@ extension TopicService {
         b.choice = vote.secret ? nil : choice.rawValue
         b.channel = channel
         b.at = now
-        let secret = vote.secret
+        let secret = vote.secret, source = source, now = now, voterID = voter
         do {
             try await db.writeTransaction { tx in
                 try await b.create(on: tx)
+                if let voterID { try await DeliberationPoints.voted(vote, b, residentID: voterID, source: source, at: now, on: tx) }
                 if secret {
                     let c = TopicSecretChoice()
                     c.voteID = b.voteID
@@ -158,6 +182,20 @@ extension TopicService {
         return try await close(vote, role: .system)
     }
 
+    /// Hands a frozen property evaluation to the Property feature as residents' ratings of the company, once per vote.
+    /// A company that no longer serves the compound is not rated.
+    static func feedRating(_ vote: TopicVote, _ counts: VoteTally, by source: AuditSource, at now: Date, on tx: any Database) async throws {
+        guard let company = vote.ratedCompanyID, let topic = try await Topic.find(vote.topicID, on: tx),
+              let compound = try await OrgNode.find(topic.nodeID, on: tx) else { return }
+        do {
+            try await PropertyBodyRatings(db: tx, now: now, source: source).record(
+                compound: compound, company: company, satisfied: counts.yes, basically: counts.abstain, unsatisfied: counts.no,
+                sourceRef: "topic-vote:\(vote.id!.uuidString)", summary: "议事会物业评议「\(vote.question)」")
+        } catch let e as APIError where e.status == .unprocessableEntity {
+            return
+        }
+    }
+
     /// Counts the ballots, freezes the counts and the outcome, in one lifecycle commit.
     func close(_ vote: TopicVote, role: TopicRole) async throws -> TopicVote {
         try VoteLifecycle.table.check(.close, from: VoteState(rawValue: vote.state) ?? .closed, role: role)
@@ -171,10 +209,18 @@ extension TopicService {
         (vote.yes, vote.no, vote.abstain) = (counts.yes, counts.no, counts.abstain)
         vote.outcome = outcome.rawValue
         vote.closedAt = now
-        let note = "同意 \(counts.yes)，反对 \(counts.no)，弃权 \(counts.abstain)；参与 \(counts.cast)/\(counts.eligible)"
+        let note = vote.kind == .property
+            ? "满意 \(counts.yes)，基本满意 \(counts.abstain)，不满意 \(counts.no)；参与 \(counts.cast)/\(counts.eligible)"
+            : "同意 \(counts.yes)，反对 \(counts.no)，弃权 \(counts.abstain)；参与 \(counts.cast)/\(counts.eligible)"
+        let by: AuditSource = role == .system ? .system("表决截止") : source
+        // A property evaluation with its quorum feeds the property rating in the same commit; under the quorum it feeds nothing.
+        let feeds = vote.kind == .property && outcome != .invalid, frozen = counts, now = now
         guard try await VoteLifecycle.table.commit(vote, .close, from: .open, to: .closed, subject: "「\(vote.question)」",
-                                                   note: note + "：\(outcome.rawValue)", by: role == .system ? .system("表决截止") : source,
-                                                   at: now, on: db) else {
+                                                   note: note + "：\(outcome.rawValue)", by: by, at: now, on: db,
+                                                   write: { tx in
+                                                       try await vote.save(on: tx)
+                                                       if feeds { try await Self.feedRating(vote, frozen, by: by, at: now, on: tx) }
+                                                   }) else {
             return try await Self.vote(vote.id!, on: db)
         }
         return vote

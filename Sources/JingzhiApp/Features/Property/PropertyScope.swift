@@ -12,6 +12,7 @@ enum PropertyScope {
     static let pathColumns: [PathColumn] = [
         PropertyContract.schema, CompoundProfile.schema, CompoundTierChange.schema, ImprovementTask.schema, HouseholdFacts.schema,
         PropertyBill.schema, PropertyPayment.schema, DunningNotice.schema, PropertyInspection.schema, ResidentCompanyRating.schema,
+        PropertyBodyRating.schema,
     ].map { PathColumn($0) }
 
     static func staffScope(of user: User, on db: any Database, now: Date) async throws -> DataScope? {

@@ -213,6 +213,12 @@ struct RatingInputsGatherer {
             ratings[key, default: (0, 0)].0 += 1
             ratings[key, default: (0, 0)].1 += r.stars
         }
+        // The compounds' 议事会 evaluations count as residents' ratings (PropertyBodyRatings).
+        for b in try await PropertyBodyRatings.totals(under: county.path, month: month, on: db) {
+            let key = b.compound.uuidString + b.company.uuidString
+            ratings[key, default: (0, 0)].0 += b.ratings
+            ratings[key, default: (0, 0)].1 += b.stars
+        }
         service = try await CaseCategory.query(on: db).filter(\.$code == PropertyCatalog.serviceCategory).first()
     }
 

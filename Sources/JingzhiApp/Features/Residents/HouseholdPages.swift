@@ -23,6 +23,8 @@ enum HouseholdPages {
         let service = ResidentService(req: req)
         let members = try await service.members(of: h).map { ResidentDTO($0, household: h, viewer: actor, now: req.now) }
         let visits = try await service.visits(of: h)
+        // Links other features offer on a visit (raise it as a deliberation topic).
+        let visitLinks = try await visits.asyncMap { try await req.application.pageLinks.links("visit", req, id: $0.id!) }
         let node = try await OrgNode.find(h.nodeID, on: req.db)!
         let chain = try await OrgService(req: req).ancestors(of: node)
         let visitForm: HTML = actor.can(.logVisits) ? """
@@ -45,8 +47,9 @@ enum HouseholdPages {
         \(actor.can(.editResidents) ? HTML("<p><a class=\"button secondary\" href=\"\(SiteURL.Residents.new(household: h.id).path)\">+ \(req.t("登记成员", "Add member"))</a></p>") : .empty)
         \(visitForm)
         <h2>\(req.t("走访记录", "Visits")) (\(visits.count))</h2>
-        <ul class="tree">\(visits.map { v -> HTML in
-            "<li><span><b>\(v.visitedOn)</b> \(v.kind)<br>\(v.notes)</span><span class=\"muted\">\(v.visitorName)</span></li>"
+        <ul class="tree">\(zip(visits, visitLinks).map { v, links -> HTML in
+            let more = links.map { l -> HTML in " <a href=\"\(l.href)\">\(l.label)</a>" }
+            return "<li><span><b>\(v.visitedOn)</b> \(v.kind)<br>\(v.notes)</span><span class=\"muted\">\(v.visitorName)\(more)</span></li>"
         })</ul>
         """
         return try await Layout(req: req, title: h.address).render(body).encodeResponse(status: status, for: req)

@@ -52,6 +52,11 @@ struct CareVisitService {
 
     init(req: Request) { self.init(db: req.db, now: req.now) }
 
+    /// A visit inside `scope`; 404 otherwise (other features read visits here, not from the table).
+    func visit(_ id: UUID, within scope: DataScope) async throws -> Visit {
+        try await Visit.find(id, within: scope, on: db)
+    }
+
     var today: String { ShanghaiTime.today(now) }
 
     // MARK: Plans
