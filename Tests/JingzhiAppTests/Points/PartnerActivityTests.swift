@@ -17,6 +17,25 @@ import VaporTesting
             """
     }
 
+    @Test func aNewActivityIsAnnouncedToItsCommunityAndThePartnersOneSaysWhyNot() async throws {
+        try await withDemoApp { app in
+            app.clock.set(ActivityFixture.start.addingTimeInterval(-86_400))
+            try await PartnerFixture.partner(app, categories: ["volunteers", "service"])
+            let (staff, partner) = (try await app.token("gt01_community"), try await app.token("partner_demo"))
+            // act
+            let byStaff = try await app.api(.POST, "/api/v1/points/activities", token: staff, json: Self.body())
+            let byPartner = try await app.api(.POST, "/api/v1/points/activities", token: partner, json: Self.body())
+            // check: the community's activity went out as a public notice naming its sign-up page
+            let s = try byStaff.json(), p = try byPartner.json()
+            #expect(byStaff.status == .created && (s["noticeRecipients"] as? Int ?? 0) > 0 && s["noticeProblem"] == nil, "\(byStaff.text)")
+            let notice = try #require(try await Notice.query(on: app.db).filter(\.$title == "志愿活动：助老送餐").first())
+            #expect(notice.isPublic && notice.body.contains("/points/activities/\(s["id"] as? String ?? "-")"))
+            // the partner's activity stands, and its answer says no notice went out
+            #expect(byPartner.status == .created && p["noticeRecipients"] == nil && (p["noticeProblem"] as? String)?.isEmpty == false, "\(byPartner.text)")
+            #expect(try await Notice.query(on: app.db).filter(\.$title == "志愿活动：助老送餐").count() == 1)
+        }
+    }
+
     @Test func aPartnerOrganisesRunsAndVerifiesItsOwnActivity() async throws {
         try await withDemoApp { app in
             // setup: an approved partner whose agreement covers volunteers, linked to partner_demo

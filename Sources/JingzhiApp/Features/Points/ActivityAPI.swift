@@ -44,7 +44,9 @@ enum ActivityAPI {
                                           capacity: b.capacity, pointsPerHour: b.pointsPerHour, pointsPerAttendance: b.pointsPerAttendance,
                                           reservedSeats: b.reservedSeats, requiredTags: b.requiredTags?.joined(separator: ","), minAge: b.minAge, maxAge: b.maxAge, team: b.team)
         let a = try await ActivityService(req: req).create(input, by: actor)
-        return try await dto(a, me: nil, ActivityService(req: req)).encodeResponse(status: .created, for: req)
+        var out = try await dto(a, me: nil, ActivityService(req: req))
+        (out.noticeRecipients, out.noticeProblem) = await ActivityNotice.publish(a, by: actor, req: req)
+        return try await out.encodeResponse(status: .created, for: req)
     }
 
     /// A resident sees their community's activities; staff those in their scope (or under `?node=`).

@@ -27,6 +27,9 @@ struct ActivityDTO: Content {
     let partnerId: UUID?
     /// The signed-in resident's sign-up, if any.
     let mine: AttendanceDTO?
+    /// On the answer that created it: how many people its notice reached, or why no notice went out.
+    var noticeRecipients: Int? = nil
+    var noticeProblem: String? = nil
 
     init(_ a: VolunteerActivity, taken: Int, waiting: Int, mine: ActivityAttendance?) {
         id = a.id!

@@ -44,7 +44,7 @@ extension OpenAPIDocument {
                                      "startsAt": "date-time", "endsAt": "date-time", "hours": "number", "capacity": "integer", "seatsTaken": "integer",
                                      "waiting": "integer", "pointsPerHour": "integer", "pointsPerAttendance": "integer", "mine": "VolunteerAttendance",
                                      "reservedSeats": "integer", "requiredTags": "[string]", "minAge": "integer", "maxAge": "integer", "teamId": "uuid",
-                                     "organiserKind": "string", "organiser": "string", "partnerId": "uuid"],
+                                     "organiserKind": "string", "organiser": "string", "partnerId": "uuid", "noticeRecipients": "integer?", "noticeProblem": "string?"],
                                     required: ["id", "title", "startsAt", "endsAt", "capacity"]),
         "PagedVolunteerActivities": paged("VolunteerActivity"),
         "VolunteerActivityDetail": object(["activity": "VolunteerActivity", "attendances": "[VolunteerAttendance]"], required: ["activity"]),

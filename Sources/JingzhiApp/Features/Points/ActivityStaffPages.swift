@@ -85,7 +85,8 @@ enum ActivityStaffPages {
                                           team: f.team)
         return try await PointsStaffPages.attempt(req, back: SiteURL.Activities.manage.path) {
             let a = try await ActivityService(req: req).create(input, by: actor)
-            return req.t("已发布：\(a.title)", "Published: \(a.title)")
+            let notice = ActivityNotice.message(await ActivityNotice.publish(a, by: actor, req: req), req: req)
+            return req.t("已发布：\(a.title)；\(notice)", "Published: \(a.title); \(notice)")
         }
     }
 
