@@ -92,6 +92,7 @@ enum Migrations {
         M105CreateExportJobs(),                       // long exports run in the background: state, progress, the finished file
         M107CreateOrgTreeVersion(),                   // the org tree's version, shared by every server (command centre caches)
         M108CreateOpen311Hits(),                      // Open311 submissions per api_key in the rate window, shared by every server
+        M120AddServiceMatterScope(),                  // a community's or street's own matters (事项) in the 一窗受理 catalogue
         // next: M110 (M106 and M109 were reserved and left unused). Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]
