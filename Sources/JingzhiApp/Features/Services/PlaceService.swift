@@ -1,6 +1,7 @@
 import Foundation
 import Fluent
 import JingzhiCore
+import SQLKit
 import Vapor
 
 /// What staff type for a place.
@@ -109,24 +110,49 @@ struct PlaceService {
 
     /// Active places within `radius` metres of `home` (all of them when there is no home), nearest first, with their
     /// status now; `kind` and `openNow` narrow the list.
+    ///
+    /// Only positions are read for the whole box around the circle (plain columns, from the `lat, lon` index); the
+    /// exact distance sorts them, and whole places, closed days and opening hours are worked out only for the page shown
+    /// (a few more pages' worth when `openNow` skips the closed ones).
     func nearby(_ home: GeoPoint?, radius: Double = 3000, kind: PlaceKind? = nil, openNow: Bool = false, limit: Int = 200) async throws -> [Listed] {
-        var q = ServicePlace.query(on: db).filter(\.$active == true)
-        if let kind { q = q.filter(\.$kindRaw == kind.rawValue) }
+        let q = db.sql.select().column("id").column("name").column("lat").column("lon").from(ServicePlace.schema)
+            .where("active", .equal, SQLBind(true))
+        if let kind { q.where("kind", .equal, SQLBind(kind.rawValue)) }
         if let home, let box = GeoBox([home])?.expanded(byMetres: radius) {
-            q = q.filter(\.$lat >= box.minLat).filter(\.$lat <= box.maxLat).filter(\.$lon >= box.minLon).filter(\.$lon <= box.maxLon)
+            q.where("lat", .greaterThanOrEqual, SQLBind(box.minLat)).where("lat", .lessThanOrEqual, SQLBind(box.maxLat))
+                .where("lon", .greaterThanOrEqual, SQLBind(box.minLon)).where("lon", .lessThanOrEqual, SQLBind(box.maxLon))
         }
-        let places = try await q.limit(5000).all()
+        var candidates: [(id: UUID, name: String, metres: Double?)] = []
+        for row in try await q.limit(5000).all() {
+            let id = try row.decode(column: "id", as: UUID.self), name = try row.decode(column: "name", as: String.self)
+            guard let home else {
+                candidates.append((id, name, nil))
+                continue
+            }
+            let metres = Geo.distance(home, GeoPoint(lon: try row.decode(column: "lon", as: Double.self), lat: try row.decode(column: "lat", as: Double.self)))
+            if metres <= radius { candidates.append((id, name, metres)) }
+        }
+        candidates.sort { ($0.metres ?? 0, $0.name) < ($1.metres ?? 0, $1.name) }
         let calendar = try await calendar(around: ShanghaiTime.today(now))
-        let closed = try await closures(of: places.compactMap(\.id))
         let clock = PlaceSchedule.clock(now)
-        // Distance first: only the places inside the circle get their hours worked out.
-        let inside = places.map { p in (p, home.map { Geo.distance($0, p.point) }) }.filter { home == nil || ($0.1 ?? 0) <= radius }
-        var listed = inside.map { p, metres in
-            Listed(place: p, metres: metres, status: schedule(p, calendar: calendar, closures: closed[p.id!] ?? [:]).status(at: clock))
+        var listed: [Listed] = []
+        var next = 0
+        // A page at a time, nearest first, until the page is full (open ones only, when asked).
+        while listed.count < limit && next < candidates.count {
+            let chunk = Array(candidates[next..<min(candidates.count, next + max(limit - listed.count, openNow ? 50 : 1))])
+            next += chunk.count
+            let ids = chunk.map(\.id)
+            let places = Dictionary(try await ServicePlace.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+            let closed = try await closures(of: ids)
+            for c in chunk {
+                guard let p = places[c.id] else { continue }
+                let status = schedule(p, calendar: calendar, closures: closed[c.id] ?? [:]).status(at: clock)
+                if openNow && !status.isOpen { continue }
+                listed.append(Listed(place: p, metres: c.metres, status: status))
+                if listed.count == limit { break }
+            }
         }
-        if openNow { listed = listed.filter(\.status.isOpen) }
-        listed.sort { ($0.metres ?? 0, $0.place.name) < ($1.metres ?? 0, $1.place.name) }
-        return Array(listed.prefix(limit))
+        return listed
     }
 
     func status(of p: ServicePlace) async throws -> PlaceStatus {
