@@ -111,46 +111,53 @@ struct PlaceService {
     /// Active places within `radius` metres of `home` (all of them when there is no home), nearest first, with their
     /// status now; `kind` and `openNow` narrow the list.
     ///
-    /// Only positions are read for the whole box around the circle (plain columns, from the `lat, lon` index); the
-    /// exact distance sorts them, and whole places, closed days and opening hours are worked out only for the page shown
-    /// (a few more pages' worth when `openNow` skips the closed ones).
+    /// The database picks the page: places in the box around the circle (the `lat, lon` index), ordered by the
+    /// flat-earth distance (exact enough at 3 km to order by), a page at a time. Only the places of the page are read
+    /// whole, with their closed days and opening hours (a few more pages when `openNow` skips the closed ones).
     func nearby(_ home: GeoPoint?, radius: Double = 3000, kind: PlaceKind? = nil, openNow: Bool = false, limit: Int = 200) async throws -> [Listed] {
-        let q = db.sql.select().column("id").column("name").column("lat").column("lon").from(ServicePlace.schema)
-            .where("active", .equal, SQLBind(true))
-        if let kind { q.where("kind", .equal, SQLBind(kind.rawValue)) }
-        if let home, let box = GeoBox([home])?.expanded(byMetres: radius) {
-            q.where("lat", .greaterThanOrEqual, SQLBind(box.minLat)).where("lat", .lessThanOrEqual, SQLBind(box.maxLat))
-                .where("lon", .greaterThanOrEqual, SQLBind(box.minLon)).where("lon", .lessThanOrEqual, SQLBind(box.maxLon))
-        }
-        var candidates: [(id: UUID, name: String, metres: Double?)] = []
-        for row in try await q.limit(5000).all() {
-            let id = try row.decode(column: "id", as: UUID.self), name = try row.decode(column: "name", as: String.self)
-            guard let home else {
-                candidates.append((id, name, nil))
-                continue
-            }
-            let metres = Geo.distance(home, GeoPoint(lon: try row.decode(column: "lon", as: Double.self), lat: try row.decode(column: "lat", as: Double.self)))
-            if metres <= radius { candidates.append((id, name, metres)) }
-        }
-        candidates.sort { ($0.metres ?? 0, $0.name) < ($1.metres ?? 0, $1.name) }
         let calendar = try await calendar(around: ShanghaiTime.today(now))
         let clock = PlaceSchedule.clock(now)
         var listed: [Listed] = []
-        var next = 0
-        // A page at a time, nearest first, until the page is full (open ones only, when asked).
-        while listed.count < limit && next < candidates.count {
-            let chunk = Array(candidates[next..<min(candidates.count, next + max(limit - listed.count, openNow ? 50 : 1))])
-            next += chunk.count
-            let ids = chunk.map(\.id)
-            let places = Dictionary(try await ServicePlace.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
-            let closed = try await closures(of: ids)
-            for c in chunk {
-                guard let p = places[c.id] else { continue }
-                let status = schedule(p, calendar: calendar, closures: closed[c.id] ?? [:]).status(at: clock)
-                if openNow && !status.isOpen { continue }
-                listed.append(Listed(place: p, metres: c.metres, status: status))
-                if listed.count == limit { break }
+        var offset = 0
+        while listed.count < limit {
+            let want = max(limit - listed.count, openNow ? 50 : 1)
+            let q = db.sql.select().column("id").column("lat").column("lon").from(ServicePlace.schema).where("active", .equal, SQLBind(true))
+            if let kind { q.where("kind", .equal, SQLBind(kind.rawValue)) }
+            if let home, let box = GeoBox([home])?.expanded(byMetres: radius) {
+                q.where("lat", .greaterThanOrEqual, SQLBind(box.minLat)).where("lat", .lessThanOrEqual, SQLBind(box.maxLat))
+                    .where("lon", .greaterThanOrEqual, SQLBind(box.minLon)).where("lon", .lessThanOrEqual, SQLBind(box.maxLon))
+                let c = cos(home.lat * .pi / 180)
+                let flat: SQLQueryString = "(lat - \(bind: home.lat)) * (lat - \(bind: home.lat)) + (lon - \(bind: home.lon)) * (lon - \(bind: home.lon)) * \(bind: c * c)"
+                q.orderBy(flat, SQLDirection.ascending)
             }
+            let rows = try await q.orderBy("name").orderBy("id").limit(want).offset(offset).all()
+            offset += rows.count
+            var page: [(id: UUID, metres: Double?)] = []
+            var beyond = false
+            for row in rows {
+                let id = try row.decode(column: "id", as: UUID.self)
+                guard let home else {
+                    page.append((id, nil))
+                    continue
+                }
+                let metres = Geo.distance(home, GeoPoint(lon: try row.decode(column: "lon", as: Double.self), lat: try row.decode(column: "lat", as: Double.self)))
+                if metres <= radius { page.append((id, metres)) } else { beyond = true }
+            }
+            let ids = page.map(\.id)
+            if !ids.isEmpty {
+                let places = Dictionary(try await ServicePlace.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+                let closed = try await closures(of: ids)
+                let ordered = page.compactMap { c in places[c.id].map { (place: $0, metres: c.metres) } }
+                    .sorted { ($0.metres ?? 0, $0.place.name) < ($1.metres ?? 0, $1.place.name) }
+                for c in ordered {
+                    let status = schedule(c.place, calendar: calendar, closures: closed[c.place.id!] ?? [:]).status(at: clock)
+                    if openNow && !status.isOpen { continue }
+                    listed.append(Listed(place: c.place, metres: c.metres, status: status))
+                    if listed.count == limit { break }
+                }
+            }
+            // The rest lie further out than the circle, or there is no more.
+            if rows.count < want || beyond { break }
         }
         return listed
     }
