@@ -268,8 +268,8 @@ struct CanteenService {
     /// orders are never read one by one).
     func kitchen(_ canteen: Canteen, day: String) async throws -> [Count] {
         let rows = try await db.sql.raw("""
-            SELECT o.meal AS meal, d.name AS dish, SUM(o.quantity) AS portions,
-                   SUM(CASE WHEN o.delivery = \(bind: true) THEN o.quantity ELSE 0 END) AS deliveries
+            SELECT o.meal AS meal, d.name AS dish, CAST(SUM(o.quantity) AS BIGINT) AS portions,
+                   CAST(SUM(CASE WHEN o.delivery = \(bind: true) THEN o.quantity ELSE 0 END) AS BIGINT) AS deliveries
             FROM \(ident: CanteenOrder.schema) o JOIN \(ident: CanteenDish.schema) d ON d.id = o.dish_id
             WHERE o.canteen_id = \(bind: canteen.id!) AND o.day = \(bind: day) AND o.state <> \(bind: "cancelled")
             GROUP BY o.dish_id, o.meal, d.name
