@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ARTIFACTS, login
+from conftest import ARTIFACTS, SERVER_INFO, login
 from test_case_loop import _as
 from test_case_queues import _accessible
 
@@ -125,6 +125,55 @@ def test_a_resident_applies_staff_ask_for_more_and_the_certificate_verifies(brow
     _accessible(checker)
     checker.screenshot(path=str(ARTIFACTS / "services_verify_360.png"), full_page=True)
     vctx.close()
+
+
+def _id_card_of_a_resident_of(grid_code):
+    """The ID number the grid worker reads off the resident's card: a resident of the grid with no application yet."""
+    import sqlite3
+    if "data_dir" not in SERVER_INFO:
+        pytest.skip("needs the server this session started")
+    db = sqlite3.connect(SERVER_INFO["data_dir"] + "/jingzhi.sqlite")
+    try:
+        row = db.execute("""SELECT r.id_number, r.name FROM residents r JOIN org_nodes g ON g.code = ?
+            WHERE r.node_path >= g.path AND r.node_path < g.path || '~' AND r.deleted_at IS NULL AND r.id_number IS NOT NULL
+            AND r.id NOT IN (SELECT resident_id FROM service_applications) ORDER BY r.node_path LIMIT 1""", (grid_code,)).fetchone()
+    finally:
+        db.close()
+    assert row, "no resident without applications in " + grid_code
+    return row
+
+
+def test_a_grid_worker_applies_for_a_resident_daiban_and_community_staff_see_it(browser, server):
+    id_number, name = _id_card_of_a_resident_of("YT-GT-01-G01")
+    wctx, worker = _phone_360(browser, server, "gt01_grid")
+    worker.goto(server + "/services")
+    _accessible(worker)
+    worker.get_by_role("link", name="低保申请材料初审").click()
+    expect(worker.locator("h1")).to_contain_text("低保申请材料初审")
+    # Someone outside the grid: refused in words, nothing filed.
+    worker.fill("input[name=idNumber]", "110101190001010000")
+    for material in ["身份证正反面", "户口本", "家庭收入情况说明"]:
+        worker.locator(f"input[data-material='{material}']").set_input_files(_photo("m.png"))
+    worker.get_by_role("button", name="提交申请").click()
+    expect(worker.locator("p.error")).to_contain_text("辖区内没有这个身份证号的居民")
+    worker.fill("input[name=idNumber]", id_number)
+    for material in ["身份证正反面", "户口本", "家庭收入情况说明"]:
+        worker.locator(f"input[data-material='{material}']").set_input_files(_photo("m.png"))
+    worker.get_by_role("button", name="提交申请").click()
+    expect(worker.locator(".flash")).to_contain_text("申请已提交")
+    number = re.search(r"DBCS\d{8}-\d{4}", worker.locator(".flash").inner_text()).group(0)
+    expect(worker.locator(".tag", has_text="代办")).to_be_visible()
+    _accessible(worker)
+    worker.screenshot(path=str(ARTIFACTS / "services_daiban_360.png"), full_page=True)
+    wctx.close()
+
+    # The community's staff find it in their queue, marked as filed by proxy, with the resident's name.
+    sctx, staff = _as(browser, server, "gt01_community")
+    staff.goto(server + "/services?number=" + number)
+    row = staff.locator("#applications tbody tr", has_text=number)
+    expect(row).to_contain_text("代办")
+    expect(row).to_contain_text(name)
+    sctx.close()
 
 
 def test_services_nearby_on_the_map_and_the_app_works_offline(browser, server):

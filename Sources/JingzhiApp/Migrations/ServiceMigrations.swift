@@ -73,3 +73,19 @@ struct M096CreateServicePlaces: AsyncMigration {
         try await db.schema(ServicePlace.schema).delete()
     }
 }
+
+/// Matters of one community or street (社区自有事项): the subtree a matter serves; "" is the county's catalogue.
+struct M120AddServiceMatterScope: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema(ServiceMatter.schema).field("node_id", .uuid).update()
+        try await db.schema(ServiceMatter.schema).field("node_path", .path(on: db), .sql(.default(""))).update()
+        try await db.sql.raw("UPDATE service_matters SET node_path = '' WHERE node_path IS NULL").run()
+        try await createIndex("service_matters_path", on: ServiceMatter.schema, ["node_path"], db: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.sql.raw("DROP INDEX IF EXISTS service_matters_path").run()
+        try await db.schema(ServiceMatter.schema).deleteField("node_path").update()
+        try await db.schema(ServiceMatter.schema).deleteField("node_id").update()
+    }
+}

@@ -13,10 +13,10 @@ import Testing
     @Test func benchPartsHaveUniqueNamesAndOnlyTheCityAndThePointsLedgerSeedAlone() {
         let parts = FeatureList.benchParts
         #expect(parts.map(\.name) == ["register", "patrols", "property", "command-centre", "measures", "deliberation", "points", "devices",
-                                       "partners", "services", "assessment", "observability"])
+                                       "notices", "partners", "services", "canteen", "assessment", "observability"])
         #expect(Set(parts.map(\.name)).count == parts.count)
         let alone = parts.filter { if case .alone = $0.run { true } else { false } }.map(\.name)
-        #expect(alone == ["command-centre", "points", "partners", "observability"])
+        #expect(alone == ["command-centre", "points", "notices", "partners", "observability"])
         #expect(Bench.partNames.last == "all")
     }
 

@@ -46,6 +46,32 @@ import VaporTesting
         }
     }
 
+    @Test func rowsWrittenByTheDatabaseCarryThePersonKeysAndAudiencesOfEachPerson() async throws {
+        try await withDemoApp { app in
+            // setup
+            let node = try await app.node("YT-GT-01")
+            let residents = try await Resident.query(on: app.db).within(DataScope(rootPath: node.path)).all()
+            // act: residents and grid workers, written by INSERT … SELECT
+            let id = try await NoticeFixture.notice(app, to: ["YT-GT-01"], extra: #","audiences":["residents","grid_workers","staff"]"#)
+            let rows = try await NoticeRecipient.query(on: app.db).filter(\.$noticeID == id).all()
+            // check
+            let byResident = Dictionary(grouping: rows.compactMap { r in r.residentID.map { ($0, r) } }, by: \.0)
+            #expect(Set(byResident.keys) == Set(residents.compactMap(\.id)), "every resident of the community, once")
+            #expect(byResident.allSatisfy { id, rs in rs.count == 1 && rs[0].1.personKey == "r:" + id.uuidString && rs[0].1.audience == "residents" })
+            let accounts = rows.filter { $0.userID != nil }
+            let grid = try #require(try await User.query(on: app.db).filter(\.$username == "gt01_grid").first())
+            let staff = try #require(try await User.query(on: app.db).filter(\.$username == "gt01_community").first())
+            #expect(accounts.contains { $0.userID == grid.id && $0.personKey == "u:" + grid.id!.uuidString && $0.audience == "grid_workers" })
+            #expect(accounts.contains { $0.userID == staff.id && $0.audience == "staff" })
+            #expect(Set(rows.map(\.id)).count == rows.count && rows.allSatisfy { $0.readAt == nil })
+            #expect(try await Notice.find(id, on: app.db)?.recipientCount == rows.count)
+            // the resident reads it through their own row
+            let demo = try await app.token("resident_demo")
+            let read = try await app.api(.POST, "/api/v1/me/notices/\(id)/read", token: demo)
+            #expect(read.status == .ok, "\(read.text)")
+        }
+    }
+
     @Test func publishingAgainWritesNothingTwice() async throws {
         try await withDemoApp { app in
             // setup

@@ -1,6 +1,7 @@
 import Foundation
 import Fluent
 import JingzhiCore
+import SQLKit
 import Vapor
 
 /// A dish as staff type it: name and the four prices in fen.
@@ -263,14 +264,20 @@ struct CanteenService {
         let deliveries: Int
     }
 
-    /// The kitchen's counts of a day: portions per dish and how many go out for delivery.
+    /// The kitchen's counts of a day: portions per dish and how many go out for delivery (summed by the database: the
+    /// orders are never read one by one).
     func kitchen(_ canteen: Canteen, day: String) async throws -> [Count] {
-        let orders = try await CanteenOrder.query(on: db).filter(\.$canteenID == canteen.id!).filter(\.$day == day).filter(\.$state != "cancelled").all()
-        let dishes = Dictionary(uniqueKeysWithValues: try await CanteenDish.query(on: db).filter(\.$id ~~ Array(Set(orders.map(\.dishID)))).all().map { ($0.id!, $0) })
-        let grouped = Dictionary(grouping: orders) { $0.dishID }
-        return grouped.compactMap { id, os -> Count? in
-            guard let d = dishes[id], let meal = Meal(rawValue: os[0].meal) else { return nil }
-            return Count(meal: meal, dish: d.name, portions: os.reduce(0) { $0 + $1.quantity }, deliveries: os.filter(\.delivery).reduce(0) { $0 + $1.quantity })
+        let rows = try await db.sql.raw("""
+            SELECT o.meal AS meal, d.name AS dish, CAST(SUM(o.quantity) AS BIGINT) AS portions,
+                   CAST(SUM(CASE WHEN o.delivery = \(bind: true) THEN o.quantity ELSE 0 END) AS BIGINT) AS deliveries
+            FROM \(ident: CanteenOrder.schema) o JOIN \(ident: CanteenDish.schema) d ON d.id = o.dish_id
+            WHERE o.canteen_id = \(bind: canteen.id!) AND o.day = \(bind: day) AND o.state <> \(bind: "cancelled")
+            GROUP BY o.dish_id, o.meal, d.name
+            """).all()
+        return try rows.compactMap { row -> Count? in
+            guard let meal = Meal(rawValue: try row.decode(column: "meal", as: String.self)) else { return nil }
+            return Count(meal: meal, dish: try row.decode(column: "dish", as: String.self), portions: try row.decode(column: "portions", as: Int.self),
+                         deliveries: try row.decode(column: "deliveries", as: Int.self))
         }.sorted { (Meal.allCases.firstIndex(of: $0.meal)!, $0.dish) < (Meal.allCases.firstIndex(of: $1.meal)!, $1.dish) }
     }
 }

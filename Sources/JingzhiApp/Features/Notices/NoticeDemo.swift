@@ -76,5 +76,8 @@ extension NoticesFeature: DemoContributor {
     static func seedDemo(_ c: DemoContext) async throws {
         guard c.plan.scale == .county else { return }
         c.log("通知公告：\(try await NoticeDemo.seed(under: c.root, asOf: c.asOf, on: c.db)) 条")
+        let t0 = Date()
+        let year = try await NoticeYearDemo.seed(asOf: c.asOf, on: c.db)
+        c.log(String(format: "通知公告（一年）：%d 条，%.1f 秒", year, Date().timeIntervalSince(t0)))
     }
 }

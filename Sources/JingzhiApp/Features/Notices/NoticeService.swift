@@ -154,29 +154,22 @@ struct NoticeService {
     func publishing(_ n: Notice, role: NoticeRole) async throws -> (notice: Notice, wrote: Bool) {
         if n.state == .published { return (n, false) }
         try NoticeLifecycle.table.check(.publish, from: n.state, role: role)
-        let people = try await reach(of: n).people(on: db)
+        let reach = try await reach(of: n)
+        let count = try await reach.count(on: db)
+        // Only an urgent notice needs the people in Swift: their phones for the text messages.
+        let people = n.urgent ? try await reach.people(on: db) : []
         let phones = n.urgent ? try await Self.phones(of: people, on: db) : [:]
         let id = n.id!, now = now, messages = messages
         n.publishedAt = now
-        n.recipientCount = people.count
+        n.recipientCount = count
         let text = "【\(n.title)】" + NoticeFormat.plain(n.body)
         let claimed = try await NoticeLifecycle.table.commit(
-            n, .publish, from: n.state, to: .published, subject: "「\(n.title)」", note: "送达 \(people.count) 人",
-            by: role == .system ? .system("定时发布") : source, at: now, on: db, changes: ["recipients": [nil, String(people.count)]],
+            n, .publish, from: n.state, to: .published, subject: "「\(n.title)」", note: "送达 \(count) 人",
+            by: role == .system ? .system("定时发布") : source, at: now, on: db, changes: ["recipients": [nil, String(count)]],
             write: { tx in
+                // The rows come from the reach's own queries inside the transaction: what was written is the count kept.
+                n.recipientCount = try await reach.insertRecipients(id, on: tx)
                 try await n.save(on: tx)
-                for chunk in stride(from: 0, to: people.count, by: 500).map({ Array(people[$0..<min($0 + 500, people.count)]) }) {
-                    try await chunk.map { p -> NoticeRecipient in
-                        let r = NoticeRecipient()
-                        r.noticeID = id
-                        r.personKey = p.personKey
-                        r.residentID = p.residentID
-                        r.userID = p.userID
-                        r.nodePath = p.nodePath
-                        r.audience = p.audience.rawValue
-                        return r
-                    }.create(on: tx)
-                }
                 let texts = people.compactMap { p in
                     phones[p.personKey].map { MessageService.Outgoing(personKey: p.personKey, residentID: p.residentID, userID: p.userID, phone: $0, nodePath: p.nodePath) }
                 }

@@ -1,6 +1,7 @@
 import Foundation
 import Fluent
 import JingzhiCore
+import SQLKit
 import Vapor
 
 /// What staff type for a place.
@@ -109,24 +110,56 @@ struct PlaceService {
 
     /// Active places within `radius` metres of `home` (all of them when there is no home), nearest first, with their
     /// status now; `kind` and `openNow` narrow the list.
+    ///
+    /// The database picks the page: places in the box around the circle (the `lat, lon` index), ordered by the
+    /// flat-earth distance (exact enough at 3 km to order by), a page at a time. Only the places of the page are read
+    /// whole, with their closed days and opening hours (a few more pages when `openNow` skips the closed ones).
     func nearby(_ home: GeoPoint?, radius: Double = 3000, kind: PlaceKind? = nil, openNow: Bool = false, limit: Int = 200) async throws -> [Listed] {
-        var q = ServicePlace.query(on: db).filter(\.$active == true)
-        if let kind { q = q.filter(\.$kindRaw == kind.rawValue) }
-        if let home, let box = GeoBox([home])?.expanded(byMetres: radius) {
-            q = q.filter(\.$lat >= box.minLat).filter(\.$lat <= box.maxLat).filter(\.$lon >= box.minLon).filter(\.$lon <= box.maxLon)
-        }
-        let places = try await q.limit(5000).all()
         let calendar = try await calendar(around: ShanghaiTime.today(now))
-        let closed = try await closures(of: places.compactMap(\.id))
         let clock = PlaceSchedule.clock(now)
-        // Distance first: only the places inside the circle get their hours worked out.
-        let inside = places.map { p in (p, home.map { Geo.distance($0, p.point) }) }.filter { home == nil || ($0.1 ?? 0) <= radius }
-        var listed = inside.map { p, metres in
-            Listed(place: p, metres: metres, status: schedule(p, calendar: calendar, closures: closed[p.id!] ?? [:]).status(at: clock))
+        var listed: [Listed] = []
+        var offset = 0
+        while listed.count < limit {
+            let want = max(limit - listed.count, openNow ? 50 : 1)
+            let q = db.sql.select().column("id").column("lat").column("lon").from(ServicePlace.schema).where("active", .equal, SQLBind(true))
+            if let kind { q.where("kind", .equal, SQLBind(kind.rawValue)) }
+            if let home, let box = GeoBox([home])?.expanded(byMetres: radius) {
+                q.where("lat", .greaterThanOrEqual, SQLBind(box.minLat)).where("lat", .lessThanOrEqual, SQLBind(box.maxLat))
+                    .where("lon", .greaterThanOrEqual, SQLBind(box.minLon)).where("lon", .lessThanOrEqual, SQLBind(box.maxLon))
+                let c = cos(home.lat * .pi / 180)
+                let flat: SQLQueryString = "(lat - \(bind: home.lat)) * (lat - \(bind: home.lat)) + (lon - \(bind: home.lon)) * (lon - \(bind: home.lon)) * \(bind: c * c)"
+                q.orderBy(flat, SQLDirection.ascending)
+            }
+            let rows = try await q.orderBy("name").orderBy("id").limit(want).offset(offset).all()
+            offset += rows.count
+            var page: [(id: UUID, metres: Double?)] = []
+            var beyond = false
+            for row in rows {
+                let id = try row.decode(column: "id", as: UUID.self)
+                guard let home else {
+                    page.append((id, nil))
+                    continue
+                }
+                let metres = Geo.distance(home, GeoPoint(lon: try row.decode(column: "lon", as: Double.self), lat: try row.decode(column: "lat", as: Double.self)))
+                if metres <= radius { page.append((id, metres)) } else { beyond = true }
+            }
+            let ids = page.map(\.id)
+            if !ids.isEmpty {
+                let places = Dictionary(try await ServicePlace.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) }, uniquingKeysWith: { a, _ in a })
+                let closed = try await closures(of: ids)
+                let ordered = page.compactMap { c in places[c.id].map { (place: $0, metres: c.metres) } }
+                    .sorted { ($0.metres ?? 0, $0.place.name) < ($1.metres ?? 0, $1.place.name) }
+                for c in ordered {
+                    let status = schedule(c.place, calendar: calendar, closures: closed[c.place.id!] ?? [:]).status(at: clock)
+                    if openNow && !status.isOpen { continue }
+                    listed.append(Listed(place: c.place, metres: c.metres, status: status))
+                    if listed.count == limit { break }
+                }
+            }
+            // The rest lie further out than the circle, or there is no more.
+            if rows.count < want || beyond { break }
         }
-        if openNow { listed = listed.filter(\.status.isOpen) }
-        listed.sort { ($0.metres ?? 0, $0.place.name) < ($1.metres ?? 0, $1.place.name) }
-        return Array(listed.prefix(limit))
+        return listed
     }
 
     func status(of p: ServicePlace) async throws -> PlaceStatus {

@@ -59,6 +59,12 @@ struct ServiceApplications {
         guard let matterID = input.matterID else { throw APIError.missing("matterId") }
         let matter = try await ServiceCatalog(db: db, now: now).matter(matterID)
         let (resident, proxy) = try await applicant(input, by: actor)
+        // A community's own matter is offered to its residents only; a resident elsewhere does not see it at all.
+        guard ServiceCatalog.serves(matter, path: resident.nodePath) else {
+            guard proxy else { throw APIError.notFound }
+            throw APIError(.unprocessableEntity, code: "not_eligible",
+                           "「\(matter.name)」是社区自有事项，只受理本社区居民的申请 (this matter is only for residents of the community that offers it)")
+        }
         if let minAge = matter.minAge {
             guard let age = Self.age(born: resident.birthDate, today: ShanghaiTime.today(now)), age >= minAge else {
                 throw APIError(.unprocessableEntity, code: "not_eligible", "「\(matter.name)」须年满 \(minAge) 周岁 (applicants must be at least \(minAge))")

@@ -16,9 +16,12 @@ struct MatterInput: Sendable {
     var certificateTitle: String?
     var active = true
     var sortOrder: Int?
+    /// The street or community whose own matter it is; nil: the county's (admins) or the editor's own node (staff).
+    var nodeID: UUID?
 }
 
-/// The catalogue of matters (办事指南): residents read it; county admins keep it.
+/// The catalogue of matters (办事指南): residents read it; county admins keep the county's matters, and street and
+/// community staff add their own (社区自有事项), offered only in their subtree.
 struct ServiceCatalog {
     let db: any Database
     let now: Date
@@ -32,22 +35,96 @@ struct ServiceCatalog {
 
     init(req: Request) { self.init(db: req.db, now: req.now, source: req.auditSource) }
 
+    static let editorRoles: Set<Role> = [.admin, .streetStaff, .communityStaff]
+
     static func requireEditor(_ actor: Actor) throws {
-        guard actor.role == .admin else {
-            throw APIError(.forbidden, code: "forbidden", "只有县级管理员可以维护办事事项 (only county admins edit the catalogue)")
+        guard editorRoles.contains(actor.role) else {
+            throw APIError(.forbidden, code: "forbidden",
+                           "只有县级管理员和街道、社区工作人员可以维护办事事项 (only county admins and street or community staff edit the catalogue)")
         }
     }
 
-    /// The matters residents can apply for, in catalogue order; `all` adds the retired ones (for admins).
-    func matters(all: Bool = false) async throws -> [ServiceMatter] {
+    /// Admins change every matter; street and community staff those of their own subtree, never the county's nor the
+    /// street's above them. (Callers load the matter with `matter(_:for:)` first: another community's answers 404 there.)
+    static func requireEditable(_ m: ServiceMatter, by actor: Actor) throws {
+        try requireEditor(actor)
+        guard actor.role != .admin else { return }
+        guard !m.isCounty else {
+            throw APIError(.forbidden, code: "county_matter", "县级事项由县级管理员维护 (county matters are kept by county admins)")
+        }
+        guard actor.scope.contains(m.nodePath) else {
+            throw APIError(.forbidden, code: "forbidden", "该事项由上级街道维护 (this matter is kept by the street above you)")
+        }
+    }
+
+    static func canEdit(_ m: ServiceMatter, _ actor: Actor) -> Bool { (try? requireEditable(m, by: actor)) != nil }
+
+    /// Whether the matter is offered where `path` lies: the county's everywhere, a community's in its subtree.
+    static func serves(_ m: ServiceMatter, path: String) -> Bool { path.hasPrefix(m.nodePath) }
+
+    /// A matter reaches the actor when it is the county's, is offered where they stand (their own community's or
+    /// street's), or belongs to a part of their area (staff).
+    static func reaches(_ m: ServiceMatter, _ actor: Actor, standing: String?) -> Bool {
+        m.isCounty || standing.map { serves(m, path: $0) } == true || (actor.role != .resident && actor.scope.contains(m.nodePath))
+    }
+
+    /// Where the actor stands: a resident's household, anyone else's own node ("" for county admins).
+    func standing(of actor: Actor) async throws -> String? {
+        guard actor.role == .resident else { return actor.nodePath }
+        guard let rid = actor.user.residentID else { return nil }
+        return try await Resident.find(rid, on: db)?.nodePath
+    }
+
+    /// The matters the actor may apply for (or handle), in catalogue order; `includeRetired` adds the retired ones
+    /// the actor may edit.
+    func matters(for actor: Actor, includeRetired: Bool = false) async throws -> [ServiceMatter] {
+        let standing = try await standing(of: actor)
         var q = ServiceMatter.query(on: db)
-        if !all { q = q.filter(\.$active == true) }
+        if !includeRetired { q = q.filter(\.$active == true) }
         return try await q.sort(\.$sortOrder).sort(\.$name).all()
+            .filter { Self.reaches($0, actor, standing: standing) && ($0.active || Self.canEdit($0, actor)) }
+    }
+
+    /// One matter as the actor may see it: 404 for another community's, and for a retired one they cannot edit.
+    func matter(_ id: UUID, for actor: Actor) async throws -> ServiceMatter {
+        guard let m = try await ServiceMatter.find(id, on: db), Self.reaches(m, actor, standing: try await standing(of: actor)),
+              m.active || Self.canEdit(m, actor) else { throw APIError.notFound }
+        return m
     }
 
     func matter(_ id: UUID, includeRetired: Bool = false) async throws -> ServiceMatter {
         guard let m = try await ServiceMatter.find(id, on: db), m.active || includeRetired else { throw APIError.notFound }
         return m
+    }
+
+    /// The names of the streets and communities that own these matters.
+    func owners(_ matters: [ServiceMatter]) async throws -> [UUID: String] {
+        let ids = Array(Set(matters.compactMap(\.nodeID)))
+        guard !ids.isEmpty else { return [:] }
+        return Dictionary(try await OrgNode.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.name) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The streets and communities an editor may give a matter to.
+    func ownerChoices(for actor: Actor) async throws -> [OrgNode] {
+        try await OrgNode.query(on: db).within(actor.scope).filter(\.$kindRaw ~~ [NodeKind.street.rawValue, NodeKind.community.rawValue])
+            .sort(\.$path).limit(500).all()
+    }
+
+    /// Where a new matter belongs: the county (admins, no node given), or a street or community of the editor's area.
+    private func place(_ m: ServiceMatter, nodeID: UUID?, by actor: Actor) async throws {
+        if actor.role == .admin && nodeID == nil {
+            m.nodeID = nil
+            m.nodePath = ""
+            return
+        }
+        guard let id = nodeID ?? actor.user.nodeID, let node = try await OrgNode.find(id, on: db), actor.scope.contains(node.path) else {
+            throw APIError(.notFound, code: "unknown_node", "所属社区不存在或不在您的辖区内 (unknown community, or outside your area)", field: "nodeId")
+        }
+        guard node.kind == .street || node.kind == .community else {
+            throw APIError.invalid("nodeId", "自有事项只能属于街道或社区 (a matter belongs to a street or a community)")
+        }
+        m.nodeID = node.id
+        m.nodePath = node.path
     }
 
     /// Checks and applies `input` to `m` (a new one when its id is nil).
@@ -92,16 +169,20 @@ struct ServiceCatalog {
         let m = ServiceMatter()
         m.sortOrder = try await ServiceMatter.query(on: db).count() + 1
         m.version = 1
+        try await place(m, nodeID: input.nodeID, by: actor)
         try fill(m, input)
-        try await save(m, action: "create", summary: "办事事项「\(m.name)」：新增")
+        let owner = m.isCounty ? "县级" : "\(try await owners([m])[m.nodeID!] ?? "")自有"
+        try await save(m, action: "create", summary: "办事事项「\(m.name)」：新增\(owner)事项")
         return m
     }
 
+    /// Changes or retires a matter; a node given moves it to another street or community of the editor's area.
     func update(_ m: ServiceMatter, _ input: MatterInput, version: Int?, by actor: Actor) async throws -> ServiceMatter {
-        try Self.requireEditor(actor)
+        try Self.requireEditable(m, by: actor)
         if let version, version != m.version {
             throw APIError.conflict("该事项已被他人修改，请刷新后再保存 (the matter changed since you loaded it; reload)", code: "matter_changed")
         }
+        if let node = input.nodeID, node != m.nodeID { try await place(m, nodeID: node, by: actor) }
         try fill(m, input)
         m.version += 1
         try await save(m, action: "update", summary: "办事事项「\(m.name)」：修改" + (m.active ? "" : "（已停用）"))
@@ -114,7 +195,7 @@ struct ServiceCatalog {
             try await db.writeTransaction { tx in
                 try await m.save(on: tx)
                 try await AuditLog.record(on: tx, by: source, at: now, action: action, entity: "service_matter", entityID: m.id,
-                                          nodePath: "", summary: summary)
+                                          nodePath: m.nodePath, summary: summary)
             }
         } catch let e as any DatabaseError where e.isConstraintFailure {
             throw APIError.conflict("编码「\(m.code)」已被其他事项使用 (the code \(m.code) is taken)", code: "code_taken")

@@ -3,7 +3,7 @@ import Fluent
 import JingzhiCore
 import Vapor
 
-/// County admins keep the catalogue: a new matter, or an existing one changed or retired.
+/// County admins keep the catalogue, street and community staff their own matters: a new one, or one changed or retired.
 enum ServiceCatalogPages {
     static func register(_ staff: any RoutesBuilder) {
         typealias P = SiteURL.Services.Pattern
@@ -25,6 +25,7 @@ enum ServiceCatalogPages {
         var certificateTitle: String?
         var active: String?
         var version: Int?
+        var nodeId: String?
 
         init() {}
 
@@ -40,6 +41,7 @@ enum ServiceCatalogPages {
             certificateTitle = m.certificateTitle
             active = m.active ? "1" : nil
             version = m.version
+            nodeId = m.nodeID?.uuidString
         }
 
         func input() throws -> MatterInput {
@@ -50,7 +52,8 @@ enum ServiceCatalogPages {
             }
             return MatterInput(code: code, name: name, details: details, eligibility: eligibility, minAge: try int(minAge, "minAge"),
                                requiredTag: requiredTag, materials: [materials ?? ""], deadlineDays: try int(deadlineDays, "deadlineDays"),
-                               certificateTitle: certificateTitle, active: active == "1")
+                               certificateTitle: certificateTitle, active: active == "1",
+                               nodeID: nodeId?.trimmingCharacters(in: .whitespaces).nilIfEmpty.flatMap(UUID.init(uuidString:)))
         }
     }
 
@@ -60,13 +63,24 @@ enum ServiceCatalogPages {
         return actor
     }
 
-    static func page(_ req: Request, _ f: MatterForm, matter: ServiceMatter?, error: String?) -> HTML {
+    /// Who offers the matter: the county (admins only) or a street or community of the editor's area.
+    static func ownerField(_ req: Request, _ actor: Actor, _ f: MatterForm) async throws -> HTML {
+        let nodes = try await ServiceCatalog(req: req).ownerChoices(for: actor)
+        let options = nodes.map { (value: $0.id!.uuidString, label: $0.name) }
+        return Form.select(req.t("办理范围", "Offered in"), name: "nodeId", options: options, selected: f.nodeId ?? actor.user.nodeID?.uuidString,
+                           includeBlank: actor.role == .admin ? req.t("全县（县级事项）", "The whole county (county matter)") : nil)
+    }
+
+    static func page(_ req: Request, _ f: MatterForm, matter: ServiceMatter?, error: String?) async throws -> HTML {
         let target = matter.map { SiteURL.Services.editMatter($0.id!).path } ?? SiteURL.Services.newMatter.path
         let tags = ResidentTags.all.map { (value: $0, label: $0) }
+        let owner = try await ownerField(req, try req.requireActor(), f)
         return Layout(req: req, title: matter == nil ? req.t("新增办事事项", "New matter") : req.t("修改办事事项", "Edit the matter")).render("""
         \(error.map { HTML("<p class=\"error\" role=\"alert\">\($0)</p>") } ?? .empty)
         <form method="post" action="\(target)" class="card" id="matter-form">\(Form.csrf(req))
         <input type="hidden" name="version" value="\(f.version.map(String.init) ?? "")">
+        \(owner)
+        <p class="hint">\(req.t("社区自有事项只在本社区（或街道）内可见、可申请。", "A community's own matter is shown and offered only in that community (or street)."))</p>
         \(Form.field(req.t("编码", "Code"), name: "code", value: f.code, required: true, hint: req.t("字母或数字，如 JZZM", "Letters or digits, e.g. JZZM")))
         \(Form.field(req.t("事项名称", "Name"), name: "name", value: f.name, required: true))
         \(Form.textarea(req.t("事项说明", "What it is"), name: "details", value: f.details, required: true))
@@ -85,7 +99,7 @@ enum ServiceCatalogPages {
         _ = try editor(req)
         var f = MatterForm()
         f.active = "1"
-        return page(req, f, matter: nil, error: nil)
+        return try await page(req, f, matter: nil, error: nil)
     }
 
     @Sendable static func create(req: Request) async throws -> Response {
@@ -101,15 +115,17 @@ enum ServiceCatalogPages {
     }
 
     @Sendable static func editForm(req: Request) async throws -> HTML {
-        _ = try editor(req)
-        let m = try await ServiceCatalog(req: req).matter(try req.idParameter(), includeRetired: true)
-        return page(req, MatterForm(m), matter: m, error: nil)
+        let actor = try editor(req)
+        let m = try await ServiceCatalog(req: req).matter(try req.idParameter(), for: actor)
+        try ServiceCatalog.requireEditable(m, by: actor)
+        return try await page(req, MatterForm(m), matter: m, error: nil)
     }
 
     @Sendable static func update(req: Request) async throws -> Response {
         let actor = try editor(req)
         let catalog = ServiceCatalog(req: req)
-        let m = try await catalog.matter(try req.idParameter(), includeRetired: true)
+        let m = try await catalog.matter(try req.idParameter(), for: actor)
+        try ServiceCatalog.requireEditable(m, by: actor)
         let f = try req.content.decode(MatterForm.self)
         do {
             let saved = try await catalog.update(m, try f.input(), version: f.version, by: actor)

@@ -38,6 +38,19 @@ enum ServiceDemo {
         return catalogue.count
     }
 
+    /// 古亭社区's own matter (社区自有事项), added by its staff: offered to its residents only.
+    static let communityMatter = MatterInput(code: "GTZL", name: "助老上门服务申请", details: "古亭社区养老服务站为独居、失能老人每周上门助洁、助浴，由社区安排志愿者和护理员。",
+                                             eligibility: "古亭社区登记在册、年满 60 周岁的独居或失能老人", minAge: 60, materials: ["身份证正反面"],
+                                             deadlineDays: 5)
+
+    static func seedCommunityMatter(on db: any Database, at now: Date) async throws -> Int {
+        guard try await ServiceMatter.query(on: db).filter(\.$code == (communityMatter.code ?? "")).count() == 0,
+              let user = try await User.query(on: db).filter(\.$username == "gt01_community").first() else { return 0 }
+        let staff = try await Actor.load(user, on: db, now: now)
+        _ = try await ServiceCatalog(db: db, now: now, source: .cli("seed")).create(communityMatter, by: staff)
+        return 1
+    }
+
     /// Final state of the n-th demo application: most approved, some late, rejected, waiting for materials, in progress,
     /// just submitted, withdrawn.
     static let outcomes: [ServiceState?] = [.approved, .approved, .approved, .approved, nil, .rejected, .needsMore, .accepted, .submitted, .withdrawn]
@@ -47,7 +60,7 @@ enum ServiceDemo {
               let street = try await OrgNode.query(on: db).filter(\.$code == "YT-GT").first(),
               let staffUser = try await User.query(on: db).filter(\.$username == "gt_street").first() else { return 0 }
         let residentDemo = try await User.query(on: db).filter(\.$username == "resident_demo").first()?.residentID
-        let matters = try await ServiceMatter.query(on: db).sort(\.$sortOrder).all()
+        let matters = try await ServiceMatter.query(on: db).filter(\.$nodePath == "").sort(\.$sortOrder).all()
         let all = try await Resident.query(on: db).within(DataScope(rootPath: street.path)).sort(\.$nodePath).all()
         let picked = stride(from: 0, to: all.count, by: max(1, all.count / 90)).map { all[$0] }.filter { $0.id != residentDemo }
         var made = 0
@@ -110,7 +123,8 @@ enum ServiceDemo {
 extension ServicesFeature: DemoContributor {
     static func seedDemo(_ c: DemoContext) async throws {
         let matters = try await ServiceDemo.seedCatalogue(on: c.db, at: DemoDate.instant(c.asOf - 200, hour: 9))
-        c.log("办事事项：\(matters) 项")
+        let own = try await ServiceDemo.seedCommunityMatter(on: c.db, at: DemoDate.instant(c.asOf - 200, hour: 10))
+        c.log("办事事项：\(matters) 项，社区自有 \(own) 项")
         if c.plan.scale != .city {
             c.log("生活圈服务点：\(try await PlaceDemo.seed(under: c.root, on: c.db, at: DemoDate.instant(c.asOf - 200, hour: 9))) 个")
         }

@@ -28,8 +28,13 @@ final class ServiceMatter: Model, @unchecked Sendable {
     @Field(key: "sort_order") var sortOrder: Int
     @Field(key: "version") var version: Int
     @Field(key: "updated_at") var updatedAt: Date
+    /// The street or community whose own matter this is (社区自有事项); nil with an empty path: the county's catalogue.
+    @OptionalField(key: "node_id") var nodeID: UUID?
+    @Field(key: "node_path") var nodePath: String
 
     init() {}
+
+    var isCounty: Bool { nodePath.isEmpty }
 
     var materials: [String] { materialsRaw.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
 }

@@ -48,9 +48,11 @@ enum ServicePages {
 
     static func residentIndex(_ req: Request, _ actor: Actor) async throws -> HTML {
         let (mine, _) = try await ServiceQueue(db: req.db, now: req.now).list(for: actor, .init(), page: PageRequest(page: 1, per: 50))
-        let matters = try await ServiceCatalog(req: req).matters()
+        let catalog = ServiceCatalog(req: req)
+        let matters = try await catalog.matters(for: actor)
+        let owners = try await catalog.owners(matters)
         let guide = matters.map { m -> HTML in
-            "<a class=\"card link\" href=\"\(SiteURL.Services.matter(m.id!).path)\"><b>\(m.name)</b><br><small>\(req.t("\(m.deadlineDays) 个工作日办结", "Decided within \(m.deadlineDays) working days"))</small></a>"
+            "<a class=\"card link\" href=\"\(SiteURL.Services.matter(m.id!).path)\">\(ownerTag(req, m, owners))<b>\(m.name)</b><br><small>\(req.t("\(m.deadlineDays) 个工作日办结", "Decided within \(m.deadlineDays) working days"))</small></a>"
         }
         return Layout(req: req, title: req.t("便民办事", "Services")).render("""
         <h2>\(req.t("我的申请", "My applications"))</h2>
@@ -58,6 +60,12 @@ enum ServicePages {
         <h2>\(req.t("可以办理的事项", "What you can apply for"))</h2>
         <div id="matters">\(guide)</div>
         """)
+    }
+
+    /// A community's own matter says whose it is; the county's say nothing.
+    static func ownerTag(_ req: Request, _ m: ServiceMatter, _ owners: [UUID: String]) -> HTML {
+        guard let id = m.nodeID else { return .empty }
+        return "<span class=\"tag owner\">\(owners[id] ?? "")\(req.t("自有事项", " own matter"))</span> "
     }
 
     static func guide(_ req: Request, _ m: ServiceMatter) -> HTML {
@@ -83,13 +91,14 @@ enum ServicePages {
 
     @Sendable static func matter(req: Request) async throws -> HTML {
         let actor = try req.requireActor()
-        let m = try await ServiceCatalog(req: req).matter(try req.idParameter(), includeRetired: actor.role == .admin)
+        let m = try await ServiceCatalog(req: req).matter(try req.idParameter(), for: actor)
         return try await matterPage(req, actor, m, error: nil)
     }
 
     static func matterPage(_ req: Request, _ actor: Actor, _ m: ServiceMatter, error: String?, note: String? = nil) async throws -> HTML {
-        var body: [HTML] = [guide(req, m)]
-        if actor.role == .admin {
+        var body: [HTML] = [ownerTag(req, m, try await ServiceCatalog(req: req).owners([m])), guide(req, m)]
+        if !m.active { body.insert("<p class=\"notice\">\(req.t("此事项已停用，不再受理申请。", "This matter is retired: no new applications."))</p>", at: 0) }
+        if ServiceCatalog.canEdit(m, actor) {
             body.append("<p><a class=\"button secondary\" href=\"\(SiteURL.Services.editMatter(m.id!).path)\">\(req.t("修改事项", "Edit the matter"))</a></p>")
         }
         let canApply = (actor.role == .resident && actor.user.residentID != nil) || ServiceAccess.proxyRoles.contains(actor.role)
@@ -128,7 +137,8 @@ enum ServicePages {
 
     @Sendable static func apply(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let m = try await ServiceCatalog(req: req).matter(try req.idParameter())
+        let m = try await ServiceCatalog(req: req).matter(try req.idParameter(), for: actor)
+        guard m.active else { throw APIError.notFound }
         let f = try req.content.decode(ApplyForm.self)
         do {
             var residentID: UUID?

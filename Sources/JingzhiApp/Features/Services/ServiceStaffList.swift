@@ -13,14 +13,16 @@ enum ServiceStaffList {
         var overdueFilter = ServiceQueue.Filter()
         overdueFilter.overdue = true
         let (_, overdue) = try await queue.list(for: actor, overdueFilter, page: PageRequest(page: 1, per: 1))
-        let matters = try await ServiceCatalog(req: req).matters(all: true)
+        let catalog = ServiceCatalog(req: req)
+        let matters = try await catalog.matters(for: actor, includeRetired: ServiceCatalog.editorRoles.contains(actor.role))
+        let owners = try await catalog.owners(matters)
         var links: [HTML] = [
             "<a class=\"button secondary\" href=\"\(SiteURL.Services.index(query: [("overdue", "1")]).path)\">\(req.t("超期督办", "Overdue")) <span class=\"badge\" id=\"overdue-count\">\(overdue)</span></a>",
         ]
         if ServiceAccess.handlerRoles.contains(actor.role) {
             links.append("<a class=\"button secondary\" href=\"\(SiteURL.Services.measures.path)\">\(req.t("办件统计", "Measures"))</a>")
         }
-        if actor.role == .admin {
+        if ServiceCatalog.editorRoles.contains(actor.role) {
             links.append("<a class=\"button secondary\" href=\"\(SiteURL.Services.newMatter.path)\">\(req.t("新增事项", "New matter"))</a>")
         }
         let states = ServiceState.allCases.map { (value: $0.rawValue, label: $0.label(req.lang)) }
@@ -34,7 +36,7 @@ enum ServiceStaffList {
             """
         }
         let catalogue = matters.map { m -> HTML in
-            "<li><a href=\"\(SiteURL.Services.matter(m.id!).path)\">\(m.name)</a>\(m.active ? "" : req.t("（已停用）", " (retired)"))</li>"
+            "<li>\(ServicePages.ownerTag(req, m, owners))<a href=\"\(SiteURL.Services.matter(m.id!).path)\">\(m.name)</a>\(m.active ? "" : req.t("（已停用）", " (retired)"))</li>"
         }
         let body: HTML = """
         <p class="actions">\(links)</p>

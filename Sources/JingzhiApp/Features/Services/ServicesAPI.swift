@@ -16,8 +16,11 @@ struct MatterDTO: Content {
     let certificateTitle: String?
     let active: Bool
     let version: Int
+    /// The street or community whose own matter it is; nil for the county's catalogue.
+    let nodeId: UUID?
+    let nodeName: String?
 
-    init(_ m: ServiceMatter) {
+    init(_ m: ServiceMatter, owners: [UUID: String] = [:]) {
         id = m.id!
         code = m.code
         name = m.name
@@ -30,6 +33,8 @@ struct MatterDTO: Content {
         certificateTitle = m.certificateTitle
         active = m.active
         version = m.version
+        nodeId = m.nodeID
+        nodeName = m.nodeID.flatMap { owners[$0] }
     }
 }
 
@@ -98,11 +103,12 @@ enum ServicesAPI {
         var active: Bool?
         var sortOrder: Int?
         var version: Int?
+        var nodeId: UUID?
 
         var input: MatterInput {
             MatterInput(code: code, name: name, details: description, eligibility: eligibility, minAge: minAge, requiredTag: requiredTag,
                         materials: materials ?? [], deadlineDays: deadlineDays, certificateTitle: certificateTitle, active: active ?? true,
-                        sortOrder: sortOrder)
+                        sortOrder: sortOrder, nodeID: nodeId)
         }
     }
 
@@ -160,13 +166,17 @@ enum ServicesAPI {
 
     @Sendable static func matters(req: Request) async throws -> [MatterDTO] {
         let actor = try req.requireActor()
-        return try await ServiceCatalog(req: req).matters(all: actor.role == .admin).map(MatterDTO.init)
+        let catalog = ServiceCatalog(req: req)
+        let rows = try await catalog.matters(for: actor, includeRetired: ServiceCatalog.editorRoles.contains(actor.role))
+        let owners = try await catalog.owners(rows)
+        return rows.map { MatterDTO($0, owners: owners) }
     }
 
     @Sendable static func createMatter(req: Request) async throws -> Response {
         let actor = try req.requireActor()
-        let m = try await ServiceCatalog(req: req).create(try req.decodeJSON(MatterBody.self).input, by: actor)
-        return try await MatterDTO(m).encodeResponse(status: .created, for: req)
+        let catalog = ServiceCatalog(req: req)
+        let m = try await catalog.create(try req.decodeJSON(MatterBody.self).input, by: actor)
+        return try await MatterDTO(m, owners: try await catalog.owners([m])).encodeResponse(status: .created, for: req)
     }
 
     @Sendable static func updateMatter(req: Request) async throws -> MatterDTO {
@@ -174,8 +184,8 @@ enum ServicesAPI {
         try ServiceCatalog.requireEditor(actor)
         let body = try req.decodeJSON(MatterBody.self)
         let catalog = ServiceCatalog(req: req)
-        return MatterDTO(try await catalog.update(try await catalog.matter(try req.idParameter(), includeRetired: true), body.input,
-                                                  version: body.version, by: actor))
+        let m = try await catalog.update(try await catalog.matter(try req.idParameter(), for: actor), body.input, version: body.version, by: actor)
+        return MatterDTO(m, owners: try await catalog.owners([m]))
     }
 
     @Sendable static func list(req: Request) async throws -> Paged<ApplicationDTO> {

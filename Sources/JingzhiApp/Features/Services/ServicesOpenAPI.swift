@@ -4,12 +4,12 @@ import JingzhiCore
 /// The service-application operations of `/openapi.json`.
 extension OpenAPIDocument {
     static let serviceOps: [Op] = [
-        Op(method: "get", path: "/api/v1/services/matters", tag: "services", summary: "The catalogue of matters residents can apply for (admins also see retired ones)",
+        Op(method: "get", path: "/api/v1/services/matters", tag: "services", summary: "The catalogue of matters the caller can apply for or handle: the county's, and the own matters of the caller's community or street (staff: of their area). Editors also see the retired ones they may edit",
            response: "[ServiceMatter]"),
-        Op(method: "post", path: "/api/v1/services/matters", tag: "services", summary: "Add a matter (county admins); 409 code_taken",
+        Op(method: "post", path: "/api/v1/services/matters", tag: "services", summary: "Add a matter: county admins to the county's catalogue (no nodeId) or to a street or community; street and community staff to their own node or one of their area (nodeId; 404 unknown_node outside it). 403 for other roles; 409 code_taken",
            body: "ServiceMatterBody", response: "ServiceMatter", status: 201),
         Op(method: "put", path: "/api/v1/services/matters/{id}", tag: "services",
-           summary: "Change or retire a matter (county admins; 409 matter_changed on a stale version)", body: "ServiceMatterBody", response: "ServiceMatter"),
+           summary: "Change or retire a matter: admins any, street and community staff those of their area (403 county_matter for the county's, 404 for another community's); 409 matter_changed on a stale version", body: "ServiceMatterBody", response: "ServiceMatter"),
         Op(method: "get", path: "/api/v1/services/applications", tag: "services",
            summary: "My applications (residents) or those of my area (staff, grid workers), newest first",
            query: [("state", "string", "submitted, accepted, needs_more, approved, rejected or withdrawn"), ("matter", "string", "A matter's id"),
@@ -42,11 +42,11 @@ extension OpenAPIDocument {
     static var serviceSchemas: [String: Any] { [
         "ServiceMatter": object(["id": "uuid", "code": "string", "name": "string", "description": "string", "eligibility": "string",
                                  "minAge": "integer", "requiredTag": "string", "materials": "[string]", "deadlineDays": "integer",
-                                 "certificateTitle": "string", "active": "boolean", "version": "integer"],
+                                 "certificateTitle": "string", "active": "boolean", "version": "integer", "nodeId": "uuid", "nodeName": "string"],
                                 required: ["id", "code", "name", "materials", "deadlineDays"]),
         "ServiceMatterBody": object(["code": "string", "name": "string", "description": "string", "eligibility": "string", "minAge": "integer",
                                      "requiredTag": "string", "materials": "[string]", "deadlineDays": "integer", "certificateTitle": "string",
-                                     "active": "boolean", "sortOrder": "integer", "version": "integer"],
+                                     "active": "boolean", "sortOrder": "integer", "version": "integer", "nodeId": "uuid"],
                                     required: ["code", "name", "description", "eligibility", "materials", "deadlineDays"]),
         "ServiceMaterialFile": object(["material": "string", "data": "string"], required: ["material", "data"]),
         "ServiceApplyBody": object(["matterId": "uuid", "residentId": "uuid", "note": "string", "materials": "[ServiceMaterialFile]"],
