@@ -67,7 +67,7 @@ package enum Assets {
     .mono{font-family:ui-monospace,"DejaVu Sans Mono",monospace}
     figure.qr .qr-url{font-size:1.05rem;word-break:break-all}
     @media print{header.top,.flash,.muted{display:none}main{max-width:none}}
-    .photos{display:flex;flex-wrap:wrap;gap:.5rem;margin:0 0 1rem}.photos img{width:7rem;height:7rem;object-fit:cover;border-radius:6px;border:1px solid var(--line)}
+    .photos{display:flex;flex-wrap:wrap;gap:.5rem;margin:0 0 1rem}.photos img{width:7rem;height:7rem;object-fit:cover;border-radius:6px;border:1px solid var(--line)}ul.photos{list-style:none;padding:0}ul.photos li{display:flex;flex-direction:column;gap:.25rem}.goods-photo{width:100%;max-height:12rem;object-fit:cover;border-radius:6px}
     details.card>summary{cursor:pointer;font-weight:600;color:var(--red)}
     details.card[open]>summary{margin-bottom:.6rem}
     .flash{padding:.6rem .8rem;border-radius:6px;background:#e8f5e9;color:var(--ok);border:1px solid #c8e6c9}

@@ -378,14 +378,14 @@ final class Browser {
 
     /// A `multipart/form-data` post with one file, as the upload form sends it.
     func postFile(_ path: String, file: Data, filename: String = "居民.csv", fields: [(String, String)] = [],
-                  withCSRF: Bool = true) async throws -> TestingHTTPResponse {
+                  withCSRF: Bool = true, field: String = "file", type: String = "text/csv") async throws -> TestingHTTPResponse {
         let boundary = "----JingzhiTest" + UUID().uuidString
         var body = Data()
         func part(_ disposition: String, _ content: Data) {
             body += Data("--\(boundary)\r\nContent-Disposition: form-data; \(disposition)\r\n\r\n".utf8) + content + Data("\r\n".utf8)
         }
         for (name, value) in fields + (withCSRF ? [("_csrf", try #require(csrf))] : []) { part("name=\"\(name)\"", Data(value.utf8)) }
-        part("name=\"file\"; filename=\"\(filename)\"\r\nContent-Type: text/csv", file)
+        part("name=\"\(field)\"; filename=\"\(filename)\"\r\nContent-Type: \(type)", file)
         body += Data("--\(boundary)--\r\n".utf8)
         return try await send(.POST, path, body: ByteBuffer(data: body),
                               contentType: HTTPMediaType(type: "multipart", subType: "form-data", parameters: ["boundary": boundary]))

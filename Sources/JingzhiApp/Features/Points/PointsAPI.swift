@@ -97,7 +97,8 @@ enum PointsAPI {
         let node = try await goodsNode(req, actor)
         let staff = PointsService.staffRoles.contains(actor.role)
         let (items, total) = try await SupermarketService(req: req).goods(at: node, activeOnly: !staff, page: page)
-        return Paged(items: items.map(GoodsDTO.init), total: total, page: page.page, per: page.per)
+        let photos = try await GoodsPhotos.ids(of: items.compactMap(\.id), on: req.db)
+        return Paged(items: items.map { g in var d = GoodsDTO(g); d.photoIds = photos[g.id!] ?? []; return d }, total: total, page: page.page, per: page.per)
     }
 
     /// `?node=` (id or code); by default a resident's community, a staff member's own node.

@@ -64,6 +64,8 @@ struct GoodsDTO: Content {
     /// The donating partner, or nil when the community bought the goods.
     let donorPartnerId: UUID?
     let donor: String?
+    /// Its pictures, oldest first (`GET /api/v1/points/goods/{id}/photos/{photoId}`).
+    var photoIds: [UUID] = []
 
     init(_ g: PointsGoods) {
         id = g.id!

@@ -17,6 +17,7 @@ enum PointsFeature: Feature {
 
     static func routes(_ g: RouteGroups) throws {
         PointsAPI.register(g.apiAuthed)
+        GoodsPhotos.register(api: g.apiAuthed, web: g.staff)
         ActivityAPI.register(g.apiAuthed)
         PointsPages.register(g.staff)
         PointsStaffPages.register(g.staff)

@@ -60,11 +60,12 @@ enum PointsPages {
         let community = try await service.community(of: r)
         let balance = try await service.account(of: r).balance
         let (goods, _) = try await SupermarketService(req: req).goods(at: community, activeOnly: true, page: PageRequest(page: 1, per: 100))
+        let photos = try await GoodsPhotos.ids(of: goods.compactMap(\.id), on: req.db)
         let cards: [HTML] = goods.map { g in
             let affordable = g.pricePoints <= balance && g.stock > 0
             return """
             <form method="post" action="\(SiteURL.Points.redeem(goods: g.id!).path)" class="card goods">\(Form.csrf(req))
-            <h2>\(g.name)</h2>\(g.description.isEmpty ? .empty : HTML("<p>\(g.description)</p>"))\(g.donorName.map { HTML("<p class=\"muted\">\(req.t("\($0)捐赠", "Donated by \($0)"))</p>") } ?? .empty)
+            \(GoodsPhotos.thumbnail(req, g, ids: photos[g.id!]))<h2>\(g.name)</h2>\(g.description.isEmpty ? .empty : HTML("<p>\(g.description)</p>"))\(g.donorName.map { HTML("<p class=\"muted\">\(req.t("\($0)捐赠", "Donated by \($0)"))</p>") } ?? .empty)
             <p><b>\(g.pricePoints) \(req.t("分", "points"))</b> · \(req.t("库存", "in stock")) \(g.stock)\
             \(g.monthlyLimit.map { n -> HTML in " · \(req.t("每月限兑 \(n) 件", "at most \(n) a month"))" } ?? .empty)</p>
             <input type="hidden" name="quantity" value="1"><input type="hidden" name="idempotencyKey" value="\(UUID().uuidString)">

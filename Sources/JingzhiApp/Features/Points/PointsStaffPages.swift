@@ -107,11 +107,13 @@ enum PointsStaffPages {
         let actor = try staff(req)
         let g = try await PointsGoods.find(try req.idParameter(), within: actor.scope, on: req.db)
         let donors = try await PartnerService(req: req).partners(serving: [g.nodePath])
+        let photos = try await GoodsPhotos.manage(req, g)
         return Layout(req: req, title: g.name).render("""
         <form method="post" action="\(SiteURL.Points.editGoods(g.id!).path)" class="card">\(Form.csrf(req))
         \(goodsFields(req, g, donors: donors))
         \(Form.select(req.t("状态", "State"), name: "active", options: [("1", req.t("在售", "on sale")), ("0", req.t("下架", "off sale"))], selected: g.active ? "1" : "0"))
         <button>\(req.t("保存", "Save"))</button></form>
+        \(photos)
         <p><a href="\(SiteURL.Points.goods.path)">\(req.t("返回商品列表", "Back to goods"))</a></p>
         """)
     }

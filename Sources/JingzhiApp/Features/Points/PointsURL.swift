@@ -18,6 +18,9 @@ extension SiteURL {
         case rules(node: String?)
         case donation
         case rankings(node: String?, period: String?)
+        case goodsPhoto(UUID, photo: UUID)
+        case goodsPhotos(UUID)
+        case removeGoodsPhoto(UUID, photo: UUID)
 
         enum Pattern {
             static let passbook = RoutePattern("/points")
@@ -34,7 +37,11 @@ extension SiteURL {
             static let rules = RoutePattern("/points/rules", .GET, .POST)
             static let donation = RoutePattern("/points/donations", .POST)
             static let rankings = RoutePattern("/points/rankings")
-            static let all = [passbook, shop, redeem, redemption, cancel, goods, editGoods, collect, award, report, export, rules, donation, rankings]
+            static let goodsPhoto = RoutePattern("/points/goods/:id/photos/:photoId")
+            static let goodsPhotos = RoutePattern("/points/goods/:id/photos", .POST)
+            static let removeGoodsPhoto = RoutePattern("/points/goods/:id/photos/:photoId/remove", .POST)
+            static let all = [passbook, shop, redeem, redemption, cancel, goods, editGoods, collect, award, report, export, rules, donation, rankings,
+                              goodsPhoto, goodsPhotos, removeGoodsPhoto]
         }
 
         var path: String {
@@ -53,6 +60,9 @@ extension SiteURL {
             case .rules(let node): Pattern.rules.path() + SiteURL.query([("node", node ?? "")])
             case .donation: Pattern.donation.path()
             case .rankings(let node, let period): Pattern.rankings.path() + SiteURL.query([("node", node ?? ""), ("period", period ?? "")])
+            case .goodsPhoto(let id, let photo): Pattern.goodsPhoto.path(id, photo)
+            case .goodsPhotos(let id): Pattern.goodsPhotos.path(id)
+            case .removeGoodsPhoto(let id, let photo): Pattern.removeGoodsPhoto.path(id, photo)
             }
         }
     }
