@@ -33,6 +33,25 @@ import VaporTesting
             // the partner's activity stands, and its answer says no notice went out
             #expect(byPartner.status == .created && p["noticeRecipients"] == nil && (p["noticeProblem"] as? String)?.isEmpty == false, "\(byPartner.text)")
             #expect(try await Notice.query(on: app.db).filter(\.$title == "志愿活动：助老送餐").count() == 1)
+            #expect((p["noticeProblem"] as? String)?.contains("社区工作人员") == true)
+            // community staff announce the partner's activity; the partner and another area cannot
+            let partnerID = try #require(p["id"] as? String)
+            let byItself = try await app.api(.POST, "/api/v1/points/activities/\(partnerID)/announce", token: partner)
+            let elsewhere = try await app.api(.POST, "/api/v1/points/activities/\(partnerID)/announce", token: try await app.token("bh01_community"))
+            let announced = try await app.api(.POST, "/api/v1/points/activities/\(partnerID)/announce", token: staff)
+            #expect(byItself.status == .forbidden && elsewhere.status == .notFound)
+            let reached = try announced.json()["recipients"] as? Int ?? 0
+            #expect(announced.status == .created && reached > 0, "\(announced.text)")
+            #expect(try await Notice.query(on: app.db).filter(\.$title == "志愿活动：助老送餐").count() == 2)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "announce").filter(\.$entity == "volunteer_activity").count() == 1)
+            // the staff's page of the activity offers the button (with a confirmation); the partner's does not
+            let desk = Browser(app)
+            try await desk.login("gt01_community")
+            let page = try await desk.get(SiteURL.Activities.organise(UUID(uuidString: partnerID)!).path)
+            #expect(page.text.contains(SiteURL.Activities.announce(UUID(uuidString: partnerID)!).path) && page.text.contains("data-confirm"))
+            let sent = try await desk.post(SiteURL.Activities.announce(UUID(uuidString: partnerID)!).path, [])
+            #expect(sent.status == .seeOther)
+            #expect(try await desk.get(SiteURL.Activities.organise(UUID(uuidString: partnerID)!).path).text.contains("已发通知给"))
         }
     }
 

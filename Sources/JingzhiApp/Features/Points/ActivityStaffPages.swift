@@ -114,6 +114,10 @@ enum ActivityStaffPages {
         <p>\(ActivityPages.when(a)) · \(a.placeName) · \(ActivityPages.points(req, a)) · \(req.t("名额", "seats")) \(a.capacity)</p>
         <p class="muted">\(organisedBy)</p>
         <p class="actions"><a class="button" href="\(SiteURL.Activities.qr(a.id!).path)">\(req.t("显示签到二维码", "Show the check-in QR code"))</a></p>
+        \((try? NoticeService.requireSender(actor)) != nil ? HTML("""
+            <form method="post" action="\(SiteURL.Activities.announce(a.id!).path)" class="inline" data-confirm="\(req.t("向本社区居民、网格员和合伙单位发通知？", "Announce this to the community's residents, grid workers and partners?"))">\(Form.csrf(req))
+            <button class="secondary">\(req.t("发通知", "Announce"))</button></form>
+            """) : .empty)
         <table class="list"><thead><tr><th>\(req.t("姓名", "Name"))</th><th>\(req.t("状态", "State"))</th><th>\(req.t("分钟", "Minutes"))</th><th>\(req.t("积分", "Points"))</th><th></th></tr></thead>
         <tbody>\(lines.isEmpty ? ["<tr><td colspan=\"5\" class=\"muted\">\(req.t("还没有人报名", "Nobody has signed up yet"))</td></tr>"] : lines)</tbody></table>
         <p><a href="\(SiteURL.Activities.manage.path)">\(req.t("返回活动列表", "Back to activities"))</a></p>

@@ -15,6 +15,7 @@ extension SiteURL {
         case qr(UUID)
         case present(UUID, attendance: UUID)
         case verify(UUID, attendance: UUID)
+        case announce(UUID)
 
         enum Pattern {
             static let list = RoutePattern("/points/activities")
@@ -28,7 +29,8 @@ extension SiteURL {
             static let qr = RoutePattern("/points/organise/:id/qr")
             static let present = RoutePattern("/points/organise/:id/attendances/:attendance/present", .POST)
             static let verify = RoutePattern("/points/organise/:id/attendances/:attendance/verify", .POST)
-            static let all = [list, show, signUp, cancel, confirm, scan, manage, organise, qr, present, verify]
+            static let announce = RoutePattern("/points/organise/:id/announce", .POST)
+            static let all = [list, show, signUp, cancel, confirm, scan, manage, organise, qr, present, verify, announce]
         }
 
         var path: String {
@@ -44,6 +46,7 @@ extension SiteURL {
             case .qr(let id): Pattern.qr.path(id)
             case .present(let id, let a): Pattern.present.path(id, a)
             case .verify(let id, let a): Pattern.verify.path(id, a)
+            case .announce(let id): Pattern.announce.path(id)
             }
         }
     }

@@ -19,6 +19,7 @@ enum PointsFeature: Feature {
         PointsAPI.register(g.apiAuthed)
         GoodsPhotos.register(api: g.apiAuthed, web: g.staff)
         ActivityAPI.register(g.apiAuthed)
+        ActivityNotice.register(api: g.apiAuthed, web: g.staff)
         PointsPages.register(g.staff)
         PointsStaffPages.register(g.staff)
         ActivityPages.register(g.staff)
