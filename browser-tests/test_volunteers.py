@@ -168,3 +168,86 @@ def test_a_partner_organises_an_activity_and_a_resident_sees_who_runs_it(browser
     expect(phone.get_by_text("已报名").first).to_be_visible()
     partner_ctx.close()
     resident_ctx.close()
+
+
+def _new_resident(browser, server, desk, nth):
+    """A resident of 古亭社区 signs up on a 360×640 phone and community staff link the account to the register."""
+    desk.goto(server + "/residents")
+    row = desk.locator("tbody tr").nth(nth)
+    name = row.locator("td").first.inner_text().strip()
+    address = row.locator("td[data-label='住址']").inner_text().strip()
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
+    phone = ctx.new_page()
+    phone.goto(server + "/register")
+    phone.fill("input[name=phone]", "136" + "".join(random.choice("0123456789") for _ in range(8)))
+    phone.fill("input[name=name]", name)
+    phone.select_option("select[name=nodeId]", label=address.split(" ")[0])
+    phone.fill("input[name=room]", address)
+    phone.fill("input[name=password]", "Jiayou2026")
+    phone.get_by_role("button", name="注册并申请认证").click()
+    expect(phone.locator("body")).to_contain_text("审核")
+    desk.goto(server + "/link-requests")
+    desk.get_by_role("link", name=name).first.click()
+    desk.locator("input[name=residentId]").first.check()
+    desk.get_by_role("button", name="通过").click()
+    expect(desk.locator(".flash")).to_contain_text("已通过")
+    return ctx, phone
+
+
+def test_a_full_activity_promotes_the_next_person_from_its_waiting_list(browser, server):
+    tag = str(random.randint(1000, 9999))
+    staff_ctx, desk = _as(browser, server, "gt01_community")
+    first_ctx, first = _as(browser, server, "resident_demo", phone=True)
+    second_ctx, second = _new_resident(browser, server, desk, 7)
+
+    # Staff publish an activity with one seat, tomorrow.
+    title = "义诊引导 " + tag
+    now = datetime.now(SHANGHAI)
+    desk.goto(server + "/points/organise")
+    form = desk.locator("form.card", has_text="发布志愿活动")
+    form.locator("input[name=title]").fill(title)
+    form.locator("input[name=startsAt]").fill(_local(now + timedelta(days=1)))
+    form.locator("input[name=endsAt]").fill(_local(now + timedelta(days=1, hours=2)))
+    form.locator("input[name=capacity]").fill("1")
+    form.locator("input[name=pointsPerAttendance]").fill("5")
+    form.get_by_role("button", name="发布").click()
+    expect(desk.locator(".flash")).to_contain_text("已发布")
+
+    # The first resident takes the seat; the second finds it full and joins the waiting list.
+    first.goto(server + "/points/activities")
+    first.get_by_role("link", name=re.compile(re.escape(title))).click()
+    first.get_by_role("button", name="报名参加").click()
+    expect(first.locator(".flash")).to_contain_text("报名成功")
+    activity_url = first.url
+
+    second.goto(server + "/points/activities")
+    expect(second.get_by_role("link", name=re.compile(re.escape(title)))).to_contain_text("已满，可候补")
+    second.get_by_role("link", name=re.compile(re.escape(title))).click()
+    _accessible(second)
+    second.get_by_role("button", name="名额已满，加入候补").click()
+    expect(second.locator(".flash")).to_contain_text("您已进入候补")
+    expect(second.get_by_text("候补中").first).to_be_visible()
+
+    # The first cancels: the seat is offered to the second, who is told and confirms on the phone.
+    first.goto(activity_url)
+    first.get_by_role("button", name="取消报名").click()
+    expect(first.locator(".flash")).to_contain_text("已取消报名")
+
+    second.goto(server + "/notifications")
+    expect(second.locator("body")).to_contain_text("志愿活动「" + title + "」有名额空出")
+    _accessible(second)
+    second.goto(activity_url)
+    expect(second.get_by_text("候补递补，待确认").first).to_be_visible()
+    _accessible(second)
+    second.get_by_role("button", name="确认参加").click()
+    expect(second.locator(".flash")).to_contain_text("已确认，您已正式报名")
+    expect(second.get_by_text("已报名").first).to_be_visible()
+
+    # The organiser's list shows one signed up and one cancelled.
+    desk.goto(server + "/points/organise")
+    desk.get_by_role("link", name=title).click()
+    expect(desk.locator("tr", has_text="已报名")).to_have_count(1)
+    expect(desk.locator("tr", has_text="已取消")).to_have_count(1)
+    _accessible(desk)
+    for ctx in (staff_ctx, first_ctx, second_ctx):
+        ctx.close()
