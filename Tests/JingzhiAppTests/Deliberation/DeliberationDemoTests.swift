@@ -18,11 +18,12 @@ import VaporTesting
             let again = try await DeliberationDemo.seed(under: county, asOf: asOf, on: app.db)
             // check
             let topics = try await Topic.query(on: app.db).all()
-            #expect(made == DeliberationDemo.plans().count && again == 0 && topics.count == made)
+            let year = DeliberationYearDemo.subjects.count * DeliberationYearDemo.communities.count * 3
+            #expect(made == DeliberationDemo.plans().count + year && again == 0 && topics.count == made)
             #expect(Set(topics.map(\.stageRaw)) == Set(TopicStage.allCases.map(\.rawValue)))
-            let meeting = try #require(try await Meeting.query(on: app.db).first())
+            let meeting = try #require(try await Meeting.query(on: app.db).filter(\.$title == "十月红色议事会").first())
             #expect(try await MeetingMinutes.query(on: app.db).filter(\.$meetingID == meeting.id!).count() == 1)
-            let vote = try #require(try await TopicVote.query(on: app.db).filter(\.$kindRaw == nil).first())
+            let vote = try #require(try await TopicVote.query(on: app.db).filter(\.$meetingID == meeting.id!).first())
             // Paper ballots of the first 60 households (the tiny demo may have fewer): 50 yes, 6 no, the rest abstain.
             let households = try await Household.query(on: app.db).within(DataScope(rootPath: try await app.node("YT-GT-01").path)).count()
             let cast = min(60, households)
@@ -49,6 +50,17 @@ import VaporTesting
             #expect(topics.allSatisfy { $0.createdAt <= DemoDate.instant(asOf, hour: 18) })
             let zhanqian = try await app.node("YT-BH-01")
             #expect(topics.contains { $0.communityID == zhanqian.id })
+            // A year of topics: the oldest raised about a year ago; every whole-way topic closed after its meeting's
+            // minutes, and its decision item's case closed through the loop (so the item is done).
+            #expect(topics.map(\.createdAt).min() == DemoDate.instant(asOf - 360, hour: 10))
+            let whole = topics.filter { $0.title.hasSuffix("·更新小区健身器材") }
+            #expect(whole.count == 2 && whole.allSatisfy { $0.stage == .closed })
+            #expect(try await Meeting.query(on: app.db).count() == 1 + year / 3)
+            #expect(try await MeetingMinutes.query(on: app.db).count() == 1 + year / 3)
+            let yearLinks = try await TopicCaseLink.query(on: app.db).filter(\.$topicID ~~ topics.filter { $0.title.contains("·") }.map { $0.id! }).all()
+            let cases = try await Case.query(on: app.db).filter(\.$id ~~ yearLinks.map(\.caseID)).all()
+            #expect(yearLinks.count == year / 3 * 2 && cases.count == yearLinks.count && cases.allSatisfy { $0.state == .closed })
+            #expect(topics.filter { $0.stage == .declined }.count >= year / 3)
         }
     }
 }

@@ -53,7 +53,8 @@ enum DeliberationDemo {
     static func seed(under county: OrgNode, asOf: Int, on db: any Database) async throws -> Int {
         // Seeding twice writes nothing.
         guard try await Topic.query(on: db).within(DataScope(rootPath: county.path)).count() == 0 else { return 0 }
-        var made = 0
+        // A year of topics through every step first, then the recent ones.
+        var made = try await DeliberationYearDemo.seed(asOf: asOf, on: db)
         for plan in plans() {
             guard let raiser = try await actor(plan.raiser, at: asOf - plan.daysAgo, on: db) else { continue }
             let service = TopicService(db: db, now: DemoDate.instant(asOf - plan.daysAgo, hour: 10), source: .cli("seed"))

@@ -141,23 +141,35 @@ enum TopicOrigins {
 
 extension TopicService {
     /// Raises a topic at a meeting (staff): raised with the meeting as origin, accepted for deliberation, and put last on
-    /// the meeting's agenda.
+    /// the meeting's agenda, all in one transaction (nothing is left raised but off the agenda).
     func raiseAtMeeting(_ input: TopicInput, by actor: Actor, idempotencyKey: String?) async throws -> (Topic, created: Bool) {
-        let (t, created) = try await raise(input, by: actor, idempotencyKey: idempotencyKey)
-        guard created, let meetingID = t.originID else { return (t, created) }
-        let accepted = try await perform(.accept, on: t, by: actor,
-                                         input: TopicActionInput(version: t.version, note: "议事会现场提出，直接受理 (raised at the meeting)"))
         let source = source, now = now
-        try await db.writeTransaction { tx in
-            let last = try await MeetingAgendaItem.query(on: tx).filter(\.$meetingID == meetingID).sort(\.$position, .descending).first()
-            let item = MeetingAgendaItem()
-            item.meetingID = meetingID
-            item.topicID = t.id!
-            item.position = (last?.position ?? 0) + 1
-            try await item.create(on: tx)
-            try await AuditLog.record(on: tx, by: source, at: now, action: "agenda", entity: "topic_meeting", entityID: meetingID,
-                                      nodePath: accepted.nodePath, summary: "议事会议程增列议题「\(t.title)」")
+        do {
+            return try await db.writeTransaction { tx in
+                let service = TopicService(db: tx, now: now, source: source)
+                let (t, created) = try await service.raise(input, by: actor, idempotencyKey: idempotencyKey)
+                guard created, let meetingID = t.originID else { return (t, created) }
+                let accepted = try await service.perform(.accept, on: t, by: actor,
+                                                         input: TopicActionInput(version: t.version, note: "议事会现场提出，直接受理 (raised at the meeting)"))
+                let last = try await MeetingAgendaItem.query(on: tx).filter(\.$meetingID == meetingID).sort(\.$position, .descending).first()
+                let item = MeetingAgendaItem()
+                item.meetingID = meetingID
+                item.topicID = t.id!
+                item.position = (last?.position ?? 0) + 1
+                try await item.create(on: tx)
+                try await AuditLog.record(on: tx, by: source, at: now, action: "agenda", entity: "topic_meeting", entityID: meetingID,
+                                          nodePath: accepted.nodePath, summary: "议事会议程增列议题「\(t.title)」")
+                return (accepted, true)
+            }
+        } catch {
+            // The same retry arriving twice at once: the first one's transaction won, answer with its topic.
+            if let failure = error as? any DatabaseError, failure.isConstraintFailure, let raw = idempotencyKey,
+               let seen = try await TopicIdempotencyKey.query(on: db)
+                .filter(\.$key == "u:\(actor.userID.uuidString):\(raw.trimmingCharacters(in: .whitespaces))").first(),
+               let existing = try await Topic.find(seen.topicID, on: db) {
+                return (existing, false)
+            }
+            throw error
         }
-        return (accepted, true)
     }
 }
