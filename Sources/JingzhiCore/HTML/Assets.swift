@@ -79,6 +79,8 @@ package enum Assets {
     ul.tree{list-style:none;padding:0;margin:0}
     ul.tree li{padding:.5rem .2rem;border-bottom:1px solid var(--line);display:flex;justify-content:space-between;gap:1rem}
     ul.tree li b{white-space:nowrap}
+    ul.timeline li b{white-space:normal}ul.timeline li>span:last-child{flex:none}
+    @media(max-width:40rem){ul.timeline li{flex-direction:column;gap:.15rem}}
     .stats.compact{display:grid;grid-template-columns:repeat(4,1fr);gap:.4rem}.stats.compact .stat{padding:.4rem;min-width:0;font-size:.85rem}.stats.compact .stat b{font-size:1.3rem;display:block}
     .big-actions{display:grid;grid-template-columns:1fr 1fr;gap:.8rem;margin:0 0 1rem}.button.big{font-size:1.4rem;padding:1.1rem .5rem;text-align:center}
     .rate-buttons{display:flex;gap:.6rem;flex-wrap:wrap}.rate-buttons button{flex:1 1 6rem;font-size:1.15rem;padding:.8rem}

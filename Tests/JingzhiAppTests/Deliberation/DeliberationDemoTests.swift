@@ -61,6 +61,8 @@ import VaporTesting
             let cases = try await Case.query(on: app.db).filter(\.$id ~~ yearLinks.map(\.caseID)).all()
             #expect(yearLinks.count == year / 3 * 2 && cases.count == yearLinks.count && cases.allSatisfy { $0.state == .closed })
             #expect(topics.filter { $0.stage == .declined }.count >= year / 3)
+            // Every decided vote met its quorum: no decision rests on an invalid vote.
+            #expect(try await TopicVote.query(on: app.db).all().allSatisfy { $0.outcome == VoteOutcome.passed.rawValue })
         }
     }
 }

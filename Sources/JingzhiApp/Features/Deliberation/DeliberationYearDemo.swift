@@ -54,11 +54,12 @@ enum DeliberationYearDemo {
         return made
     }
 
-    /// One resident of each of the first 24 households of the community, the paper ballots of its meetings.
+    /// One resident of each of the first 60 households of the community, the paper ballots of its meetings (the quorum
+    /// is 1 % of the community's households).
     static func households(of node: OrgNode, on db: any Database) async throws -> [UUID] {
         var seen = Set<UUID>(), ids: [UUID] = []
-        for r in try await Resident.query(on: db).within(DataScope(rootPath: node.path)).sort(\.$householdID).sort(\.$id).limit(200).all()
-        where ids.count < 24 && seen.insert(r.householdID).inserted {
+        for r in try await Resident.query(on: db).within(DataScope(rootPath: node.path)).sort(\.$householdID).sort(\.$id).limit(400).all()
+        where ids.count < 60 && seen.insert(r.householdID).inserted {
             ids.append(r.id!)
         }
         return ids
@@ -84,7 +85,7 @@ enum DeliberationYearDemo {
         _ = try await c.service(d - 8, hour: 21, minute: 5).close(vote, role: .reviewer)
         _ = try await c.service(d - 9, hour: 10).publishMinutes(of: m, MinutesInput(
             attendees: "社区党委书记、居委会主任、物业项目经理、居民代表 \(voters.count) 人", organisations: "\(node.name)党委、居委会、物业服务企业",
-            contributions: "居民代表逐一发言，物业说明实施条件和费用。", decisions: decision, attachments: "签到表、表决票（纸质存档）"), by: staff)
+            contributions: "居民代表逐一发言，物业说明实施条件和费用。", decisions: String(decision.dropFirst(3)), attachments: "签到表、表决票（纸质存档）"), by: staff)
         t = try await fresh(t, c)
         t = try await c.service(d - 10, hour: 15).perform(.decide, on: t, by: staff, input: TopicActionInput(version: t.version, note: decision))
         let s = c.service(d - 10, hour: 16)
