@@ -100,7 +100,8 @@ enum Migrations {
         M116AddCaseReporterPhoneIndex(),              // cases by reporter phone, for erasing a moved-away resident's phone
         M120AddServiceMatterScope(),                  // a community's or street's own matters (事项) in the 一窗受理 catalogue
         M121CreateGoodsPhotos(),                      // pictures of the points supermarket's goods
-        // next: M122 (M106, M109, M115, M117-M119 unused). Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        M132DropNoticeRecipientUnique(),              // notice recipients without the per-person unique index; receipts counted from the path index
+        // next: M133 (M106, M109, M115, M117-M119 unused). Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]
 }

@@ -60,29 +60,43 @@ struct NoticeReach: Sendable {
     }
 
     /// Writes one recipient row per person it reaches now for `noticeID`, straight from the same two queries
-    /// (`INSERT … SELECT`: a city's 1.9 million rows never pass through Swift); answers how many rows it wrote.
+    /// (`INSERT … SELECT`: a city's 1.9 million rows never pass through Swift); answers how many rows it wrote. A notice that
+    /// has rows already gets none (a retry writes nobody twice). Rows go in path order with ids that count up under the
+    /// notice's own id prefix, so the primary key and the (notice, path) index grow at one end instead of at random places.
     func insertRecipients(_ noticeID: UUID, on db: any Database) async throws -> Int {
+        func written() async throws -> Int {
+            let row = try await db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: NoticeRecipient.schema) WHERE notice_id = \(bind: noticeID)").first()
+            return try row?.decode(column: "n", as: Int.self) ?? 0
+        }
+        let any = try await db.sql.raw("SELECT 1 AS x FROM \(ident: NoticeRecipient.schema) WHERE notice_id = \(bind: noticeID) LIMIT 1").first()
+        guard any == nil else { return try await written() }
         let pg = db.isPostgres
-        // A fresh id per row, and the person key `r:<id>` / `u:<id>` as Swift writes it (SQLite keeps UUIDs as upper-case text).
-        let newID: SQLQueryString = pg ? "gen_random_uuid()"
-            : "(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-8' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))"
+        // Id: the notice's first four groups, then 0 (residents) or 1 (accounts) and the row's number in path order.
+        let prefix = String(noticeID.uuidString.prefix(24))
+        func newID(_ kind: String) -> SQLQueryString {
+            let n: SQLQueryString = "ROW_NUMBER() OVER (ORDER BY x.node_path)"
+            return pg ? "CAST(CAST(\(bind: prefix + kind) AS TEXT) || lpad(to_hex(" + n + "), 11, '0') AS uuid)"
+                : "\(bind: prefix + kind) || printf('%011X', " + n + ")"
+        }
+        // The person key `r:<id>` / `u:<id>` as Swift writes it (SQLite keeps UUIDs as upper-case text).
         func key(_ prefix: String, _ column: String) -> SQLQueryString {
             pg ? "'\(unsafeRaw: prefix):' || upper(CAST(x.\(unsafeRaw: column) AS TEXT))" : "'\(unsafeRaw: prefix):' || x.\(unsafeRaw: column)"
         }
         let into: SQLQueryString = "INSERT INTO \(ident: NoticeRecipient.schema) (id, notice_id, person_key, resident_id, user_id, node_path, audience) "
-        if let sql = residentsSQL {
-            try await db.sql.raw(into + "SELECT " + newID + ", \(bind: noticeID), " + key("r", "resident_id") + ", x.resident_id, NULL, x.node_path, "
-                + "\(bind: NoticeAudience.residents.rawValue) FROM (" + sql + ") x").run()
+        try await NoticeBulkCache.around(on: db) {
+            if let sql = residentsSQL {
+                try await db.sql.raw(into + "SELECT " + newID("0") + ", \(bind: noticeID), " + key("r", "resident_id") + ", x.resident_id, NULL, x.node_path, "
+                    + "\(bind: NoticeAudience.residents.rawValue) FROM (" + sql + ") x ORDER BY x.node_path").run()
+            }
+            if let sql = accountsSQL {
+                let audience: SQLQueryString = "CASE" + NoticeAudience.allCases.filter { !$0.roles.isEmpty }.map { a -> SQLQueryString in
+                    " WHEN x.role IN (" + a.roles.map { (r: Role) -> SQLQueryString in "\(bind: r.rawValue)" }.joined(separator: ", ") + ") THEN \(bind: a.rawValue)"
+                }.joined(separator: "") + " ELSE \(bind: NoticeAudience.staff.rawValue) END"
+                try await db.sql.raw(into + "SELECT " + newID("1") + ", \(bind: noticeID), " + key("u", "user_id") + ", NULL, x.user_id, x.node_path, "
+                    + audience + " FROM (" + sql + ") x ORDER BY x.node_path").run()
+            }
         }
-        if let sql = accountsSQL {
-            let audience: SQLQueryString = "CASE" + NoticeAudience.allCases.filter { !$0.roles.isEmpty }.map { a -> SQLQueryString in
-                " WHEN x.role IN (" + a.roles.map { (r: Role) -> SQLQueryString in "\(bind: r.rawValue)" }.joined(separator: ", ") + ") THEN \(bind: a.rawValue)"
-            }.joined(separator: "") + " ELSE \(bind: NoticeAudience.staff.rawValue) END"
-            try await db.sql.raw(into + "SELECT " + newID + ", \(bind: noticeID), " + key("u", "user_id") + ", NULL, x.user_id, x.node_path, "
-                + audience + " FROM (" + sql + ") x").run()
-        }
-        let row = try await db.sql.raw("SELECT COUNT(*) AS n FROM \(ident: NoticeRecipient.schema) WHERE notice_id = \(bind: noticeID)").first()
-        return try row?.decode(column: "n", as: Int.self) ?? 0
+        return try await written()
     }
 
     /// Everyone it reaches now, one entry per person.

@@ -146,20 +146,41 @@ struct NoticeReceipts {
             l.unreached = try row.decode(column: "nunreached", as: Int?.self) ?? 0
             return l
         }
-        let totalRow = try await db.sql.raw("SELECT " + sums + " FROM \(ident: NoticeRecipient.schema) r WHERE r.notice_id = \(bind: n.id!) AND " + inScope).first()
-        let total = try totalRow.map { try line($0, id: nil, name: "") } ?? GridLine(gridID: nil, name: "")
-        let rows = try await db.sql.raw("SELECT g.id AS gid, g.name AS gname, " + sums + " FROM \(ident: OrgNode.schema) g JOIN \(ident: NoticeRecipient.schema) r "
-            + "ON r.node_path >= g.path AND r.node_path < (g.path || '~') WHERE g.kind = \(bind: NodeKind.grid.rawValue) AND r.notice_id = \(bind: n.id!) AND "
-            + inScope + " GROUP BY g.id, g.name, g.path ORDER BY g.path").all()
-        var grids = try rows.map { try line($0, id: try $0.decode(column: "gid", as: UUID.self), name: try $0.decode(column: "gname", as: String.self)) }
+        // One range scan of the area in the (notice, path) index, grouped by the path's first L characters for each length L
+        // of the grid paths inside the area (usually one): a group whose prefix is a grid's path is that grid's line.
+        var grids = try await OrgNode.query(on: db).filter(\.$kindRaw == NodeKind.grid.rawValue).within(actor.scope).sort(\.$path).all()
+        if grids.isEmpty {
+            // An area inside one grid: that grid's line.
+            let above = (1...max(actor.nodePath.count, 1)).map { String(actor.nodePath.prefix($0)) }
+            grids = try await OrgNode.query(on: db).filter(\.$kindRaw == NodeKind.grid.rawValue).filter(\.$path ~~ above).all()
+        }
+        let gridByPath = Dictionary(grids.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        var lines: [String: GridLine] = [:]
+        var total = GridLine(gridID: nil, name: "")
+        var lengths = Array(Set(grids.map { $0.path.count })).sorted()
+        if lengths.isEmpty { lengths = [0] }
+        for (i, length) in lengths.enumerated() {
+            let rows = try await db.sql.raw("SELECT substr(r.node_path, 1, \(unsafeRaw: String(max(length, 1)))) AS prefix, " + sums
+                + " FROM \(ident: NoticeRecipient.schema) r WHERE r.notice_id = \(bind: n.id!) AND " + inScope + " GROUP BY substr(r.node_path, 1, \(unsafeRaw: String(max(length, 1))))").all()
+            for row in rows {
+                let prefix = try row.decode(column: "prefix", as: String.self)
+                let l = try line(row, id: nil, name: "")
+                if i == 0 {
+                    total.recipients += l.recipients; total.read += l.read; total.acked += l.acked
+                    total.delivered += l.delivered; total.unreached += l.unreached
+                }
+                if length > 0, let g = gridByPath[prefix] { lines[g.path] = try line(row, id: g.id, name: g.name) }
+            }
+        }
+        var out = grids.compactMap { lines[$0.path] }
         var rest = GridLine(gridID: nil, name: "")
-        rest.recipients = total.recipients - grids.map(\.recipients).reduce(0, +)
-        rest.read = total.read - grids.map(\.read).reduce(0, +)
-        rest.acked = total.acked - grids.map(\.acked).reduce(0, +)
-        rest.delivered = total.delivered - grids.map(\.delivered).reduce(0, +)
-        rest.unreached = total.unreached - grids.map(\.unreached).reduce(0, +)
-        if rest.recipients > 0 { grids.append(rest) }
-        return (total, grids)
+        rest.recipients = total.recipients - out.map(\.recipients).reduce(0, +)
+        rest.read = total.read - out.map(\.read).reduce(0, +)
+        rest.acked = total.acked - out.map(\.acked).reduce(0, +)
+        rest.delivered = total.delivered - out.map(\.delivered).reduce(0, +)
+        rest.unreached = total.unreached - out.map(\.unreached).reduce(0, +)
+        if rest.recipients > 0 { out.append(rest) }
+        return (total, out)
     }
 
     /// A resident who has not been reached yet: what a grid worker needs to knock on the door.
