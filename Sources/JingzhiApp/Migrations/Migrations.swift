@@ -100,6 +100,11 @@ enum Migrations {
         M116AddCaseReporterPhoneIndex(),              // cases by reporter phone, for erasing a moved-away resident's phone
         M120AddServiceMatterScope(),                  // a community's or street's own matters (事项) in the 一窗受理 catalogue
         M121CreateGoodsPhotos(),                      // pictures of the points supermarket's goods
+        M122CreateTaskClaims(),                       // 三领: claimable needs (small requests); partners' and party members' claims of posts and requests
+        M123AddNeedReview(),                          // needs residents raise (reviewed first), for whom as a group by tag
+        M124AddWishThanksBy(),                        // who wrote a wish's thanks: the resident, or staff on their behalf
+        M125AddPartyMemberEnd(),                      // 双报到 registrations ended with a reason, kept in the record
+        M126CreateJointMeetings(),                    // the monthly joint meetings (联席会议): date, attendees, projects reviewed, minutes
         M132DropNoticeRecipientUnique(),              // notice recipients without the per-person unique index; receipts counted from the path index
         // next: M133 (M106, M109, M115, M117-M119 unused). Numbers only grow: a new migration takes the next one, whatever feature it serves.
 

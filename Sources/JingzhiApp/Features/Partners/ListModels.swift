@@ -21,6 +21,14 @@ final class Need: Model, PathScoped, @unchecked Sendable {
     /// resident / grid / community: who raised it.
     @Field(key: "source") var source: String
     @Field(key: "state") var stateRaw: String
+    /// A small request (小需求) partners and party members may claim (三领) and fulfil themselves.
+    @Field(key: "claimable") var claimable: Bool
+    /// For whom as a group of residents by tag (特殊人群标签), when chosen.
+    @OptionalField(key: "for_tag") var forTag: String?
+    /// The resident's account that raised it from the phone.
+    @OptionalField(key: "raised_by") var raisedBy: UUID?
+    /// Why the community declined a resident's need.
+    @OptionalField(key: "review_note") var reviewNote: String?
     /// Sums of its matches, kept in the transaction that changes them.
     @Field(key: "committed") var committed: Int
     @Field(key: "delivered") var delivered: Int

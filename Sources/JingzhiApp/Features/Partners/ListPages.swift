@@ -10,6 +10,9 @@ enum ListPages {
         typealias P = SiteURL.Partners.Pattern
         staff.get(P.needs, use: { try await needs($0, form: ListsAPI.NeedBody(), error: nil) })
         staff.post(P.needs, use: createNeed)
+        staff.post(P.needAct, use: reviewNeed)
+        staff.get(P.myNeeds, use: { try await NeedRaisePages.page($0, form: ListsAPI.NeedBody(), error: nil) })
+        staff.post(P.myNeeds, use: NeedRaisePages.create)
         staff.get(P.resources, use: { try await resources($0, form: ListsAPI.ResourceBody(), error: nil) })
         staff.post(P.resources, use: createResource)
         staff.get(P.projects, use: { try await projects($0, error: nil) })
@@ -26,11 +29,12 @@ enum ListPages {
 
     static func needs(_ req: Request, form f: ListsAPI.NeedBody, error: String?) async throws -> HTML {
         let actor = try req.requireActor()
-        let scope = try await ListsAPI.area(req)
+        if actor.role == .resident { throw Abort.redirect(to: SiteURL.Partners.myNeeds.path) }
         let page = try PageRequest(req)
         let stateRaw = try req.query.get(String?.self, at: "state") ?? ""
         let catRaw = try req.query.get(String?.self, at: "category") ?? ""
-        let q = Need.query(on: req.db).within(scope)
+        let q = try await ListsAPI.needQuery(req)
+        let reviewer = PartnerAccess.isStaff(actor)
         if let s = NeedState(rawValue: stateRaw) { q.filter(\.$stateRaw == s.rawValue) }
         if let c = PartnerCategory(rawValue: catRaw) { q.filter(\.$categoryRaw == c.rawValue) }
         let total = try await q.count()
@@ -40,7 +44,8 @@ enum ListPages {
             <tr><td data-label="\(req.t("需求", "Need"))">\(n.title)</td><td data-label="\(req.t("类别", "Category"))">\(n.category.label(req.lang))</td>
             <td data-label="\(req.t("对象", "For whom"))">\(n.forWhom)</td><td data-label="\(req.t("数量", "Quantity"))">\(n.quantity)\(n.unit)</td>
             <td data-label="\(req.t("承诺/交付", "Committed/delivered"))">\(n.committed) / \(n.delivered)</td><td data-label="\(req.t("期限", "By"))">\(n.dueDay)</td>
-            <td data-label="\(req.t("状态", "State"))">\(PartnerPages.tag(n.state.label(req.lang)))</td></tr>
+            <td data-label="\(req.t("状态", "State"))">\(PartnerPages.tag(n.state.label(req.lang))) \(n.claimable ? PartnerPages.tag(req.t("可认领", "claimable")) : HTML.empty)
+            \(reviewer && n.state == .proposed ? reviewForms(req, n) : HTML.empty)\(n.reviewNote.map { HTML("<br><small>\($0)</small>") } ?? HTML.empty)</td></tr>
             """
         }
         let base = { (p: Int) in SiteURL.Partners.needs(query: SiteURL.query([("state", stateRaw), ("category", catRaw), ("page", String(p))])).path }
@@ -62,12 +67,44 @@ enum ListPages {
         \(Form.select(req.t("类别", "Category"), name: "category", options: categories(req), selected: f.category, required: true))
         \(Form.field(req.t("数量", "Quantity"), name: "quantity", value: f.quantity.map(String.init), type: "number", required: true, attrs: "min=\"1\""))
         \(Form.field(req.t("单位", "Unit"), name: "unit", value: f.unit ?? "项"))
-        \(Form.field(req.t("服务对象（小区或人群）", "For whom (a compound or a group)"), name: "forWhom", value: f.forWhom, required: true))
+        \(Form.select(req.t("服务人群（按标签，可选）", "For a group by tag (optional)"), name: "forTag", options: ResidentTags.all.map { ($0, $0) }, selected: f.forTag, includeBlank: req.t("不按标签", "No tag")))
+        \(Form.field(req.t("服务对象（选小区或标签时可不填）", "For whom (may be left out for a compound or a tag)"), name: "forWhom", value: f.forWhom))
         \(Form.select(req.t("地点", "Place"), name: "nodeId", options: places, selected: f.nodeId, required: true))
         \(Form.field(req.t("期限", "By when"), name: "dueDay", value: f.dueDay, type: "date", required: true))
+        <label class="check"><input type="checkbox" name="claimable" value="1"\(f.claimable == true ? " checked" : "")> \(req.t("可认领的小需求（不超过 \(TaskClaimService.smallQuantity)，合伙人和在职党员可直接认领）", "A small request partners and party members may claim (at most \(TaskClaimService.smallQuantity))"))</label>
         <button class="button">\(req.t("登记", "Add"))</button></form>
         """) : .empty)
         """)
+    }
+
+    /// Accept (optionally as a claimable small request) or decline, with a reason, a need a resident raised.
+    static func reviewForms(_ req: Request, _ n: Need) -> HTML {
+        """
+        <form method="post" action="\(SiteURL.Partners.needAct(n.id!, action: "accept").path)" class="inline">\(Form.csrf(req))
+        \(n.quantity <= TaskClaimService.smallQuantity ? HTML("<label class=\"check\"><input type=\"checkbox\" name=\"claimable\" value=\"1\"> \(req.t("可认领", "Claimable"))</label>") : HTML.empty)
+        <button>\(req.t("采纳", "Accept"))</button></form>
+        <form method="post" action="\(SiteURL.Partners.needAct(n.id!, action: "decline").path)" class="inline">\(Form.csrf(req))
+        <label><span class="sr-only">\(req.t("不采纳的原因", "Reason for declining"))</span><input name="note" required aria-label="\(req.t("不采纳的原因", "Reason for declining"))" placeholder="\(req.t("原因", "Reason"))"></label>
+        <button class="secondary">\(req.t("不采纳", "Decline"))</button></form>
+        """
+    }
+
+    struct NeedReviewForm: Content {
+        var note: String?
+        var claimable: String?
+    }
+
+    @Sendable static func reviewNeed(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let n = try await Need.find(try req.idParameter(), within: try await ListsAPI.area(req), on: req.db)
+        let accept = req.parameters.get("action") == "accept"
+        guard accept || req.parameters.get("action") == "decline" else { throw APIError.notFound }
+        let f = try req.content.decode(NeedReviewForm.self)
+        return try await PartnerPages.attempt(req, to: SiteURL.Partners.needs(query: "?state=proposed").path,
+                                              done: accept ? req.t("已采纳「\(n.title)」，已列入需求清单。", "Accepted: \(n.title) is on the list.")
+                                                  : req.t("已不采纳「\(n.title)」，原因已告知居民。", "Declined: \(n.title); the resident sees the reason.")) {
+            _ = try await ListService(req: req).review(n, accept: accept, note: f.note, claimable: f.claimable == "1", by: actor)
+        }
     }
 
     @Sendable static func createNeed(req: Request) async throws -> Response {
@@ -75,7 +112,8 @@ enum ListPages {
         let f = try req.content.decode(ListsAPI.NeedBody.self)
         do {
             let n = try await ListService(req: req).createNeed(NeedInput(title: f.title, category: f.category, quantity: f.quantity, unit: f.unit,
-                                                                         forWhom: f.forWhom, nodeID: f.nodeId, dueDay: f.dueDay), by: actor)
+                                                                         forWhom: f.forWhom, nodeID: f.nodeId, dueDay: f.dueDay,
+                                                                         claimable: f.claimable, forTag: f.forTag), by: actor)
             req.flash(req.t("已登记需求「\(n.title)」。", "Need added: \(n.title)."))
             return req.redirect(to: SiteURL.Partners.needs(query: "").path)
         } catch let e as APIError where e.status.code < 500 {

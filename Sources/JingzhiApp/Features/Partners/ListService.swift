@@ -12,6 +12,10 @@ struct NeedInput: Sendable {
     var forWhom: String?
     var nodeID: String?
     var dueDay: String?
+    /// A small request partners and party members may claim (三领).
+    var claimable: Bool? = nil
+    /// For whom as a group by resident tag (特殊人群标签).
+    var forTag: String? = nil
 }
 
 struct ResourceInput: Sendable {
@@ -45,17 +49,31 @@ struct ListService {
         return raw
     }
 
-    /// Community staff and grid workers (from their visits) raise needs for a place in their area.
+    /// Community staff and grid workers (from their visits) raise needs for a place in their area; a resident raises one
+    /// from the phone for their compound or a group by tag in their community, and it waits for the community's review.
     func createNeed(_ input: NeedInput, by actor: Actor) async throws -> Need {
-        guard PartnerAccess.isStaff(actor) || actor.role == .gridWorker else { throw APIError.forbidden }
+        let resident = actor.role == .resident ? try await Self.resident(of: actor, on: db) : nil
+        guard PartnerAccess.isStaff(actor) || actor.role == .gridWorker || resident != nil else { throw APIError.forbidden }
         let title = try Validate.text(input.title, field: "title", max: 80)!
         let category = try PartnerCategory.parse(input.category)
         let qty = try Self.quantity(input.quantity)
         let unit = try Validate.text(input.unit, field: "unit", max: 10, required: false) ?? "项"
-        let forWhom = try Validate.text(input.forWhom, field: "forWhom", max: 100)!
+        let tag = try Self.tag(input.forTag)
         let due = try ShanghaiTime.parseDay(input.dueDay, field: "dueDay")
         guard due >= ShanghaiTime.today(now) else { throw APIError.invalid("dueDay", "期限不能早于今天 (the date cannot be in the past)") }
-        let node = try await OrgService(db: db, now: now).node(input.nodeID ?? actor.user.nodeID?.uuidString ?? "", within: actor.scope, field: "nodeId")
+        let org = OrgService(db: db, now: now)
+        let node: OrgNode
+        if let resident {
+            // The resident's compound, or their community for a group by tag.
+            guard let home = try await OrgNode.find(resident.nodeID, on: db) else { throw APIError.notFound }
+            let chain = try await org.ancestors(of: home)
+            let community = chain.last { $0.kind == .community }, compound = chain.last { $0.kind == .compound }
+            node = tag != nil ? (community ?? home) : (compound ?? community ?? home)
+        } else {
+            node = try await org.node(input.nodeID ?? actor.user.nodeID?.uuidString ?? "", within: actor.scope, field: "nodeId")
+        }
+        let named = try Validate.text(input.forWhom, field: "forWhom", max: 100, required: tag == nil && node.kind != .compound)
+        let forWhom = named ?? tag.map { "\($0)（\(node.name)）" } ?? node.name
         let n = Need()
         n.id = UUID()
         n.title = title
@@ -66,14 +84,55 @@ struct ListService {
         n.nodeID = node.id!
         n.nodePath = node.path
         n.dueDay = due
-        n.source = actor.role == .gridWorker ? "grid" : "community"
-        n.stateRaw = NeedState.open.rawValue
+        n.source = resident != nil ? "resident" : actor.role == .gridWorker ? "grid" : "community"
+        n.stateRaw = (resident != nil ? NeedState.proposed : NeedState.open).rawValue
+        n.claimable = resident == nil && input.claimable == true
+        n.forTag = tag
+        n.raisedBy = resident != nil ? actor.userID : nil
+        if n.claimable, qty > TaskClaimService.smallQuantity {
+            throw APIError.invalid("claimable", "可认领的小需求数量不超过 \(TaskClaimService.smallQuantity) (a claimable request is at most \(TaskClaimService.smallQuantity))")
+        }
         n.committed = 0
         n.delivered = 0
         n.createdBy = actor.user.displayName
         n.version = 1
         n.createdAt = now
-        try await record(n, action: "create", path: n.nodePath, summary: "需求「\(title)」登记：\(qty)\(unit)，\(forWhom)")
+        try await record(n, action: "create", path: n.nodePath, summary: "需求「\(title)」登记：\(qty)\(unit)，\(forWhom)\(n.claimable ? "（可认领）" : "")")
+        return n
+    }
+
+    /// The resident record behind a resident's account; 403 when the account is not linked to one.
+    static func resident(of actor: Actor, on db: any Database) async throws -> Resident {
+        guard let id = actor.user.residentID, let r = try await Resident.find(id, on: db) else {
+            throw APIError(.forbidden, code: "not_a_resident", "您的账号尚未关联居民信息，请联系社区 (your account is not linked to a resident)")
+        }
+        return r
+    }
+
+    /// A tag of the register's special groups, or nil when none is chosen.
+    static func tag(_ raw: String?) throws -> String? {
+        guard let t = raw?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return nil }
+        guard ResidentTags.all.contains(t) else {
+            throw APIError.invalid("forTag", "未知的人群标签：\(t) (unknown group tag)")
+        }
+        return t
+    }
+
+    /// The community reviews a need a resident raised: accepted it is on the list (and may be marked claimable),
+    /// declined it stays in the record with the reason. 404 outside the staff's area; 409 when already reviewed.
+    func review(_ n: Need, accept: Bool, note: String?, claimable: Bool?, by actor: Actor) async throws -> Need {
+        try PartnerAccess.requireStaff(actor)
+        guard actor.scope.contains(n.nodePath) else { throw APIError.notFound }
+        let reason = try Validate.text(note, field: "note", max: 300, required: !accept)
+        let small = accept && claimable == true
+        if small, n.quantity > TaskClaimService.smallQuantity {
+            throw APIError.invalid("claimable", "可认领的小需求数量不超过 \(TaskClaimService.smallQuantity) (a claimable request is at most \(TaskClaimService.smallQuantity))")
+        }
+        try await NeedLifecycle.table.perform(accept ? .accept : .decline, on: n, role: .staff, subject: "「\(n.title)」", note: reason,
+                                              by: source, at: now, on: db, change: { n in
+            n.reviewNote = reason
+            if small { n.claimable = true }
+        })
         return n
     }
 

@@ -13,6 +13,13 @@ enum ListsAPI {
         var forWhom: String?
         var nodeId: String?
         var dueDay: String?
+        var claimable: Bool?
+        var forTag: String?
+    }
+
+    struct NeedReviewBody: Content {
+        var note: String?
+        var claimable: Bool?
     }
 
     struct ResourceBody: Content {
@@ -61,6 +68,8 @@ enum ListsAPI {
         api.post("needs", use: createNeed)
         api.get("needs", ":id", "suggestions", use: suggestions)
         api.post("needs", ":id", "cancel", use: cancelNeed)
+        api.post("needs", ":id", "accept", use: { try await reviewNeed($0, accept: true) })
+        api.post("needs", ":id", "decline", use: { try await reviewNeed($0, accept: false) })
         api.get("resources", use: resources)
         api.post("resources", use: createResource)
         api.get("projects", use: projects)
@@ -89,10 +98,19 @@ enum ListsAPI {
         return v
     }
 
+    /// The needs a caller sees: a resident those they raised; staff every state in their area; grid workers and
+    /// partners only needs on the list (not those awaiting review or declined).
+    static func needQuery(_ req: Request) async throws -> QueryBuilder<Need> {
+        let actor = try req.requireActor()
+        if actor.role == .resident { return Need.query(on: req.db).filter(\.$raisedBy == actor.userID) }
+        let q = Need.query(on: req.db).within(try await area(req))
+        if !PartnerAccess.isStaff(actor) { q.filter(\.$stateRaw !~ [NeedState.proposed.rawValue, NeedState.declined.rawValue]) }
+        return q
+    }
+
     @Sendable static func needs(req: Request) async throws -> PageOf<NeedDTO> {
-        let scope = try await area(req)
         let page = try PageRequest(req)
-        let q = Need.query(on: req.db).within(scope)
+        let q = try await needQuery(req)
         if let node = try await PartnersAPI.node(req) { q.within(DataScope(rootPath: node.path)) }
         if let s = try filterState(req, NeedState.init(rawValue:)) { q.filter(\.$stateRaw == s.rawValue) }
         if let c = try req.query.get(String?.self, at: "category"), !c.isEmpty { q.filter(\.$categoryRaw == (try PartnerCategory.parse(c)).rawValue) }
@@ -103,12 +121,19 @@ enum ListsAPI {
     @Sendable static func createNeed(req: Request) async throws -> Response {
         let b = try req.decodeJSON(NeedBody.self)
         let n = try await ListService(req: req).createNeed(NeedInput(title: b.title, category: b.category, quantity: b.quantity, unit: b.unit,
-                                                                     forWhom: b.forWhom, nodeID: b.nodeId, dueDay: b.dueDay), by: try req.requireActor())
+                                                                     forWhom: b.forWhom, nodeID: b.nodeId, dueDay: b.dueDay,
+                                                                     claimable: b.claimable, forTag: b.forTag), by: try req.requireActor())
         return try await NeedDTO(n).encodeResponse(status: .created, for: req)
     }
 
     static func need(_ req: Request) async throws -> Need {
         try await Need.find(try req.idParameter(), within: try await area(req), on: req.db)
+    }
+
+    @Sendable static func reviewNeed(_ req: Request, accept: Bool) async throws -> NeedDTO {
+        let n = try await need(req)
+        let b = req.body.data?.readableBytes ?? 0 > 0 ? try req.decodeJSON(NeedReviewBody.self) : NeedReviewBody()
+        return NeedDTO(try await ListService(req: req).review(n, accept: accept, note: b.note, claimable: b.claimable, by: try req.requireActor()))
     }
 
     @Sendable static func suggestions(req: Request) async throws -> [SuggestionDTO] {

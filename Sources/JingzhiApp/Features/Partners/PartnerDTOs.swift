@@ -60,6 +60,8 @@ struct WishDTO: Content {
     /// Shown when the claimer agreed (and always to staff and the claimer).
     var claimerName: String?
     let thanks: String?
+    /// resident / staff (typed on the resident's behalf).
+    let thanksBy: String?
     let createdAt: Date
     let version: Int
     var beneficiaryName: String?
@@ -77,6 +79,7 @@ struct WishDTO: Content {
         claimDeadline = w.state == .claimed || w.state == .handedOver ? w.claimDeadline : nil
         claimerName = full || w.showClaimer ? w.claimerName : nil
         thanks = w.thanks
+        thanksBy = w.thanksBy
         createdAt = w.createdAt
         version = w.version
         if full {
@@ -101,6 +104,9 @@ struct NeedDTO: Content {
     let state: String
     let committed: Int
     let delivered: Int
+    let claimable: Bool
+    let forTag: String?
+    let reviewNote: String?
     let version: Int
 
     init(_ n: Need) {
@@ -114,6 +120,9 @@ struct NeedDTO: Content {
         dueDay = n.dueDay
         source = n.source
         state = n.stateRaw
+        claimable = n.claimable
+        forTag = n.forTag
+        reviewNote = n.reviewNote
         committed = n.committed
         delivered = n.delivered
         version = n.version

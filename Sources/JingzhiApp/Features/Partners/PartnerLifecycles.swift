@@ -27,10 +27,12 @@ enum PartnerState: String, LifecycleState {
 }
 
 enum PartnerAction: String, LifecycleAction {
-    case approve, reject, warn, clear, retire
+    /// `renew`: a new term (续签) or changed categories of the agreement; the old one stays in the history.
+    case approve, reject, warn, clear, retire, renew
 
     var zh: String {
         switch self {
+        case .renew: "续签或变更协议"
         case .approve: "审核通过"
         case .reject: "不予通过"
         case .warn: "警示"
@@ -53,6 +55,7 @@ enum PartnerLifecycle {
         case .warn: .init(from: [.approved], to: .warned, roles: [.reviewer])
         case .clear: .init(from: [.warned], to: .approved, roles: [.reviewer])
         case .retire: .init(from: [.approved, .warned], to: .retired, roles: [.reviewer])
+        case .renew: .init(from: [.approved, .warned], to: nil, roles: [.reviewer])
         }
     }
 }
@@ -64,9 +67,10 @@ extension Partner: LifecycleRecord {
     }
 }
 
-/// A need's status follows from its matches' deliveries; staff may cancel it.
+/// A need's status follows from its matches' deliveries; staff may cancel it. A resident's need waits for the
+/// community's review (`proposed`) before it is on the list; a declined one stays in the record with the reason.
 enum NeedState: String, LifecycleState {
-    case open, partlyMet = "partly_met", met, cancelled
+    case open, partlyMet = "partly_met", met, cancelled, proposed, declined
 
     var zh: String {
         switch self {
@@ -74,6 +78,8 @@ enum NeedState: String, LifecycleState {
         case .partlyMet: "部分满足"
         case .met: "已满足"
         case .cancelled: "已取消"
+        case .proposed: "待审核"
+        case .declined: "未采纳"
         }
     }
 
@@ -83,6 +89,8 @@ enum NeedState: String, LifecycleState {
         case .partlyMet: "partly met"
         case .met: "met"
         case .cancelled: "cancelled"
+        case .proposed: "awaiting review"
+        case .declined: "declined"
         }
     }
 
@@ -92,7 +100,9 @@ enum NeedState: String, LifecycleState {
     }
 }
 
-enum NeedAction: String, LifecycleAction { case deliver, cancel }
+/// `fulfil`: the partner or party member who claimed a small request (三领) did it.
+/// `accept` / `decline`: the community reviews a need a resident raised.
+enum NeedAction: String, LifecycleAction { case deliver, cancel, fulfil, accept, decline }
 
 enum ListRole: Hashable, Sendable { case staff, partner, other }
 
@@ -101,6 +111,9 @@ enum NeedLifecycle {
         switch action {
         case .deliver: .init(from: [.open, .partlyMet], to: nil, roles: [.staff, .partner])
         case .cancel: .init(from: [.open, .partlyMet], to: .cancelled, roles: [.staff])
+        case .fulfil: .init(from: [.open, .partlyMet], to: .met, roles: [.partner])
+        case .accept: .init(from: [.proposed], to: .open, roles: [.staff])
+        case .decline: .init(from: [.proposed], to: .declined, roles: [.staff])
         }
     }
 }
@@ -112,15 +125,16 @@ extension Need: LifecycleRecord {
     }
 }
 
-/// A wish: open on the wall, claimed (a reservation with a deadline), handed over with a photo, fulfilled once the
-/// community confirms it.
+/// A wish: open on the wall, claimed (a reservation with a deadline), with the community (the claimer gave the gift to
+/// the grid worker or the community, who pass it on), handed over with a photo, fulfilled once the community confirms it.
 enum WishState: String, LifecycleState {
-    case open, claimed, handedOver = "handed_over", fulfilled, cancelled
+    case open, claimed, handedOver = "handed_over", fulfilled, cancelled, received
 
     var zh: String {
         switch self {
         case .open: "待认领"
         case .claimed: "已认领"
+        case .received: "社区转交中"
         case .handedOver: "待确认"
         case .fulfilled: "已实现"
         case .cancelled: "已撤下"
@@ -131,6 +145,7 @@ enum WishState: String, LifecycleState {
         switch self {
         case .open: "open"
         case .claimed: "claimed"
+        case .received: "with the community"
         case .handedOver: "handed over"
         case .fulfilled: "fulfilled"
         case .cancelled: "cancelled"
@@ -139,7 +154,8 @@ enum WishState: String, LifecycleState {
 }
 
 enum WishAction: String, LifecycleAction {
-    case claim, release, lapse, handOver = "hand_over", confirm, reject, thank, cancel
+    /// `receive`: the grid worker or community staff took the gift from the claimer to pass it on.
+    case claim, release, lapse, handOver = "hand_over", confirm, reject, thank, cancel, receive
 
     var zh: String {
         switch self {
@@ -147,6 +163,7 @@ enum WishAction: String, LifecycleAction {
         case .release: "放弃认领"
         case .lapse: "认领过期"
         case .handOver: "上传交付照片"
+        case .receive: "社区收到礼物"
         case .confirm: "确认实现"
         case .reject: "退回照片"
         case .thank: "记录感谢"
@@ -162,7 +179,9 @@ enum WishAction: String, LifecycleAction {
     }
 }
 
-enum WishRole: Hashable, Sendable { case staff, claimer, system, other }
+/// `beneficiary`: the resident the wish is for, signed in with their own account.
+/// `courier`: a grid worker of the wish's area who passes the gift on.
+enum WishRole: Hashable, Sendable { case staff, claimer, beneficiary, courier, system, other }
 
 enum WishLifecycle {
     static let table = Lifecycle<WishState, WishAction, WishRole>(entity: "wish", zh: "微心愿", en: "wish", auditsNotes: false) { action in
@@ -170,10 +189,11 @@ enum WishLifecycle {
         case .claim: .init(from: [.open], to: .claimed, roles: [.claimer])
         case .release: .init(from: [.claimed], to: .open, roles: [.claimer, .staff])
         case .lapse: .init(from: [.claimed], to: .open, roles: [.system])
-        case .handOver: .init(from: [.claimed], to: .handedOver, roles: [.claimer])
+        case .handOver: .init(from: [.claimed, .received], to: .handedOver, roles: [.claimer, .staff, .courier])
+        case .receive: .init(from: [.claimed], to: .received, roles: [.staff, .courier])
         case .confirm: .init(from: [.handedOver], to: .fulfilled, roles: [.staff])
         case .reject: .init(from: [.handedOver], to: .claimed, roles: [.staff])
-        case .thank: .init(from: [.fulfilled], to: nil, roles: [.staff])
+        case .thank: .init(from: [.fulfilled], to: nil, roles: [.staff, .beneficiary])
         case .cancel: .init(from: [.open], to: .cancelled, roles: [.staff])
         }
     }

@@ -66,6 +66,9 @@ final class PartyMember: Model, PathScoped, @unchecked Sendable {
     @Field(key: "node_path") var nodePath: String
     @Field(key: "active") var active: Bool
     @Field(key: "registered_at") var registeredAt: Date
+    /// When and why the registration ended (the member or the community ended it); the history keeps earlier ones.
+    @OptionalField(key: "ended_at") var endedAt: Date?
+    @OptionalField(key: "end_reason") var endReason: String?
 
     init() {}
 }

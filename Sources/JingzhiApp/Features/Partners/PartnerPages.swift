@@ -16,6 +16,7 @@ enum PartnerPages {
         staff.get(P.report, use: report)
         staff.get(P.register, use: { try await registerForm($0) })
         staff.post(P.register, use: registerMember)
+        staff.post(P.endRegistration, use: endRegistration)
         staff.post(P.evaluate, use: evaluate)
         web.get(P.ours, use: ours)
     }
@@ -136,7 +137,12 @@ enum PartnerPages {
         let actions = PartnerLifecycle.table.actions(from: p.state, role: role)
         let buttons = actions.map { a -> HTML in
             let needsNote = [.reject, .warn, .retire].contains(a)
-            let term: HTML = a == .approve ? """
+            let term: HTML = a == .renew ? """
+            \(Form.field(req.t("新协议开始", "New term from"), name: "agreementFrom", value: p.agreementTo.map { ShanghaiTime.add(1, to: $0) }, type: "date", required: true))
+            \(Form.field(req.t("新协议结束", "New term to"), name: "agreementTo", type: "date", required: true))
+            <fieldset><legend>\(req.t("协议范围", "Agreement covers"))</legend>\(categoryBoxes(req, chosen: p.categories.map(\.rawValue)))</fieldset>
+            \(Form.textarea(req.t("说明（可选，记入档案）", "Note (optional, kept in the record)"), name: "note"))
+            """ : a == .approve ? """
             \(Form.field(req.t("协议开始", "Agreement from"), name: "agreementFrom", value: p.agreementFrom, type: "date", required: true))
             \(Form.field(req.t("协议结束", "Agreement to"), name: "agreementTo", value: p.agreementTo, type: "date", required: true))
             """ : .empty
@@ -226,6 +232,7 @@ enum PartnerPages {
         var version: Int?
         var agreementFrom: String?
         var agreementTo: String?
+        var categories: [String]?
     }
 
     @Sendable static func act(req: Request) async throws -> Response {
@@ -235,7 +242,8 @@ enum PartnerPages {
         guard let action = req.parameters.get("action").flatMap(PartnerAction.init(rawValue:)) else { throw APIError.notFound }
         let f = try req.content.decode(ActForm.self)
         return try await attempt(req, to: SiteURL.Partners.show(p.id!).path, done: req.t("已\(action.zh)：\(p.name)", "Done: \(action.en) \(p.name)")) {
-            _ = try await service.review(action, p, by: actor, note: f.note, version: f.version, agreementFrom: f.agreementFrom, agreementTo: f.agreementTo)
+            _ = try await service.review(action, p, by: actor, note: f.note, version: f.version, agreementFrom: f.agreementFrom, agreementTo: f.agreementTo,
+                                         categories: action == .renew ? f.categories ?? [] : nil)
         }
     }
 
@@ -285,13 +293,31 @@ enum PartnerPages {
         let communities = try await OrgNode.query(on: req.db).filter(\.$kindRaw == NodeKind.community.rawValue).sort(\.$path).limit(500).all()
         return Layout(req: req, title: req.t("在职党员双报到", "Party members: register to your community")).render("""
         \(error.map { HTML("<p class=\"flash error\" role=\"alert\">\($0)</p>") } ?? .empty)
-        \(existing.map { HTML("<p class=\"card\">\(req.t("您已报到：\($0.unit)", "You are registered: \($0.unit)"))</p>") } ?? .empty)
+        \(existing.map { HTML("""
+        <p class="card">\(req.t("您已报到：\($0.unit)", "You are registered: \($0.unit)"))</p>
+        <form method="post" action="\(SiteURL.Partners.endRegistration.path)" class="card" data-confirm="\(req.t("确定结束报到？", "End your registration?"))">\(Form.csrf(req))
+        \(Form.field(req.t("结束原因（如：工作调动、搬离）", "Why it ends (e.g. moved away)"), name: "note", required: true))
+        <button class="secondary">\(req.t("结束报到", "End my registration"))</button></form>
+        """) } ?? .empty)
+        \(existing == nil ? HTML("""
         <form method="post" action="\(SiteURL.Partners.register.path)">\(Form.csrf(req))
         \(Form.select(req.t("报到社区", "Community"), name: "nodeId", options: communities.map { ($0.id!.uuidString, $0.name) }, selected: nil, required: true))
         \(Form.field(req.t("工作单位 / 党组织", "Work unit / party organisation"), name: "unit", required: true))
         \(Form.select(req.t("报到类型", "Registering as"), name: "kind", options: [("member", req.t("在职党员", "Party member")), ("organisation", req.t("在职党组织", "Party organisation"))], selected: "member"))
         <button class="button big">\(req.t("报到", "Register"))</button></form>
+        """) : .empty)
         """)
+    }
+
+    struct EndForm: Content { var note: String? }
+
+    @Sendable static func endRegistration(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        guard let m = try await PartnerAccess.member(of: actor, on: req.db) else { throw APIError.notFound }
+        let f = try req.content.decode(EndForm.self)
+        return try await attempt(req, to: SiteURL.Partners.register.path, done: req.t("已结束报到，记录已保存。", "Your registration has ended; the record is kept.")) {
+            _ = try await ServiceLogService(req: req).endRegistration(m, note: f.note, by: actor)
+        }
     }
 
     @Sendable static func registerMember(req: Request) async throws -> Response {

@@ -144,7 +144,7 @@ struct PartnerService {
 
     /// Approve, reject, warn, clear or retire. Rejecting, warning and retiring need a reason; approving needs a term.
     func review(_ action: PartnerAction, _ p: Partner, by actor: Actor, note: String?, version: Int? = nil,
-                agreementFrom: String? = nil, agreementTo: String? = nil) async throws -> Partner {
+                agreementFrom: String? = nil, agreementTo: String? = nil, categories: [String]? = nil) async throws -> Partner {
         guard actor.scope.contains(p.nodePath) else { throw APIError.notFound }
         guard let node = try await OrgNode.find(p.nodeID, on: db) else { throw APIError.notFound }
         let role = PartnerAccess.role(actor, for: p, nodeKind: node.kind)
@@ -161,10 +161,38 @@ struct PartnerService {
             }
             guard f <= t else { throw APIError.invalid("agreementTo", "协议结束日期须晚于开始日期 (the term must end after it starts)") }
         }
-        try await PartnerLifecycle.table.perform(action, on: p, role: role, expectedVersion: version, subject: "「\(p.name)」", note: reason,
+        var cats = p.agreementCategoriesRaw
+        if action == .renew {
+            // A new term, or changed categories, or both; the old agreement is kept in the history and the audit.
+            from = try ShanghaiTime.parseDay(agreementFrom, field: "agreementFrom")
+            to = try ShanghaiTime.parseDay(agreementTo, field: "agreementTo")
+            guard from! <= to! else { throw APIError.invalid("agreementTo", "协议结束日期须晚于开始日期 (the term must end after it starts)") }
+            guard to! >= ShanghaiTime.today(now) else { throw APIError.invalid("agreementTo", "新协议已过期 (the new term is already over)") }
+            if let categories { cats = try Self.categories(categories).map(\.rawValue).joined(separator: ",") }
+            guard from != p.agreementFrom || to != p.agreementTo || cats != p.agreementCategoriesRaw else {
+                throw APIError.invalid("agreementTo", "协议没有变化 (nothing in the agreement changed)")
+            }
+        }
+        let oldTerm = "\(p.agreementFrom ?? "")–\(p.agreementTo ?? "")", oldCats = p.agreementCategoriesRaw
+        var summary = reason
+        if action == .renew {
+            var text = "协议 \(oldTerm) → \(from ?? "")–\(to ?? "")"
+            if cats != oldCats { text += "，范围 \(oldCats) → \(cats)" }
+            if let reason { text += "；\(reason)" }
+            summary = text
+        }
+        try await PartnerLifecycle.table.perform(action, on: p, role: role, expectedVersion: version, subject: "「\(p.name)」", note: summary,
                                                  by: source, at: now, on: db, changes: { p in
-            action == .approve ? ["agreement": [nil, "\(p.agreementFrom ?? "")–\(p.agreementTo ?? "")"]] : [:]
+            let term: String? = "\(p.agreementFrom ?? "")–\(p.agreementTo ?? "")"
+            var changed: [String: [String?]] = [:]
+            if action == .approve { changed["agreement"] = [nil, term] }
+            if action == .renew {
+                changed["agreement"] = [oldTerm, term]
+                changed["categories"] = [oldCats, p.agreementCategoriesRaw]
+            }
+            return changed
         }, change: { p in
+            p.agreementCategoriesRaw = cats
             if [.reject, .warn, .retire].contains(action) { p.stateReason = reason }
             if action == .clear { p.stateReason = nil }
             p.agreementFrom = from

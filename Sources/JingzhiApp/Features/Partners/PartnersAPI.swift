@@ -30,6 +30,7 @@ enum PartnersAPI {
         var agreementFrom: String?
         var agreementTo: String?
         var username: String?
+        var categories: [String]?
     }
 
     struct RegisterBody: Content {
@@ -52,6 +53,7 @@ enum PartnersAPI {
         authed.post("partners", ":id", "evaluations", use: evaluate)
         authed.post("party-members", use: registerMember)
         authed.get("party-members", use: members)
+        authed.post("party-members", ":id", "end", use: endMember)
     }
 
     /// `node` (an id or code) narrows to a subtree and the partners serving it from above; unknown → 404.
@@ -96,7 +98,7 @@ enum PartnersAPI {
         let p = try await service.load(try req.idParameter(), for: actor)
         let b = try body(req)
         return PartnerDTO(try await service.review(action, p, by: actor, note: b.note, version: b.version,
-                                                   agreementFrom: b.agreementFrom, agreementTo: b.agreementTo), full: true)
+                                                   agreementFrom: b.agreementFrom, agreementTo: b.agreementTo, categories: b.categories), full: true)
     }
 
     @Sendable static func link(req: Request) async throws -> PartnerDTO {
@@ -136,8 +138,11 @@ enum PartnersAPI {
         let nodeId: UUID
         let active: Bool
         let registeredAt: Date
+        let endedAt: Date?
+        let endReason: String?
         init(_ m: PartyMember) {
             id = m.id!; name = m.name; kind = m.kind; unit = m.unit; nodeId = m.nodeID; active = m.active; registeredAt = m.registeredAt
+            endedAt = m.endedAt; endReason = m.endReason
         }
     }
 
@@ -155,6 +160,14 @@ enum PartnersAPI {
         let q = PartyMember.query(on: req.db).within(actor.scope)
         let total = try await q.count()
         return PageOf(items: try await q.sort(\.$registeredAt, .descending).range(page.range).all().map(MemberDTO.init), total: total, page: page.page)
+    }
+
+    /// Ends a registration with a reason: the member themselves or staff of its community (404 outside the area).
+    @Sendable static func endMember(req: Request) async throws -> MemberDTO {
+        let actor = try req.requireActor()
+        guard let m = try await PartyMember.find(try req.idParameter(), on: req.db) else { throw APIError.notFound }
+        let b = try req.decodeJSON(ListsAPI.NoteBody.self)
+        return MemberDTO(try await ServiceLogService(req: req).endRegistration(m, note: b.note, by: actor))
     }
 
     @Sendable static func report(req: Request) async throws -> [ReportLineDTO] {

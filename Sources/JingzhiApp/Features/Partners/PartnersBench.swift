@@ -112,6 +112,7 @@ enum PartnersBench {
             n.dueDay = ShanghaiTime.add(i % 90, to: today)
             n.source = "community"
             n.stateRaw = i % 4 == 3 ? NeedState.met.rawValue : NeedState.open.rawValue
+            n.claimable = false
             n.committed = 0
             n.delivered = 0
             n.createdBy = "压测"

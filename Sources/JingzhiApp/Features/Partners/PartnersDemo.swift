@@ -95,9 +95,37 @@ enum PartnersDemo {
             _ = try await ListService(db: db, now: at(c.asOf - 20, 16), source: .cli("seed")).review(project, progress: 80,
                 minutes: "本月联席会议审议：助餐、助学项目按期推进，下月对接场地需求。", by: admin)
             made.wishes += try await wishes(c, community: community, demo: isDemo, partnerUser: partnerUser, residentUser: residentUser, admin: admin)
-            if isDemo { made.logs += try await logs(c, partnerUser: partnerUser, residentUser: residentUser, admin: admin) }
+            if isDemo {
+                made.logs += try await logs(c, partnerUser: partnerUser, residentUser: residentUser, admin: admin)
+                // Quarterly joint meetings reviewing the year's project; small requests to claim; residents' own needs.
+                for q in 0..<4 {
+                    let d = start + 80 + q * 90
+                    _ = try await JointMeetingService(db: db, now: at(d, 17), source: .cli("seed")).record(
+                        nodeID: community.id!.uuidString, day: day(d), attendees: ["社区党委书记"] + partners.prefix(3).map(\.name),
+                        projectIDs: [project.id!], minutes: "第\(q + 1)季度联席会议：审议年度为民服务项目进度，对接新的需求。", by: admin)
+                }
+                made.needs += try await smallNeeds(c, community: community, residentUser: residentUser, admin: admin)
+            }
         }
         return made
+    }
+
+    /// A claimable small request, and (when resident_demo is linked to the register) a need they raised that waits for
+    /// review and one the community declined.
+    static func smallNeeds(_ c: DemoContext, community: OrgNode, residentUser: User?, admin: Actor) async throws -> Int {
+        let lists = ListService(db: c.db, now: DemoDate.instant(c.asOf - 2, hour: 9), source: .cli("seed"))
+        let due = DemoDate.string(c.asOf + 20)
+        _ = try await lists.createNeed(NeedInput(title: "帮独居老人更换楼道灯泡", category: PartnerCategory.service.rawValue, quantity: 2, unit: "次",
+                                                 forWhom: nil, nodeID: community.id!.uuidString, dueDay: due, claimable: true, forTag: "独居老人"), by: admin)
+        guard let u = residentUser, u.residentID != nil else { return 1 }
+        let resident = Actor(user: u, scope: .everything, nodePath: "")
+        _ = try await lists.createNeed(NeedInput(title: "小区健身器材损坏，希望修理", category: PartnerCategory.service.rawValue, quantity: 1, unit: "次",
+                                                 dueDay: due), by: resident)
+        let other = try await lists.createNeed(NeedInput(title: "希望在小区设快递柜", category: PartnerCategory.venue.rawValue, quantity: 1, unit: "处",
+                                                         dueDay: due), by: resident)
+        _ = try await ListService(db: c.db, now: DemoDate.instant(c.asOf - 1, hour: 10), source: .cli("seed"))
+            .review(other, accept: false, note: "快递柜由物业统一设置，已转物业办理", claimable: nil, by: admin)
+        return 3
     }
 
     static func partner(_ s: PartnerService, admin: Actor, kind: PartnerKind, name: String, offers: String, categories: [PartnerCategory],

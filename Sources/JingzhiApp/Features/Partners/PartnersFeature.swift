@@ -15,6 +15,15 @@ enum PartnersFeature: Feature {
             guard req.actor?.role == .resident else { return nil }
             return (SiteURL.Partners.ours(query: "").path, req.t("我们的合伙人", "Our partners"), nil)
         })
+        // The services directory lists our partners (and what they offer) through its extension point.
+        app.directoryLinks.append(DirectoryLink(order: 50) { req in
+            (SiteURL.Partners.ours(query: "").path, req.t("我们的合伙人", "Our partners"),
+             req.t("红色合伙人为居民提供的场地、服务和志愿者", "Venues, services and volunteers our partners offer residents"))
+        })
+        app.homeParts.tiles.append(HomeTile(order: 72) { req in
+            guard req.actor?.role == .resident, req.actor?.user.residentID != nil else { return nil }
+            return (SiteURL.Partners.myNeeds.path, req.t("提需求", "Raise a need"), nil)
+        })
     }
 
     static func routes(_ g: RouteGroups) throws {
@@ -25,6 +34,9 @@ enum PartnersFeature: Feature {
         WishPages.register(web: g.web, staff: g.staff)
         ListPages.register(g.staff)
         LogPages.register(g.staff)
+        ClaimsAPI.register(g.apiAuthed)
+        ClaimPages.register(g.staff)
+        JointMeetingPages.register(api: g.apiAuthed, staff: g.staff)
     }
 
     static let navigation: [NavItem] = [
@@ -37,12 +49,16 @@ enum PartnersFeature: Feature {
         navLink(151, .participation) { $0.role == .partner ? (SiteURL.Partners.resources(query: "").path, "我的资源", "My resources") : nil },
         navLink(152, .participation) { $0.role == .partner ? (SiteURL.Partners.logs(query: "").path, "服务记录", "Service logs") : nil },
         navLink(153, .participation) { $0.role == .partner ? (SiteURL.Partners.list(query: "").path, "合作协议", "Agreement") : nil },
+        navLink(155, .participation) { PartnerAccess.isStaff($0) ? (SiteURL.Partners.meetings.path, "联席会议", "Joint meetings") : nil },
+        navLink(151, .participation) { $0.role == .gridWorker ? (SiteURL.Partners.wishes(query: "").path, "微心愿转交", "Wishes to pass on") : nil },
+        navLink(154, .participation) { $0.role == .partner || PartnerAccess.isStaff($0) ? (SiteURL.Partners.claims.path, "岗位与小需求认领", "Posts and requests") : nil },
     ]
 
     static let pathColumns = [PathColumn(Partner.schema), PathColumn(PartyMember.schema), PathColumn(Need.schema),
                               PathColumn(PartnerResource.schema), PathColumn(PartnerProject.schema), PathColumn(PartnerMatch.schema),
                               PathColumn(Wish.schema), PathColumn(WishClaim.schema), PathColumn(ServiceLog.schema),
-                              PathColumn(PartnerEvaluation.schema)]
+                              PathColumn(PartnerEvaluation.schema), PathColumn(TaskClaim.schema),
+                              PathColumn(JointMeeting.schema)]
 
     static let fieldNames: [String: FieldName] = [
         "name": FieldName("名称", "Name"), "kind": FieldName("类型", "Kind"), "creditCode": FieldName("统一社会信用代码", "Credit code"),
@@ -63,8 +79,9 @@ enum PartnersScheduler {
     static func tick(_ app: Application) async -> Int {
         do {
             let n = try await WishService(db: app.db, now: app.clock.now(), source: .system("认领过期")).sweep()
-            if n > 0 { app.logger.info("wish claims lapsed: \(n)") }
-            return n
+            let t = try await TaskClaimService(db: app.db, now: app.clock.now()).sweep()
+            if n + t > 0 { app.logger.info("claims lapsed: \(n) wishes, \(t) posts and requests") }
+            return n + t
         } catch {
             app.logger.reportSafely(error, "PartnersFeature")
             return 0

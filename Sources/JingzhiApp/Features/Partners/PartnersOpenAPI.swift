@@ -17,7 +17,9 @@ extension OpenAPIDocument {
         Op(method: "get", path: "/api/v1/partners/{id}", tag: "partners", summary: "A partner (staff of its area, its own account)", response: "Partner"),
     ] + PartnerAction.allCases.map { a in
         Op(method: "post", path: "/api/v1/partners/{id}/\(a.rawValue)", tag: "partners",
-           summary: "Review: \(a.rawValue) (the community; the street for a street-level partner). reject, warn and retire need a note; approve needs the agreement's term. 409 illegal_transition",
+           summary: a == .renew
+            ? "Renew or change the agreement (reviewer): a new term (agreementFrom, agreementTo) and optionally categories; the old one stays in the history and the audit. 409 illegal_transition unless approved or warned"
+            : "Review: \(a.rawValue) (the community; the street for a street-level partner). reject, warn and retire need a note; approve needs the agreement's term. 409 illegal_transition",
            body: "PartnerReview", response: "Partner")
     } + [
         Op(method: "post", path: "/api/v1/partners/{id}/account", tag: "partners", summary: "Link a partner account (username) to act for the partner (staff)",
@@ -29,9 +31,12 @@ extension OpenAPIDocument {
         Op(method: "post", path: "/api/v1/party-members", tag: "partners", summary: "双报到: register the signed-in account to a community (nodeId) with its work unit",
            body: "PartyMemberBody", response: "PartyMember", status: 201),
         Op(method: "get", path: "/api/v1/party-members", tag: "partners", summary: "Party members registered in your area (staff)", query: paging, response: "PagedPartyMembers"),
+        Op(method: "post", path: "/api/v1/party-members/{id}/end", tag: "partners",
+           summary: "End a 双报到 registration with a reason (note): the member or staff of its community; kept in the record; 409 already_ended",
+           body: "Note", response: "PartyMember"),
         Op(method: "get", path: "/api/v1/wishes", tag: "wishes",
            summary: "Micro-wishes under a node, newest first: {items,total,page}. Public fields only (never the person's name, note or photo) unless you are staff of the area",
-           query: [("node", "string", "Node id or code"), ("state", "string", "open, claimed, handed_over, fulfilled, cancelled")] + paging,
+           query: [("node", "string", "Node id or code"), ("state", "string", "open, claimed, received, handed_over, fulfilled, cancelled")] + paging,
            response: "PagedWishes", isPublic: true),
         Op(method: "post", path: "/api/v1/wishes", tag: "wishes", summary: "Post a wish (community and street staff): value in yuan, the person for staff only",
            body: "WishBody", response: "Wish", status: 201),
@@ -39,17 +44,27 @@ extension OpenAPIDocument {
         Op(method: "post", path: "/api/v1/wishes/{id}/claim", tag: "wishes",
            summary: "Claim (a partner within its agreement, or a registered party member): state claimed with a claimDeadline; a second claim 409 already_claimed; 403 beyond the agreement or after retirement",
            body: "WishAction", response: "Wish"),
-        Op(method: "post", path: "/api/v1/wishes/{id}/handover", tag: "wishes", summary: "The claimer hands over with a photo proof (the body is the image; anything else 422)",
+        Op(method: "post", path: "/api/v1/wishes/{id}/handover", tag: "wishes", summary: "Hand over with a photo proof (the claimer; or the grid worker or staff of the area passing it on; the body is the image; anything else 422)",
            body: "image", response: "Wish"),
         Op(method: "get", path: "/api/v1/wishes/{id}/photo", tag: "wishes", summary: "The photo proof (staff of the area, the claimer)", response: "image"),
+        Op(method: "post", path: "/api/v1/wishes/{id}/receive", tag: "wishes",
+           summary: "The grid worker or community staff of the area took the gift from the claimer to pass it on: state received (it no longer lapses); they then upload the photo (handover). Others 404",
+           body: "WishAction", response: "Wish"),
     ] + [WishAction.release, .confirm, .reject, .thank, .cancel].map { a in
         Op(method: "post", path: "/api/v1/wishes/{id}/\(a.rawValue)", tag: "wishes",
            summary: "\(a.rawValue): staff of the area (release also the claimer); reject, cancel need a note, thank the thanks", body: "WishAction", response: "Wish")
     } + [
-        Op(method: "get", path: "/api/v1/needs", tag: "lists", summary: "Needs list (staff, grid workers: their area; partners: their agreement's area)",
-           query: [("node", "string", "Node id or code"), ("state", "string", "open, partly_met, met, cancelled"), ("category", "string", "venue, funds, service, volunteers, goods")] + paging,
+        Op(method: "get", path: "/api/v1/needs", tag: "lists", summary: "Needs list (staff: their area, every state; grid workers: their area and partners: their agreement's area, needs on the list only; residents: the needs they raised)",
+           query: [("node", "string", "Node id or code"), ("state", "string", "open, partly_met, met, cancelled, proposed, declined"), ("category", "string", "venue, funds, service, volunteers, goods")] + paging,
            response: "PagedNeeds"),
-        Op(method: "post", path: "/api/v1/needs", tag: "lists", summary: "Raise a need (staff, grid workers)", body: "NeedBody", response: "Need", status: 201),
+        Op(method: "post", path: "/api/v1/needs", tag: "lists",
+           summary: "Raise a need (staff, grid workers: open at once; a resident: for their compound or a group by forTag in their community, state proposed until the community reviews it). forWhom may be left out for a compound or a tag",
+           body: "NeedBody", response: "Need", status: 201),
+        Op(method: "post", path: "/api/v1/needs/{id}/accept", tag: "lists",
+           summary: "Accept a resident's need onto the list (staff of its area; claimable marks it a small request); 409 illegal_transition when already reviewed",
+           body: "NeedReview", response: "Need"),
+        Op(method: "post", path: "/api/v1/needs/{id}/decline", tag: "lists", summary: "Decline a resident's need with a reason (note); kept in the record",
+           body: "NeedReview", response: "Need"),
         Op(method: "get", path: "/api/v1/needs/{id}/suggestions", tag: "lists", summary: "Suggested matches by category, place and time", response: "[Suggestion]"),
         Op(method: "post", path: "/api/v1/needs/{id}/cancel", tag: "lists", summary: "Cancel a need (staff)", body: "Note", response: "Need"),
         Op(method: "get", path: "/api/v1/resources", tag: "lists", summary: "Resources list", query: [("category", "string", "Category")] + paging, response: "PagedResources"),
@@ -71,13 +86,18 @@ extension OpenAPIDocument {
            response: "ServiceLog", status: 201),
         Op(method: "post", path: "/api/v1/service-logs/{id}/confirm", tag: "lists", summary: "Confirm a service log (staff)", body: "Note", response: "ServiceLog"),
         Op(method: "post", path: "/api/v1/service-logs/{id}/reject", tag: "lists", summary: "Reject a service log with a note (staff)", body: "Note", response: "ServiceLog"),
-    ]
+        Op(method: "get", path: "/api/v1/joint-meetings", tag: "lists", summary: "Joint meetings (联席会议) of your area, newest first (staff)",
+           query: paging, response: "PagedJointMeetings"),
+        Op(method: "post", path: "/api/v1/joint-meetings", tag: "lists",
+           summary: "Record a joint meeting: community or street (nodeId), day (not in the future), attendees, the projects reviewed (of that place; 404 unknown_project), minutes",
+           body: "JointMeetingBody", response: "JointMeeting", status: 201),
+    ] + claimOps
 
     static func page3(_ item: String) -> [String: Any] {
         object(["items": "[\(item)]", "total": "integer", "page": "integer"], required: ["items", "total", "page"])
     }
 
-    static var partnerSchemas: [String: Any] { [
+    static var partnerSchemas: [String: Any] { claimSchemas.merging([
         "PagedPartners": page3("Partner"), "PagedWishes": page3("Wish"), "PagedNeeds": page3("Need"), "PagedResources": page3("Resource"),
         "PagedProjects": page3("Project"), "PagedServiceLogs": page3("ServiceLog"), "PagedPartyMembers": page3("PartyMember"),
         "Partner": object(["id": "uuid", "name": "string", "kind": "string", "offers": "string", "partyBranch": "string", "nodeId": "uuid",
@@ -88,14 +108,15 @@ extension OpenAPIDocument {
                                "contactPhone": "string", "partyBranch": "string", "nodeId": "string", "categories": "[string]",
                                "agreementFrom": "string", "agreementTo": "string"],
                               required: ["name", "kind", "creditCode", "offers", "contactName", "contactPhone", "categories"]),
-        "PartnerReview": object(["note": "string", "version": "integer", "agreementFrom": "string", "agreementTo": "string", "username": "string"]),
+        "PartnerReview": object(["note": "string", "version": "integer", "agreementFrom": "string", "agreementTo": "string", "username": "string",
+                                 "categories": "[string]"]),
         "PartyMemberBody": object(["nodeId": "string", "unit": "string", "kind": "string", "name": "string"], required: ["nodeId", "unit"]),
         "PartyMember": object(["id": "uuid", "name": "string", "kind": "string", "unit": "string", "nodeId": "uuid", "active": "boolean",
-                               "registeredAt": "date-time"], required: ["id", "unit"]),
+                               "registeredAt": "date-time", "endedAt": "date-time", "endReason": "string"], required: ["id", "unit"]),
         "PartnerReportLine": object(["unit": "string", "hours": "number", "activities": "integer", "claimsFulfilled": "integer", "needsMet": "integer"],
                                     required: ["unit", "hours"]),
         "Wish": object(["id": "uuid", "title": "string", "story": "string", "category": "string", "valueFen": "integer", "state": "string",
-                        "claimDeadline": "date-time", "claimerName": "string", "thanks": "string", "createdAt": "date-time", "version": "integer",
+                        "claimDeadline": "date-time", "claimerName": "string", "thanks": "string", "thanksBy": "string", "createdAt": "date-time", "version": "integer",
                         "beneficiaryName": "string", "beneficiaryNote": "string", "beneficiaryResidentId": "uuid", "hasPhoto": "boolean"],
                        required: ["id", "title", "state", "valueFen"]),
         "WishBody": object(["title": "string", "story": "string", "category": "string", "value": "string", "beneficiaryName": "string",
@@ -104,9 +125,15 @@ extension OpenAPIDocument {
         "WishAction": object(["note": "string", "thanks": "string", "version": "integer", "showName": "boolean"]),
         "Need": object(["id": "uuid", "title": "string", "category": "string", "quantity": "integer", "unit": "string", "forWhom": "string",
                         "nodeId": "uuid", "dueDay": "string", "source": "string", "state": "string", "committed": "integer", "delivered": "integer",
-                        "version": "integer"], required: ["id", "state", "quantity", "committed", "delivered"]),
+                        "claimable": "boolean", "forTag": "string", "reviewNote": "string", "version": "integer"], required: ["id", "state", "quantity", "committed", "delivered"]),
+        "PagedJointMeetings": page3("JointMeeting"),
+        "JointMeeting": object(["id": "uuid", "nodeId": "uuid", "day": "string", "attendees": "[string]", "projectIds": "[string]", "minutes": "string",
+                                "createdBy": "string"], required: ["id", "day", "attendees", "projectIds", "minutes"]),
+        "JointMeetingBody": object(["nodeId": "string", "day": "string", "attendees": "[string]", "projectIds": "[string]", "minutes": "string"],
+                                   required: ["day", "attendees", "projectIds", "minutes"]),
+        "NeedReview": object(["note": "string", "claimable": "boolean"]),
         "NeedBody": object(["title": "string", "category": "string", "quantity": "integer", "unit": "string", "forWhom": "string", "nodeId": "string",
-                            "dueDay": "string"], required: ["title", "category", "quantity", "forWhom", "dueDay"]),
+                            "dueDay": "string", "claimable": "boolean", "forTag": "string"], required: ["title", "category", "quantity", "forWhom", "dueDay"]),
         "Resource": object(["id": "uuid", "partnerId": "uuid", "title": "string", "category": "string", "quantity": "integer", "committed": "integer",
                             "left": "integer", "unit": "string", "availableFrom": "string", "availableTo": "string", "place": "string", "active": "boolean"],
                            required: ["id", "partnerId", "quantity", "left"]),
@@ -133,5 +160,5 @@ extension OpenAPIDocument {
         "PartnerEvaluationBody": object(["year": "integer", "scores": "PartnerScores", "award": "string", "note": "string"], required: ["scores"]),
         "PartnerEvaluation": object(["id": "uuid", "partnerId": "uuid", "year": "integer", "nodeId": "uuid", "scores": "PartnerScores", "total": "integer",
                                      "grade": "string", "award": "string", "note": "string"], required: ["id", "year", "total", "grade"]),
-    ] }
+    ]) { a, _ in a } }
 }

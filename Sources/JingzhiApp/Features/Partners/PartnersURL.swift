@@ -27,6 +27,12 @@ extension SiteURL {
         case report(query: String)
         case register
         case evaluate(UUID)
+        case claims
+        case claimAct(UUID, action: String)
+        case needAct(UUID, action: String)
+        case myNeeds
+        case endRegistration
+        case meetings
 
         enum Pattern {
             static let list = RoutePattern("/partners")
@@ -52,8 +58,14 @@ extension SiteURL {
             static let report = RoutePattern("/partners-report")
             static let register = RoutePattern("/party-members/register", .GET, .POST)
             static let evaluate = RoutePattern("/partners/:id/evaluate", .POST)
+            static let claims = RoutePattern("/claims", .GET, .POST)
+            static let claimAct = RoutePattern("/claims/:id/act/:action", .POST)
+            static let needAct = RoutePattern("/partner-lists/needs/:id/act/:action", .POST)
+            static let myNeeds = RoutePattern("/my-needs", .GET, .POST)
+            static let endRegistration = RoutePattern("/party-members/end", .POST)
+            static let meetings = RoutePattern("/partner-lists/meetings", .GET, .POST)
             static let all = [list, new, show, act, needs, resources, projects, project, matches, deliver, review, wishes, wish, wishAct,
-                              handOver, wishPhoto, wall, ours, logs, logAct, report, register, evaluate]
+                              handOver, wishPhoto, wall, ours, logs, logAct, report, register, evaluate, claims, claimAct, needAct, myNeeds, endRegistration, meetings]
         }
 
         var path: String {
@@ -81,6 +93,12 @@ extension SiteURL {
             case .report(let q): Pattern.report.path() + q
             case .register: Pattern.register.path()
             case .evaluate(let id): Pattern.evaluate.path(id)
+            case .claims: Pattern.claims.path()
+            case .claimAct(let id, let a): Pattern.claimAct.path(id, a)
+            case .needAct(let id, let a): Pattern.needAct.path(id, a)
+            case .myNeeds: Pattern.myNeeds.path()
+            case .endRegistration: Pattern.endRegistration.path()
+            case .meetings: Pattern.meetings.path()
             }
         }
     }

@@ -83,12 +83,11 @@ struct ServiceLogService {
         guard let node = try await OrgService(db: db, now: now).find(codeOrID: nodeID ?? ""), node.kind == .community else {
             throw APIError(.notFound, code: "unknown_node", "请选择报到的社区 (choose the community)", field: "nodeId")
         }
-        if let existing = try await PartyMember.query(on: db).filter(\.$userID == actor.userID).first() {
-            guard !existing.active else { throw APIError.conflict("您已报到到社区 (you are registered already)", code: "already_registered") }
-            try await existing.delete(on: db)
-        }
-        let m = PartyMember()
-        m.id = UUID()
+        // An ended registration is registered again in its own row: the end stays in its history and the audit.
+        let existing = try await PartyMember.query(on: db).filter(\.$userID == actor.userID).first()
+        if let existing, existing.active { throw APIError.conflict("您已报到到社区 (you are registered already)", code: "already_registered") }
+        let m = existing ?? PartyMember()
+        if existing == nil { m.id = UUID() }
         m.userID = actor.userID
         m.residentID = actor.user.residentID
         m.name = try Validate.text(name, field: "name", max: 40, required: false) ?? actor.user.displayName
@@ -98,12 +97,51 @@ struct ServiceLogService {
         m.nodePath = node.path
         m.active = true
         m.registeredAt = now
-        let source = source, now = now
+        m.endedAt = nil
+        m.endReason = nil
+        let source = source, now = now, again = existing != nil
         try await db.writeTransaction { tx in
-            try await m.create(on: tx)
+            if again { try await m.save(on: tx) } else { try await m.create(on: tx) }
             try await AuditLog.record(on: tx, by: source, at: now, action: "register", entity: "party_member", entityID: m.id, nodePath: m.nodePath,
                                       summary: "双报到：\(u) \(k == "member" ? "在职党员" : "党组织")报到到\(node.name)")
         }
+        return m
+    }
+
+    /// Ends a 双报到 registration with a reason (the member themselves, or staff of the community); kept in the record
+    /// as a history event and in the audit. 409 when it has ended already; 404 for staff outside the area.
+    func endRegistration(_ m: PartyMember, note: String?, by actor: Actor) async throws -> PartyMember {
+        let own = m.userID == actor.userID
+        guard own || (PartnerAccess.isStaff(actor) && actor.scope.contains(m.nodePath)) else {
+            if PartnerAccess.isStaff(actor) { throw APIError.notFound }
+            throw APIError.forbidden
+        }
+        let reason = try Validate.text(note, field: "note", max: 300)!
+        guard m.active else { throw APIError.conflict("报到已结束 (the registration has ended already)", code: "already_ended") }
+        let source = source, now = now
+        try await db.writeTransaction { tx in
+            let rows = try await tx.sql.raw("""
+                UPDATE \(ident: PartyMember.schema) SET active = \(bind: false), ended_at = \(bind: now), end_reason = \(bind: reason) WHERE id = \(bind: m.id!) AND active = \(bind: true) RETURNING id
+                """).all()
+            guard !rows.isEmpty else { throw APIError.conflict("报到已结束 (the registration has ended already)", code: "already_ended") }
+            let e = LifecycleEvent()
+            e.entity = "party_member"
+            e.entityID = m.id!
+            e.at = now
+            e.actorID = source.actorID
+            e.actorName = source.actorName
+            e.action = "end"
+            e.fromState = "active"
+            e.toState = "ended"
+            e.note = reason
+            e.nodePath = m.nodePath
+            try await e.create(on: tx)
+            try await AuditLog.record(on: tx, by: source, at: now, action: "end", entity: "party_member", entityID: m.id, nodePath: m.nodePath,
+                                      summary: "双报到结束：\(m.unit)（\(own ? "本人" : "社区")）：\(reason)")
+        }
+        m.active = false
+        m.endedAt = now
+        m.endReason = reason
         return m
     }
 

@@ -31,6 +31,8 @@ final class Wish: Model, PathScoped, @unchecked Sendable {
     @OptionalField(key: "confirmed_at") var confirmedAt: Date?
     /// The resident's thanks, shown with the fulfilled wish.
     @OptionalField(key: "thanks") var thanks: String?
+    /// "resident" when the person typed it themselves, "staff" when staff typed it on their behalf.
+    @OptionalField(key: "thanks_by") var thanksBy: String?
     @Field(key: "version") var version: Int
     @Field(key: "created_at") var createdAt: Date
 

@@ -22,7 +22,8 @@ enum WishPages {
     /// A wish as anyone may see it: what, value, state, the claimer's name if they agreed, the thanks.
     static func publicCard(_ req: Request, _ w: Wish, link: Bool = true) -> HTML {
         let who: HTML = w.showClaimer ? HTML("<br><small>\(req.t("认领人", "Claimed by"))：\(w.claimerName ?? "")</small>") : .empty
-        let thanks: HTML = w.thanks.map { HTML("<br><q>\($0)</q>") } ?? .empty
+        let by = w.thanksBy == "staff" ? req.t("（社区代录）", " (written down by the community)") : w.thanksBy == "resident" ? req.t("（本人）", " (in their own words)") : ""
+        let thanks: HTML = w.thanks.map { HTML("<br><q>\($0)</q><small>\(by)</small>") } ?? .empty
         let title: HTML = link ? "<a href=\"\(SiteURL.Partners.wish(w.id!).path)\">\(w.title)</a>" : "\(w.title)"
         return """
         <div class="card wish"><b>\(title)</b> \(PartnerPages.tag(w.state.label(req.lang)))<br>
@@ -38,6 +39,7 @@ enum WishPages {
     @Sendable static func list(req: Request) async throws -> HTML {
         let actor = try req.requireActor()
         if PartnerAccess.isStaff(actor) { return try await staffList(req, actor, form: CreateForm(), error: nil) }
+        if actor.role == .gridWorker { return try await courierList(req, actor) }
         return try await claimerList(req, actor)
     }
 
@@ -100,6 +102,16 @@ enum WishPages {
         }
     }
 
+    /// A grid worker's phone page: claimed wishes of their grid to take over and pass on.
+    static func courierList(_ req: Request, _ actor: Actor) async throws -> HTML {
+        let due = try await Wish.query(on: req.db).within(actor.scope).filter(\.$stateRaw ~~ [WishState.claimed.rawValue, WishState.received.rawValue])
+            .sort(\.$claimDeadline).limit(100).all()
+        return Layout(req: req, title: req.t("微心愿转交", "Wishes to pass on")).render("""
+        <p class="muted">\(req.t("认领人把礼物交给您后，点“收到”，送到居民手中时上传照片。", "When the claimer gives you the gift, mark it received; upload a photo when the resident has it."))</p>
+        \(due.isEmpty ? "<p class=\"muted\">\(req.t("暂无需要转交的心愿", "Nothing to pass on"))</p>" : HTML(due.map { publicCard(req, $0) }))
+        """)
+    }
+
     /// The partner's or party member's phone page: my claims first, then open wishes they may claim.
     static func claimerList(_ req: Request, _ actor: Actor) async throws -> HTML {
         guard let c = try? await PartnerAccess.claimer(actor, on: req.db) else {
@@ -114,7 +126,8 @@ enum WishPages {
         }
         return Layout(req: req, title: req.t("微心愿认领", "Claim micro-wishes")).render("""
         <p class="muted">\(c.name)</p>
-        <p><a class="button" href="\(SiteURL.Partners.logs(query: "").path)">\(req.t("记录服务", "Log service"))</a></p>
+        <p><a class="button" href="\(SiteURL.Partners.logs(query: "").path)">\(req.t("记录服务", "Log service"))</a>
+        <a class="button" href="\(SiteURL.Partners.claims.path)">\(req.t("认领岗位和小需求", "Claim posts and requests"))</a></p>
         <h2>\(req.t("我认领的", "My claims"))</h2>
         \(mineCards.isEmpty ? "<p class=\"muted\">\(req.t("暂无", "None"))</p>" : HTML(mineCards))
         <h2>\(req.t("待认领的心愿", "Wishes to claim"))</h2>
@@ -138,8 +151,15 @@ enum WishPages {
             <dt>\(req.t("认领期限", "Claim deadline"))</dt><dd>\(w.claimDeadline.map { ShanghaiTime.format($0) } ?? "—")</dd></dl>
             \(hasPhoto ? HTML("<p><img class=\"proof\" src=\"\(SiteURL.Partners.wishPhoto(w.id!).path)\" alt=\"\(req.t("交付照片", "Hand-over photo"))\" width=\"320\"></p>") : .empty)
             """)
-            for a in WishLifecycle.table.actions(from: w.state, role: .staff) {
-                let field: HTML = a == .thank ? Form.textarea(req.t("居民的感谢", "The resident's thanks"), name: "thanks", required: true)
+            if [.claimed, .received].contains(w.state) {
+                parts.append("""
+                <form method="post" action="\(SiteURL.Partners.handOver(w.id!).path)" enctype="multipart/form-data" class="card">\(Form.csrf(req))
+                <label class="field"><span>\(req.t("代为上传交付照片", "Upload the hand-over photo for them"))</span><input type="file" name="photo" accept="image/*" required></label>
+                <button class="button">\(req.t("已送到，上传照片", "Delivered: upload the photo"))</button></form>
+                """)
+            }
+            for a in WishLifecycle.table.actions(from: w.state, role: .staff) where a != .handOver && (a != .thank || w.thanksBy != "resident") {
+                let field: HTML = a == .thank ? Form.textarea(req.t("代居民记录感谢（将标明“社区代录”）", "The resident's thanks, written on their behalf (marked so)"), name: "thanks", required: true)
                     : [.reject, .cancel].contains(a) ? Form.textarea(req.t("原因", "Reason"), name: "note", required: true) : .empty
                 parts.append("""
                 <form method="post" action="\(SiteURL.Partners.wishAct(w.id!, action: a.rawValue).path)" class="card">\(Form.csrf(req))
@@ -147,6 +167,16 @@ enum WishPages {
                 """)
             }
             _ = actor
+        } else if let actor = req.actor, actor.role == .gridWorker, WishService.courierRole(actor, w) != nil, [.claimed, .received].contains(w.state) {
+            parts.append("""
+            <dl class="facts"><dt>\(req.t("心愿人", "For"))</dt><dd>\(w.beneficiaryName)</dd><dt>\(req.t("认领人", "Claimer"))</dt><dd>\(w.claimerName ?? "—")</dd></dl>
+            \(w.state == .claimed ? HTML("""
+            <form method="post" action="\(SiteURL.Partners.wishAct(w.id!, action: "receive").path)">\(Form.csrf(req))<button class="button big">\(req.t("已收到礼物，由我转交", "I have the gift and will pass it on"))</button></form>
+            """) : .empty)
+            <form method="post" action="\(SiteURL.Partners.handOver(w.id!).path)" enctype="multipart/form-data" class="card">\(Form.csrf(req))
+            <label class="field"><span>\(req.t("交付照片（可打码人脸）", "Hand-over photo (faces may be blurred)"))</span><input type="file" name="photo" accept="image/*" required></label>
+            <button class="button big">\(req.t("已送到，上传照片", "Delivered: upload the photo"))</button></form>
+            """)
         } else if let actor = req.actor {
             if try await service.activeClaim(w, of: actor) != nil {
                 parts.append("<p>\(req.t("请在此前把心愿交给社区或网格员，并上传交付照片：", "Hand it over through the community or grid worker and upload a photo by:")) <b>\(w.claimDeadline.map { ShanghaiTime.format($0) } ?? "")</b></p>")
@@ -157,9 +187,18 @@ enum WishPages {
                     <button class="button big">\(req.t("上传照片，完成交付", "Upload and hand over"))</button></form>
                     <form method="post" action="\(SiteURL.Partners.wishAct(w.id!, action: "release").path)">\(Form.csrf(req))<button class="secondary">\(req.t("放弃认领", "Give up the claim"))</button></form>
                     """)
+                } else if w.state == .received {
+                    parts.append("<p class=\"card\">\(req.t("礼物已交给社区/网格员，由他们转交并上传照片。", "The community or grid worker has the gift and will pass it on."))</p>")
                 } else {
                     parts.append("<p class=\"card\">\(req.t("已上传照片，等待社区确认。", "Photo uploaded; the community will confirm."))</p>")
                 }
+            } else if WishService.isBeneficiary(actor, of: w), w.state == .fulfilled, w.thanksBy != "resident" {
+                parts.append("""
+                <form method="post" action="\(SiteURL.Partners.wishAct(w.id!, action: "thank").path)" class="card">\(Form.csrf(req))
+                <input type="hidden" name="version" value="\(w.version)">
+                \(Form.textarea(req.t("写下您的感谢", "Write your thanks"), name: "thanks", required: true))
+                <button class="button big">\(req.t("送出感谢", "Send my thanks"))</button></form>
+                """)
             } else if w.state == .open, (try? await PartnerAccess.claimer(actor, on: req.db)) != nil {
                 parts.append("""
                 <form method="post" action="\(SiteURL.Partners.wishAct(w.id!, action: "claim").path)">\(Form.csrf(req))
@@ -191,6 +230,8 @@ enum WishPages {
         return try await PartnerPages.attempt(req, to: SiteURL.Partners.wish(w.id!).path, done: done) {
             if action == .claim {
                 _ = try await service.claim(w, by: actor, showName: f.showName == "1")
+            } else if action == .receive {
+                _ = try await service.receive(w, note: f.note, by: actor)
             } else {
                 _ = try await service.act(action, w, by: actor, note: action == .thank ? f.thanks : f.note, version: f.version)
             }

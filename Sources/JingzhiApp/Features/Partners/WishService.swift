@@ -129,10 +129,27 @@ struct WishService {
     }
 
     /// Hands the gift over with a photo proof (a picture only; faces may be blurred before upload).
+    /// Who passes a gift on: staff or a grid worker of the wish's area; nil for anyone else.
+    static func courierRole(_ actor: Actor, _ w: Wish) -> WishRole? {
+        guard actor.scope.contains(w.nodePath) else { return nil }
+        return PartnerAccess.isStaff(actor) ? .staff : actor.role == .gridWorker ? .courier : nil
+    }
+
+    /// The grid worker or community staff record that the claimer gave them the gift to pass on; the claim no longer
+    /// lapses (the gift is with the community).
+    func receive(_ w: Wish, note rawNote: String?, by actor: Actor) async throws -> Wish {
+        guard let role = Self.courierRole(actor, w) else { throw APIError.notFound }
+        let note = try Validate.text(rawNote, field: "note", max: 200, required: false)
+        try await WishLifecycle.table.perform(.receive, on: w, role: role, subject: "「\(w.title)」",
+                                              note: "\(actor.user.displayName) 收到\(note.map { "：\($0)" } ?? "")", by: source, at: now, on: db)
+        return w
+    }
+
     func handOver(_ w: Wish, photo: Data, by actor: Actor) async throws -> Wish {
-        guard try await activeClaim(w, of: actor) != nil else {
-            throw APIError(.forbidden, code: "not_your_claim", "只有认领人可以上传交付照片 (only the claimer hands over)")
-        }
+        let role: WishRole
+        if try await activeClaim(w, of: actor) != nil { role = .claimer }
+        else if let r = Self.courierRole(actor, w) { role = r }
+        else { throw APIError(.forbidden, code: "not_your_claim", "只有认领人或转交的网格员、社区可以上传交付照片 (only the claimer or the courier hands over)") }
         guard !photo.isEmpty else { throw APIError.missing("photo") }
         guard photo.count <= Self.maxPhotoBytes else { throw APIError.invalid("photo", "照片不能超过 5 MB (the photo is over 5 MB)") }
         guard let type = CasePhotos.sniff(photo) else {
@@ -144,7 +161,7 @@ struct WishService {
         p.bytes = photo
         p.createdAt = now
         w.fulfilledAt = now
-        try await WishLifecycle.table.perform(.handOver, on: w, role: .claimer, subject: "「\(w.title)」", by: source, at: now, on: db)
+        try await WishLifecycle.table.perform(.handOver, on: w, role: role, subject: "「\(w.title)」", by: source, at: now, on: db)
         try await p.create(on: db)
         return w
     }
@@ -154,17 +171,24 @@ struct WishService {
         let staff = PartnerAccess.isStaff(actor) && actor.scope.contains(w.nodePath)
         var holds = false
         if action == .release { holds = try await activeClaim(w, of: actor) != nil }
-        let role: WishRole = staff ? .staff : holds ? .claimer : .other
+        let beneficiary = Self.isBeneficiary(actor, of: w)
+        let role: WishRole = staff ? .staff : holds ? .claimer : beneficiary ? .beneficiary : .other
+        if action == .thank, role == .staff, w.thanksBy == "resident" {
+            throw APIError.conflict("居民已亲自写下感谢，不能代为修改 (the resident wrote their own thanks)", code: "already_thanked")
+        }
         let text = try Validate.text(note, field: action == .thank ? "thanks" : "note", max: 300, required: [.thank, .reject, .cancel].contains(action))
         let claim = try await w.claimID.asyncFlatMap { try await WishClaim.find($0, on: db) }
         switch action {
-        case .claim, .lapse, .handOver: throw APIError.notFound
+        case .claim, .lapse, .handOver, .receive: throw APIError.notFound
         default: break
         }
         let from = w.state
         try WishLifecycle.table.check(action, from: from, role: role)
         try WishLifecycle.table.checkVersion(expected: version, actual: w.version)
-        if action == .thank { w.thanks = text }
+        if action == .thank {
+            w.thanks = text
+            w.thanksBy = role == .beneficiary ? "resident" : "staff"
+        }
         if action == .confirm { w.confirmedAt = now }
         if action == .reject, let claim { claim.deadline = max(claim.deadline, now.addingTimeInterval(3 * 86400)); w.claimDeadline = claim.deadline }
         let ended = action == .release || action == .confirm
@@ -189,6 +213,12 @@ struct WishService {
         guard ok else { throw WishLifecycle.table.changed }
         if action == .confirm, let claim { try await award(claim, w, by: actor) }
         return w
+    }
+
+    /// The signed-in resident the wish is for (linked by `beneficiaryResidentID`).
+    static func isBeneficiary(_ actor: Actor?, of w: Wish) -> Bool {
+        guard let actor, actor.role == .resident, let rid = w.beneficiaryResidentID else { return false }
+        return actor.user.residentID == rid
     }
 
     /// A party member living in the staff's area earns points for a fulfilled wish, once (the source ref).

@@ -31,6 +31,7 @@ enum WishesAPI {
         authed.post("wishes", ":id", "claim", use: claim)
         authed.on(.POST, "wishes", ":id", "handover", body: .collect(maxSize: "6mb"), use: handOver)
         authed.get("wishes", ":id", "photo", use: photo)
+        authed.post("wishes", ":id", "receive", use: receive)
         for action in [WishAction.release, .confirm, .reject, .thank, .cancel] {
             authed.post("wishes", ":id", PathComponent(stringLiteral: action.rawValue), use: { try await act($0, action) })
         }
@@ -56,7 +57,7 @@ enum WishesAPI {
         let rawState = try req.query.get(String?.self, at: "state").flatMap { $0.isEmpty ? nil : $0 }
         let state = try rawState.map { raw -> WishState in
             guard let s = WishState(rawValue: raw) else {
-                throw APIError.invalid("state", "状态须为 open、claimed、handed_over、fulfilled、cancelled 之一 (unknown state)")
+                throw APIError.invalid("state", "状态须为 open、claimed、received、handed_over、fulfilled、cancelled 之一 (unknown state)")
             }
             return s
         }
@@ -94,6 +95,14 @@ enum WishesAPI {
         var d = WishDTO(after, full: full(req, after))
         d.claimerName = after.claimerName
         return d
+    }
+
+    /// The grid worker or staff of the area record that they took the gift from the claimer.
+    @Sendable static func receive(req: Request) async throws -> WishDTO {
+        let actor = try req.requireActor()
+        let service = WishService(req: req)
+        let w = try await service.load(try req.idParameter(), for: actor)
+        return WishDTO(try await service.receive(w, note: try body(req).note, by: actor), full: full(req, w))
     }
 
     /// The photo proof as the request body (an image; anything else is refused).

@@ -67,7 +67,18 @@ enum PlacePages {
         <button>\(req.t("筛选", "Filter"))</button></form>
         <figure class="card map">\(map)</figure>
         <div id="places">\(cards.isEmpty ? ["<p class=\"muted\">\(req.t("附近没有符合条件的服务点", "No places match nearby"))</p>"] : cards)</div>
+        \(more(req))
         """)
+    }
+
+    /// Links other features registered for the directory (e.g. our partners).
+    static func more(_ req: Request) -> HTML {
+        let links = req.directoryLinks
+        guard !links.isEmpty else { return .empty }
+        return """
+        <h2>\(req.t("更多服务", "More services"))</h2>
+        \(HTML(links.map { l -> HTML in "<a class=\"card link\" href=\"\(l.href)\"><b>\(l.label)</b><br><small>\(l.note)</small></a>" }))
+        """
     }
 
     @Sendable static func show(req: Request) async throws -> HTML {
