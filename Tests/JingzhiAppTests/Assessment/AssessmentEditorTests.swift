@@ -20,7 +20,7 @@ import VaporTesting
             let nan = try await web.post("/assessment/systems/\(s.id!)", [("t_a1", "九成"), ("note", "调整")])
             let sums = try await web.post("/assessment/systems/\(s.id!)", [("r_a2", "1"), ("note", "调整")])
             let noMeasure = try await web.post("/assessment/systems/\(s.id!)", [("new_item", "B1"), ("new_code", "b2"), ("new_name", "新指标"),
-                                                                              ("new_kind", "computed"), ("new_weight", "40"), ("w_b1", "60"), ("note", "调整")])
+                                                                              ("k_new", "computed"), ("new_weight", "40"), ("w_b1", "60"), ("note", "调整")])
             #expect(empty.status == .unprocessableEntity && empty.text.contains("至少要保留"))
             #expect(nan.status == .unprocessableEntity && nan.text.contains("不是数字"))
             #expect(sums.status == .unprocessableEntity && sums.text.contains("≠ 100%"))
@@ -32,7 +32,7 @@ import VaporTesting
             // act: retire a2 (a1 takes its item), a1 "lower is better" from 0.5 down to 0.1, add b2 to 乙一 at 40 %
             let saved = try await web.post("/assessment/systems/\(s.id!)", [
                 ("r_a2", "1"), ("w_a1", "100"), ("k_a1", "computed"), ("m_a1", "test.share"), ("d_a1", "lower"), ("t_a1", "0.1"), ("f_a1", "0.5"),
-                ("new_item", "B1"), ("new_code", "b2"), ("new_name", "居民议事"), ("new_kind", "manual"), ("new_weight", "40"), ("w_b1", "60"),
+                ("new_item", "B1"), ("new_code", "b2"), ("new_name", "居民议事"), ("k_new", "manual"), ("new_weight", "40"), ("w_b1", "60"),
                 ("k_d1", "deduction"), ("p_d1", "8"), ("note", "按年度方案调整"),
             ])
             // check: version 2 with the changes, version 1 untouched, the note saying why and what

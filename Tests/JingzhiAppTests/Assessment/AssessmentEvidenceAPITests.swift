@@ -55,7 +55,10 @@ import VaporTesting
             #expect(try await upload("indicator=a2&score=90", AssessmentFixture.png, token: me).status == .conflict)
             // the OpenAPI document names the operation
             let doc = try await app.api(.GET, "/openapi.json", token: nil)
-            #expect(doc.text.contains("/api/v1/assessment/results/{id}/evidence") && doc.text.contains("application/pdf"))
+            let paths = try #require(try doc.json()["paths"] as? [String: Any])
+            let op = (paths["/api/v1/assessment/results/{id}/evidence"] as? [String: Any])?["post"] as? [String: Any]
+            let body = (op?["requestBody"] as? [String: Any])?["content"] as? [String: Any]
+            #expect(body?["application/pdf"] != nil && body?["image/*"] != nil)
         }
     }
 }
