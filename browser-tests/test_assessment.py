@@ -1,7 +1,7 @@
 """Assessment in a real browser: 古亭社区 self-assesses its last hand-scored indicator (多网合一) with a photo as
 evidence and submits; 谷亭街道 adjusts one score with a reason and accepts; the county publishes the month; the
-ranking shows the community and the 擂台赛 page puts it beside another with the raw numbers. axe-core checks the
-pages on the way (the community's on a phone)."""
+ranking shows the community and the 擂台赛 page puts it beside another with the raw numbers; its page draws its
+scores over time as an SVG line chart with a table. axe-core checks the pages on the way (the community's on a phone)."""
 
 import base64
 import re
@@ -82,5 +82,14 @@ def test_community_self_assesses_street_adjusts_county_publishes_and_ranks(brows
     expect(arena.locator("thead")).to_contain_text("鱼城社区")
     expect(arena).to_contain_text("网格整合为一张网")
     expect(arena.locator("small").first).to_contain_text("/")
+    _accessible(county)
+
+    # 古亭社区's scores over time: our own SVG line chart, with the same figures in a table under it.
+    county.get_by_role("link", name="返回排名").click()
+    county.locator("table.ranking").get_by_role("link", name="古亭社区").click()
+    county.get_by_role("link", name="历次得分").click()
+    expect(county.locator("#unit-chart svg[role=img]")).to_be_visible()
+    expect(county.locator("#unit-chart svg circle").first).to_be_attached()
+    expect(county.locator("#unit-history")).to_contain_text("平安型")
     _accessible(county)
     actx.close()

@@ -62,9 +62,17 @@ package enum TrendChartSVG {
     /// Lines of values 0…1 (rates), the y axis in per cent.
     package static func rates(xLabels: [String], series: [ChartSeries], title: String, xTitle: String, yTitle: String,
                       width: Double = 640, height: Double = 280, theme: ChartTheme = .light) -> HTML {
-        let ticks = [0.0, 0.25, 0.5, 0.75, 1.0]
+        lines(xLabels: xLabels, series: series, ticks: [0.0, 0.25, 0.5, 0.75, 1.0], tickLabel: { "\(Int(($0 * 100).rounded()))%" },
+              valueLabel: { String(format: "%.1f%%", $0 * 100) }, title: title, xTitle: xTitle, yTitle: yTitle, width: width, height: height, theme: theme)
+    }
+
+    /// Lines of values from 0 to the last tick (e.g. scores 0–100), each point titled with `valueLabel`; a nil value is a gap.
+    package static func lines(xLabels: [String], series: [ChartSeries], ticks: [Double], tickLabel: (Double) -> String,
+                              valueLabel: (Double) -> String, title: String, xTitle: String, yTitle: String,
+                              width: Double = 640, height: Double = 280, theme: ChartTheme = .light) -> HTML {
+        let top = ticks.last ?? 1
         let f = Frame(width: width, height: height, theme: theme, legendRows: legendRows(series, width: width, theme: theme))
-        var body = axes(f, ticks: ticks, format: { "\(Int(($0 * 100).rounded()))%" }, xLabels: xLabels, xTitle: xTitle, yTitle: yTitle, centred: true)
+        var body = axes(f, ticks: ticks, format: tickLabel, xLabels: xLabels, xTitle: xTitle, yTitle: yTitle, centred: true)
         let slot = f.plotWidth / Double(max(1, xLabels.count))
         for s in series {
             var segments: [[(Double, Double)]] = [[]]
@@ -74,10 +82,10 @@ package enum TrendChartSVG {
                     if !(segments.last?.isEmpty ?? true) { segments.append([]) }
                     continue
                 }
-                let v = min(max(raw, 0), 1)
-                let x = f.left + slot * (Double(i) + 0.5), y = f.y(v, top: 1)
+                let v = min(max(raw, 0), top)
+                let x = f.left + slot * (Double(i) + 0.5), y = f.y(v, top: top)
                 segments[segments.count - 1].append((x, y))
-                points += "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(theme.fontSize / 4))\" fill=\"\(s.color)\"><title>\(HTML.escape(label)) \(HTML.escape(s.name))：\(String(format: "%.1f%%", raw * 100))</title></circle>"
+                points += "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(theme.fontSize / 4))\" fill=\"\(s.color)\"><title>\(HTML.escape(label)) \(HTML.escape(s.name))：\(HTML.escape(valueLabel(raw)))</title></circle>"
             }
             let d = segments.filter { !$0.isEmpty }.map { seg in "M" + seg.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: "L") }.joined()
             body += "<g class=\"line\"><path d=\"\(d)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"\(n(theme.fontSize / 6))\"/>\(points)</g>"

@@ -124,6 +124,7 @@ enum AssessmentAPI {
         for step in ["score", "submit", "accept", "adjust", "return", "bonus"] {
             a.post("results", ":id", PathComponent(stringLiteral: step), use: { req in try await Self.step(req, step) })
         }
+        AssessmentEvidenceAPI.register(a)
         a.get("rankings", use: rankings)
         a.get("arena", use: arena)
     }
@@ -141,7 +142,7 @@ enum AssessmentAPI {
         let actor = try req.requireActor()
         let b = try req.decodeJSON(SystemBody.self)
         guard let kind = AssessmentUnitKind(rawValue: b.unitKind ?? "community") else {
-            throw APIError.invalid("unitKind", "单位类型须为 street、community、grid 或 property_company (unitKind: street, community, grid, property_company)")
+            throw APIError.invalid("unitKind", "单位类型须为 street、community、grid、property_company 或 department (unitKind: street, community, grid, property_company, department)")
         }
         guard let def = b.definition else { throw APIError.missing("definition") }
         let s = try await AssessmentService(req: req).saveSystem(code: b.code ?? "", name: b.name ?? "", unitKind: kind, definition: def, note: b.note,

@@ -213,6 +213,8 @@ enum AssessmentPeriodKind: String, Codable, CaseIterable, Sendable {
 enum AssessmentUnitKind: String, Codable, CaseIterable, Sendable {
     case street, community, grid
     case propertyCompany = "property_company"
+    /// County departments answering the streets' whistles (街呼县应), by the cases they are given.
+    case department
 
     var zh: String {
         switch self {
@@ -220,6 +222,7 @@ enum AssessmentUnitKind: String, Codable, CaseIterable, Sendable {
         case .community: "社区"
         case .grid: "网格"
         case .propertyCompany: "物业企业"
+        case .department: "县直部门"
         }
     }
 
@@ -229,6 +232,7 @@ enum AssessmentUnitKind: String, Codable, CaseIterable, Sendable {
         case .community: "communities"
         case .grid: "grids"
         case .propertyCompany: "property companies"
+        case .department: "county departments"
         }
     }
 
@@ -237,7 +241,10 @@ enum AssessmentUnitKind: String, Codable, CaseIterable, Sendable {
         case .street: .street
         case .community: .community
         case .grid: .grid
-        case .propertyCompany: nil
+        case .propertyCompany, .department: nil
         }
     }
+
+    /// Areas of the org tree (streets, communities, grids), as against companies and departments.
+    static let areas: [AssessmentUnitKind] = [.street, .community, .grid]
 }

@@ -3,8 +3,9 @@ import Foundation
 import JingzhiCore
 import SQLKit
 
-/// The demo county's assessments: the two templates, a year of monthly 四型社区 rounds for its communities and of
-/// 红色物业 rounds for its property companies, each self-assessed, reviewed and published. The current month is open:
+/// The demo county's assessments: the templates, a year of monthly 四型社区 rounds for its communities and of
+/// 红色物业 rounds for its property companies (and three months of 街呼县应 for its departments), each self-assessed,
+/// reviewed and published. The current month is open:
 /// every unit but 古亭社区 is through the street's review; 古亭社区 has one indicator (多网合一) left to self-assess.
 /// Hand scores are deterministic (a hash of unit, indicator and month) and written in bulk; the steps (submit,
 /// accept, publish) go through the service. One community fails the veto in June; some have deductions and bonuses.
@@ -19,7 +20,8 @@ enum AssessmentDemo {
         let start = Date()
         let late = try await OrgNode.query(on: c.db).filter(\.$code == lateUnit).first()?.id
         for system in try await AssessmentTemplates.install(AssessmentService(app: c.app, db: c.db, now: ShanghaiTime.dayStart(today)), root: c.root) {
-            for back in stride(from: 12, through: 0, by: -1) {
+            // Departments (街呼县应): the last three months only, to keep the seed short.
+            for back in stride(from: system.unitKind == .department ? 3 : 12, through: 0, by: -1) {
                 let month = ShanghaiTime.month(current, plus: -back)
                 // Each month is assessed and published on the 5th of the next one (the open month: today).
                 let when = back == 0 ? ShanghaiTime.dayStart(today).addingTimeInterval(9 * 3600)

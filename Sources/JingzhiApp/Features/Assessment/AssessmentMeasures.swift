@@ -21,6 +21,20 @@ struct AssessmentMeasureContext: Sendable {
     /// The round's node.
     let root: OrgNode
     var months: [String] { ShanghaiTime.months(from: from, to: to) }
+    /// The period as instants: the first day's start and the day after the last one's start.
+    var start: Date { ShanghaiTime.dayStart(from) }
+    var end: Date { ShanghaiTime.dayStart(ShanghaiTime.add(1, to: to)) }
+    var scope: DataScope { DataScope(rootPath: root.path) }
+}
+
+/// Fractions a feature tallies for a measure, keyed by node path or by unit.
+typealias AssessmentTally = [AssessmentMeasureSource.Key: AssessmentFraction]
+
+extension Dictionary where Key == AssessmentMeasureSource.Key, Value == AssessmentFraction {
+    /// Adds `numerator` of `denominator` under `key`.
+    mutating func add(_ key: AssessmentMeasureSource.Key, _ numerator: Double, of denominator: Double) {
+        self[key] = (self[key] ?? .init(numerator: 0, denominator: 0)) + .init(numerator: numerator, denominator: denominator)
+    }
 }
 
 /// One measure an indicator can read, e.g. `cases.response`.

@@ -17,7 +17,7 @@ enum AssessmentPages {
         AssessmentRankingPages.register(staff)
     }
 
-    static func canSee(_ a: Actor) -> Bool { [.admin, .streetStaff, .communityStaff, .propertyStaff].contains(a.role) }
+    static func canSee(_ a: Actor) -> Bool { [.admin, .streetStaff, .communityStaff, .propertyStaff, .departmentStaff].contains(a.role) }
 
     static func viewer(_ req: Request) throws -> Actor {
         let a = try req.requireActor()
@@ -100,49 +100,7 @@ enum AssessmentPages {
     @Sendable static func system(req: Request) async throws -> HTML {
         let actor = try viewer(req)
         let s = try await AssessmentService(req: req).system(try req.idParameter(), for: actor)
-        return Layout(req: req, title: "\(s.name) v\(s.version)", wide: true).render(editor(req, s, s.definition, editable: actor.role == .admin))
-    }
-
-    /// The tree with a weight input per row and the sum of each level, red where it is not 100 %.
-    static func editor(_ req: Request, _ s: AssessmentSystem, _ def: AssessmentDefinition, editable: Bool, error: String? = nil) -> HTML {
-        let sums = Dictionary(def.weightSums.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        func sum(_ code: String) -> HTML {
-            guard let s = sums[code] else { return .empty }
-            return "<span class=\"\(s.ok ? "ok" : "error") weight-sum\" data-sum=\"\(code)\">\(req.t("下级合计", "Below adds up to")) \(String(format: "%g", s.sum))%\(s.ok ? "" : " ≠ 100%")</span>"
-        }
-        func input(_ code: String, _ w: Double, _ label: String) -> HTML {
-            editable ? "<input type=\"number\" step=\"0.1\" min=\"0\" max=\"100\" name=\"w_\(code)\" value=\"\(String(format: "%g", w))\" aria-label=\"\(req.t("权重", "Weight")) \(label)\" class=\"narrow\">%"
-                : "\(String(format: "%g", w))%"
-        }
-        var rows: [HTML] = []
-        for d in def.dimensions {
-            rows.append("<tr class=\"dim\"><th scope=\"row\">\(d.name)</th><td>\(input(d.code, d.weight, d.name))</td><td>\(sum(d.code))</td></tr>")
-            for i in d.items {
-                rows.append("<tr class=\"item\"><td>— \(i.name)</td><td>\(input(i.code, i.weight, i.name))</td><td>\(sum(i.code))</td></tr>")
-                for ind in i.indicators {
-                    let rule: String
-                    switch ind.kind {
-                    case .computed: rule = "\(ind.measure ?? "") · \(req.t("目标", "target")) \(String(format: "%g", ind.target ?? 0)) · \(req.t("起评", "floor")) \(String(format: "%g", ind.floor ?? 0))\(ind.direction == .lower ? req.t(" · 越低越好", " · lower is better") : "")"
-                    case .deduction, .bonus: rule = req.t("最多 \(String(format: "%g", ind.maxPoints ?? 0)) 分", "at most \(String(format: "%g", ind.maxPoints ?? 0)) points")
-                    case .manual: rule = req.t("0–100 分，附佐证", "0–100 with evidence")
-                    case .veto: rule = req.t("不合格则不能评优", "failing bars excellence")
-                    }
-                    rows.append("<tr><td>—— \(ind.name) <small class=\"tag\">\(req.t(ind.kind.zh, ind.kind.en))</small></td><td>\(ind.kind.weighted ? input(ind.code, ind.weight, ind.name) : "—")</td><td><small>\(rule)</small></td></tr>")
-                }
-            }
-        }
-        let table: HTML = """
-        <p>\(req.t("维度", "Dimensions")) \(sum(""))  · \(req.t("红榜 ≥", "Red list ≥")) \(String(format: "%g", def.redAt)) · \(req.t("黑榜 <", "Black list <")) \(String(format: "%g", def.blackBelow))</p>
-        \(error.map { HTML("<p class=\"flash error\" role=\"alert\">\($0)</p>") } ?? .empty)
-        <div class="table-wrap"><table class="list"><thead><tr><th>\(req.t("维度 / 项目 / 指标", "Dimension / item / indicator"))</th><th>\(req.t("权重", "Weight"))</th><th>\(req.t("规则", "Rule"))</th></tr></thead>
-        <tbody>\(rows)</tbody></table></div>
-        """
-        guard editable else { return table }
-        return """
-        <form method="post" action="\(SiteURL.Assessment.system(s.id!).path)">\(Form.csrf(req))\(table)
-        \(Form.field(req.t("修改原因（保存为新版本）", "Why (saved as a new version)"), name: "note", required: true))
-        <button>\(req.t("保存为新版本", "Save as a new version"))</button></form>
-        """
+        return Layout(req: req, title: "\(s.name) v\(s.version)", wide: true).render(AssessmentEditor.render(req, s, s.definition, editable: actor.role == .admin))
     }
 
     @Sendable static func saveSystem(req: Request) async throws -> Response {
@@ -151,22 +109,20 @@ enum AssessmentPages {
         let s = try await service.system(try req.idParameter(), for: actor)
         let form = try req.content.decode([String: String].self)
         var def = s.definition
-        func w(_ code: String, _ old: Double) -> Double { form["w_" + code].flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } ?? old }
-        for di in def.dimensions.indices {
-            def.dimensions[di].weight = w(def.dimensions[di].code, def.dimensions[di].weight)
-            for ii in def.dimensions[di].items.indices {
-                def.dimensions[di].items[ii].weight = w(def.dimensions[di].items[ii].code, def.dimensions[di].items[ii].weight)
-                for k in def.dimensions[di].items[ii].indicators.indices where def.dimensions[di].items[ii].indicators[k].kind.weighted {
-                    def.dimensions[di].items[ii].indicators[k].weight = w(def.dimensions[di].items[ii].indicators[k].code, def.dimensions[di].items[ii].indicators[k].weight)
-                }
-            }
-        }
         do {
-            let saved = try await service.saveSystem(code: s.code, name: s.name, unitKind: s.unitKind, definition: def, note: form["note"], nodePath: s.nodePath, by: actor)
+            let (edited, changes) = try AssessmentEditor.apply(form, to: s.definition)
+            def = edited
+            let why = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            var note = why
+            if !why.isEmpty, !changes.isEmpty {
+                let list = changes.prefix(12).joined(separator: "；"), more = changes.count > 12 ? "……" : ""
+                note += "（\(list)\(more)）"
+            }
+            let saved = try await service.saveSystem(code: s.code, name: s.name, unitKind: s.unitKind, definition: def, note: note, nodePath: s.nodePath, by: actor)
             req.flash(req.t("已保存为第 \(saved.version) 版", "Saved as version \(saved.version)"))
             return req.redirect(to: SiteURL.Assessment.system(saved.id!).path)
-        } catch let e as APIError where e.status.code < 500 {
-            let page = Layout(req: req, title: "\(s.name) v\(s.version)", wide: true).render(editor(req, s, def, editable: true, error: words(req, e)))
+        } catch let e as APIError where e.status == .unprocessableEntity || e.status == .badRequest {
+            let page = Layout(req: req, title: "\(s.name) v\(s.version)", wide: true).render(AssessmentEditor.render(req, s, def, editable: true, error: words(req, e)))
             return try await page.encodeResponse(status: .unprocessableEntity, for: req)
         }
     }

@@ -142,29 +142,50 @@ enum AssessmentRankingPages {
         let code = (try? req.query.get(String.self, at: "system")) ?? AssessmentTemplates.fourTypeCode
         let history = try await service.history(unit: try req.idParameter(), system: code, for: actor)
         guard let last = history.last else { throw APIError.notFound }
+        let dims = last.round.definition.dimensions
         let rows = history.reversed().map { h -> HTML in
             let bar = Int((h.result.total ?? 0).rounded())
+            let scores = Dictionary(h.result.dimensions.map { ($0.code, $0.score) }, uniquingKeysWith: { a, _ in a })
+            let cells = dims.map { d -> HTML in "<td data-label=\"\(d.name)\">\(AssessmentPages.fmt(scores[d.code] ?? nil))</td>" }
             return """
             <tr><td data-label="\(req.t("周期", "Period"))"><a href="\(SiteURL.Assessment.result(h.result.id!).path)">\(h.round.period)</a></td>
             <td data-label="\(req.t("总分", "Total"))">\(AssessmentPages.fmt(h.result.total)) <meter min="0" max="100" value="\(bar)" aria-label="\(req.t("得分", "Score"))"></meter></td>
-            <td data-label="\(req.t("名次", "Rank"))">\(h.result.rank.map(String.init) ?? "—")</td><td>\(h.result.vetoed ? req.t("一票否决", "vetoed") : "")</td></tr>
+            \(cells)<td data-label="\(req.t("名次", "Rank"))">\(h.result.rank.map(String.init) ?? "—")</td><td>\(h.result.vetoed ? req.t("一票否决", "vetoed") : "")</td></tr>
             """
         }
         let losses = try await service.score(last.round, last.result).losses.prefix(8).map { l -> HTML in "<li>\(l.name)：−\(AssessmentPages.fmt(l.points))</li>" }
         return Layout(req: req, title: "\(last.result.unitName) · \(last.round.systemName)").render("""
         <section class="card"><h2>\(req.t("最近一期失分指标", "Indicators that cost points, latest period")) (\(last.round.period))</h2><ul>\(losses.isEmpty ? ["<li>—</li>"] : Array(losses))</ul></section>
-        <div class="table-wrap"><table class="list stack"><thead><tr><th>\(req.t("周期", "Period"))</th><th>\(req.t("总分", "Total"))</th><th>\(req.t("名次", "Rank"))</th><th>\(req.t("备注", "Note"))</th></tr></thead>
+        \(historyChart(req, history, dims: dims))
+        <div class="table-wrap"><table class="list stack" id="unit-history"><caption>\(req.t("历次得分（图中数据）", "Scores over time (the chart's figures)"))</caption>
+        <thead><tr><th>\(req.t("周期", "Period"))</th><th>\(req.t("总分", "Total"))</th>\(dims.map { d -> HTML in "<th>\(d.name)</th>" })<th>\(req.t("名次", "Rank"))</th><th>\(req.t("备注", "Note"))</th></tr></thead>
         <tbody>\(rows)</tbody></table></div>
         """)
     }
 
+    /// The unit's total and dimension scores over the periods as our own SVG line chart (0–100); the table below it
+    /// carries the same figures for screen readers and for printing. A dimension with no score leaves a gap.
+    static func historyChart(_ req: Request, _ history: [(round: AssessmentRound, result: AssessmentResult)], dims: [DimensionDef]) -> HTML {
+        guard history.count > 1 else { return .empty }
+        let periods = history.map(\.round.period)
+        var series = [ChartSeries(name: req.t("总分", "Total"), color: ChartTheme.palette[1], values: history.map(\.result.total))]
+        for (i, d) in dims.enumerated() {
+            let values = history.map { h in h.result.dimensions.first { $0.code == d.code }?.score }
+            series.append(ChartSeries(name: d.name, color: ChartTheme.palette[(i + 2) % ChartTheme.palette.count], values: values))
+        }
+        let title = req.t("历次得分走势：\(periods.first!) 至 \(periods.last!)，详见下表", "Scores from \(periods.first!) to \(periods.last!); figures in the table below")
+        let svg = TrendChartSVG.lines(xLabels: periods, series: series, ticks: [0, 25, 50, 75, 100], tickLabel: { String(Int($0)) },
+                                      valueLabel: { String(format: "%.2f", $0) }, title: title, xTitle: req.t("周期", "Period"), yTitle: req.t("得分", "Score"))
+        return "<figure class=\"chart\" id=\"unit-chart\">\(svg)<figcaption>\(title)</figcaption></figure>"
+    }
+
     /// The command centre's panel: the latest published ranking of areas (not companies) in the node's subtree (top ten).
     static func commandCentre(_ req: Request, node: OrgNode?) async throws -> HTML? {
-        guard let actor = req.actor, AssessmentPages.canSee(actor), actor.role != .propertyStaff else { return nil }
+        guard let actor = req.actor, AssessmentPages.canSee(actor), ![.propertyStaff, .departmentStaff].contains(actor.role) else { return nil }
         let service = AssessmentService(req: req)
         var latest: AssessmentRound?
         for r in try await AssessmentRound.query(on: req.db).filter(\.$state == RoundState.published.rawValue)
-            .filter(\.$unitKindRaw != AssessmentUnitKind.propertyCompany.rawValue).sort(\.$toDay, .descending).sort(\.$publishedAt, .descending).limit(20).all()
+            .filter(\.$unitKindRaw ~~ AssessmentUnitKind.areas.map(\.rawValue)).sort(\.$toDay, .descending).sort(\.$publishedAt, .descending).limit(20).all()
             where try await service.visible(r, to: actor) {
             latest = r
             break

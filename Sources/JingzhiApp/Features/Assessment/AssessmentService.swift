@@ -80,11 +80,15 @@ struct AssessmentService {
 
     // MARK: Rounds
 
-    /// The units of a round: the nodes of the unit kind under its node, or the property companies serving compounds there.
+    /// The units of a round: the nodes of the unit kind under its node, the property companies serving compounds there,
+    /// or the county's active departments.
     func units(kind: AssessmentUnitKind, root: OrgNode) async throws -> [AssessmentUnitRef] {
         if let nodeKind = kind.nodeKind {
             return try await OrgNode.query(on: db).filter(\.$kindRaw == nodeKind.rawValue).within(DataScope(rootPath: root.path)).sort(\.$path).all()
                 .map { AssessmentUnitRef(id: $0.id!, name: $0.name, path: $0.path, kind: kind) }
+        }
+        if kind == .department {
+            return try await CaseDepartments.active(on: db).map { AssessmentUnitRef(id: $0.id, name: $0.name, path: root.path, kind: kind) }
         }
         let ids = Set(try await PropertyContract.query(on: db).within(DataScope(rootPath: root.path)).all().compactMap(\.companyID))
         guard !ids.isEmpty else { return [] }
@@ -220,6 +224,10 @@ struct AssessmentService {
             guard let company = try await PropertyScope.feeCompany(of: actor, on: db) else { return false }
             return try await AssessmentResult.query(on: db).filter(\.$roundID == r.id!).filter(\.$unitID == company).first() != nil
         }
+        if actor.role == .departmentStaff {
+            guard let d = actor.departmentID else { return false }
+            return try await AssessmentResult.query(on: db).filter(\.$roundID == r.id!).filter(\.$unitID == d).first() != nil
+        }
         guard actor.role.isStaff, [.admin, .streetStaff, .communityStaff, .gridWorker].contains(actor.role) else { return false }
         return actor.scope.contains(r.nodePath) || (!actor.nodePath.isEmpty && actor.nodePath.hasPrefix(r.nodePath))
     }
@@ -231,6 +239,7 @@ struct AssessmentService {
             let company = try await PropertyScope.feeCompany(of: actor, on: db)
             return all.filter { $0.unitID == company }
         }
+        if actor.role == .departmentStaff { return all.filter { $0.unitID == actor.departmentID } }
         return all.filter { actor.scope.contains($0.nodePath) || ($0.nodePath == r.nodePath && actor.role == .admin) }
     }
 
@@ -239,6 +248,11 @@ struct AssessmentService {
         if r.unitKind == .propertyCompany {
             if actor.role == .admin, actor.scope.contains(r.nodePath) { return .county }
             if actor.role == .propertyStaff, try await PropertyScope.feeCompany(of: actor, on: db) == res.unitID { return .unit }
+            return nil
+        }
+        if r.unitKind == .department {
+            if actor.role == .admin, actor.scope.contains(r.nodePath) { return .county }
+            if actor.role == .departmentStaff, actor.departmentID == res.unitID { return .unit }
             return nil
         }
         guard actor.scope.contains(res.nodePath) else { return nil }

@@ -6,7 +6,8 @@ import Vapor
 /// The measures each feature offers the assessment, read through that feature's service. A new feature adds its
 /// source here and to `all`; an indicator names a measure by its key.
 enum AssessmentSources {
-    static let all: [AssessmentMeasureSource] = [cases, visits, fees, deliberation, devices, notices, volunteers, serviceApplications]
+    static let all: [AssessmentMeasureSource] = [cases, visits, fees, deliberation, devices, notices, volunteers, serviceApplications,
+                                                  propertyRatings, partners, activities, canteen, deviceSafety, departmentCases]
 
     private static let areas: Set<AssessmentUnitKind> = [.street, .community, .grid]
 

@@ -141,6 +141,7 @@ extension OpenAPIDocument {
         case "geojson": ["application/geo+json": ["schema": ["type": "object"]]]
         case "xlsx": [Spreadsheet.mediaType.serialize(): ["schema": ["type": "string", "format": "binary"]]]
         case "image": ["image/*": ["schema": ["type": "string", "format": "binary"]]]
+        case "image-or-pdf": ["image/*": ["schema": ["type": "string", "format": "binary"]], "application/pdf": ["schema": ["type": "string", "format": "binary"]]]
         default: ["application/json": ["schema": ref(name)]]
         }
     }

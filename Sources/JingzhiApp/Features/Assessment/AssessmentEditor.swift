@@ -1,0 +1,175 @@
+import Foundation
+import JingzhiCore
+import Vapor
+
+/// The indicator editor (`/assessment/systems/{id}`): every level's weight with its sum, and per indicator its name,
+/// kind, measure, target, floor, direction and maximum points, a box to retire it, and a form to add one to an item.
+/// Saving writes a new version with the reason and a line of what changed (the weights must still add up: 422
+/// `weights_not_100`).
+enum AssessmentEditor {
+    static func fmt(_ x: Double?) -> String { x.map { String(format: "%g", $0) } ?? "" }
+
+    static func render(_ req: Request, _ s: AssessmentSystem, _ def: AssessmentDefinition, editable: Bool, error: String? = nil) -> HTML {
+        let sums = Dictionary(def.weightSums.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let measures = req.application.assessmentMeasures.measures.filter { $0.kinds.contains(s.unitKind) }
+        func sum(_ code: String) -> HTML {
+            guard let s = sums[code] else { return .empty }
+            return "<span class=\"\(s.ok ? "ok" : "error") weight-sum\" data-sum=\"\(code)\">\(req.t("下级合计", "Below adds up to")) \(String(format: "%g", s.sum))%\(s.ok ? "" : " ≠ 100%")</span>"
+        }
+        func input(_ code: String, _ w: Double, _ label: String) -> HTML {
+            editable ? "<input type=\"number\" step=\"0.1\" min=\"0\" max=\"100\" name=\"w_\(code)\" value=\"\(String(format: "%g", w))\" aria-label=\"\(req.t("权重", "Weight")) \(label)\" class=\"narrow\">%"
+                : "\(String(format: "%g", w))%"
+        }
+        func rule(_ ind: IndicatorDef) -> String {
+            switch ind.kind {
+            case .computed:
+                let m = measures.first { $0.key == ind.measure }.map { req.t($0.zh, $0.en) } ?? (ind.measure ?? "")
+                return "\(m) · \(req.t("目标", "target")) \(fmt(ind.target)) · \(req.t("起评", "floor")) \(fmt(ind.floor))\(ind.direction == .lower ? req.t(" · 越低越好", " · lower is better") : "")"
+            case .deduction, .bonus: return req.t("最多 \(fmt(ind.maxPoints)) 分", "at most \(fmt(ind.maxPoints)) points")
+            case .manual: return req.t("0–100 分，附佐证", "0–100 with evidence")
+            case .veto: return req.t("不合格则不能评优", "failing bars excellence")
+            }
+        }
+        func select(_ name: String, _ label: String, _ options: [(String, String)], _ selected: String?) -> HTML {
+            let opts = options.map { v, l -> HTML in "<option value=\"\(v)\"\(v == selected ? HTML(" selected") : .empty)>\(l)</option>" }
+            return "<label>\(label) <select name=\"\(name)\">\(opts)</select></label>"
+        }
+        let kinds = IndicatorKind.allCases.map { ($0.rawValue, req.t($0.zh, $0.en)) }
+        let measureOptions = [("", req.t("（不适用）", "(none)"))] + measures.map { ($0.key, req.t($0.zh, $0.en)) }
+        let directions = [("higher", req.t("越高越好", "higher is better")), ("lower", req.t("越低越好", "lower is better"))]
+        func fields(_ p: String, _ ind: IndicatorDef?) -> HTML {
+            """
+            \(select("k_\(p)", req.t("类型", "Kind"), kinds, ind?.kind.rawValue ?? "manual"))
+            \(select("m_\(p)", req.t("数据来源", "Measure"), measureOptions, ind?.measure ?? ""))
+            <label>\(req.t("目标值", "Target")) <input type="number" step="any" name="t_\(p)" value="\(fmt(ind?.target))" class="narrow"></label>
+            <label>\(req.t("起评值", "Floor")) <input type="number" step="any" name="f_\(p)" value="\(fmt(ind?.floor))" class="narrow"></label>
+            \(select("d_\(p)", req.t("方向", "Direction"), directions, ind?.direction.rawValue ?? "higher"))
+            <label>\(req.t("最高分值（扣分、加分）", "Max points (deduction, bonus)")) <input type="number" step="any" name="p_\(p)" value="\(fmt(ind?.maxPoints))" class="narrow"></label>
+            """
+        }
+        var rows: [HTML] = []
+        for d in def.dimensions {
+            rows.append("<tr class=\"dim\"><th scope=\"row\">\(d.name)</th><td>\(input(d.code, d.weight, d.name))</td><td>\(sum(d.code))</td></tr>")
+            for i in d.items {
+                rows.append("<tr class=\"item\"><td>— \(i.name)</td><td>\(input(i.code, i.weight, i.name))</td><td>\(sum(i.code))</td></tr>")
+                for ind in i.indicators {
+                    let edit: HTML = editable ? """
+                    <details class="indicator-edit"><summary>\(req.t("修改或停用", "Change or retire"))</summary>
+                    <label>\(req.t("名称", "Name")) <input name="n_\(ind.code)" value="\(ind.name)" maxlength="80"></label>
+                    \(fields(ind.code, ind))
+                    \(ind.kind.weighted ? .empty : HTML("<label>\(req.t("改为计分指标时的权重 %", "Weight % if made a scored one")) <input type=\"number\" step=\"0.1\" min=\"0\" max=\"100\" name=\"w_\(ind.code)\" value=\"0\" class=\"narrow\"></label>"))
+                    <label><input type="checkbox" name="r_\(ind.code)" value="1"> \(req.t("停用（新版本中移除）", "Retire (left out of the new version)"))</label></details>
+                    """ : .empty
+                    rows.append("<tr><td>—— \(ind.name) <small class=\"tag\">\(req.t(ind.kind.zh, ind.kind.en))</small></td><td>\(ind.kind.weighted ? input(ind.code, ind.weight, ind.name) : "—")</td><td><small>\(rule(ind))</small>\(edit)</td></tr>")
+                }
+            }
+        }
+        let table: HTML = """
+        <p>\(req.t("维度", "Dimensions")) \(sum(""))  · \(req.t("红榜 ≥", "Red list ≥")) \(String(format: "%g", def.redAt)) · \(req.t("黑榜 <", "Black list <")) \(String(format: "%g", def.blackBelow))</p>
+        \(error.map { HTML("<p class=\"flash error\" role=\"alert\">\($0)</p>") } ?? .empty)
+        <div class="table-wrap"><table class="list"><thead><tr><th>\(req.t("维度 / 项目 / 指标", "Dimension / item / indicator"))</th><th>\(req.t("权重", "Weight"))</th><th>\(req.t("规则", "Rule"))</th></tr></thead>
+        <tbody>\(rows)</tbody></table></div>
+        """
+        guard editable else { return table }
+        let items = def.dimensions.flatMap { d in d.items.map { ($0.code, "\(d.name) · \($0.name)") } }
+        return """
+        <form method="post" action="\(SiteURL.Assessment.system(s.id!).path)">\(Form.csrf(req))\(table)
+        <fieldset class="card"><legend>\(req.t("新增指标（可选）", "Add an indicator (optional)"))</legend>
+        \(select("new_item", req.t("所属项目", "Item"), items, nil))
+        <label>\(req.t("编码", "Code")) <input name="new_code" maxlength="40" class="narrow"></label>
+        <label>\(req.t("名称", "Name")) <input name="new_name" maxlength="80"></label>
+        <label>\(req.t("权重（占项目 %）", "Weight (% of the item)")) <input type="number" step="0.1" min="0" max="100" name="new_weight" class="narrow"></label>
+        \(fields("new", nil))</fieldset>
+        \(Form.field(req.t("修改原因（保存为新版本）", "Why (saved as a new version)"), name: "note", required: true))
+        <button>\(req.t("保存为新版本", "Save as a new version"))</button></form>
+        """
+    }
+
+    /// The definition the form asks for, and what changed in words. Bad numbers, kinds or directions are 422 naming the
+    /// field; an item left without indicators is refused. The weights and rules are checked by `validate` on saving.
+    static func apply(_ form: [String: String], to old: AssessmentDefinition) throws -> (AssessmentDefinition, [String]) {
+        var def = old
+        var changes: [String] = []
+        func text(_ key: String) -> String? {
+            guard let v = form[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
+            return v
+        }
+        func number(_ key: String) throws -> Double? {
+            guard let v = text(key) else { return nil }
+            guard let x = Double(v), x.isFinite else { throw APIError.invalid(key, "「\(v)」不是数字 (\(key): not a number)") }
+            return x
+        }
+        func weight(_ code: String, _ old: Double) throws -> Double { try number("w_" + code) ?? old }
+        /// Name, kind, measure, target, floor, direction and maximum from the fields with suffix `p` over `ind`.
+        func edit(_ ind: IndicatorDef, _ p: String) throws -> IndicatorDef {
+            var out = ind
+            if let n = text("n_" + p) { out.name = String(n.prefix(80)) }
+            if let k = text("k_" + p) {
+                guard let kind = IndicatorKind(rawValue: k) else { throw APIError.invalid("k_" + p, "指标类型无效 (unknown kind)") }
+                out.kind = kind
+            }
+            if let d = text("d_" + p) {
+                guard let dir = IndicatorDirection(rawValue: d) else { throw APIError.invalid("d_" + p, "方向须为越高或越低越好 (direction: higher or lower)") }
+                out.direction = dir
+            }
+            if form["m_" + p] != nil { out.measure = text("m_" + p) }
+            if form["t_" + p] != nil { out.target = try number("t_" + p) }
+            if form["f_" + p] != nil { out.floor = try number("f_" + p) }
+            if form["p_" + p] != nil { out.maxPoints = try number("p_" + p) }
+            if out.kind != .computed { out.measure = nil }
+            if !out.kind.weighted { out.weight = 0 }
+            return out
+        }
+        for di in def.dimensions.indices {
+            let d = def.dimensions[di]
+            def.dimensions[di].weight = try weight(d.code, d.weight)
+            for ii in d.items.indices {
+                let item = d.items[ii]
+                def.dimensions[di].items[ii].weight = try weight(item.code, item.weight)
+                var kept: [IndicatorDef] = []
+                for ind in item.indicators {
+                    if form["r_" + ind.code] != nil {
+                        changes.append("停用「\(ind.name)」")
+                        continue
+                    }
+                    var next = try edit(ind, ind.code)
+                    if next.kind.weighted { next.weight = try weight(ind.code, ind.weight) }
+                    if next.kind != ind.kind { changes.append("「\(ind.name)」改为\(next.kind.zh)") }
+                    if next.target != ind.target || next.floor != ind.floor || next.direction != ind.direction || next.measure != ind.measure {
+                        changes.append("「\(next.name)」规则：\(next.measure ?? "—") 目标 \(fmt(next.target)) 起评 \(fmt(next.floor))\(next.direction == .lower ? " 越低越好" : "")")
+                    }
+                    if next.maxPoints != ind.maxPoints { changes.append("「\(next.name)」最高 \(fmt(next.maxPoints)) 分") }
+                    if next.name != ind.name { changes.append("「\(ind.name)」更名为「\(next.name)」") }
+                    kept.append(next)
+                }
+                def.dimensions[di].items[ii].indicators = kept
+            }
+        }
+        if let code = text("new_code") {
+            guard let name = text("new_name") else { throw APIError.invalid("new_name", "新增指标须有名称 (the new indicator needs a name)") }
+            let at = text("new_item") ?? ""
+            guard let di = def.dimensions.firstIndex(where: { d in d.items.contains { $0.code == at } }),
+                  let ii = def.dimensions[di].items.firstIndex(where: { $0.code == at }) else {
+                throw APIError.invalid("new_item", "请选择新增指标所属的项目 (choose the item of the new indicator)")
+            }
+            var ind = try edit(IndicatorDef(code: code, name: String(name.prefix(80)), kind: .manual, weight: 0), "new")
+            if ind.kind.weighted { ind.weight = try number("new_weight") ?? 0 }
+            def.dimensions[di].items[ii].indicators.append(ind)
+            changes.append("新增「\(ind.name)」(\(ind.kind.zh))")
+        }
+        for d in def.dimensions {
+            for i in d.items where !i.indicators.contains(where: { $0.kind.weighted }) {
+                throw APIError.invalid("indicators", "项目「\(i.name)」至少要保留一个计分指标 (item \(i.code) needs at least one scored indicator)")
+            }
+        }
+        for (a, b) in zip(old.dimensions, def.dimensions) where a.weight != b.weight { changes.append("「\(b.name)」权重 \(fmt(a.weight))%→\(fmt(b.weight))%") }
+        for (a, b) in zip(old.dimensions.flatMap(\.items), def.dimensions.flatMap(\.items)) where a.weight != b.weight {
+            changes.append("「\(b.name)」权重 \(fmt(a.weight))%→\(fmt(b.weight))%")
+        }
+        let oldWeights = Dictionary(old.indicators.map { ($0.code, $0.weight) }, uniquingKeysWith: { a, _ in a })
+        for i in def.indicators where i.kind.weighted {
+            if let w = oldWeights[i.code], w != i.weight { changes.append("「\(i.name)」权重 \(fmt(w))%→\(fmt(i.weight))%") }
+        }
+        return (def, changes)
+    }
+}
