@@ -75,7 +75,7 @@ import Vapor
                 let n = Need()
                 n.title = "助老陪护"; n.categoryRaw = PartnerCategory.goods.rawValue; n.quantity = 4; n.unit = "次"; n.forWhom = "独居老人"
                 n.nodeID = gt.id!; n.nodePath = gt.path; n.dueDay = due; n.source = "community"; n.stateRaw = state.rawValue
-                n.committed = 0; n.delivered = 0; n.createdBy = "测试"; n.version = 1; n.createdAt = Self.at("2020-02-01")
+                n.committed = 0; n.delivered = 0; n.claimable = false; n.createdBy = "测试"; n.version = 1; n.createdAt = Self.at("2020-02-01")
                 try await n.create(on: app.db)
             }
             // act
