@@ -22,6 +22,11 @@ public func configure(_ app: Application, settings: Settings) async throws {
               let conn = try? await pg.withConnection({ $0.eventLoop.makeSucceededFuture($0) }).get() else { return nil }
         return { conn.isClosed }
     }
+    SafeErrorCode.use { error in
+        if let e = error as? SQLiteError { return "sqlite \(e.reason)" }
+        if let e = error as? PSQLError { return e.serverInfo?[.sqlState].map { "sqlstate \($0)" } ?? "psql \(e.code)" }
+        return nil
+    }
 
     app.sessions.use(.fluent)
     app.sessions.configuration.cookieName = "jingzhi_session"

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Synchroniser-token CSRF protection for every form post of the web UI.
@@ -103,11 +104,21 @@ package enum Tokens {
     }
 }
 
+/// A driver's error code that names no value (SQLite's result code, PostgreSQL's SQLSTATE), for log lines. The app
+/// sets it; Core names no driver.
+package enum SafeErrorCode {
+    private static let box = NIOLockedValueBox<(@Sendable (any Error) -> String?)?>(nil)
+
+    package static func use(_ code: @escaping @Sendable (any Error) -> String?) { box.withLockedValue { $0 = code } }
+
+    package static func of(_ error: any Error) -> String? { box.withLockedValue { $0 }?(error) }
+}
+
 extension Logger {
-    /// Logs a failure by the error's type only: descriptions can quote the values that caused them (a phone number
-    /// in a rejected row), and no personal data may reach a log line.
+    /// Logs a failure by the error's type and code only: descriptions can quote the values that caused them (a phone
+    /// number in a rejected row), and no personal data may reach a log line.
     package func reportSafely(_ error: any Error, _ context: String) {
-        let code = (error as? APIError)?.code ?? (error as? any AbortError).map { "http_\($0.status.code)" }
+        let code = (error as? APIError)?.code ?? (error as? any AbortError).map { "http_\($0.status.code)" } ?? SafeErrorCode.of(error)
         self.error("\(context): \(String(reflecting: type(of: error)))\(code.map { " (\($0))" } ?? "")")
     }
 }
