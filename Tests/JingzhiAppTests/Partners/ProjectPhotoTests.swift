@@ -35,7 +35,8 @@ import VaporTesting
             let photoID = try #require(try added.json()["id"] as? String)
             let image = try await app.api(.GET, "/api/v1/projects/\(s.project)/photos/\(photoID)", token: s.staff)
             let imageByOther = try await app.api(.GET, "/api/v1/projects/\(s.project)/photos/\(photoID)", token: try await app.token("bh01_community"))
-            let staffWeb = try await WebSession.login(app, "gt01_community")
+            let staffWeb = Browser(app)
+            try await staffWeb.login("gt01_community")
             let page = try await staffWeb.get("/partner-lists/projects/\(s.project)")
             let viaForm = try await staffWeb.postFile("/partner-lists/projects/\(s.project)/photos", file: PartnerFixture.png, filename: "进展.png",
                                                       fields: [("caption", "入户送被")], field: "photo", type: "image/png")

@@ -133,8 +133,8 @@ enum ProjectPhotos {
 
     /// The project page's section: the pictures and the upload form.
     static func section(_ req: Request, _ p: PartnerProject) async throws -> HTML {
-        let list = try await list(p, on: req.db)
-        let pics = list.map { ph -> HTML in
+        let shown = try await list(p, on: req.db)
+        let pics = shown.map { ph -> HTML in
             let alt = ph.caption.isEmpty ? req.t("项目进展照片", "Project progress photo") : ph.caption
             return """
             <figure class="card"><img src="\(SiteURL.Partners.projectPhoto(p.id!, photo: ph.id!).path)" alt="\(alt)" width="240" loading="lazy">
@@ -144,7 +144,7 @@ enum ProjectPhotos {
         return """
         <h2>\(req.t("进展照片", "Progress photos"))</h2>
         \(pics.isEmpty ? HTML("<p class=\"muted\">\(req.t("暂无照片", "No photos yet"))</p>") : HTML("<div class=\"photos\">\(HTML(pics))</div>"))
-        \(list.count < maxPerProject ? HTML("""
+        \(shown.count < maxPerProject ? HTML("""
         <form method="post" action="\(SiteURL.Partners.projectPhotos(p.id!).path)" enctype="multipart/form-data" class="card">\(Form.csrf(req))
         <label class="field"><span>\(req.t("照片（JPEG、PNG、WebP 或 HEIC，5 MB 以内）", "Photo (JPEG, PNG, WebP or HEIC, up to 5 MB)"))</span><input type="file" name="photo" accept="image/*" required></label>
         \(Form.field(req.t("说明", "Caption"), name: "caption", attrs: "maxlength=\"60\""))
