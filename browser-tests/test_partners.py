@@ -2,14 +2,17 @@
 resource on a phone; staff make a project that matches them; the partner claims the wish on a 360x640 phone and
 hands it over with a photo; the community confirms and records the thanks, and records the delivery: the need shows
 as met and the wish as fulfilled with thanks on the public wall, which never shows who the wish is for. axe-core
-checks every page."""
+checks every page. A second flow: a resident raises a need that staff accept as a small request, a partner claims and
+does it on a phone through /claims; the resident is told in 消息 and writes their own thanks for a fulfilled wish."""
 
 import base64
+import json
 import random
 import re
 import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
+import urllib.request
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
@@ -142,4 +145,92 @@ def test_a_need_and_a_wish_are_met_by_a_partner(browser, server):
     _accessible(anon)
     expect(anon.get_by_text("孝贤大食堂").first).to_be_visible()
     for ctx in (staff_ctx, partner_ctx, anon_ctx):
+        ctx.close()
+
+
+def _api(server, path, token=None, body=None, raw=None):
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    headers = {"Content-Type": "image/png" if raw is not None else "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    req = urllib.request.Request(server + path, data=data, headers=headers, method="POST" if data is not None else "GET")
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.loads(resp.read())
+
+
+def _token(server, user):
+    return _api(server, "/api/v1/auth/token", body={"username": user, "password": PASSWORD})["token"]
+
+
+def test_a_partner_claims_a_residents_need_on_a_phone_and_the_resident_thanks_for_a_wish(browser, server):
+    tag = str(random.randint(1000, 9999))
+    need_title = "帮忙修理轮椅 " + tag
+    wish_title = "一台收音机 " + tag
+    resident_ctx, resident = _small_phone(browser, server, "resident_demo")
+    partner_ctx, phone = _small_phone(browser, server, "partner_demo")
+    staff_ctx, desk = _as(browser, server, "gt01_community")
+
+    # A resident raises a need on the phone; it waits for the community.
+    resident.goto(server + "/my-needs")
+    _accessible(resident)
+    resident.fill("input[name=title]", need_title)
+    resident.select_option("select[name=category]", value="service")
+    resident.fill("input[name=quantity]", "1")
+    resident.get_by_role("button", name="提交给社区").click()
+    expect(resident.locator(".flash")).to_contain_text(need_title)
+    expect(resident.locator(".card", has_text=need_title)).to_contain_text("待审核")
+
+    # Staff accept it as a small request partners may claim; the resident is told in 消息.
+    desk.goto(server + "/partner-lists/needs?state=proposed")
+    _accessible(desk)
+    row = desk.locator("tr", has_text=need_title)
+    row.get_by_label("可认领").check()
+    row.get_by_role("button", name="采纳", exact=True).click()
+    expect(desk.locator(".flash")).to_contain_text("已采纳")
+    resident.goto(server + "/notifications")
+    _accessible(resident)
+    expect(resident.get_by_text(re.compile("您提出的需求「" + need_title + "」社区已受理"))).to_be_visible()
+
+    # The partner claims it on a small phone through /claims and reports it done with the hours.
+    phone.goto(server + "/claims")
+    _accessible(phone)
+    phone.locator("form.card", has_text=need_title).get_by_role("button", name=re.compile("认领")).click()
+    expect(phone.locator(".flash")).to_contain_text("已认领")
+    _accessible(phone)
+    mine = phone.locator(".card", has_text=need_title)
+    mine.locator("input[name=hours]").fill("1.5")
+    mine.get_by_role("button", name="已完成").click()
+    expect(phone.locator(".flash")).to_contain_text("已完成「" + need_title)
+    expect(phone.locator("li", has_text=need_title)).to_contain_text("已完成")
+    resident.goto(server + "/my-needs")
+    expect(resident.locator(".card", has_text=need_title)).to_contain_text("已满足")
+
+    # A wish for the resident: posted, claimed and handed over through the API, confirmed at the desk.
+    staff_token, partner_token = _token(server, "gt01_community"), _token(server, "partner_demo")
+    me = _api(server, "/api/v1/me", _token(server, "resident_demo"))
+    wish = _api(server, "/api/v1/wishes", staff_token, {"title": wish_title, "story": "独居老人想听广播", "value": "60",
+                                                          "beneficiaryName": "李奶奶" + tag, "beneficiaryResidentId": me["residentId"]})
+    _api(server, "/api/v1/wishes/%s/claim" % wish["id"], partner_token, {"showName": True})
+    _api(server, "/api/v1/wishes/%s/handover?hours=2" % wish["id"], partner_token, raw=PNG)
+    desk.goto(server + "/wishes/" + wish["id"])
+    _accessible(desk)
+    expect(desk.get_by_text("2 小时")).to_be_visible()
+    desk.get_by_role("button", name="确认实现").click()
+    expect(desk.locator(".flash")).to_contain_text("确认实现")
+    phone.goto(server + "/notifications")
+    _accessible(phone)
+    expect(phone.get_by_text(re.compile("「" + wish_title + "」已由社区确认实现，记服务 2 小时"))).to_be_visible()
+
+    # The resident writes their own thanks on the phone; the wall shows it as theirs.
+    resident.goto(server + "/wishes/" + wish["id"])
+    _accessible(resident)
+    resident.fill("textarea[name=thanks]", "收音机很好用，谢谢！" + tag)
+    resident.get_by_role("button", name="送出感谢").click()
+    expect(resident.locator(".flash")).to_be_visible()
+    resident.goto(server + "/wish-wall")
+    _accessible(resident)
+    card = resident.locator(".wish", has_text=wish_title)
+    expect(card).to_contain_text("收音机很好用，谢谢！" + tag)
+    expect(card).to_contain_text("本人")
+    for ctx in (resident_ctx, partner_ctx, staff_ctx):
         ctx.close()

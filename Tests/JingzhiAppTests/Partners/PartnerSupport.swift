@@ -64,10 +64,10 @@ enum PartnerFixture {
         try await app.api(.POST, "/api/v1/wishes/\(wish)/claim", token: try await app.token(username))
     }
 
-    static func handOver(_ app: Application, _ wish: UUID, as username: String = "partner_demo", data: Data = png) async throws -> TestingHTTPResponse {
+    static func handOver(_ app: Application, _ wish: UUID, as username: String = "partner_demo", data: Data = png, query: String = "") async throws -> TestingHTTPResponse {
         var captured: TestingHTTPResponse?
         let token = try await app.token(username)
-        try await app.testing().test(.POST, "/api/v1/wishes/\(wish)/handover", beforeRequest: { req in
+        try await app.testing().test(.POST, "/api/v1/wishes/\(wish)/handover\(query)", beforeRequest: { req in
             req.headers.bearerAuthorization = BearerAuthorization(token: token)
             req.headers.contentType = .png
             req.body = ByteBuffer(data: data)

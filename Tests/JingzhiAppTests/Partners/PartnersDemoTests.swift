@@ -27,7 +27,9 @@ import VaporTesting
             #expect(wishes.filter { $0.state == .fulfilled && $0.thanks != nil }.count == 10)
             #expect(Set(wishes.map(\.state)) == [.open, .claimed, .fulfilled])
             #expect(try await WishClaim.query(on: app.db).filter(\.$outcome == "lapsed").count() == 1)
-            #expect(try await ServiceLog.query(on: app.db).filter(\.$stateRaw == "confirmed").count() == 33)
+            // 33 logged and confirmed, and one for each of the 10 confirmed wishes with the hours the claimer entered.
+            #expect(try await ServiceLog.query(on: app.db).filter(\.$stateRaw == "confirmed").count() == 43)
+            #expect(try await ServiceLog.query(on: app.db).filter(\.$what == "认领微心愿「\(wishes.first { $0.state == .fulfilled }!.title)」").first()?.tenths ?? 0 >= 15)
             let partner = try #require(try await User.query(on: app.db).filter(\.$username == "partner_demo").first())
             #expect(try await Partner.query(on: app.db).filter(\.$userID == partner.id).first()?.name == "孝贤大食堂")
             let report = try await ServiceLogService(db: app.db, now: DemoPlan.make(.tiny).now).report(year: 2026, within: DataScope(rootPath: gt.path))

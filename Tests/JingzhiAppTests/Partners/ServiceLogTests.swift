@@ -40,7 +40,8 @@ import VaporTesting
             #expect(byPartner.status == .forbidden && ca.status == .ok && rb.status == .ok)
             let lines = try report.jsonArray()
             let line = try #require(lines.first { $0["unit"] as? String == "孝贤大食堂" })
-            #expect(line["hours"] as? Double == 2.5 && line["activities"] as? Int == 1 && line["claimsFulfilled"] as? Int == 1)
+            // The log, and the hour the confirmed wish earned (no hours entered: 1).
+            #expect(line["hours"] as? Double == 3.5 && line["activities"] as? Int == 2 && line["claimsFulfilled"] as? Int == 1)
             #expect(!lines.contains { $0["unit"] as? String == "县财政局机关党支部" }, "a rejected log counts for nothing")
             #expect(try lastYear.jsonArray().isEmpty)
             #expect(residentReport.status == .forbidden)

@@ -19,20 +19,11 @@ final class CasePhoto: Model, @unchecked Sendable {
 
 /// Photo rules: real images only (the bytes decide, not the file name), bounded in size and number.
 enum CasePhotos {
-    static let maxBytes = 5 * 1024 * 1024
     static let maxPerCase = 9
 
-    /// The image type the bytes actually are, or nil.
-    static func sniff(_ data: Data) -> String? {
-        let b = [UInt8](data.prefix(12))
-        if b.count >= 3, b[0] == 0xFF, b[1] == 0xD8, b[2] == 0xFF { return "image/jpeg" }
-        if b.count >= 8, b[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] { return "image/png" }
-        if b.count >= 12, b[0..<4] == [0x52, 0x49, 0x46, 0x46], b[8..<12] == [0x57, 0x45, 0x42, 0x50] { return "image/webp" }
-        if b.count >= 12, b[4..<8] == [0x66, 0x74, 0x79, 0x70], ["heic", "heix", "mif1"].contains(String(decoding: b[8..<12], as: UTF8.self)) {
-            return "image/heic"
-        }
-        return nil
-    }
+    static let maxBytes = ImageFiles.maxBytes
+    /// The image type the bytes actually are, or nil (the shared rule in Core).
+    static func sniff(_ data: Data) -> String? { ImageFiles.sniff(data) }
 
     /// The type of each file, or an error naming the first that is too big or not an image.
     static func check(_ files: [Data]) throws -> [(Data, String)] {

@@ -128,11 +128,19 @@ struct ListService {
         if small, n.quantity > TaskClaimService.smallQuantity {
             throw APIError.invalid("claimable", "可认领的小需求数量不超过 \(TaskClaimService.smallQuantity) (a claimable request is at most \(TaskClaimService.smallQuantity))")
         }
-        try await NeedLifecycle.table.perform(accept ? .accept : .decline, on: n, role: .staff, subject: "「\(n.title)」", note: reason,
-                                              by: source, at: now, on: db, change: { n in
-            n.reviewNote = reason
-            if small { n.claimable = true }
-        })
+        let lc = NeedLifecycle.table, action: NeedAction = accept ? .accept : .decline, from = n.state
+        try lc.check(action, from: from, role: .staff)
+        n.reviewNote = reason
+        if small { n.claimable = true }
+        // The resident who raised it is told in 消息, with the review or not at all.
+        let text = accept ? "您提出的需求「\(n.title)」社区已受理，已列入需求清单\(reason.map { "：\($0)" } ?? "")。"
+            : "您提出的需求「\(n.title)」社区暂不受理：\(reason ?? "")"
+        let now = now
+        guard try await lc.commit(n, action, from: from, to: lc.target(action, from: from), subject: "「\(n.title)」", note: reason,
+                                  by: source, at: now, on: db, write: { tx in
+            try await n.save(on: tx)
+            try await PartnerNotices.tell(n.raisedBy, kind: accept ? "need_accepted" : "need_declined", at: now, on: tx, text)
+        }) else { throw lc.changed }
         return n
     }
 

@@ -198,7 +198,9 @@ enum ListsAPI {
 
     @Sendable static func project(req: Request) async throws -> ProjectDTO {
         let p = try await loadProject(req)
-        return ProjectDTO(p, matches: try await PartnerMatch.query(on: req.db).filter(\.$projectID == p.id!).sort(\.$createdAt).all())
+        var d = ProjectDTO(p, matches: try await PartnerMatch.query(on: req.db).filter(\.$projectID == p.id!).sort(\.$createdAt).all())
+        d.photos = try await ProjectPhotos.list(p, on: req.db).map(ProjectPhotoDTO.init)
+        return d
     }
 
     @Sendable static func match(req: Request) async throws -> Response {

@@ -68,6 +68,8 @@ struct WishDTO: Content {
     var beneficiaryNote: String?
     var beneficiaryResidentId: UUID?
     var hasPhoto: Bool?
+    /// The hours the claimer entered (staff of the area and the claimer only).
+    var hours: Double?
 
     init(_ w: Wish, full: Bool, photo: Bool = false) {
         id = w.id!
@@ -188,6 +190,8 @@ struct ProjectDTO: Content {
     let progress: Int
     let minutes: String
     var matches: [MatchDTO]?
+    /// The progress photos (a single project only).
+    var photos: [ProjectPhotoDTO]?
 
     init(_ p: PartnerProject, matches: [PartnerMatch]? = nil) {
         id = p.id!

@@ -202,7 +202,7 @@ enum PartnersDemo {
             let fresh = try await Wish.find(w.id, on: db)!
             _ = try await s(11, k == 4 ? 10 : 1).claim(fresh, by: claimer, showName: k % 2 == 0)
             if k == count - 2 { continue }  // claimed now, deadline ahead
-            _ = try await s(15, k == 4 ? 12 : 4).handOver(fresh, photo: png, by: claimer)
+            _ = try await s(15, k == 4 ? 12 : 4).handOver(fresh, photo: png, hours: Double(1 + k % 3) + 0.5, by: claimer)
             _ = try await s(16, k == 4 ? 13 : 5).act(.confirm, fresh, by: admin, note: nil)
             _ = try await s(17, k == 4 ? 14 : 6).act(.thank, fresh, by: admin, note: "谢谢好心人，孩子特别喜欢！")
         }

@@ -6,6 +6,10 @@ import Vapor
 enum PartnersFeature: Feature {
     static func configure(_ app: Application) {
         app.minuteTasks.addCounting("partners", { app in await PartnersScheduler.tick(app) })
+        // Staff freeing a post a partner or party member holds (Points' release) ends that claim in the same transaction.
+        VolunteerPostHooks.shared.onFreed("partners-task-claims") { post, holder, db, now, source in
+            try await TaskClaimService(db: db, now: now, source: source).postFreed(post.id!, holder: holder)
+        }
         // Residents see the wish wall and our partners from their home.
         app.homeParts.tiles.append(HomeTile(order: 70) { req in
             guard req.actor?.role == .resident else { return nil }
@@ -37,6 +41,7 @@ enum PartnersFeature: Feature {
         ClaimsAPI.register(g.apiAuthed)
         ClaimPages.register(g.staff)
         JointMeetingPages.register(api: g.apiAuthed, staff: g.staff)
+        ProjectPhotos.register(api: g.apiAuthed, staff: g.staff)
     }
 
     static let navigation: [NavItem] = [

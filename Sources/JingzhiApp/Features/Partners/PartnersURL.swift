@@ -33,6 +33,9 @@ extension SiteURL {
         case myNeeds
         case endRegistration
         case meetings
+        case wishHours(UUID)
+        case projectPhotos(UUID)
+        case projectPhoto(UUID, photo: UUID)
 
         enum Pattern {
             static let list = RoutePattern("/partners")
@@ -64,8 +67,12 @@ extension SiteURL {
             static let myNeeds = RoutePattern("/my-needs", .GET, .POST)
             static let endRegistration = RoutePattern("/party-members/end", .POST)
             static let meetings = RoutePattern("/partner-lists/meetings", .GET, .POST)
+            static let wishHours = RoutePattern("/wishes/:id/hours", .POST)
+            static let projectPhotos = RoutePattern("/partner-lists/projects/:id/photos", .POST)
+            static let projectPhoto = RoutePattern("/partner-lists/projects/:id/photos/:photo")
             static let all = [list, new, show, act, needs, resources, projects, project, matches, deliver, review, wishes, wish, wishAct,
-                              handOver, wishPhoto, wall, ours, logs, logAct, report, register, evaluate, claims, claimAct, needAct, myNeeds, endRegistration, meetings]
+                              handOver, wishPhoto, wall, ours, logs, logAct, report, register, evaluate, claims, claimAct, needAct, myNeeds, endRegistration, meetings,
+                              wishHours, projectPhotos, projectPhoto]
         }
 
         var path: String {
@@ -99,6 +106,9 @@ extension SiteURL {
             case .myNeeds: Pattern.myNeeds.path()
             case .endRegistration: Pattern.endRegistration.path()
             case .meetings: Pattern.meetings.path()
+            case .wishHours(let id): Pattern.wishHours.path(id)
+            case .projectPhotos(let id): Pattern.projectPhotos.path(id)
+            case .projectPhoto(let id, let photo): Pattern.projectPhoto.path(id, photo)
             }
         }
     }

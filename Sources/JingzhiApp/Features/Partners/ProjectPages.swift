@@ -52,6 +52,7 @@ extension ListPages {
         \(Form.field(req.t("承诺数量", "Committed"), name: "committed", type: "number", required: true, attrs: "min=\"1\""))
         <button class="button">\(req.t("对接", "Match"))</button></form>
         """
+        let photos = try await ProjectPhotos.section(req, p)
         return Layout(req: req, title: req.t("项目", "Project") + "：" + p.title, wide: true).render("""
         <dl class="facts"><dt>\(req.t("负责人", "Owner"))</dt><dd>\(p.owner)</dd><dt>\(req.t("周期", "Schedule"))</dt><dd>\(p.startDay) – \(p.endDay)</dd>
         <dt>\(req.t("进度", "Progress"))</dt><dd>\(p.progress)%</dd></dl>
@@ -62,6 +63,7 @@ extension ListPages {
         <h2>\(req.t("新增对接", "New match"))</h2>\(manual)
         <h2>\(req.t("推荐对接", "Suggested matches"))</h2>
         \(suggestions.isEmpty ? "<p class=\"muted\">\(req.t("暂无可对接的需求和资源", "No fitting needs and resources"))</p>" : HTML("<ul class=\"suggestions\">\(HTML(suggestions))</ul>"))
+        \(photos)
         <h2>\(req.t("联席会议审议", "Joint meeting review"))</h2>
         <form method="post" action="\(SiteURL.Partners.review(p.id!).path)">\(Form.csrf(req))
         \(Form.field(req.t("进度（%）", "Progress (%)"), name: "progress", value: String(p.progress), type: "number", attrs: "min=\"0\" max=\"100\""))

@@ -153,7 +153,8 @@ struct ServiceLogService {
         var needsMet = 0
     }
 
-    /// Per unit for a year in `scope`: confirmed hours and activities, wishes fulfilled, needs met by its resources.
+    /// Per unit for a year in `scope`: confirmed hours and activities, claims fulfilled (wishes, posts, small requests),
+    /// needs met by its resources.
     func report(year: Int, within scope: DataScope) async throws -> [ReportLine] {
         let from = String(format: "%04d-01-01", year), to = String(format: "%04d-12-31", year)
         let start = ShanghaiTime.dayStart(from), end = ShanghaiTime.dayStart(String(format: "%04d-01-01", year + 1))
@@ -172,13 +173,16 @@ struct ServiceLogService {
             let t = try r.decode(column: "t", as: Int.self), n = try r.decode(column: "n", as: Int.self)
             bump(unit) { $0.hoursTenths += t; $0.activities += n }
         }
-        for r in try await db.sql.raw("""
-            SELECT unit, COUNT(*) AS n FROM \(ident: WishClaim.schema)
-            WHERE outcome = 'fulfilled' AND ended_at >= \(bind: start) AND ended_at < \(bind: end) AND \(scope.sqlCondition())
-            GROUP BY unit
-            """).all() {
-            let unit = try r.decode(column: "unit", as: String.self), n = try r.decode(column: "n", as: Int.self)
-            bump(unit) { $0.claimsFulfilled += n }
+        // Claims of every kind (三领): wishes, volunteer posts and small requests.
+        for table in [WishClaim.schema, TaskClaim.schema] {
+            for r in try await db.sql.raw("""
+                SELECT unit, COUNT(*) AS n FROM \(ident: table)
+                WHERE outcome = 'fulfilled' AND ended_at >= \(bind: start) AND ended_at < \(bind: end) AND \(scope.sqlCondition())
+                GROUP BY unit
+                """).all() {
+                let unit = try r.decode(column: "unit", as: String.self), n = try r.decode(column: "n", as: Int.self)
+                bump(unit) { $0.claimsFulfilled += n }
+            }
         }
         for r in try await db.sql.raw("""
             SELECT p.name AS unit, COUNT(DISTINCT m.need_id) AS n FROM \(ident: PartnerMatch.schema) m

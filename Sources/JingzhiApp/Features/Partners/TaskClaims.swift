@@ -227,6 +227,22 @@ struct TaskClaimService {
         return ok
     }
 
+    /// Staff freed a held post on the Points side (inside that transaction): its active claim ends released, so no
+    /// claim is left holding a post that is open again. Nothing when no claim holds it.
+    func postFreed(_ postID: UUID, holder: String) async throws {
+        let key = "\(TaskClaimKind.post.rawValue):\(postID.uuidString)"
+        guard let t = try await TaskClaim.query(on: db).filter(\.$holdKey == key).filter(\.$outcome == "active").first() else { return }
+        let now = now
+        let rows = try await db.sql.raw("""
+            UPDATE \(ident: TaskClaim.schema) SET outcome = 'released', hold_key = NULL, ended_at = \(bind: now), note = \(bind: "社区收回岗位")
+            WHERE id = \(bind: t.id!) AND outcome = 'active' RETURNING id
+            """).all()
+        guard !rows.isEmpty else { return }
+        try await AuditLog.record(on: db, by: source, at: now, action: "released", entity: "task_claim", entityID: t.id, nodePath: t.nodePath,
+                                  summary: "认领志愿岗位「\(t.title)」（\(holder)）：社区收回岗位")
+        try await PartnerNotices.tell(t.userID, kind: "claim_released", at: now, on: db, "社区收回了您认领的志愿岗位「\(t.title)」，认领已结束。")
+    }
+
     /// Claims past their deadline lapse; the post or request is open again.
     func sweep(limit: Int = 200) async throws -> Int {
         let due = try await TaskClaim.query(on: db).filter(\.$outcome == "active").filter(\.$deadline < now).sort(\.$deadline).limit(limit).all()

@@ -61,6 +61,10 @@ final class WishClaim: Model, PathScoped, @unchecked Sendable {
     @Field(key: "outcome") var outcome: String
     @OptionalField(key: "ended_at") var endedAt: Date?
     @Field(key: "node_path") var nodePath: String
+    /// The hours the claimer says they spent (tenths), entered at the hand-over; the service log uses them.
+    @OptionalField(key: "hours_tenths") var hoursTenths: Int?
+    /// The confirmed service log written when staff confirmed the wish: set once, so a retry writes none again.
+    @OptionalField(key: "log_id") var logID: UUID?
 
     init() {}
 }

@@ -14,6 +14,7 @@ enum WishPages {
         staff.post(P.wishAct, use: act)
         staff.on(.POST, P.handOver, body: .collect(maxSize: "8mb"), use: handOver)
         staff.get(P.wishPhoto, use: photo)
+        staff.post(P.wishHours, use: hours)
         web.get(P.wall, use: wall)
     }
 
@@ -145,10 +146,12 @@ enum WishPages {
         var parts: [HTML] = [publicCard(req, w, link: false)]
         if let actor = req.actor, staff {
             let hasPhoto = try await WishPhoto.query(on: req.db).filter(\.$wishID == w.id!).count() > 0
+            let hours = try await w.claimID.asyncFlatMap { try await WishClaim.find($0, on: req.db) }?.hoursTenths
             parts.append("""
             <dl class="facts"><dt>\(req.t("心愿人", "For"))</dt><dd>\(w.beneficiaryName)</dd><dt>\(req.t("备注", "Note"))</dt><dd>\(w.beneficiaryNote.isEmpty ? "—" : w.beneficiaryNote)</dd>
             <dt>\(req.t("认领人", "Claimer"))</dt><dd>\(w.claimerName ?? "—")</dd>
-            <dt>\(req.t("认领期限", "Claim deadline"))</dt><dd>\(w.claimDeadline.map { ShanghaiTime.format($0) } ?? "—")</dd></dl>
+            <dt>\(req.t("认领期限", "Claim deadline"))</dt><dd>\(w.claimDeadline.map { ShanghaiTime.format($0) } ?? "—")</dd>
+            <dt>\(req.t("认领人花费时长", "Claimer's hours"))</dt><dd>\(hours.map { ServiceLogService.hours($0) + req.t(" 小时", " h") } ?? req.t("未填写（确认时按 1 小时计）", "not entered (1 hour is counted)"))</dd></dl>
             \(hasPhoto ? HTML("<p><img class=\"proof\" src=\"\(SiteURL.Partners.wishPhoto(w.id!).path)\" alt=\"\(req.t("交付照片", "Hand-over photo"))\" width=\"320\"></p>") : .empty)
             """)
             if [.claimed, .received].contains(w.state) {
@@ -178,8 +181,9 @@ enum WishPages {
             <button class="button big">\(req.t("已送到，上传照片", "Delivered: upload the photo"))</button></form>
             """)
         } else if let actor = req.actor {
-            if try await service.activeClaim(w, of: actor) != nil {
+            if let held = try await service.activeClaim(w, of: actor) {
                 parts.append("<p>\(req.t("请在此前把心愿交给社区或网格员，并上传交付照片：", "Hand it over through the community or grid worker and upload a photo by:")) <b>\(w.claimDeadline.map { ShanghaiTime.format($0) } ?? "")</b></p>")
+                parts.append(hoursForm(req, w, held))
                 if w.state == .claimed {
                     parts.append("""
                     <form method="post" action="\(SiteURL.Partners.handOver(w.id!).path)" enctype="multipart/form-data" class="card">\(Form.csrf(req))
@@ -252,6 +256,30 @@ enum WishPages {
     }
 
     @Sendable static func photo(req: Request) async throws -> Response { try await WishesAPI.photo(req: req) }
+
+    /// The claimer's "hours I spent" form (more than 0, at most 24), with what they entered so far.
+    static func hoursForm(_ req: Request, _ w: Wish, _ held: WishClaim) -> HTML {
+        let now = held.hoursTenths.map { ServiceLogService.hours($0) } ?? ""
+        return """
+        <form method="post" action="\(SiteURL.Partners.wishHours(w.id!).path)" class="card">\(Form.csrf(req))
+        \(Form.field(req.t("我花了多少小时（确认后计入服务时长）", "Hours I spent (counted once confirmed)"), name: "hours", value: now, type: "number",
+                     required: true, attrs: "min=\"0.1\" max=\"24\" step=\"0.1\" inputmode=\"decimal\""))
+        <button class="button">\(req.t("保存时长", "Save my hours"))</button></form>
+        """
+    }
+
+    struct HoursForm: Content { var hours: String? }
+
+    @Sendable static func hours(req: Request) async throws -> Response {
+        let actor = try req.requireActor()
+        let service = WishService(req: req)
+        let w = try await service.load(try req.idParameter(), for: actor)
+        let raw = try req.content.decode(HoursForm.self).hours ?? ""
+        return try await PartnerPages.attempt(req, to: SiteURL.Partners.wish(w.id!).path, done: req.t("已保存花费的时长。", "Hours saved.")) {
+            guard let h = Double(raw.trimmingCharacters(in: .whitespaces)) else { throw APIError.invalid("hours", "请填写小时数 (enter the hours)") }
+            _ = try await service.recordHours(w, hours: h, by: actor)
+        }
+    }
 
     /// The public wish wall: what is wished, never who.
     @Sendable static func wall(req: Request) async throws -> HTML {

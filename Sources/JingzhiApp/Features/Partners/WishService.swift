@@ -26,7 +26,6 @@ struct WishService {
     static let claimDays = 7
     /// Points a party member living in the community earns for a fulfilled wish.
     static let points = 10
-    static let maxPhotoBytes = 5 * 1024 * 1024
 
     init(db: any Database, now: Date, source: AuditSource = .system()) {
         self.db = db
@@ -145,24 +144,30 @@ struct WishService {
         return w
     }
 
-    func handOver(_ w: Wish, photo: Data, by actor: Actor) async throws -> Wish {
+    func handOver(_ w: Wish, photo: Data, hours: Double? = nil, by actor: Actor) async throws -> Wish {
         let role: WishRole
-        if try await activeClaim(w, of: actor) != nil { role = .claimer }
+        let held = try await activeClaim(w, of: actor)
+        if held != nil { role = .claimer }
         else if let r = Self.courierRole(actor, w) { role = r }
         else { throw APIError(.forbidden, code: "not_your_claim", "只有认领人或转交的网格员、社区可以上传交付照片 (only the claimer or the courier hands over)") }
-        guard !photo.isEmpty else { throw APIError.missing("photo") }
-        guard photo.count <= Self.maxPhotoBytes else { throw APIError.invalid("photo", "照片不能超过 5 MB (the photo is over 5 MB)") }
-        guard let type = CasePhotos.sniff(photo) else {
-            throw APIError.invalid("photo", "请上传照片（JPEG、PNG、WebP 或 HEIC） (upload a picture: JPEG, PNG, WebP or HEIC)")
-        }
+        let type = try ImageFiles.check(photo)
+        let tenths = try hours.map(Self.claimHours)
         let p = WishPhoto()
         p.wishID = w.id!
         p.contentType = type
         p.bytes = photo
         p.createdAt = now
+        let from = w.state
+        try WishLifecycle.table.check(.handOver, from: from, role: role)
         w.fulfilledAt = now
-        try await WishLifecycle.table.perform(.handOver, on: w, role: role, subject: "「\(w.title)」", by: source, at: now, on: db)
-        try await p.create(on: db)
+        if let tenths, let held { held.hoursTenths = tenths }
+        let ok = try await WishLifecycle.table.commit(w, .handOver, from: from, to: WishLifecycle.table.target(.handOver, from: from),
+                                                      subject: "「\(w.title)」", note: nil, by: source, at: now, on: db, write: { tx in
+            try await w.save(on: tx)
+            try await p.create(on: tx)
+            if tenths != nil, let held { try await held.save(on: tx) }
+        })
+        guard ok else { throw WishLifecycle.table.changed }
         return w
     }
 
@@ -198,7 +203,7 @@ struct WishService {
             w.claimDeadline = nil
             w.fulfilledAt = nil
         }
-        let now = now
+        let now = now, source = source
         let ok = try await WishLifecycle.table.commit(w, action, from: from, to: WishLifecycle.table.target(action, from: from),
                                                       subject: "「\(w.title)」", note: text, by: source, at: now, on: db, write: { tx in
             try await w.save(on: tx)
@@ -209,9 +214,14 @@ struct WishService {
                 }
                 try await claim.save(on: tx)
             }
+            // The claimer earns hours (and points) and is told, with the move or not at all.
+            if action == .confirm, let claim { try await Self.credit(claim, w, by: actor, source: source, now: now, on: tx) }
+            if action == .reject, let claim {
+                try await PartnerNotices.tell(claim.userID, kind: "wish_returned", at: now, on: tx,
+                    "您认领的微心愿「\(w.title)」的交付照片被社区退回：\(text ?? "")。请在 \(ShanghaiTime.format(claim.deadline)) 前重新上传。")
+            }
         })
         guard ok else { throw WishLifecycle.table.changed }
-        if action == .confirm, let claim { try await award(claim, w, by: actor) }
         return w
     }
 
@@ -219,15 +229,6 @@ struct WishService {
     static func isBeneficiary(_ actor: Actor?, of w: Wish) -> Bool {
         guard let actor, actor.role == .resident, let rid = w.beneficiaryResidentID else { return false }
         return actor.user.residentID == rid
-    }
-
-    /// A party member living in the staff's area earns points for a fulfilled wish, once (the source ref).
-    private func award(_ claim: WishClaim, _ w: Wish, by actor: Actor) async throws {
-        guard let mid = claim.memberID, let m = try await PartyMember.find(mid, on: db), let rid = m.residentID,
-              try await Resident.query(on: db).filter(\.$id == rid).within(actor.scope).first() != nil else { return }
-        _ = try await PointsService(db: db, now: now, source: source).award(
-            residentID: rid, points: Double(Self.points), reason: "认领微心愿「\(w.title)」", sourceRef: "wish:\(w.id!.uuidString)",
-            idempotencyKey: nil, by: actor, clip: true)
     }
 
     /// Claims past their deadline go back to the wall; each claimed by its version, so two servers lapse each once.

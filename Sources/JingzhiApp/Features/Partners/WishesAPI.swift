@@ -32,6 +32,7 @@ enum WishesAPI {
         authed.on(.POST, "wishes", ":id", "handover", body: .collect(maxSize: "6mb"), use: handOver)
         authed.get("wishes", ":id", "photo", use: photo)
         authed.post("wishes", ":id", "receive", use: receive)
+        authed.post("wishes", ":id", "hours", use: hours)
         for action in [WishAction.release, .confirm, .reject, .thank, .cancel] {
             authed.post("wishes", ":id", PathComponent(stringLiteral: action.rawValue), use: { try await act($0, action) })
         }
@@ -47,7 +48,14 @@ enum WishesAPI {
         let f = full(req, w)
         let photo = f ? try await WishPhoto.query(on: req.db).filter(\.$wishID == w.id!).count() > 0 : false
         var d = WishDTO(w, full: f, photo: photo)
-        if !f, let a = req.actor, try await WishService(req: req).activeClaim(w, of: a) != nil { d.claimerName = w.claimerName }
+        var claim: WishClaim?
+        if !f, let a = req.actor, let c = try await WishService(req: req).activeClaim(w, of: a) {
+            d.claimerName = w.claimerName
+            claim = c
+        } else if f, let id = w.claimID {
+            claim = try await WishClaim.find(id, on: req.db)
+        }
+        d.hours = claim?.hoursTenths.map { Double($0) / 10 }
         return d
     }
 
@@ -105,13 +113,32 @@ enum WishesAPI {
         return WishDTO(try await service.receive(w, note: try body(req).note, by: actor), full: full(req, w))
     }
 
+    struct HoursBody: Content { var hours: Double? }
+
+    /// The claimer enters the hours they spent (more than 0, at most 24); the service log written at the confirmation uses them.
+    @Sendable static func hours(req: Request) async throws -> WishDTO {
+        let actor = try req.requireActor()
+        let service = WishService(req: req)
+        let w = try await service.load(try req.idParameter(), for: actor)
+        let claim = try await service.recordHours(w, hours: try req.decodeJSON(HoursBody.self).hours, by: actor)
+        var d = WishDTO(w, full: full(req, w))
+        d.claimerName = w.claimerName
+        d.hours = claim.hoursTenths.map { Double($0) / 10 }
+        return d
+    }
+
     /// The photo proof as the request body (an image; anything else is refused).
     @Sendable static func handOver(req: Request) async throws -> WishDTO {
         let actor = try req.requireActor()
         let service = WishService(req: req)
         let w = try await service.load(try req.idParameter(), for: actor)
         let data = req.body.data.map { Data(buffer: $0) } ?? Data()
-        var d = WishDTO(try await service.handOver(w, photo: data, by: actor), full: false)
+        let hours = try req.query.get(String?.self, at: "hours").flatMap { $0.isEmpty ? nil : $0 }
+        let h = try hours.map { raw -> Double in
+            guard let v = Double(raw) else { throw APIError.invalid("hours", "时长须为数字 (hours must be a number)") }
+            return v
+        }
+        var d = WishDTO(try await service.handOver(w, photo: data, hours: h, by: actor), full: false)
         d.claimerName = w.claimerName
         return d
     }

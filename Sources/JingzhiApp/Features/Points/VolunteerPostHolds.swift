@@ -1,6 +1,27 @@
 import Fluent
 import Foundation
 import JingzhiCore
+import NIOConcurrencyHelpers
+
+/// What other features do when staff free a post held for someone who is not a volunteer (a partner's claim); they
+/// register at start-up and Points names none of them. Hooks run inside the release's transaction.
+final class VolunteerPostHooks: Sendable {
+    typealias Hook = @Sendable (_ post: VolunteerPost, _ holder: String, _ db: any Database, _ now: Date, _ source: AuditSource) async throws -> Void
+
+    static let shared = VolunteerPostHooks()
+    private let freed = NIOLockedValueBox<[(name: String, run: Hook)]>([])
+
+    /// A name registers once: a second app replaces it.
+    func onFreed(_ name: String, _ hook: @escaping Hook) {
+        freed.withLockedValue { list in
+            if let i = list.firstIndex(where: { $0.name == name }) { list[i].run = hook } else { list.append((name, hook)) }
+        }
+    }
+
+    func runFreed(_ p: VolunteerPost, holder: String, on db: any Database, now: Date, source: AuditSource) async throws {
+        for h in freed.withLockedValue({ $0 }) { try await h.run(p, holder, db, now, source) }
+    }
+}
 
 /// Posts held for a partner or an in-service party member (三领). The Partners feature keeps the claim itself (who, until
 /// when); the post shows the holder's name and is closed to other claimers while held.

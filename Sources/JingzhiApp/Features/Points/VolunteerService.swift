@@ -204,12 +204,19 @@ struct VolunteerService {
             if let id { p = try await VolunteerPost.query(on: db).filter(\.$id == id).within(actor.scope).first() }
         }
         guard let p else { throw Self.unknownPost }
-        try await VolunteerLifecycle.post.perform(.release, on: p, role: party, subject: "\(p.title) \(p.place)",
-                                                  note: p.holderName.map(Mask.name), by: source, at: now, on: db, change: { p in
-            p.volunteerID = nil
-            p.holderName = nil
-            p.claimedAt = nil
-        })
+        let lc = VolunteerLifecycle.post
+        try lc.check(.release, from: p.postState, role: party)
+        // Held for a partner or party member (no volunteer): whoever keeps that claim ends it in the same transaction.
+        let held = p.volunteerID == nil ? p.holderName : nil
+        let note = p.holderName.map(Mask.name), from = p.postState, source = source, now = now
+        p.volunteerID = nil
+        p.holderName = nil
+        p.claimedAt = nil
+        guard try await lc.commit(p, .release, from: from, to: lc.target(.release, from: from), subject: "\(p.title) \(p.place)", note: note,
+                                  by: source, at: now, on: db, write: { tx in
+            try await p.save(on: tx)
+            if let held { try await VolunteerPostHooks.shared.runFreed(p, holder: held, on: tx, now: now, source: source) }
+        }) else { throw lc.changed }
         return p
     }
 }
