@@ -134,25 +134,32 @@ struct DeviceIngest {
         return (accepted, duplicates + kept.count - accepted, rejected)
     }
 
-    /// One multi-row INSERT … ON CONFLICT DO NOTHING per 5,000 readings; answers how many were new.
+    /// One INSERT … ON CONFLICT DO NOTHING per 5,000 readings; answers how many were new. PostgreSQL takes the
+    /// columns as six arrays (`unnest`) and counts the new rows in the same statement; SQLite takes a multi-row
+    /// VALUES and is asked `changes()`.
     private static func insert(_ kept: [Kept], backwards: [Bool], now: Date, on tx: any Database) async throws -> Int {
         var accepted = 0
-        let received = SQLBind(now), pg = tx.isPostgres
         for (chunk, flags) in zip(kept.chunked(5000), backwards.chunked(5000)) {
+            if tx.isPostgres {
+                let row = try await tx.sql.raw("""
+                    WITH ins AS (INSERT INTO \(ident: DeviceReadings.raw) (device_id, metric, ts, value, backwards, received_at)
+                      SELECT u.d, u.m, u.t, u.v, u.b, \(bind: now)
+                      FROM unnest(\(bind: chunk.map(\.device.id))::uuid[], \(bind: chunk.map(\.reading.metric))::text[],
+                                  \(bind: chunk.map(\.reading.ts))::timestamptz[], \(bind: chunk.map(\.reading.value))::float8[],
+                                  \(bind: flags)::bool[]) AS u(d, m, t, v, b)
+                      ON CONFLICT (device_id, metric, ts) DO NOTHING RETURNING 1)
+                    SELECT count(*) AS n FROM ins
+                    """).first()
+                accepted += try row?.decode(column: "n", as: Int.self) ?? 0
+                continue
+            }
+            let received = SQLBind(now)
             var insert = tx.sql.insert(into: DeviceReadings.raw).columns("device_id", "metric", "ts", "value", "backwards", "received_at")
             for (k, back) in zip(chunk, flags) {
                 insert = insert.values(SQLBind(k.device.id), SQLBind(k.reading.metric), SQLBind(k.reading.ts), SQLBind(k.reading.value), SQLBind(back), received)
             }
-            insert = insert.ignoringConflicts(with: ["device_id", "metric", "ts"])
-            if pg {
-                // The count without sending each new row back.
-                _ = insert.returning(SQLLiteral.numeric("1"))
-                let row = try await tx.sql.raw("WITH ins AS (\(insert.query)) SELECT count(*) AS n FROM ins").first()
-                accepted += try row?.decode(column: "n", as: Int.self) ?? 0
-            } else {
-                try await insert.run()
-                accepted += try await tx.sql.raw("SELECT changes() AS n").first()?.decode(column: "n", as: Int.self) ?? 0
-            }
+            try await insert.ignoringConflicts(with: ["device_id", "metric", "ts"]).run()
+            accepted += try await tx.sql.raw("SELECT changes() AS n").first()?.decode(column: "n", as: Int.self) ?? 0
         }
         return accepted
     }
