@@ -238,3 +238,32 @@ def login(page: Page, base: str, username: str, password: str) -> None:
     with page.expect_navigation():
         page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+def new_resident(browser: Browser, base: str, desk: Page, nth: int, viewport=(360, 640)):
+    """A resident of 古亭社区 (the `nth` row of `desk`'s register, desk logged in as its community staff) signs up
+    on a phone and the staff link the account to the register. Returns (context, phone page, address)."""
+    import random
+    from playwright.sync_api import expect
+
+    desk.goto(base + "/residents")
+    row = desk.locator("tbody tr").nth(nth)
+    name = row.locator("td").first.inner_text().strip()
+    address = row.locator("td[data-label='住址']").inner_text().strip()
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": viewport[0], "height": viewport[1]},
+                              is_mobile=True, has_touch=True)
+    phone = ctx.new_page()
+    phone.goto(base + "/register")
+    phone.fill("input[name=phone]", "136" + "".join(random.choice("0123456789") for _ in range(8)))
+    phone.fill("input[name=name]", name)
+    phone.select_option("select[name=nodeId]", label=address.split(" ")[0])
+    phone.fill("input[name=room]", address)
+    phone.fill("input[name=password]", "Jiayou2026")
+    phone.get_by_role("button", name="注册并申请认证").click()
+    expect(phone.locator("body")).to_contain_text("审核")
+    desk.goto(base + "/link-requests")
+    desk.get_by_role("link", name=name).first.click()
+    desk.locator("input[name=residentId]").first.check()
+    desk.get_by_role("button", name="通过").click()
+    expect(desk.locator(".flash")).to_contain_text("已通过")
+    return ctx, phone, address

@@ -5,7 +5,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import login
+from conftest import login, new_resident
 
 PASSWORD = "Demo2026"
 
@@ -66,32 +66,10 @@ def test_another_communitys_resident_is_not_found(browser, server):
 
 
 def test_resident_signs_up_and_staff_link_the_household(browser, server):
-    # A resident of 古亭社区 as staff see them: name and compound.
     staff_ctx = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
     staff = staff_ctx.new_page()
     login(staff, server, "gt01_community", PASSWORD)
-    staff.goto(server + "/residents")
-    row = staff.locator("tbody tr").nth(3)
-    name = row.locator("td").first.inner_text().strip()
-    address = row.locator("td[data-label='住址']").inner_text().strip()
-    compound = address.split(" ")[0]
-
-    resident_ctx = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
-    resident = resident_ctx.new_page()
-    resident.goto(server + "/register")
-    resident.fill("input[name=phone]", "137" + "".join(random.choice("0123456789") for _ in range(8)))
-    resident.fill("input[name=name]", name)
-    resident.select_option("select[name=nodeId]", label=compound)
-    resident.fill("input[name=room]", address)
-    resident.fill("input[name=password]", "Jiayou2026")
-    resident.get_by_role("button", name="注册并申请认证").click()
-    expect(resident.locator("body")).to_contain_text("审核")
-
-    staff.goto(server + "/link-requests")
-    staff.get_by_role("link", name=name).first.click()
-    staff.locator("input[name=residentId]").first.check()
-    staff.get_by_role("button", name="通过").click()
-    expect(staff.locator(".flash")).to_contain_text("已通过")
+    resident_ctx, resident, address = new_resident(browser, server, staff, 3, viewport=(390, 844))
 
     resident.goto(server + "/")
     expect(resident.locator("body")).to_contain_text(address.rsplit(" ", 1)[0])

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
+from conftest import new_resident
 from test_case_loop import _as
 from test_case_queues import _accessible
 
@@ -170,35 +171,11 @@ def test_a_partner_organises_an_activity_and_a_resident_sees_who_runs_it(browser
     resident_ctx.close()
 
 
-def _new_resident(browser, server, desk, nth):
-    """A resident of 古亭社区 signs up on a 360×640 phone and community staff link the account to the register."""
-    desk.goto(server + "/residents")
-    row = desk.locator("tbody tr").nth(nth)
-    name = row.locator("td").first.inner_text().strip()
-    address = row.locator("td[data-label='住址']").inner_text().strip()
-    ctx = browser.new_context(locale="zh-CN", viewport={"width": 360, "height": 640}, is_mobile=True, has_touch=True)
-    phone = ctx.new_page()
-    phone.goto(server + "/register")
-    phone.fill("input[name=phone]", "136" + "".join(random.choice("0123456789") for _ in range(8)))
-    phone.fill("input[name=name]", name)
-    phone.select_option("select[name=nodeId]", label=address.split(" ")[0])
-    phone.fill("input[name=room]", address)
-    phone.fill("input[name=password]", "Jiayou2026")
-    phone.get_by_role("button", name="注册并申请认证").click()
-    expect(phone.locator("body")).to_contain_text("审核")
-    desk.goto(server + "/link-requests")
-    desk.get_by_role("link", name=name).first.click()
-    desk.locator("input[name=residentId]").first.check()
-    desk.get_by_role("button", name="通过").click()
-    expect(desk.locator(".flash")).to_contain_text("已通过")
-    return ctx, phone
-
-
 def test_a_full_activity_promotes_the_next_person_from_its_waiting_list(browser, server):
     tag = str(random.randint(1000, 9999))
     staff_ctx, desk = _as(browser, server, "gt01_community")
     first_ctx, first = _as(browser, server, "resident_demo", phone=True)
-    second_ctx, second = _new_resident(browser, server, desk, 7)
+    second_ctx, second, _ = new_resident(browser, server, desk, 7)
 
     # Staff publish an activity with one seat, tomorrow.
     title = "义诊引导 " + tag

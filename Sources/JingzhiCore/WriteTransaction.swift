@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 
 extension Database {
     /// A transaction that writes. SQLite lets one writer in at a time, and a transaction that reads before it writes
@@ -9,7 +10,10 @@ extension Database {
         if isPostgres { return try await guardedTransaction(body) }
         await SQLiteWriters.shared.enter()
         do {
-            let result = try await transaction(body)
+            let result = try await transaction { tx in
+                try await takeSQLiteWriteLock(tx)
+                return try await body(tx)
+            }
             await SQLiteWriters.shared.leave()
             return result
         } catch {
@@ -17,6 +21,14 @@ extension Database {
             throw error
         }
     }
+}
+
+/// SQLite's BEGIN is deferred: a transaction that reads first and writes later fails at once with SQLITE_BUSY_SNAPSHOT
+/// when another connection (an autocommit write outside the queue) commits in between. A write statement that changes
+/// nothing takes the write lock up front, waiting in the busy handler like any writer; readers are not held up (WAL).
+private func takeSQLiteWriteLock(_ db: any Database) async throws {
+    guard let sql = db as? any SQLDatabase else { return }
+    try await sql.raw("UPDATE _fluent_migrations SET batch = batch WHERE 0").run()
 }
 
 /// First come, first served: one SQLite write transaction at a time in this process.

@@ -88,7 +88,7 @@ public enum DemoSeeder {
         let root = builder.root(ordinal: try await nextRootOrdinal(on: tx))
         try await writer.write(DemoBatch(nodes: [root]), createdAt: plan.createdAt)
         var tally = Tally(nodes: 1)
-        try await withLargeCache(on: tx) {
+        try await tx.withSQLitePageCache(kibibytes: 131_072) {
             for s in plan.streets.indices {
                 tally += try await seedStreet(s, under: root, builder: &builder, writer: writer, log: log)
             }
@@ -124,7 +124,7 @@ public enum DemoSeeder {
         for s in plan.streets.indices {
             let (part, next) = try await app.db.transaction { [builder] tx in
                 var local = builder
-                let part = try await withLargeCache(on: tx) {
+                let part = try await tx.withSQLitePageCache(kibibytes: 131_072) {
                     try await seedStreet(s, under: root, builder: &local, writer: DemoBulkInsert(tx), log: log)
                 }
                 return (part, local)
@@ -159,22 +159,6 @@ public enum DemoSeeder {
     }
 
     private static func seconds(since start: Date) -> String { String(format: "%.1f", Date().timeIntervalSince(start)) }
-
-    /// Runs `body` with a 128 MB SQLite page cache on this connection (inserts with many random-key indexes
-    /// thrash the default 2 MB), then restores the connection's own setting.
-    private static func withLargeCache<T>(on db: any Database, _ body: () async throws -> T) async throws -> T {
-        guard !db.isPostgres else { return try await body() }
-        let old = try await db.sql.raw("PRAGMA cache_size").first()?.decode(column: "cache_size", as: Int.self) ?? -2000
-        try await db.sql.raw("PRAGMA cache_size = -131072").run()
-        do {
-            let result = try await body()
-            try await db.sql.raw("PRAGMA cache_size = \(unsafeRaw: String(old))").run()
-            return result
-        } catch {
-            try? await db.sql.raw("PRAGMA cache_size = \(unsafeRaw: String(old))").run()
-            throw error
-        }
-    }
 
     /// The next free ordinal among root nodes, so a new root never collides with an existing tree.
     private static func nextRootOrdinal(on db: any Database) async throws -> Int {

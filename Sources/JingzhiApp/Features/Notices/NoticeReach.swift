@@ -83,7 +83,7 @@ struct NoticeReach: Sendable {
             pg ? "'\(unsafeRaw: prefix):' || upper(CAST(x.\(unsafeRaw: column) AS TEXT))" : "'\(unsafeRaw: prefix):' || x.\(unsafeRaw: column)"
         }
         let into: SQLQueryString = "INSERT INTO \(ident: NoticeRecipient.schema) (id, notice_id, person_key, resident_id, user_id, node_path, audience) "
-        try await NoticeBulkCache.around(on: db) {
+        try await db.withSQLitePageCache(kibibytes: 262_144) {
             if let sql = residentsSQL {
                 try await db.sql.raw(into + "SELECT " + newID("0") + ", \(bind: noticeID), " + key("r", "resident_id") + ", x.resident_id, NULL, x.node_path, "
                     + "\(bind: NoticeAudience.residents.rawValue) FROM (" + sql + ") x ORDER BY x.node_path").run()
