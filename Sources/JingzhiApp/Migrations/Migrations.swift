@@ -106,6 +106,7 @@ enum Migrations {
         M125AddPartyMemberEnd(),                      // 双报到 registrations ended with a reason, kept in the record
         M126CreateJointMeetings(),                    // the monthly joint meetings (联席会议): date, attendees, projects reviewed, minutes
         M132DropNoticeRecipientUnique(),              // notice recipients without the per-person unique index; receipts counted from the path index
+        M137DropDeviceStatusSeenIndex(),              // device status without the last-seen index a reading batch moved per device
         // next: M133 (M106, M109, M115, M117-M119 unused). Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]

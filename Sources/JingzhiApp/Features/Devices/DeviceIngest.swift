@@ -24,7 +24,10 @@ struct DeviceIngest {
         guard !checked.isEmpty else { return IngestResult(accepted: 0, duplicates: 0, rejected: rejected) }
         let now = now, keyID = key.id!, keyName = key.name, batch = checked
         let stored = try await db.writeTransaction { tx in
-            try await Self.store(batch, keyID: keyID, keyName: keyName, now: now, on: tx)
+            // Random-key indexes on three tables: the default 2 MB SQLite cache thrashes on a large batch.
+            try await tx.withSQLitePageCache(kibibytes: 65_536) {
+                try await Self.store(batch, keyID: keyID, keyName: keyName, now: now, on: tx)
+            }
         }
         rejected += stored.rejected
         rejected.sort { $0.index < $1.index }
