@@ -149,3 +149,17 @@ struct M084CreateDeviceRulesAndAlarms: AsyncMigration {
         try await db.schema(DeviceRule.schema).delete()
     }
 }
+
+/// Device status without its last-seen index: every reading batch moved one entry of it per device (a random page
+/// each on SQLite), and no query reads through it selectively: the silence sweep and the offline filter start from
+/// the devices (LEFT JOIN, "never seen or seen before"), the online filter keeps nearly every device. The inactivity
+/// index on the streams' states stays: the welfare sweep scans it in order.
+struct M137DropDeviceStatusSeenIndex: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.sql.drop(index: "device_status_seen").run()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await createIndex("device_status_seen", on: DeviceStatus.schema, ["last_seen_at"], db: db)
+    }
+}

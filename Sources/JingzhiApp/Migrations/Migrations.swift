@@ -108,7 +108,8 @@ enum Migrations {
         M132DropNoticeRecipientUnique(),              // notice recipients without the per-person unique index; receipts counted from the path index
         M133AddWishClaimHours(),                      // a wish claimer's hours and the service log written when staff confirm
         M134CreateProjectPhotos(),                    // photos of a project's progress
-        // next: M139 (M106, M109, M115, M117-M119, M127-M131 unused; M135-M138 are reserved for branches). Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        M137DropDeviceStatusSeenIndex(),              // device status without the last-seen index a reading batch moved per device
+        // next: M139 (M106, M109, M115, M117-M119, M127-M131 unused; M135, M136, M138 are reserved for branches). Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]
 }

@@ -70,6 +70,12 @@ enum DeviceBench {
         let all = try await Device.query(on: db).count()
         out += ["", String(format: "sweeper over %d devices (%d bench meters): first sweep %.2f s raising %d welfare and %d silence alarms with their cases; a sweep with nothing to raise %.0f ms median (%.0f ms p90), %.1f × a primary-key read",
                            all, meters, firstSeconds, first.welfare, first.silent, quiet.0, quiet.1, quiet.0 / pk.0)]
+        // The command centre's map: every active device of the data set counted per node, offline and alarmed.
+        var counted: [DevicesAtPath] = []
+        let map = try await Bench.measure(max(3, repeats / 4)) { counted = try await DeviceCommandCentre.counts(under: "", on: db, now: now) }
+        out.append(String(format: "command centre's device counts over the whole tree (%d places, %d devices, %d offline, %d with an active alarm): %.0f ms median (%.0f ms p90), %.1f × a primary-key read",
+                          counted.count, counted.reduce(0) { $0 + $1.devices }, counted.reduce(0) { $0 + $1.offline }, counted.reduce(0) { $0 + $1.alarmed },
+                          map.0, map.1, map.0 / pk.0))
         return out
     }
 

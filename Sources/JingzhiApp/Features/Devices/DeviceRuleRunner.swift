@@ -11,12 +11,21 @@ struct DeviceRuleRunner {
     private var alarms: DeviceAlarmService { DeviceAlarmService(db: db, now: now, source: .system("规则引擎")) }
 
     /// After a batch is stored (inside its transaction): threshold alarms raise or clear on each stream's newest
-    /// reading; use clears an inactivity alarm; any word from a device clears its silence alarm.
-    func onReadings(_ streams: [DeviceIngest.StreamChange], alarms active: [UUID: [DeviceAlarm]]) async throws {
+    /// reading; use clears an inactivity alarm; any word from a device clears its silence alarm. Only the streams a
+    /// threshold rule watches and the devices with an active alarm cost a query.
+    func onReadings(_ streams: [DeviceIngest.StreamChange]) async throws {
+        let alarmed = Set(streams.filter(\.device.alarmed).map(\.device.id))
+        var active: [UUID: [DeviceAlarm]] = [:]
+        for chunk in Array(alarmed).chunked(5000) {
+            for a in try await DeviceAlarm.query(on: db).filter(\.$deviceID ~~ chunk).filter(\.$activeKey != nil).all() {
+                active[a.deviceID, default: []].append(a)
+            }
+        }
         var book: DeviceRuleBook?
+        var watched: Set<String>?
         var cleared: Set<UUID> = []
         for s in streams {
-            let d = s.device, open = (active[d.id!] ?? []).filter { !cleared.contains($0.id!) }
+            let d = s.device, open = (active[d.id] ?? []).filter { !cleared.contains($0.id!) }
             for a in open where a.ruleType == DeviceRuleType.silence.rawValue {
                 if try await alarms.clear(a, note: "设备于 \(ShanghaiTime.format(s.state.lastTs)) 恢复上报 (the device reports again)", by: .system("规则引擎"), on: db) { cleared.insert(a.id!) }
             }
@@ -29,11 +38,20 @@ struct DeviceRuleRunner {
                 }
             }
             guard s.newLatest else { continue }
-            if book == nil { book = try await DeviceRuleBook.load(on: db) }
+            if book == nil {
+                let b = try await DeviceRuleBook.load(on: db)
+                book = b
+                // The (kind, metric) pairs any threshold rule names: the other streams need no look at the book.
+                watched = Set(b.rules.filter { $0.type == DeviceRuleType.threshold.rawValue }.map { $0.kind + "|" + $0.metric })
+            }
+            guard watched!.contains(d.kind + "|" + s.metric) || watched!.contains("*|" + s.metric) else { continue }
+            var model: Device?
             for rule in book!.rules(.threshold, kind: d.kind, at: d.nodePath) where rule.metric == s.metric {
                 let value = s.state.lastValue
                 if DeviceRuleBook.holds(rule, value) {
-                    try await alarms.raise(try await threshold(d, rule, value: value, at: s.state.lastTs), on: db)
+                    if model == nil { model = try await Device.find(d.id, on: db) }
+                    guard let device = model else { continue }
+                    try await alarms.raise(try await threshold(device, rule, value: value, at: s.state.lastTs), on: db)
                 } else if let a = open.first(where: { $0.ruleID == rule.id && !cleared.contains($0.id!) }) {
                     if try await alarms.clear(a, note: "\(ShanghaiTime.format(s.state.lastTs)) 读数恢复正常（\(s.metric) = \(Self.number(value))）", by: .system("规则引擎"), on: db) {
                         cleared.insert(a.id!)
