@@ -38,6 +38,7 @@ import VaporTesting
             let staffWeb = Browser(app)
             try await staffWeb.login("gt01_community")
             let page = try await staffWeb.get("/partner-lists/projects/\(s.project)")
+            app.clock.set(ISOTime.parse("2026-12-01T10:05:00+08:00")!)  // later: the list is in upload order
             let viaForm = try await staffWeb.postFile("/partner-lists/projects/\(s.project)/photos", file: PartnerFixture.png, filename: "进展.png",
                                                       fields: [("caption", "入户送被")], field: "photo", type: "image/png")
             let list = try await app.api(.GET, "/api/v1/projects/\(s.project)/photos", token: s.staff)
