@@ -103,10 +103,10 @@ import VaporTesting
             #expect(d.dimensions[0].name == "甲型" && d.dimensions[0].items[0].name == "甲一项")
             #expect(d.dimensions[2].items.map(\.code) == ["C1"] && d.indicator("c1")?.weight == 100)
             #expect(d.redAt == 85 && d.blackBelow == 55)
-            #expect(v2.note?.contains("新增维度「丙」") == true && v2.note?.contains("红榜分数线 90→85") == true && v2.note?.contains("更名为「甲型」") == true)
+            #expect(v2.note?.contains("新增维度「丙」") == true && v2.note?.contains("红榜分数线 72→85") == true && v2.note?.contains("更名为「甲型」") == true)
             // the open round keeps its definition
             let frozen = try #require(try await AssessmentRound.find(r.id, on: app.db)).definition
-            #expect(frozen.dimensions.map(\.code) == ["A", "B"] && frozen.redAt == 90 && frozen.dimensions[0].name == "甲")
+            #expect(frozen.dimensions.map(\.code) == ["A", "B"] && frozen.redAt == 72 && frozen.dimensions[0].name == "甲")
 
             // the API: an item added to 乙 without re-weighting is 422 weights_not_100; re-weighted, version 3
             let admin = try await app.token("admin")

@@ -104,7 +104,7 @@ import VaporTesting
             let files = try await list(me)
             #expect(files.count == 3 && Set(files.compactMap { $0["name"] as? String }) == ["site.png", "report.pdf", "after.png"])
             #expect(files.allSatisfy { $0["indicator"] as? String == "a2" })
-            let ids = files.compactMap { ($0["id"] as? String).flatMap(UUID.init) }
+            let ids = files.compactMap { ($0["id"] as? String).flatMap { UUID(uuidString: $0) } }
             // removal refused to another community (404) and to the street reviewing it (403)
             let path = "/api/v1/assessment/results/\(gt01.id!)/evidence/"
             #expect(try await app.api(.DELETE, path + "\(ids[0])", token: try await app.token("bh01_community")).status == .notFound)
