@@ -27,6 +27,8 @@ def _open_round(page, server):
 def test_community_self_assesses_street_adjusts_county_publishes_and_ranks(browser, server, tmp_path):
     photo = Path(tmp_path) / "grid-merge.png"
     photo.write_bytes(PNG)
+    wrong = Path(tmp_path) / "wrong-site.png"
+    wrong.write_bytes(PNG)
 
     # The community, on a phone: its last indicator with a photo, then submit.
     cctx, community = _as(browser, server, "gt01_community", phone=True)
@@ -38,9 +40,14 @@ def test_community_self_assesses_street_adjusts_county_publishes_and_ranks(brows
     row.locator("summary", has_text="自评").click()
     row.locator("input[name=score]").fill("90")
     row.locator("input[name=note]").fill("四网合一，网格员一岗多责")
-    row.locator("input[type=file]").set_input_files(str(photo))
+    row.locator("input[type=file]").set_input_files([str(photo), str(wrong)])
     row.get_by_role("button", name="保存自评").click()
     expect(community.locator(".flash")).to_contain_text("自评已保存")
+    row = community.locator("tr[data-indicator=pa_grid_merge]")
+    expect(row.locator("img.thumb")).to_have_count(2)
+    # The wrong photo is removed while the self-assessment is still a draft.
+    row.get_by_role("button", name="删除佐证 wrong-site.png").click()
+    expect(community.locator(".flash")).to_contain_text("佐证已删除")
     row = community.locator("tr[data-indicator=pa_grid_merge]")
     expect(row.locator("img.thumb")).to_have_count(1)
     _accessible(community)
@@ -91,5 +98,9 @@ def test_community_self_assesses_street_adjusts_county_publishes_and_ranks(brows
     expect(county.locator("#unit-chart svg[role=img]")).to_be_visible()
     expect(county.locator("#unit-chart svg circle").first).to_be_attached()
     expect(county.locator("#unit-history")).to_contain_text("平安型")
+    # Beside this year's total, the same months of last year as a dashed line, named in the legend and the table.
+    expect(county.locator("#unit-chart svg .legend")).to_contain_text("去年同期总分")
+    expect(county.locator("#unit-chart svg path[stroke-dasharray]")).to_have_count(1)
+    expect(county.locator("#unit-history thead")).to_contain_text("去年同期总分")
     _accessible(county)
     actx.close()

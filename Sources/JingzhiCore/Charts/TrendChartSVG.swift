@@ -5,11 +5,14 @@ package struct ChartSeries: Sendable {
     package var name: String
     package var color: String
     package var values: [Double?]
+    /// Drawn dashed (e.g. the same period a year before, beside this year's line).
+    package var dashed: Bool
 
-    package init(name: String, color: String, values: [Double?]) {
+    package init(name: String, color: String, values: [Double?], dashed: Bool = false) {
         self.name = name
         self.color = color
         self.values = values
+        self.dashed = dashed
     }
 }
 
@@ -88,7 +91,7 @@ package enum TrendChartSVG {
                 points += "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(theme.fontSize / 4))\" fill=\"\(s.color)\"><title>\(HTML.escape(label)) \(HTML.escape(s.name))：\(HTML.escape(valueLabel(raw)))</title></circle>"
             }
             let d = segments.filter { !$0.isEmpty }.map { seg in "M" + seg.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: "L") }.joined()
-            body += "<g class=\"line\"><path d=\"\(d)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"\(n(theme.fontSize / 6))\"/>\(points)</g>"
+            body += "<g class=\"line\"><path d=\"\(d)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"\(n(theme.fontSize / 6))\"\(s.dashed ? " stroke-dasharray=\"6 4\"" : "")/>\(points)</g>"
         }
         body += legend(series, f)
         return svg(body, f, title: title, cssClass: "trend lines")

@@ -90,4 +90,40 @@ import VaporTesting
             #expect(!command.text.contains(system.name))
         }
     }
+
+    /// A case counts for the department that held it when the period ended, not for the one holding it now: one handed
+    /// from 住建局 to 公安局 after the month stays 住建局's; one handed over within the month is 公安局's.
+    @Test func departmentsAreMeasuredOnTheCasesTheyHeldInThePeriod() async throws {
+        try await withDemoApp { app in
+            let start = app.clock.now(), month = ShanghaiTime.currentMonth(start)
+            let zhujian = try #require(try await Department.query(on: app.db).filter(\.$code == "zhujian").first())
+            let gongan = try #require(try await Department.query(on: app.db).filter(\.$code == "gongan").first())
+            func handOver(_ id: String) async throws {
+                try await SecurityFixture.act(app, id, "return", as: "dept_zhujian", #"{"note":"不属本部门职责"}"#).checkStatus(.ok)
+                try await SecurityFixture.act(app, id, "dispatch", as: "gt01_community", #"{"level":"department","departmentCode":"gongan"}"#).checkStatus(.ok)
+            }
+            // setup: both filed this month and passed to 住建局; the second handed to 公安局 a minute later, the first next month
+            let later = try await SecurityFixture.dispatchedToDepartment(app, "zhujian")
+            let within = try await SecurityFixture.dispatchedToDepartment(app, "zhujian")
+            app.clock.set(start.addingTimeInterval(60))
+            try await handOver(within)
+            app.clock.set(ShanghaiTime.dayStart(ShanghaiTime.month(month, plus: 1) + "-01").addingTimeInterval(12 * 3600))
+            try await handOver(later)
+            #expect(try await Case.query(on: app.db).filter(\.$handlerDepartmentID == gongan.id).count() == 2)
+            // act: the county opens last month's round of 街呼县应 now
+            let service = AssessmentService(app: app, now: app.clock.now())
+            let system = try #require(try await AssessmentTemplates.install(service, root: try await app.node("YT")).first { $0.code == AssessmentTemplates.departmentCode })
+            let r = try await service.openRound(system: system, periodKind: .month, period: month, node: try await app.node("YT"))
+            let results = try await AssessmentResult.query(on: app.db).filter(\.$roundID == r.id!).all()
+            let mine = try await service.entries(of: try #require(results.first { $0.unitID == zhujian.id }))
+            let theirs = try await service.entries(of: try #require(results.first { $0.unitID == gongan.id }))
+            // check: one case each (counted by the holder now, 住建局 would have none and 公安局 two)
+            #expect(mine["xy_response"]?.denominator == 1 && mine["xy_response"]?.numerator == 1)
+            #expect(theirs["xy_response"]?.denominator == 1)
+            // the case measures page still filters by the department holding a case now
+            let now = try await CaseMeasuresService(db: app.db, now: app.clock.now(), useTallies: false)
+                .measures(CaseMeasuresQuery(node: try await app.node("YT"), from: month + "-01", to: ShanghaiTime.lastDay(of: month), department: zhujian))
+            #expect(now.basis.response.denominator == 0)
+        }
+    }
 }

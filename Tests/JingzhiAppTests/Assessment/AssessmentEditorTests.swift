@@ -54,4 +54,72 @@ import VaporTesting
             #expect(v3.status == .seeOther && last.version == 3 && last.definition.indicator("b2")?.kind == .computed && last.note?.contains("改为平台计算") == true)
         }
     }
+
+    /// Dimensions and items: renamed, added (a dimension with its item and indicator in one save), the red and black list
+    /// lines set — a new version, while a round already open keeps the definition it opened with; sums that are not
+    /// 100 % refused in both languages; streets and residents kept out, on the page and in the API.
+    @Test func theCountyAddsAndRenamesDimensionsAndItemsAndSetsTheListLines() async throws {
+        try await withDemoApp { app in
+            let r = try await AssessmentFixture.round(app)
+            let s = try #require(try await AssessmentSystem.query(on: app.db).filter(\.$code == "test").first())
+            let web = try await WebSession.login(app, "admin")
+            let page = try await web.get("/assessment/systems/\(s.id!)")
+            #expect(page.text.contains("name=\"n_A\"") && page.text.contains("name=\"n_A1\"") && page.text.contains("name=\"red_at\"")
+                    && page.text.contains("name=\"newdim_code\"") && page.text.contains("name=\"newitem_code\""))
+            let add: [(String, String)] = [("newdim_code", "C"), ("newdim_name", "丙"), ("newdim_weight", "20"), ("newitem_dim", "+"), ("newitem_code", "C1"),
+                                           ("newitem_name", "丙一"), ("newitem_weight", "100"), ("new_item", "+"), ("new_code", "c1"), ("new_name", "人工五"),
+                                           ("k_new", "manual"), ("new_weight", "100"), ("note", "增设丙维度")]
+            // refused: the dimensions at 120 %; a dimension without an item; a line that is no number, one above 100, black above red
+            let sums = try await web.post("/assessment/systems/\(s.id!)", add)
+            let sumsEn = try await web.post("/assessment/systems/\(s.id!)?lang=en", add)
+            let bare = try await web.post("/assessment/systems/\(s.id!)", [("newdim_code", "C"), ("newdim_name", "丙"), ("newdim_weight", "20"),
+                                                                         ("w_A", "50"), ("w_B", "30"), ("note", "增设")])
+            let nan = try await web.post("/assessment/systems/\(s.id!)", [("red_at", "九十"), ("note", "调整")])
+            let high = try await web.post("/assessment/systems/\(s.id!)", [("red_at", "120"), ("note", "调整")])
+            let crossed = try await web.post("/assessment/systems/\(s.id!)", [("black_below", "95"), ("note", "调整")])
+            #expect(sums.status == .unprocessableEntity && sums.text.contains("维度权重合计为 120%，应为 100%"))
+            #expect(sumsEn.status == .unprocessableEntity && sumsEn.text.contains("add up to 120 %, not 100 %"))
+            #expect(bare.status == .unprocessableEntity && bare.text.contains("至少要有一个项目"))
+            #expect(nan.status == .unprocessableEntity && nan.text.contains("不是数字"))
+            #expect(high.status == .unprocessableEntity && high.text.contains("0–100"))
+            #expect(crossed.status == .unprocessableEntity && crossed.text.contains("红榜分数线须不低于黑榜"))
+            // a street may not save, on the page or through the API
+            let street = try await WebSession.login(app, "gt_street")
+            #expect(try await street.post("/assessment/systems/\(s.id!)", add + [("w_A", "50"), ("w_B", "30")]).status == .forbidden)
+            let streetAPI = try await app.api(.POST, "/api/v1/assessment/systems/\(s.id!)/versions", token: try await app.token("gt_street"),
+                                              json: #"{"note":"改","redAt":80}"#)
+            #expect(streetAPI.status == .forbidden)
+            let residentAPI = try await app.api(.POST, "/api/v1/assessment/systems/\(s.id!)/versions", token: try await app.token("resident_demo"),
+                                                json: #"{"note":"改","redAt":80}"#)
+            #expect(residentAPI.status == .forbidden || residentAPI.status == .notFound)
+            #expect(try await AssessmentSystem.query(on: app.db).filter(\.$code == "test").count() == 1)
+            // act: 丙 with its item and indicator, 甲 and 甲一 renamed, the lines at 85 and 55
+            let saved = try await web.post("/assessment/systems/\(s.id!)", add + [("w_A", "50"), ("w_B", "30"), ("n_A", "甲型"), ("n_A1", "甲一项"),
+                                                                                  ("red_at", "85"), ("black_below", "55")])
+            #expect(saved.status == .seeOther)
+            let v2 = try #require(try await AssessmentSystem.query(on: app.db).filter(\.$code == "test").filter(\.$version == 2).first())
+            let d = v2.definition
+            #expect(d.dimensions.map(\.code) == ["A", "B", "C"] && d.dimensions.map(\.weight) == [50, 30, 20])
+            #expect(d.dimensions[0].name == "甲型" && d.dimensions[0].items[0].name == "甲一项")
+            #expect(d.dimensions[2].items.map(\.code) == ["C1"] && d.indicator("c1")?.weight == 100)
+            #expect(d.redAt == 85 && d.blackBelow == 55)
+            #expect(v2.note?.contains("新增维度「丙」") == true && v2.note?.contains("红榜分数线 72→85") == true && v2.note?.contains("更名为「甲型」") == true)
+            // the open round keeps its definition
+            let frozen = try #require(try await AssessmentRound.find(r.id, on: app.db)).definition
+            #expect(frozen.dimensions.map(\.code) == ["A", "B"] && frozen.redAt == 72 && frozen.dimensions[0].name == "甲")
+
+            // the API: an item added to 乙 without re-weighting is 422 weights_not_100; re-weighted, version 3
+            let admin = try await app.token("admin")
+            let body = #"{"note":"乙维度增设项目","addItem":{"under":"B","code":"B2","name":"乙二","weight":40},"addIndicator":{"under":"B2","code":"b3","name":"人工六","weight":100}"#
+            let wrong = try await app.api(.POST, "/api/v1/assessment/systems/\(v2.id!)/versions", token: admin, json: body + "}")
+            #expect(wrong.status == .unprocessableEntity && wrong.text.contains("weights_not_100") && wrong.text.contains("not 100 %"))
+            let ok = try await app.api(.POST, "/api/v1/assessment/systems/\(v2.id!)/versions", token: admin,
+                                       json: body + #","weights":{"B1":60},"names":{"C":"丙型"},"blackBelow":50}"#)
+            #expect(ok.status == .created, "\(ok.text)")
+            let v3 = try #require(try await AssessmentSystem.query(on: app.db).filter(\.$code == "test").filter(\.$version == 3).first()).definition
+            #expect(v3.dimensions[1].items.map(\.code) == ["B1", "B2"] && v3.dimensions[1].items.map(\.weight) == [60, 40])
+            #expect(v3.indicator("b3")?.kind == .manual && v3.dimensions[2].name == "丙型" && v3.blackBelow == 50 && v3.redAt == 85)
+            #expect((try ok.json()["version"] as? Int) == 3)
+        }
+    }
 }

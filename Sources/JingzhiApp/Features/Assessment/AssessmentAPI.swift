@@ -8,6 +8,7 @@ struct AssessmentSystemDTO: Content {
     let name: String
     let version: Int
     let unitKind: String
+    let note: String?
     var definition: AssessmentDefinition?
 
     init(_ s: AssessmentSystem, full: Bool = false) {
@@ -16,6 +17,7 @@ struct AssessmentSystemDTO: Content {
         name = s.name
         version = s.version
         unitKind = s.unitKindRaw
+        note = s.note
         definition = full ? s.definition : nil
     }
 }
@@ -125,6 +127,7 @@ enum AssessmentAPI {
             a.post("results", ":id", PathComponent(stringLiteral: step), use: { req in try await Self.step(req, step) })
         }
         AssessmentEvidenceAPI.register(a)
+        AssessmentEditorAPI.register(a)
         a.get("rankings", use: rankings)
         a.get("arena", use: arena)
     }

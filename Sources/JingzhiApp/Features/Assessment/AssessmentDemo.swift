@@ -20,8 +20,10 @@ enum AssessmentDemo {
         let start = Date()
         let late = try await OrgNode.query(on: c.db).filter(\.$code == lateUnit).first()?.id
         for system in try await AssessmentTemplates.install(AssessmentService(app: c.app, db: c.db, now: ShanghaiTime.dayStart(today)), root: c.root) {
-            // Departments (街呼县应): the last three months only, to keep the seed short.
-            for back in stride(from: system.unitKind == .department ? 3 : 12, through: 0, by: -1) {
+            // Departments (街呼县应): the last three months only, to keep the seed short; 四型社区 14 months, so a unit's
+            // chart has the same months of last year beside the latest two.
+            let months = system.unitKind == .department ? 3 : system.code == AssessmentTemplates.fourTypeCode ? 14 : 12
+            for back in stride(from: months, through: 0, by: -1) {
                 let month = ShanghaiTime.month(current, plus: -back)
                 // Each month is assessed and published on the 5th of the next one (the open month: today).
                 let when = back == 0 ? ShanghaiTime.dayStart(today).addingTimeInterval(9 * 3600)

@@ -2,10 +2,10 @@ import Foundation
 import JingzhiCore
 import Vapor
 
-/// The indicator editor (`/assessment/systems/{id}`): every level's weight with its sum, and per indicator its name,
-/// kind, measure, target, floor, direction and maximum points, a box to retire it, and a form to add one to an item.
-/// Saving writes a new version with the reason and a line of what changed (the weights must still add up: 422
-/// `weights_not_100`).
+/// The indicator editor (`/assessment/systems/{id}`): every level's name and weight with its sum, the red and black
+/// list lines, per indicator its kind, measure, target, floor, direction and maximum points and a box to retire it,
+/// and forms to add a dimension, an item and an indicator (each may go into the one added beside it). Saving writes a
+/// new version with the reason and a line of what changed (the weights must still add up: 422 `weights_not_100`).
 enum AssessmentEditor {
     static func fmt(_ x: Double?) -> String { x.map { String(format: "%g", $0) } ?? "" }
 
@@ -47,11 +47,14 @@ enum AssessmentEditor {
             <label>\(req.t("最高分值（扣分、加分）", "Max points (deduction, bonus)")) <input type="number" step="any" name="p_\(p)" value="\(fmt(ind?.maxPoints))" class="narrow"></label>
             """
         }
+        func name(_ code: String, _ value: String, _ label: String) -> HTML {
+            editable ? "<input name=\"n_\(code)\" value=\"\(value)\" maxlength=\"40\" aria-label=\"\(label)\">" : "\(value)"
+        }
         var rows: [HTML] = []
         for d in def.dimensions {
-            rows.append("<tr class=\"dim\"><th scope=\"row\">\(d.name)</th><td>\(input(d.code, d.weight, d.name))</td><td>\(sum(d.code))</td></tr>")
+            rows.append("<tr class=\"dim\"><th scope=\"row\">\(name(d.code, d.name, req.t("维度名称", "Dimension name")))</th><td>\(input(d.code, d.weight, d.name))</td><td>\(sum(d.code))</td></tr>")
             for i in d.items {
-                rows.append("<tr class=\"item\"><td>— \(i.name)</td><td>\(input(i.code, i.weight, i.name))</td><td>\(sum(i.code))</td></tr>")
+                rows.append("<tr class=\"item\"><td>— \(name(i.code, i.name, req.t("项目名称", "Item name")))</td><td>\(input(i.code, i.weight, i.name))</td><td>\(sum(i.code))</td></tr>")
                 for ind in i.indicators {
                     let edit: HTML = editable ? """
                     <details class="indicator-edit"><summary>\(req.t("修改或停用", "Change or retire"))</summary>
@@ -64,16 +67,32 @@ enum AssessmentEditor {
                 }
             }
         }
+        func line(_ key: String, _ x: Double) -> HTML {
+            editable ? "<input type=\"number\" step=\"0.5\" min=\"0\" max=\"100\" name=\"\(key)\" value=\"\(String(format: "%g", x))\" class=\"narrow\">" : "\(String(format: "%g", x))"
+        }
         let table: HTML = """
-        <p>\(req.t("维度", "Dimensions")) \(sum(""))  · \(req.t("红榜 ≥", "Red list ≥")) \(String(format: "%g", def.redAt)) · \(req.t("黑榜 <", "Black list <")) \(String(format: "%g", def.blackBelow))</p>
+        <p>\(req.t("维度", "Dimensions")) \(sum(""))  · <label>\(req.t("红榜 ≥", "Red list ≥")) \(line("red_at", def.redAt))</label> · <label>\(req.t("黑榜 <", "Black list <")) \(line("black_below", def.blackBelow))</label></p>
         \(error.map { HTML("<p class=\"flash error\" role=\"alert\">\($0)</p>") } ?? .empty)
         <div class="table-wrap"><table class="list"><thead><tr><th>\(req.t("维度 / 项目 / 指标", "Dimension / item / indicator"))</th><th>\(req.t("权重", "Weight"))</th><th>\(req.t("规则", "Rule"))</th></tr></thead>
         <tbody>\(rows)</tbody></table></div>
         """
         guard editable else { return table }
-        let items = def.dimensions.flatMap { d in d.items.map { ($0.code, "\(d.name) · \($0.name)") } }
+        let items = def.dimensions.flatMap { d in d.items.map { ($0.code, "\(d.name) · \($0.name)") } } + [("+", req.t("（下面新增的项目）", "(the item added here)"))]
+        let dims = def.dimensions.map { ($0.code, $0.name) } + [("+", req.t("（下面新增的维度）", "(the dimension added here)"))]
+        func adding(_ p: String, _ weightOf: String) -> HTML {
+            """
+            <label>\(req.t("编码", "Code")) <input name="\(p)_code" maxlength="40" class="narrow"></label>
+            <label>\(req.t("名称", "Name")) <input name="\(p)_name" maxlength="40"></label>
+            <label>\(weightOf) <input type="number" step="0.1" min="0" max="100" name="\(p)_weight" class="narrow"></label>
+            """
+        }
         return """
         <form method="post" action="\(SiteURL.Assessment.system(s.id!).path)">\(Form.csrf(req))\(table)
+        <fieldset class="card"><legend>\(req.t("新增维度（可选，须同时新增其项目和指标）", "Add a dimension (optional; add its item and indicator too)"))</legend>
+        \(adding("newdim", req.t("权重（占总分 %）", "Weight (% of the total)")))</fieldset>
+        <fieldset class="card"><legend>\(req.t("新增项目（可选，须同时新增其指标）", "Add an item (optional; add its indicator too)"))</legend>
+        \(select("newitem_dim", req.t("所属维度", "Dimension"), dims, nil))
+        \(adding("newitem", req.t("权重（占维度 %）", "Weight (% of the dimension)")))</fieldset>
         <fieldset class="card"><legend>\(req.t("新增指标（可选）", "Add an indicator (optional)"))</legend>
         \(select("new_item", req.t("所属项目", "Item"), items, nil))
         <label>\(req.t("编码", "Code")) <input name="new_code" maxlength="40" class="narrow"></label>
@@ -83,6 +102,13 @@ enum AssessmentEditor {
         \(Form.field(req.t("修改原因（保存为新版本）", "Why (saved as a new version)"), name: "note", required: true))
         <button>\(req.t("保存为新版本", "Save as a new version"))</button></form>
         """
+    }
+
+    /// A version's note: the reason given and what changed (at most 12 changes named).
+    static func note(_ raw: String?, _ changes: [String]) -> String {
+        let why = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !why.isEmpty, !changes.isEmpty else { return why }
+        return why + "（\(changes.prefix(12).joined(separator: "；"))\(changes.count > 12 ? "……" : "")）"
     }
 
     /// The definition the form asks for, and what changed in words. Bad numbers, kinds or directions are 422 naming the
@@ -123,9 +149,17 @@ enum AssessmentEditor {
         for di in def.dimensions.indices {
             let d = def.dimensions[di]
             def.dimensions[di].weight = try weight(d.code, d.weight)
+            if let n = text("n_" + d.code), n != d.name {
+                def.dimensions[di].name = String(n.prefix(40))
+                changes.append("维度「\(d.name)」更名为「\(n.prefix(40))」")
+            }
             for ii in d.items.indices {
                 let item = d.items[ii]
                 def.dimensions[di].items[ii].weight = try weight(item.code, item.weight)
+                if let n = text("n_" + item.code), n != item.name {
+                    def.dimensions[di].items[ii].name = String(n.prefix(40))
+                    changes.append("项目「\(item.name)」更名为「\(n.prefix(40))」")
+                }
                 var kept: [IndicatorDef] = []
                 for ind in item.indicators {
                     if form["r_" + ind.code] != nil {
@@ -145,9 +179,10 @@ enum AssessmentEditor {
                 def.dimensions[di].items[ii].indicators = kept
             }
         }
+        try addLevels(form, to: &def, &changes)
         if let code = text("new_code") {
             guard let name = text("new_name") else { throw APIError.invalid("new_name", "新增指标须有名称 (the new indicator needs a name)") }
-            let at = text("new_item") ?? ""
+            let at = text("new_item") == "+" ? text("newitem_code") ?? "" : text("new_item") ?? ""
             guard let di = def.dimensions.firstIndex(where: { d in d.items.contains { $0.code == at } }),
                   let ii = def.dimensions[di].items.firstIndex(where: { $0.code == at }) else {
                 throw APIError.invalid("new_item", "请选择新增指标所属的项目 (choose the item of the new indicator)")
@@ -157,19 +192,68 @@ enum AssessmentEditor {
             def.dimensions[di].items[ii].indicators.append(ind)
             changes.append("新增「\(ind.name)」(\(ind.kind.zh))")
         }
+        for d in def.dimensions where d.items.isEmpty {
+            throw APIError.invalid("newitem_code", "维度「\(d.name)」至少要有一个项目 (dimension \(d.code) needs at least one item)")
+        }
         for d in def.dimensions {
             for i in d.items where !i.indicators.contains(where: { $0.kind.weighted }) {
                 throw APIError.invalid("indicators", "项目「\(i.name)」至少要保留一个计分指标 (item \(i.code) needs at least one scored indicator)")
             }
         }
-        for (a, b) in zip(old.dimensions, def.dimensions) where a.weight != b.weight { changes.append("「\(b.name)」权重 \(fmt(a.weight))%→\(fmt(b.weight))%") }
-        for (a, b) in zip(old.dimensions.flatMap(\.items), def.dimensions.flatMap(\.items)) where a.weight != b.weight {
-            changes.append("「\(b.name)」权重 \(fmt(a.weight))%→\(fmt(b.weight))%")
+        // Weights compared by code: a dimension or item added in between shifts no one.
+        let levels = Dictionary(old.dimensions.map { ($0.code, $0.weight) } + old.dimensions.flatMap(\.items).map { ($0.code, $0.weight) }, uniquingKeysWith: { a, _ in a })
+        for (code, name, w) in def.dimensions.map({ ($0.code, $0.name, $0.weight) }) + def.dimensions.flatMap(\.items).map({ ($0.code, $0.name, $0.weight) }) {
+            if let was = levels[code], was != w { changes.append("「\(name)」权重 \(fmt(was))%→\(fmt(w))%") }
         }
         let oldWeights = Dictionary(old.indicators.map { ($0.code, $0.weight) }, uniquingKeysWith: { a, _ in a })
         for i in def.indicators where i.kind.weighted {
             if let w = oldWeights[i.code], w != i.weight { changes.append("「\(i.name)」权重 \(fmt(w))%→\(fmt(i.weight))%") }
         }
         return (def, changes)
+    }
+
+    /// The red and black list lines, a new dimension (`newdim_*`) and a new item (`newitem_*`, into a dimension by code,
+    /// or `+` for the one added here).
+    static func addLevels(_ form: [String: String], to def: inout AssessmentDefinition, _ changes: inout [String]) throws {
+        func text(_ key: String) -> String? {
+            guard let v = form[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
+            return v
+        }
+        func number(_ key: String) throws -> Double? {
+            guard let v = text(key) else { return nil }
+            guard let x = Double(v), x.isFinite else { throw APIError.invalid(key, "「\(v)」不是数字 (\(key): not a number)") }
+            return x
+        }
+        for (key, zh, path) in [("red_at", "红榜", \AssessmentDefinition.redAt), ("black_below", "黑榜", \AssessmentDefinition.blackBelow)] {
+            guard let x = try number(key), x != def[keyPath: path] else { continue }
+            guard (0...100).contains(x) else { throw APIError.invalid(key, "\(zh)分数线须在 0–100 之间 (\(key): 0–100)") }
+            changes.append("\(zh)分数线 \(fmt(def[keyPath: path]))→\(fmt(x))")
+            def[keyPath: path] = x
+        }
+        func level(_ p: String, _ zh: String, _ en: String) throws -> (String, String, Double)? {
+            guard let code = text(p + "_code") else { return nil }
+            guard code.count <= 40, code.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) else {
+                throw APIError.invalid(p + "_code", "编码须为 1–40 个字母、数字、- 或 _ (code: 1–40 letters, digits, - or _)")
+            }
+            guard let name = text(p + "_name") else { throw APIError.invalid(p + "_name", "新增\(zh)须有名称 (the new \(en) needs a name)") }
+            guard let w = try number(p + "_weight"), w > 0, w <= 100 else {
+                throw APIError.invalid(p + "_weight", "新增\(zh)须有 0–100 之间的权重 (the new \(en) needs a weight above 0, at most 100)")
+            }
+            return (code, String(name.prefix(40)), w)
+        }
+        if let new = try level("newdim", "维度", "dimension") {
+            let (code, name, w) = new
+            def.dimensions.append(DimensionDef(code: code, name: name, weight: w, items: []))
+            changes.append("新增维度「\(name)」(\(fmt(w))%)")
+        }
+        if let new = try level("newitem", "项目", "item") {
+            let (code, name, w) = new
+            let at = text("newitem_dim") == "+" ? text("newdim_code") ?? "" : text("newitem_dim") ?? ""
+            guard let di = def.dimensions.firstIndex(where: { $0.code == at }) else {
+                throw APIError.invalid("newitem_dim", "请选择新增项目所属的维度 (choose the dimension of the new item)")
+            }
+            def.dimensions[di].items.append(ItemDef(code: code, name: name, weight: w, indicators: []))
+            changes.append("「\(def.dimensions[di].name)」新增项目「\(name)」(\(fmt(w))%)")
+        }
     }
 }

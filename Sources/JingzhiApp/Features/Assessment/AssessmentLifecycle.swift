@@ -39,6 +39,7 @@ enum ResultState: String, LifecycleState {
 
 enum ResultAction: String, LifecycleAction {
     case score, submit, accept, adjust, `return`, approveBonus = "approve_bonus", rejectBonus = "reject_bonus", publish
+    case removeEvidence = "remove_evidence"
 
     var zh: String {
         switch self {
@@ -50,6 +51,7 @@ enum ResultAction: String, LifecycleAction {
         case .approveBonus: "批准加分"
         case .rejectBonus: "不予加分"
         case .publish: "发布"
+        case .removeEvidence: "删除佐证"
         }
     }
 
@@ -63,6 +65,7 @@ enum ResultAction: String, LifecycleAction {
         case .approveBonus: "approve bonus"
         case .rejectBonus: "refuse bonus"
         case .publish: "publish"
+        case .removeEvidence: "remove evidence"
         }
     }
 }
@@ -91,6 +94,8 @@ enum AssessmentLifecycles {
         case .return: .init(from: [.submitted], to: .draft, roles: [.reviewer, .county])
         case .approveBonus, .rejectBonus: .init(from: [.submitted, .reviewed], to: nil, roles: [.county, .system])
         case .publish: .init(from: [.reviewed], to: .published, roles: [.county, .system])
+        // Evidence goes only while the unit still self-assesses; once submitted it is what the reviewer saw.
+        case .removeEvidence: .init(from: [.draft], to: nil, roles: [.unit, .system])
         }
     }
 }

@@ -112,13 +112,8 @@ enum AssessmentPages {
         do {
             let (edited, changes) = try AssessmentEditor.apply(form, to: s.definition)
             def = edited
-            let why = (form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            var note = why
-            if !why.isEmpty, !changes.isEmpty {
-                let list = changes.prefix(12).joined(separator: "；"), more = changes.count > 12 ? "……" : ""
-                note += "（\(list)\(more)）"
-            }
-            let saved = try await service.saveSystem(code: s.code, name: s.name, unitKind: s.unitKind, definition: def, note: note, nodePath: s.nodePath, by: actor)
+            let saved = try await service.saveSystem(code: s.code, name: s.name, unitKind: s.unitKind, definition: def, note: AssessmentEditor.note(form["note"], changes),
+                                                     nodePath: s.nodePath, by: actor)
             req.flash(req.t("已保存为第 \(saved.version) 版", "Saved as version \(saved.version)"))
             return req.redirect(to: SiteURL.Assessment.system(saved.id!).path)
         } catch let e as APIError where e.status == .unprocessableEntity || e.status == .badRequest {

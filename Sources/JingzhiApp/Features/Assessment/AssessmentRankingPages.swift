@@ -143,6 +143,7 @@ enum AssessmentRankingPages {
         let history = try await service.history(unit: try req.idParameter(), system: code, for: actor)
         guard let last = history.last else { throw APIError.notFound }
         let dims = last.round.definition.dimensions
+        let lastYear = sameTimeLastYear(history)
         let rows = history.reversed().map { h -> HTML in
             let bar = Int((h.result.total ?? 0).rounded())
             let scores = Dictionary(h.result.dimensions.map { ($0.code, $0.score) }, uniquingKeysWith: { a, _ in a })
@@ -150,7 +151,7 @@ enum AssessmentRankingPages {
             return """
             <tr><td data-label="\(req.t("周期", "Period"))"><a href="\(SiteURL.Assessment.result(h.result.id!).path)">\(h.round.period)</a></td>
             <td data-label="\(req.t("总分", "Total"))">\(AssessmentPages.fmt(h.result.total)) <meter min="0" max="100" value="\(bar)" aria-label="\(req.t("得分", "Score"))"></meter></td>
-            \(cells)<td data-label="\(req.t("名次", "Rank"))">\(h.result.rank.map(String.init) ?? "—")</td><td>\(h.result.vetoed ? req.t("一票否决", "vetoed") : "")</td></tr>
+            \(cells)<td data-label="\(req.t("去年同期总分", "Same period last year"))">\(AssessmentPages.fmt(lastYear[h.round.period] ?? nil))</td><td data-label="\(req.t("名次", "Rank"))">\(h.result.rank.map(String.init) ?? "—")</td><td>\(h.result.vetoed ? req.t("一票否决", "vetoed") : "")</td></tr>
             """
         }
         let losses = try await service.score(last.round, last.result).losses.prefix(8).map { l -> HTML in "<li>\(l.name)：−\(AssessmentPages.fmt(l.points))</li>" }
@@ -158,20 +159,31 @@ enum AssessmentRankingPages {
         <section class="card"><h2>\(req.t("最近一期失分指标", "Indicators that cost points, latest period")) (\(last.round.period))</h2><ul>\(losses.isEmpty ? ["<li>—</li>"] : Array(losses))</ul></section>
         \(historyChart(req, history, dims: dims))
         <div class="table-wrap"><table class="list stack" id="unit-history"><caption>\(req.t("历次得分（图中数据）", "Scores over time (the chart's figures)"))</caption>
-        <thead><tr><th>\(req.t("周期", "Period"))</th><th>\(req.t("总分", "Total"))</th>\(dims.map { d -> HTML in "<th>\(d.name)</th>" })<th>\(req.t("名次", "Rank"))</th><th>\(req.t("备注", "Note"))</th></tr></thead>
+        <thead><tr><th>\(req.t("周期", "Period"))</th><th>\(req.t("总分", "Total"))</th>\(dims.map { d -> HTML in "<th>\(d.name)</th>" })<th>\(req.t("去年同期总分", "Same period last year"))</th><th>\(req.t("名次", "Rank"))</th><th>\(req.t("备注", "Note"))</th></tr></thead>
         <tbody>\(rows)</tbody></table></div>
         """)
     }
 
-    /// The unit's total and dimension scores over the periods as our own SVG line chart (0–100); the table below it
-    /// carries the same figures for screen readers and for printing. A dimension with no score leaves a gap.
+    /// Each period's total of the same period a year before (nil: not assessed or published then).
+    static func sameTimeLastYear(_ history: [(round: AssessmentRound, result: AssessmentResult)]) -> [String: Double?] {
+        let totals = Dictionary(history.map { ($0.round.period, $0.result.total) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(history.map { h in (h.round.period, h.round.periodKind.lastYear(h.round.period).flatMap { totals[$0] } ?? nil) },
+                          uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The unit's total and dimension scores over the periods as our own SVG line chart (0–100), with a dashed line of
+    /// the total of the same period a year before ("compared with the same period last year"); the table below it
+    /// carries the same figures for screen readers and for printing. A period with no score leaves a gap.
     static func historyChart(_ req: Request, _ history: [(round: AssessmentRound, result: AssessmentResult)], dims: [DimensionDef]) -> HTML {
         guard history.count > 1 else { return .empty }
         let periods = history.map(\.round.period)
+        let lastYear = sameTimeLastYear(history)
         var series = [ChartSeries(name: req.t("总分", "Total"), color: ChartTheme.palette[1], values: history.map(\.result.total))]
+        series.append(ChartSeries(name: req.t("去年同期总分", "Total, same period last year"), color: ChartTheme.palette[8],
+                                  values: periods.map { lastYear[$0] ?? nil }, dashed: true))
         for (i, d) in dims.enumerated() {
             let values = history.map { h in h.result.dimensions.first { $0.code == d.code }?.score }
-            series.append(ChartSeries(name: d.name, color: ChartTheme.palette[(i + 2) % ChartTheme.palette.count], values: values))
+            series.append(ChartSeries(name: d.name, color: ChartTheme.palette[(i + 3) % ChartTheme.palette.count], values: values))
         }
         let title = req.t("历次得分走势：\(periods.first!) 至 \(periods.last!)，详见下表", "Scores from \(periods.first!) to \(periods.last!); figures in the table below")
         let svg = TrendChartSVG.lines(xLabels: periods, series: series, ticks: [0, 25, 50, 75, 100], tickLabel: { String(Int($0)) },

@@ -10,6 +10,7 @@ enum AssessmentResultPages {
         staff.get(P.result, use: show)
         staff.on(.POST, P.resultAct, body: .collect(maxSize: "30mb"), use: act)
         staff.get(P.evidence, use: evidence)
+        staff.post(P.removeEvidence, use: removeEvidence)
     }
 
     @Sendable static func show(req: Request) async throws -> HTML {
@@ -22,6 +23,7 @@ enum AssessmentResultPages {
         let lifecycle = AssessmentLifecycles.result
         let canScore = r.roundState == .open && lifecycle.refusal(.score, from: res.resultState, role: role) == nil
         let canAdjust = r.roundState == .open && lifecycle.refusal(.adjust, from: res.resultState, role: role) == nil
+        let canRemove = r.roundState == .open && lifecycle.refusal(.removeEvidence, from: res.resultState, role: role) == nil
         let canBonus = r.roundState == .open && lifecycle.refusal(.approveBonus, from: res.resultState, role: role) == nil
         let act = { (a: String) in SiteURL.Assessment.resultAct(res.id!, action: a).path }
         var rows: [HTML] = []
@@ -48,9 +50,13 @@ enum AssessmentResultPages {
                         pts = e?.score.map { String(format: "%g", $0) } ?? "—"
                     }
                     let ev = (files[e?.id ?? UUID()] ?? []).map { f -> HTML in
-                        f.contentType.hasPrefix("image/")
+                        let link: HTML = f.contentType.hasPrefix("image/")
                             ? "<a href=\"\(SiteURL.Assessment.evidence(res.id!, file: f.id!).path)\"><img class=\"thumb\" src=\"\(SiteURL.Assessment.evidence(res.id!, file: f.id!).path)\" alt=\"\(req.t("佐证", "Evidence")) \(f.fileName)\"></a>"
                             : "<a href=\"\(SiteURL.Assessment.evidence(res.id!, file: f.id!).path)\">\(f.fileName)</a>"
+                        guard canRemove else { return link }
+                        return """
+                        <span class="evidence">\(link)<form method="post" action="\(SiteURL.Assessment.removeEvidence(res.id!, file: f.id!).path)" class="inline">\(Form.csrf(req))<button class="secondary small" aria-label="\(req.t("删除佐证", "Remove evidence")) \(f.fileName)">\(req.t("删除", "Remove"))</button></form></span>
+                        """
                     }
                     var forms: [HTML] = []
                     if ind.kind != .computed, canScore {
@@ -152,6 +158,19 @@ enum AssessmentResultPages {
                 req.flash(f.approve == "1" ? req.t("已批准加分", "Bonus approved") : req.t("不予加分", "Bonus refused"))
             default: throw APIError.notFound
             }
+        } catch let e as APIError where e.status.code < 500 && e.status != .notFound {
+            req.flash(AssessmentPages.words(req, e), kind: "error")
+        }
+        return req.redirect(to: SiteURL.Assessment.result(res.id!).path)
+    }
+
+    @Sendable static func removeEvidence(req: Request) async throws -> Response {
+        let actor = try AssessmentPages.viewer(req)
+        let service = AssessmentService(req: req)
+        let (r, res, role) = try await service.result(try req.idParameter(), for: actor)
+        do {
+            try await service.removeEvidence(r, res, role: role, file: try req.idParameter("file"))
+            req.flash(req.t("佐证已删除", "Evidence removed"))
         } catch let e as APIError where e.status.code < 500 && e.status != .notFound {
             req.flash(AssessmentPages.words(req, e), kind: "error")
         }

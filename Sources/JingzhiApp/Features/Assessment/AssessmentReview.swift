@@ -160,4 +160,16 @@ extension AssessmentService {
     func evidence(of res: AssessmentResult) async throws -> [UUID: [AssessmentEvidence]] {
         Dictionary(grouping: try await AssessmentEvidence.query(on: db).filter(\.$resultID == res.id!).sort(\.$createdAt).all(), by: \.entryID)
     }
+
+    /// Removes one evidence file while the unit still self-assesses (409 once submitted or published; 403 for a reviewer).
+    func removeEvidence(_ r: AssessmentRound, _ res: AssessmentResult, role: AssessmentRole, file: UUID) async throws {
+        try open(r)
+        guard let ev = try await AssessmentEvidence.query(on: db).filter(\.$id == file).filter(\.$resultID == res.id!).first() else { throw APIError.notFound }
+        let from = res.resultState, source = source, now = now
+        try AssessmentLifecycles.result.check(.removeEvidence, from: from, role: role)
+        guard try await AssessmentLifecycles.result.commit(res, .removeEvidence, from: from, to: from, subject: "\(res.unitName) \(ev.fileName)",
+                                                           note: ev.fileName, by: source, at: now, on: db,
+                                                           write: { tx in try await res.save(on: tx); try await ev.delete(on: tx) })
+        else { throw AssessmentLifecycles.result.changed }
+    }
 }

@@ -80,12 +80,17 @@ enum AssessmentSources {
     ]) { ctx, _, keys in
         var items: [AssessmentMeasureSource.Key: AssessmentFraction] = [:], reviewed = items
         let service = TopicService(db: ctx.db, now: ctx.now)
+        var rows: [DeliberationMeasureRow] = []
         for month in ctx.months {
-            for r in try await service.measures(month: month, within: DataScope(rootPath: ctx.root.path), node: ctx.root, limit: 5000).rows {
-                guard let id = r.communityId, let path = try await OrgNode.find(id, on: ctx.db)?.path else { continue }
-                items[.path(path)] = (items[.path(path)] ?? .init(numerator: 0, denominator: 0)) + .init(numerator: Double(r.itemsOnTime), denominator: Double(r.itemsDue))
-                reviewed[.path(path)] = (reviewed[.path(path)] ?? .init(numerator: 0, denominator: 0)) + .init(numerator: Double(r.reviewedWithin7Days), denominator: Double(r.raised))
-            }
+            rows += try await service.measures(month: month, within: DataScope(rootPath: ctx.root.path), node: ctx.root, limit: 5000).rows
+        }
+        // The communities' paths in one query, not one per row.
+        let ids = Array(Set(rows.compactMap(\.communityId)))
+        let paths: [UUID: String] = ids.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await OrgNode.query(on: ctx.db).filter(\.$id ~~ ids).all().map { ($0.id!, $0.path) })
+        for r in rows {
+            guard let id = r.communityId, let path = paths[id] else { continue }
+            items[.path(path)] = (items[.path(path)] ?? .init(numerator: 0, denominator: 0)) + .init(numerator: Double(r.itemsOnTime), denominator: Double(r.itemsDue))
+            reviewed[.path(path)] = (reviewed[.path(path)] ?? .init(numerator: 0, denominator: 0)) + .init(numerator: Double(r.reviewedWithin7Days), denominator: Double(r.raised))
         }
         return ["deliberation.items_on_time": items, "deliberation.reviewed_7d": reviewed].filter { keys.contains($0.key) }
     }

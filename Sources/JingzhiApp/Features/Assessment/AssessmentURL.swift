@@ -12,6 +12,7 @@ extension SiteURL {
         case result(UUID)
         case resultAct(UUID, action: String)
         case evidence(UUID, file: UUID)
+        case removeEvidence(UUID, file: UUID)
         case ranking(UUID, query: [(String, String)] = [])
         case print(UUID)
         case export(UUID, format: String)
@@ -27,12 +28,13 @@ extension SiteURL {
             static let result = RoutePattern("/assessment/results/:id")
             static let resultAct = RoutePattern("/assessment/results/:id/act/:action", .POST)
             static let evidence = RoutePattern("/assessment/results/:id/evidence/:file")
+            static let removeEvidence = RoutePattern("/assessment/results/:id/evidence/:file/remove", .POST)
             static let ranking = RoutePattern("/assessment/rounds/:id/ranking")
             static let print = RoutePattern("/assessment/rounds/:id/print")
             static let export = RoutePattern("/assessment/rounds/:id/export/:format")
             static let arena = RoutePattern("/assessment/rounds/:id/arena")
             static let unit = RoutePattern("/assessment/units/:id")
-            static let all = [index, system, rounds, round, roundAct, result, resultAct, evidence, ranking, print, export, arena, unit]
+            static let all = [index, system, rounds, round, roundAct, result, resultAct, evidence, removeEvidence, ranking, print, export, arena, unit]
         }
 
         var path: String {
@@ -45,6 +47,7 @@ extension SiteURL {
             case .result(let id): Pattern.result.path(id)
             case .resultAct(let id, let a): Pattern.resultAct.path(id, a)
             case .evidence(let id, let f): Pattern.evidence.path(id, f)
+            case .removeEvidence(let id, let f): Pattern.removeEvidence.path(id, f)
             case .ranking(let id, let q): Pattern.ranking.path(id) + SiteURL.query(q)
             case .print(let id): Pattern.print.path(id)
             case .export(let id, let f): Pattern.export.path(id, f)

@@ -24,6 +24,16 @@ enum CaseHandlings {
             .run()
     }
 
+    /// SQL true for the cases `department` held at `instant`: its handling record is the last one begun by then (a case
+    /// handed on to another unit after `instant` still counts for it; one handed to it later does not). A unit that took
+    /// a case back keeps its first `since`, so A → B → A reads as B.
+    static func heldByDepartment(_ department: UUID, at instant: Date) -> SQLQueryString {
+        """
+        \(ident: Case.schema).\(ident: "id") IN (SELECT h.case_id FROM \(ident: table) h WHERE h.department_id = \(bind: department) AND h.since <= \(bind: instant) \
+        AND NOT EXISTS (SELECT 1 FROM \(ident: table) l WHERE l.case_id = h.case_id AND l.since > h.since AND l.since <= \(bind: instant)))
+        """
+    }
+
     static func units(of caseID: UUID, on db: any Database) async throws -> [Unit] {
         struct Row: Decodable { let level: String; let node_path: String?; let department_id: UUID? }
         return try await db.sql.select().columns("level", "node_path", "department_id").from(table)

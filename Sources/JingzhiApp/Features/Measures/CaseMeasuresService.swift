@@ -12,6 +12,8 @@ struct CaseMeasuresQuery: Sendable {
     var to: String?
     var category: CaseCategory?
     var department: Department?
+    /// With `department`: the cases it held at this instant (its handling record, `CaseHandlings`), not those it holds now.
+    var heldAt: Date?
 
     var period: CaseMeasures.Period { .init(from: from, to: to) }
 
@@ -126,7 +128,9 @@ struct CaseMeasuresService {
             let codes = try await Self.codes(under: category, on: db)
             parts.append("category_code IN (\(binds: codes))")
         }
-        if let department = q.department {
+        if let department = q.department, let at = q.heldAt {
+            parts.append(CaseHandlings.heldByDepartment(department.id!, at: at))
+        } else if let department = q.department {
             parts.append("handler_department_id = \(bind: department.id!)")
         }
         return parts.isEmpty ? "1 = 1" : parts.joined(separator: " AND ")

@@ -15,6 +15,7 @@ struct TalliedPlan {
     let toMonth: String?
 
     init?(_ q: CaseMeasuresQuery, group: CaseMeasuresService.TallyGroup?, now: Date? = nil) {
+        guard q.heldAt == nil else { return nil }
         var needed = q.node?.path.count ?? 0
         if case .prefix(let n) = group { needed = max(needed, n) }
         guard let depth = CaseTallies.depths.first(where: { CaseTallies.areaLength($0) >= needed }) else { return nil }

@@ -3,8 +3,9 @@ import Foundation
 import JingzhiCore
 
 extension AssessmentSources {
-    /// The case measures of each county department (街呼县应), over the cases it handles now (`handler_department_id`)
-    /// created in the period under the round's node: response, resolution, on time and satisfaction as in
+    /// The case measures of each county department (街呼县应), over the cases it held at the period's end (or now, if
+    /// sooner) by the Cases feature's handling records — a case handed on later still counts for the department that
+    /// had it then — created in the period under the round's node: response, resolution, on time and satisfaction as in
     /// docs/measures.md, each a numerator and denominator for the department as a unit.
     static let departmentCases = AssessmentMeasureSource(feature: "measures", measures: [
         AssessmentMeasureInfo(key: "departments.response", zh: "部门按时响应率", en: "Department response rate", share: true, kinds: [.department]),
@@ -14,9 +15,10 @@ extension AssessmentSources {
     ]) { ctx, units, keys in
         var out: [String: AssessmentTally] = [:]
         let service = CaseMeasuresService(db: ctx.db, now: ctx.now)
+        let heldAt = min(ctx.end, ctx.now)
         for u in units where u.kind == .department {
             guard let d = try await Department.find(u.id, on: ctx.db) else { continue }
-            let b = try await service.measures(CaseMeasuresQuery(node: ctx.root, from: ctx.from, to: ctx.to, department: d)).basis
+            let b = try await service.measures(CaseMeasuresQuery(node: ctx.root, from: ctx.from, to: ctx.to, department: d, heldAt: heldAt)).basis
             let pick: [String: CaseMeasures.Fraction] = [
                 "departments.response": b.response, "departments.resolution": b.resolution,
                 "departments.on_time": b.onTime, "departments.satisfaction": b.satisfaction,

@@ -141,7 +141,9 @@ extension OpenAPIDocument {
         case "geojson": ["application/geo+json": ["schema": ["type": "object"]]]
         case "xlsx": [Spreadsheet.mediaType.serialize(): ["schema": ["type": "string", "format": "binary"]]]
         case "image": ["image/*": ["schema": ["type": "string", "format": "binary"]]]
-        case "image-or-pdf": ["image/*": ["schema": ["type": "string", "format": "binary"]], "application/pdf": ["schema": ["type": "string", "format": "binary"]]]
+        case "image-or-pdf": ["image/*": ["schema": ["type": "string", "format": "binary"]], "application/pdf": ["schema": ["type": "string", "format": "binary"]],
+                              "multipart/form-data": ["schema": ["type": "object", "properties": ["indicator": ["type": "string"], "score": ["type": "number"], "note": ["type": "string"],
+                                                                                                 "files[]": ["type": "array", "items": ["type": "string", "format": "binary"]]]]]]
         default: ["application/json": ["schema": ref(name)]]
         }
     }
