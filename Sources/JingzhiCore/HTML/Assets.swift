@@ -48,6 +48,7 @@ package enum Assets {
     .req{color:var(--red)}
     input,select,textarea{width:100%;font:inherit;padding:.55rem .6rem;border:1px solid #bbb;border-radius:6px;background:#fff;min-height:2.75rem}
     input[type=checkbox]{width:auto;min-height:auto}
+    input.narrow{width:7.5rem;display:inline-block}
     button,.button{display:inline-block;font:inherit;padding:.55rem 1.1rem;border-radius:6px;border:1px solid var(--red);background:var(--red);color:#fff;cursor:pointer;text-decoration:none;min-height:2.75rem}
     .button.secondary,button.secondary{background:#fff;color:var(--red)}
     button.danger{background:#fff;color:#b00020;border-color:#b00020}

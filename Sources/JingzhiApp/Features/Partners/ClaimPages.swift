@@ -78,7 +78,10 @@ enum ClaimPages {
                 parts.append("</ul>")
             }
         }
-        parts.append(pager(req, total: total, page: pageReq, base: { SiteURL.Partners.claims.path + "?page=\($0)" }))
+        // The pager counts the claims listed (all claims for staff, the claimer's own otherwise), not what is open to claim.
+        if staff || total > 0 {
+            parts.append(pager(req, total: total, page: pageReq, base: { SiteURL.Partners.claims.path + "?page=\($0)" }))
+        }
         return Layout(req: req, title: req.t("岗位与小需求认领", "Posts and small requests"), wide: staff).render(HTML(parts))
     }
 
