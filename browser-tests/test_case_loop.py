@@ -24,10 +24,13 @@ def _act(page, label, note=None, select=None, said=None):
             form.locator("select").first.select_option(value)
         if note:
             form.locator("textarea").fill(note)
-        form.get_by_role("button", name=label, exact=True).click()
+        # Wait for the answer's page: the flash of the move before would otherwise pass the checks below at once.
+        with page.expect_navigation():
+            form.get_by_role("button", name=label, exact=True).click()
     else:
         card = page.locator("div.card", has=page.get_by_role("button", name=label, exact=True)).first
-        card.get_by_role("button", name=label, exact=True).click()
+        with page.expect_navigation():
+            card.get_by_role("button", name=label, exact=True).click()
     # The page says in words what just happened, never a bare "done".
     expect(page.locator(".flash")).to_be_visible()
     expect(page.locator(".flash")).not_to_have_text("已处理")

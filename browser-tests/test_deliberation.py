@@ -163,11 +163,11 @@ def test_a_topic_goes_through_the_five_steps(browser, server):
     _act(staff, "交办", None, "网格 · ", "已交办给")
     grid_ctx, grid = _as(browser, server, "gt01_grid", phone=True)
     grid.goto(case_url)
-    _act(grid, "开始办理")
-    _act(grid, "答复", "停车棚已建成，已投入使用")
+    _act(grid, "开始办理", said="已开始办理")
+    _act(grid, "答复", "停车棚已建成，已投入使用", said="已答复")
     grid_ctx.close()
     staff.goto(case_url)
-    _act(staff, "办结")
+    _act(staff, "办结", said="已办结")
     expect(staff.locator("body")).to_contain_text("已办结")
 
     # 评: carried out; the resident rates it on the phone; staff close the topic.

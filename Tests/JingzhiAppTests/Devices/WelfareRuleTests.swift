@@ -159,4 +159,42 @@ import VaporTesting
             #expect(try await Case.find(caseOf["BIN-O-1"]!, on: app.db)?.state.isOpen == true)
         }
     }
+
+    @Test func aRetiredCategoryNeitherRefusesABatchNorStopsTheSweeper() async throws {
+        try await withDemoApp { app in
+            // setup: the county retires the categories of the smoke and welfare rules
+            app.clock.set(deviceNoon)
+            let admin = try await app.token("admin")
+            for code in ["yangan", "guanai"] {
+                #expect(try await app.api(.PATCH, "/api/v1/case-categories/\(code)", token: admin, json: #"{"active":false}"#).status == .ok)
+            }
+            let h = try await app.elderlyHousehold()
+            try await app.registerDevice("SM-X-0001", kind: "smoke_sensor", node: "YT-GT-01", household: h.id!)
+            try await app.registerDevice("WM-X-0001", kind: "water_meter", node: "YT-GT-01", household: h.id!)
+            try await app.registerDevice("WM-X-0002", kind: "water_meter", node: "YT-GT-01")
+            let key = try await app.deviceKey("综合网关")
+            // act: smoke, and a meter quiet for 25 hours; a plain meter silent since it was registered
+            let sent = try await app.postReadings(key, [("SM-X-0001", 60, "smoke", 1), ("WM-X-0001", 25 * 3600, "water_total_l", 7)])
+            // check: the gateway's batch is stored, the alarm stands, and it says why there is no case
+            #expect(sent.status == .ok)
+            #expect(try sent.json()["accepted"] as? Int == 2)
+            let smoke = try #require(try await DeviceAlarm.query(on: app.db).filter(\.$activeKey != nil).first())
+            #expect(smoke.caseID == nil)
+            let said = try await AuditEntry.query(on: app.db).filter(\.$entityID == smoke.id!).filter(\.$action == "raise").first()
+            #expect(said?.summary.contains("诉求类别 yangan 已停用，未生成诉求") == true)
+            // the sweeper raises the welfare alarm without a case, and still reaches the silent meter's maintenance case
+            app.clock.advance(30 * 3600)
+            let report = try await app.sweep()
+            #expect(report.welfare == 1)
+            #expect(report.silent >= 1)
+            let cases = try await app.deviceCases()
+            #expect(!cases.isEmpty && cases.allSatisfy { $0.categoryCode != "yangan" && $0.categoryCode != "guanai" })
+            // put back: a new smoke alarm files its case again
+            #expect(try await app.api(.PATCH, "/api/v1/case-categories/yangan", token: admin, json: #"{"active":true}"#).status == .ok)
+            #expect(try await app.postReadings(key, [("SM-X-0001", 0, "smoke", 0)]).status == .ok)
+            app.clock.advance(60)
+            #expect(try await app.postReadings(key, [("SM-X-0001", 0, "smoke", 1)]).status == .ok)
+            #expect(try await app.deviceCases().contains { $0.categoryCode == "yangan" })
+        }
+    }
 }

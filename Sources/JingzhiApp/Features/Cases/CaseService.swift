@@ -196,6 +196,11 @@ struct CaseService {
         return prefix + String(format: "%04d", today + 1)
     }
 
+    /// Whether a case can be filed under `code` now (it exists and is not retired): for features that file on their own.
+    func categoryOpen(_ code: String) async throws -> Bool {
+        try await CaseCategory.query(on: db).filter(\.$code == code).filter(\.$active == true).count() > 0
+    }
+
     @discardableResult
     func event(_ c: Case, action: String, from: String, to: CaseState, actorID: UUID?, actorName: String, note: String?,
                on tx: any Database) async throws -> CaseEvent {

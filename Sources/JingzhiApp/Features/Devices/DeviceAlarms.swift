@@ -62,17 +62,21 @@ struct DeviceAlarmService {
                 .where("active_key", .equal, SQLBind(key)).run()
             return .repeated
         }
-        let c: Case
+        let c: Case?
         if let join = r.joinCase, let open = try await Case.find(join.id, on: tx), open.state.isOpen {
             c = open
-            try await CaseService(db: tx, now: now).event(c, action: "device_note", from: c.stateRaw, to: c.state, actorID: nil,
+            try await CaseService(db: tx, now: now).event(open, action: "device_note", from: open.stateRaw, to: open.state, actorID: nil,
                                                          actorName: "规则引擎", note: join.note, on: tx)
-        } else {
+        } else if try await CaseService(db: tx, now: now).categoryOpen(r.rule.categoryCode) {
             let submission = CaseSubmission(categoryCode: r.rule.categoryCode, nodeID: r.caseNodeID, description: String(r.caseText.prefix(2000)),
                                             channel: "device", reporterName: "智能设备")
             c = try await CaseService(db: tx, now: now, source: source).submit(submission, by: nil, idempotencyKey: nil).0
+        } else {
+            // The rule's category was retired since: the alarm still stands (and shows), the reading is kept, no case.
+            c = nil
         }
-        try await tx.sql.update(DeviceAlarm.schema).set("case_id", to: SQLBind(c.id!)).where("id", .equal, SQLBind(id)).run()
+        if let c { try await tx.sql.update(DeviceAlarm.schema).set("case_id", to: SQLBind(c.id!)).where("id", .equal, SQLBind(id)).run() }
+        let outcome = c.map { "生成诉求 \($0.number)" } ?? "诉求类别 \(r.rule.categoryCode) 已停用，未生成诉求（重新启用该类别后，新的告警会生成诉求）"
         let e = LifecycleEvent()
         e.entity = Self.lifecycle.entity
         e.entityID = id
@@ -81,11 +85,11 @@ struct DeviceAlarmService {
         e.action = "raise"
         e.fromState = ""
         e.toState = AlarmState.active.rawValue
-        e.note = "\(r.rule.name)，生成诉求 \(c.number)"
+        e.note = "\(r.rule.name)，\(outcome)"
         e.nodePath = r.device.nodePath
         try await e.create(on: tx)
         try await AuditLog.record(on: tx, by: source, at: now, action: "raise", entity: Self.lifecycle.entity, entityID: id,
-                                  nodePath: r.device.nodePath, summary: "设备 \(r.device.serial) 告警「\(r.rule.name)」，诉求 \(c.number)")
+                                  nodePath: r.device.nodePath, summary: "设备 \(r.device.serial) 告警「\(r.rule.name)」，\(outcome)")
         return .raised
     }
 

@@ -21,8 +21,9 @@ struct DeviceRuleRunner {
                 active[a.deviceID, default: []].append(a)
             }
         }
-        var book: DeviceRuleBook?
-        var watched: Set<String>?
+        // The book is read once, at the first stream with a new latest reading; with it the (kind, metric) pairs any
+        // threshold rule names, so the other streams need no look at the book.
+        var loaded: (book: DeviceRuleBook, watched: Set<String>)?
         var cleared: Set<UUID> = []
         for s in streams {
             let d = s.device, open = (active[d.id] ?? []).filter { !cleared.contains($0.id!) }
@@ -38,15 +39,15 @@ struct DeviceRuleRunner {
                 }
             }
             guard s.newLatest else { continue }
-            if book == nil {
+            let rules: (book: DeviceRuleBook, watched: Set<String>)
+            if let loaded { rules = loaded } else {
                 let b = try await DeviceRuleBook.load(on: db)
-                book = b
-                // The (kind, metric) pairs any threshold rule names: the other streams need no look at the book.
-                watched = Set(b.rules.filter { $0.type == DeviceRuleType.threshold.rawValue }.map { $0.kind + "|" + $0.metric })
+                rules = (b, Set(b.rules.filter { $0.type == DeviceRuleType.threshold.rawValue }.map { $0.kind + "|" + $0.metric }))
+                loaded = rules
             }
-            guard watched!.contains(d.kind + "|" + s.metric) || watched!.contains("*|" + s.metric) else { continue }
+            guard rules.watched.contains(d.kind + "|" + s.metric) || rules.watched.contains("*|" + s.metric) else { continue }
             var model: Device?
-            for rule in book!.rules(.threshold, kind: d.kind, at: d.nodePath) where rule.metric == s.metric {
+            for rule in rules.book.rules(.threshold, kind: d.kind, at: d.nodePath) where rule.metric == s.metric {
                 let value = s.state.lastValue
                 if DeviceRuleBook.holds(rule, value) {
                     if model == nil { model = try await Device.find(d.id, on: db) }

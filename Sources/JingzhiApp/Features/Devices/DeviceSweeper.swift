@@ -68,7 +68,7 @@ struct DeviceSweeper {
                 + "该户有\(rule.tagList.joined(separator: "或"))，请网格员尽快上门或电话确认安全，并在诉求中回复。"
             let r = DeviceAlarmService.Raise(device: d, rule: rule, value: value, summary: "\(rule.name)（最后一次 \(ShanghaiTime.format(last))）", caseText: text,
                                              caseNodeID: p.caseNode)
-            if try await db.writeTransaction({ tx in try await alarms.raise(r, repeatCounts: false, on: tx) }) == .raised { raised += 1 }
+            if try await raising(r) { raised += 1 }
         }
         return raised
     }
@@ -102,14 +102,24 @@ struct DeviceSweeper {
             if let open = try await outageCase(of: d, rule: rule) {
                 r.joinCase = (open, "同一网关、同一位置的\(d.deviceKind?.zh ?? d.kind) \(d.serial) 也已\(since)超过 \(Int(rule.hours)) 小时未上报，可能是网关或网络故障。")
             }
-            let raise = r
-            if try await db.writeTransaction({ tx in try await alarms.raise(raise, repeatCounts: false, on: tx) }) == .raised { raised += 1 }
+            if try await raising(r) { raised += 1 }
         }
         return raised
     }
 }
 
 extension DeviceSweeper {
+    /// Raises one alarm in its own transaction. A device whose alarm cannot be raised (its data refused by a rule of
+    /// the case loop) is logged and skipped, so it never holds up the others of the tick; database failures still end it.
+    func raising(_ r: DeviceAlarmService.Raise) async throws -> Bool {
+        do {
+            return try await db.writeTransaction { tx in try await alarms.raise(r, repeatCounts: false, on: tx) } == .raised
+        } catch let e as APIError {
+            Logger(label: "jingzhi.devices").warning("DeviceSweeper: device \(r.device.serial), rule \(r.rule.id?.uuidString ?? "-"): \(e.code) \(e.message)")
+            return false
+        }
+    }
+
     /// How long after one device of a gateway and place fell silent another one joins its case (a gateway or network
     /// outage files one case, not one per device).
     static let outageWindow: TimeInterval = 2 * 3600
