@@ -31,6 +31,24 @@ package final class LifecycleEvent: Model, PathScoped, @unchecked Sendable {
 
     package init() {}
 
+    /// Writes one history line outside `commit`, inside the caller's transaction: a record made in its first state,
+    /// or a move the feature claimed with its own guarded UPDATE. The caller writes the audit entry beside it.
+    package static func write(entity: String, id: UUID, action: String, from: String, to: String, note: String?,
+                              nodePath: String, by source: AuditSource, at: Date, on tx: any Database) async throws {
+        let e = LifecycleEvent()
+        e.entity = entity
+        e.entityID = id
+        e.at = at
+        e.actorID = source.actorID
+        e.actorName = source.actorName
+        e.action = action
+        e.fromState = from
+        e.toState = to
+        e.note = note.map { String($0.prefix(2000)) }
+        e.nodePath = nodePath
+        try await e.create(on: tx)
+    }
+
     /// A record's history, oldest first.
     package static func history(_ entity: String, _ id: UUID, on db: any Database) async throws -> [LifecycleEvent] {
         try await query(on: db).filter(\.$entity == entity).filter(\.$entityID == id).sort(\.$at).all()
@@ -61,18 +79,8 @@ extension Lifecycle {
             if let history {
                 try await history(tx)
             } else {
-                let e = LifecycleEvent()
-                e.entity = entity
-                e.entityID = record.id!
-                e.at = at
-                e.actorID = source.actorID
-                e.actorName = source.actorName
-                e.action = action.rawValue
-                e.fromState = from.rawValue
-                e.toState = to.rawValue
-                e.note = note.map { String($0.prefix(2000)) }
-                e.nodePath = record.nodePath
-                try await e.create(on: tx)
+                try await LifecycleEvent.write(entity: entity, id: record.id!, action: action.rawValue, from: from.rawValue, to: to.rawValue,
+                                               note: note, nodePath: record.nodePath, by: source, at: at, on: tx)
             }
             let move = from == to ? from.zh : "\(from.zh) → \(to.zh)"
             var changed = changes

@@ -111,20 +111,26 @@ enum AssessmentEditor {
         return why + "（\(changes.prefix(12).joined(separator: "；"))\(changes.count > 12 ? "……" : "")）"
     }
 
+    /// A field's trimmed text; nil when missing or blank.
+    static func formText(_ form: [String: String], _ key: String) -> String? {
+        guard let v = form[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
+        return v
+    }
+
+    /// A field's number; nil when blank, 422 naming the field when it is not a finite number.
+    static func formNumber(_ form: [String: String], _ key: String) throws -> Double? {
+        guard let v = formText(form, key) else { return nil }
+        guard let x = Double(v), x.isFinite else { throw APIError.invalid(key, "「\(v)」不是数字 (\(key): not a number)") }
+        return x
+    }
+
     /// The definition the form asks for, and what changed in words. Bad numbers, kinds or directions are 422 naming the
     /// field; an item left without indicators is refused. The weights and rules are checked by `validate` on saving.
     static func apply(_ form: [String: String], to old: AssessmentDefinition) throws -> (AssessmentDefinition, [String]) {
         var def = old
         var changes: [String] = []
-        func text(_ key: String) -> String? {
-            guard let v = form[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
-            return v
-        }
-        func number(_ key: String) throws -> Double? {
-            guard let v = text(key) else { return nil }
-            guard let x = Double(v), x.isFinite else { throw APIError.invalid(key, "「\(v)」不是数字 (\(key): not a number)") }
-            return x
-        }
+        func text(_ key: String) -> String? { formText(form, key) }
+        func number(_ key: String) throws -> Double? { try formNumber(form, key) }
         func weight(_ code: String, _ old: Double) throws -> Double { try number("w_" + code) ?? old }
         /// Name, kind, measure, target, floor, direction and maximum from the fields with suffix `p` over `ind`.
         func edit(_ ind: IndicatorDef, _ p: String) throws -> IndicatorDef {
@@ -215,15 +221,8 @@ enum AssessmentEditor {
     /// The red and black list lines, a new dimension (`newdim_*`) and a new item (`newitem_*`, into a dimension by code,
     /// or `+` for the one added here).
     static func addLevels(_ form: [String: String], to def: inout AssessmentDefinition, _ changes: inout [String]) throws {
-        func text(_ key: String) -> String? {
-            guard let v = form[key]?.trimmingCharacters(in: .whitespacesAndNewlines), !v.isEmpty else { return nil }
-            return v
-        }
-        func number(_ key: String) throws -> Double? {
-            guard let v = text(key) else { return nil }
-            guard let x = Double(v), x.isFinite else { throw APIError.invalid(key, "「\(v)」不是数字 (\(key): not a number)") }
-            return x
-        }
+        func text(_ key: String) -> String? { formText(form, key) }
+        func number(_ key: String) throws -> Double? { try formNumber(form, key) }
         for (key, zh, path) in [("red_at", "红榜", \AssessmentDefinition.redAt), ("black_below", "黑榜", \AssessmentDefinition.blackBelow)] {
             guard let x = try number(key), x != def[keyPath: path] else { continue }
             guard (0...100).contains(x) else { throw APIError.invalid(key, "\(zh)分数线须在 0–100 之间 (\(key): 0–100)") }

@@ -155,18 +155,8 @@ extension TopicService {
                     guard try await self.seatsTaken(m, on: tx) < capacity else { throw Self.meetingFull }
                 }
                 try await row.create(on: tx)
-                let e = LifecycleEvent()
-                e.entity = MeetingAttendanceLifecycle.table.entity
-                e.entityID = row.id!
-                e.at = now
-                e.actorID = source.actorID
-                e.actorName = source.actorName
-                e.action = action
-                e.fromState = ""
-                e.toState = state.rawValue
-                e.note = channel
-                e.nodePath = row.nodePath
-                try await e.create(on: tx)
+                try await LifecycleEvent.write(entity: MeetingAttendanceLifecycle.table.entity, id: row.id!, action: action, from: "", to: state.rawValue,
+                                               note: channel, nodePath: row.nodePath, by: source, at: now, on: tx)
                 try await AuditLog.record(on: tx, by: source, at: now, action: action, entity: MeetingAttendanceLifecycle.table.entity, entityID: row.id,
                                           nodePath: row.nodePath, summary: "参会 「\(m.title)」：\(state.zh)")
             }

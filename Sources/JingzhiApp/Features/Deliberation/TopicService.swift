@@ -193,18 +193,8 @@ struct TopicService {
     /// Writes a history line of a topic outside a lifecycle move (its raising).
     static func event(_ t: Topic, action: String, from: String, to: TopicStage, note: String?, by source: AuditSource, at: Date,
                       on tx: any Database) async throws {
-        let e = LifecycleEvent()
-        e.entity = TopicLifecycle.table.entity
-        e.entityID = t.id!
-        e.at = at
-        e.actorID = source.actorID
-        e.actorName = source.actorName
-        e.action = action
-        e.fromState = from
-        e.toState = to.rawValue
-        e.note = note
-        e.nodePath = t.nodePath
-        try await e.create(on: tx)
+        try await LifecycleEvent.write(entity: TopicLifecycle.table.entity, id: t.id!, action: action, from: from, to: to.rawValue, note: note,
+                                       nodePath: t.nodePath, by: source, at: at, on: tx)
     }
 
     func history(of t: Topic) async throws -> [LifecycleEvent] { try await LifecycleEvent.history("topic", t.id!, on: db) }

@@ -77,17 +77,8 @@ struct DeviceAlarmService {
         }
         if let c { try await tx.sql.update(DeviceAlarm.schema).set("case_id", to: SQLBind(c.id!)).where("id", .equal, SQLBind(id)).run() }
         let outcome = c.map { "生成诉求 \($0.number)" } ?? "诉求类别 \(r.rule.categoryCode) 已停用，未生成诉求（重新启用该类别后，新的告警会生成诉求）"
-        let e = LifecycleEvent()
-        e.entity = Self.lifecycle.entity
-        e.entityID = id
-        e.at = now
-        e.actorName = "规则引擎"
-        e.action = "raise"
-        e.fromState = ""
-        e.toState = AlarmState.active.rawValue
-        e.note = "\(r.rule.name)，\(outcome)"
-        e.nodePath = r.device.nodePath
-        try await e.create(on: tx)
+        try await LifecycleEvent.write(entity: Self.lifecycle.entity, id: id, action: "raise", from: "", to: AlarmState.active.rawValue,
+                                       note: "\(r.rule.name)，\(outcome)", nodePath: r.device.nodePath, by: .system("规则引擎"), at: now, on: tx)
         try await AuditLog.record(on: tx, by: source, at: now, action: "raise", entity: Self.lifecycle.entity, entityID: id,
                                   nodePath: r.device.nodePath, summary: "设备 \(r.device.serial) 告警「\(r.rule.name)」，\(outcome)")
         return .raised

@@ -62,6 +62,20 @@ struct ServiceLogService {
         return l
     }
 
+    /// Saves a log made already confirmed, inside the caller's transaction, for work the community itself vouches for
+    /// (a wish it confirmed): its history shows the confirmation with `why`, and the audit trail says so.
+    static func writeConfirmed(_ l: ServiceLog, why: String, source: AuditSource, now: Date, on tx: any Database) async throws {
+        l.stateRaw = ServiceLogState.confirmed.rawValue
+        l.version = 1
+        l.createdAt = now
+        try await l.create(on: tx)
+        try await LifecycleEvent.write(entity: ServiceLogLifecycle.table.entity, id: l.id!, action: ServiceLogAction.confirm.rawValue,
+                                       from: ServiceLogState.logged.rawValue, to: ServiceLogState.confirmed.rawValue, note: why,
+                                       nodePath: l.nodePath, by: source, at: now, on: tx)
+        try await AuditLog.record(on: tx, by: source, at: now, action: ServiceLogAction.confirm.rawValue, entity: ServiceLogLifecycle.table.entity,
+                                  entityID: l.id, nodePath: l.nodePath, summary: "服务记录：\(l.who) \(l.day) \(hours(l.tenths)) 小时「\(l.what)」（\(why)）")
+    }
+
     static func hours(_ tenths: Int) -> String { tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths / 10).\(tenths % 10)" }
 
     func act(_ action: ServiceLogAction, _ l: ServiceLog, note: String?, by actor: Actor) async throws -> ServiceLog {
@@ -124,18 +138,8 @@ struct ServiceLogService {
                 UPDATE \(ident: PartyMember.schema) SET active = \(bind: false), ended_at = \(bind: now), end_reason = \(bind: reason) WHERE id = \(bind: m.id!) AND active = \(bind: true) RETURNING id
                 """).all()
             guard !rows.isEmpty else { throw APIError.conflict("报到已结束 (the registration has ended already)", code: "already_ended") }
-            let e = LifecycleEvent()
-            e.entity = "party_member"
-            e.entityID = m.id!
-            e.at = now
-            e.actorID = source.actorID
-            e.actorName = source.actorName
-            e.action = "end"
-            e.fromState = "active"
-            e.toState = "ended"
-            e.note = reason
-            e.nodePath = m.nodePath
-            try await e.create(on: tx)
+            try await LifecycleEvent.write(entity: "party_member", id: m.id!, action: "end", from: "active", to: "ended", note: reason,
+                                           nodePath: m.nodePath, by: source, at: now, on: tx)
             try await AuditLog.record(on: tx, by: source, at: now, action: "end", entity: "party_member", entityID: m.id, nodePath: m.nodePath,
                                       summary: "双报到结束：\(m.unit)（\(own ? "本人" : "社区")）：\(reason)")
         }

@@ -60,24 +60,7 @@ extension WishService {
             // Never the person: service logs are shown to the claimer.
             l.forWhom = "微心愿"
             l.nodePath = w.nodePath
-            l.stateRaw = ServiceLogState.confirmed.rawValue
-            l.version = 1
-            l.createdAt = now
-            try await l.create(on: tx)
-            let e = LifecycleEvent()
-            e.entity = "service_log"
-            e.entityID = l.id!
-            e.at = now
-            e.actorID = source.actorID
-            e.actorName = source.actorName
-            e.action = "confirm"
-            e.fromState = ServiceLogState.logged.rawValue
-            e.toState = ServiceLogState.confirmed.rawValue
-            e.note = "微心愿确认实现"
-            e.nodePath = l.nodePath
-            try await e.create(on: tx)
-            try await AuditLog.record(on: tx, by: source, at: now, action: "confirm", entity: "service_log", entityID: l.id, nodePath: l.nodePath,
-                                      summary: "服务记录：\(l.who) \(l.day) \(ServiceLogService.hours(tenths)) 小时「\(l.what)」（微心愿确认）")
+            try await ServiceLogService.writeConfirmed(l, why: "微心愿确认实现", source: source, now: now, on: tx)
             claim.logID = l.id
             try await claim.save(on: tx)
         }

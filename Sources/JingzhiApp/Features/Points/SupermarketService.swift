@@ -253,17 +253,8 @@ struct SupermarketService {
 
     static func history(_ r: PointsRedemption, action: String, from: String, to: RedemptionState, source: AuditSource,
                         at: Date, on tx: any Database) async throws {
-        let e = LifecycleEvent()
-        e.entity = RedemptionLifecycle.table.entity
-        e.entityID = r.id!
-        e.at = at
-        e.actorID = source.actorID
-        e.actorName = source.actorName
-        e.action = action
-        e.fromState = from
-        e.toState = to.rawValue
-        e.nodePath = r.nodePath
-        try await e.create(on: tx)
+        try await LifecycleEvent.write(entity: RedemptionLifecycle.table.entity, id: r.id!, action: action, from: from, to: to.rawValue, note: nil,
+                                       nodePath: r.nodePath, by: source, at: at, on: tx)
     }
 
     /// A 核销码: ten characters people can read out without confusing 0/O or 1/I.

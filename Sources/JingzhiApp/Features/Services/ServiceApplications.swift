@@ -121,18 +121,8 @@ struct ServiceApplications {
 
     static func event(_ a: ServiceApplication, action: String, from: String, to: ServiceState, note: String?, source: AuditSource,
                       at: Date, on tx: any Database) async throws {
-        let e = LifecycleEvent()
-        e.entity = ServiceLifecycle.table.entity
-        e.entityID = a.id!
-        e.at = at
-        e.actorID = source.actorID
-        e.actorName = source.actorName
-        e.action = action
-        e.fromState = from
-        e.toState = to.rawValue
-        e.note = note
-        e.nodePath = a.nodePath
-        try await e.create(on: tx)
+        try await LifecycleEvent.write(entity: ServiceLifecycle.table.entity, id: a.id!, action: action, from: from, to: to.rawValue, note: note,
+                                       nodePath: a.nodePath, by: source, at: at, on: tx)
     }
 
     /// Accept, ask for more (`missing`: what to bring, one per line), approve, reject (with a reason) or withdraw.
