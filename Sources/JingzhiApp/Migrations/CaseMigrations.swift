@@ -182,3 +182,16 @@ struct M025CreateCaseHandlings: AsyncMigration {
     }
     func revert(on db: any Database) async throws { try await db.schema(CaseHandlings.table).delete() }
 }
+
+/// A row per assignment instead of one per unit, so a case handed A → B → A counts for A again in the measures.
+struct M139CaseHandlingsPerAssignment: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.sql.drop(index: "case_handlings_node").ifExists().run()
+        try await db.sql.drop(index: "case_handlings_department").ifExists().run()
+        try await createIndex("case_handlings_case", on: CaseHandlings.table, ["case_id", "since"], db: db)
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.sql.drop(index: "case_handlings_case").run()
+    }
+}

@@ -109,7 +109,8 @@ enum Migrations {
         M133AddWishClaimHours(),                      // a wish claimer's hours and the service log written when staff confirm
         M134CreateProjectPhotos(),                    // photos of a project's progress
         M137DropDeviceStatusSeenIndex(),              // device status without the last-seen index a reading batch moved per device
-        // next: M139 (M106, M109, M115, M117-M119, M127-M131 unused; M135, M136, M138 are reserved for branches). Numbers only grow: a new migration takes the next one, whatever feature it serves.
+        M139CaseHandlingsPerAssignment(),             // a case's handling rows per assignment (A → B → A counts for A again)
+        // next: M140 (M106, M109, M115, M117-M119, M127-M131 unused; M135, M136, M138 unused). Numbers only grow: a new migration takes the next one, whatever feature it serves.
 
     ]
 }

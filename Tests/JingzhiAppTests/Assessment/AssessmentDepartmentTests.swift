@@ -92,7 +92,8 @@ import VaporTesting
     }
 
     /// A case counts for the department that held it when the period ended, not for the one holding it now: one handed
-    /// from 住建局 to 公安局 after the month stays 住建局's; one handed over within the month is 公安局's.
+    /// from 住建局 to 公安局 after the month stays 住建局's; one handed over within the month is 公安局's; one handed to
+    /// 公安局 and back to 住建局 within the month is 住建局's again.
     @Test func departmentsAreMeasuredOnTheCasesTheyHeldInThePeriod() async throws {
         try await withDemoApp { app in
             let start = app.clock.now(), month = ShanghaiTime.currentMonth(start)
@@ -105,11 +106,20 @@ import VaporTesting
             // setup: both filed this month and passed to 住建局; the second handed to 公安局 a minute later, the first next month
             let later = try await SecurityFixture.dispatchedToDepartment(app, "zhujian")
             let within = try await SecurityFixture.dispatchedToDepartment(app, "zhujian")
+            let back = try await SecurityFixture.dispatchedToDepartment(app, "zhujian")
             app.clock.set(start.addingTimeInterval(60))
             try await handOver(within)
+            try await handOver(back)
+            _ = try await AccountService(app: app).createUser(username: "dept_gongan", password: DemoSeeder.password, role: .departmentStaff,
+                                                              node: try await app.node("YT"), displayName: "县公安局", phone: nil, department: gongan,
+                                                              creator: nil, source: .cli("test"))
+            app.clock.set(start.addingTimeInterval(120))
+            try await SecurityFixture.act(app, back, "return", as: "dept_gongan", #"{"note":"应由住建局办理"}"#).checkStatus(.ok)
+            try await SecurityFixture.act(app, back, "dispatch", as: "gt01_community", #"{"level":"department","departmentCode":"zhujian"}"#).checkStatus(.ok)
             app.clock.set(ShanghaiTime.dayStart(ShanghaiTime.month(month, plus: 1) + "-01").addingTimeInterval(12 * 3600))
             try await handOver(later)
             #expect(try await Case.query(on: app.db).filter(\.$handlerDepartmentID == gongan.id).count() == 2)
+            #expect(try await Case.query(on: app.db).filter(\.$handlerDepartmentID == zhujian.id).count() == 1)
             // act: the county opens last month's round of 街呼县应 now
             let service = AssessmentService(app: app, now: app.clock.now())
             let system = try #require(try await AssessmentTemplates.install(service, root: try await app.node("YT")).first { $0.code == AssessmentTemplates.departmentCode })
@@ -117,13 +127,13 @@ import VaporTesting
             let results = try await AssessmentResult.query(on: app.db).filter(\.$roundID == r.id!).all()
             let mine = try await service.entries(of: try #require(results.first { $0.unitID == zhujian.id }))
             let theirs = try await service.entries(of: try #require(results.first { $0.unitID == gongan.id }))
-            // check: one case each (counted by the holder now, 住建局 would have none and 公安局 two)
-            #expect(mine["xy_response"]?.denominator == 1 && mine["xy_response"]?.numerator == 1)
+            // check: two cases for 住建局 and one for 公安局 (by the holder now, 住建局 would have one and 公安局 two)
+            #expect(mine["xy_response"]?.denominator == 2)
             #expect(theirs["xy_response"]?.denominator == 1)
             // the case measures page still filters by the department holding a case now
             let now = try await CaseMeasuresService(db: app.db, now: app.clock.now(), useTallies: false)
                 .measures(CaseMeasuresQuery(node: try await app.node("YT"), from: month + "-01", to: ShanghaiTime.lastDay(of: month), department: zhujian))
-            #expect(now.basis.response.denominator == 0)
+            #expect(now.basis.response.denominator == 1, "住建局 holds only the case handed back to it now")
         }
     }
 }
