@@ -107,13 +107,15 @@ import VaporTesting
             let later = try await SecurityFixture.dispatchedToDepartment(app, "zhujian")
             let within = try await SecurityFixture.dispatchedToDepartment(app, "zhujian")
             let back = try await SecurityFixture.dispatchedToDepartment(app, "zhujian")
-            app.clock.set(start.addingTimeInterval(60))
+            // The clock runs until set: the hand-overs come a minute after the dispatches, however long those took.
+            let dispatched = app.clock.now()
+            app.clock.set(dispatched.addingTimeInterval(60))
             try await handOver(within)
             try await handOver(back)
             _ = try await AccountService(app: app).createUser(username: "dept_gongan", password: DemoSeeder.password, role: .departmentStaff,
                                                               node: try await app.node("YT"), displayName: "县公安局", phone: nil, department: gongan,
                                                               creator: nil, source: .cli("test"))
-            app.clock.set(start.addingTimeInterval(120))
+            app.clock.set(dispatched.addingTimeInterval(120))
             try await SecurityFixture.act(app, back, "return", as: "dept_gongan", #"{"note":"应由住建局办理"}"#).checkStatus(.ok)
             try await SecurityFixture.act(app, back, "dispatch", as: "gt01_community", #"{"level":"department","departmentCode":"zhujian"}"#).checkStatus(.ok)
             app.clock.set(ShanghaiTime.dayStart(ShanghaiTime.month(month, plus: 1) + "-01").addingTimeInterval(12 * 3600))
